@@ -1,0 +1,72 @@
+"""minigrad: an autograd engine on numpy with PyTorch's API, written to be read.
+
+    >>> import minigrad
+    >>> x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+"""
+
+from minigrad import autograd, dtypes
+from minigrad._functional import *  # noqa: F401,F403
+from minigrad._functional import __all__ as _functional_all
+from minigrad.autograd import (
+    Function,
+    GradcheckError,
+    enable_grad,
+    gradcheck,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from minigrad.creation import (
+    arange,
+    default_generator,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from minigrad.dtypes import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
+from minigrad.tensor import Size, Tensor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "full_like", "zeros_like",
+    "ones_like", "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "manual_seed",
+    "default_generator", "Function", "GradcheckError", "gradcheck", "no_grad", "enable_grad",
+    "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "float16", "float32", "float64",
+    "half", "float", "double", "int8", "uint8", "int16", "int32", "int64", "short", "int", "long", "bool",
+    *_functional_all,
+]

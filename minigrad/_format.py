@@ -1,0 +1,115 @@
+"""PyTorch-style printing of tensors: 4 decimals, scientific notation for wide ranges, summarised above 1000
+elements, with the ``dtype=``, ``grad_fn=`` and ``requires_grad=`` suffixes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+LINEWIDTH = 80
+THRESHOLD = 1000
+EDGEITEMS = 3
+PRECISION = 4
+
+
+class _Formatter:
+    """Chooses one format for every element so the columns line up."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.kind = values.dtype.kind
+        self.mode = "str"
+        if self.kind == "f":
+            finite = values[np.isfinite(values)]
+            nonzero = np.abs(finite[finite != 0]).astype(np.float64)
+            if nonzero.size == 0:
+                self.mode = "int"
+            else:
+                lo, hi = nonzero.min(), nonzero.max()
+                if np.all(finite == np.ceil(finite)):
+                    self.mode = "sci" if hi > 1e8 else "int"
+                else:
+                    self.mode = "sci" if (hi / lo > 1000.0 or hi > 1e8 or lo < 1e-4) else "fixed"
+        flat = values.ravel().tolist()
+        self.width = max((len(self._raw(v)) for v in flat), default=1)
+
+    def _raw(self, v: Any) -> str:
+        if self.kind != "f":
+            return str(v)
+        if not math.isfinite(v):
+            return str(v)
+        if self.mode == "int":
+            return f"{v:.0f}."
+        if self.mode == "sci":
+            return f"{v:.{PRECISION}e}"
+        return f"{v:.{PRECISION}f}"
+
+    def format(self, v: Any) -> str:
+        return self._raw(v).rjust(self.width)
+
+
+def _summary(a: np.ndarray) -> np.ndarray:
+    """The elements shown when summarising: the first and last EDGEITEMS along every dim."""
+    if a.ndim == 0:
+        return a
+    if a.shape[0] > 2 * EDGEITEMS:
+        a = np.concatenate([a[:EDGEITEMS], a[-EDGEITEMS:]])
+    return np.stack([_summary(x) for x in a]) if a.ndim > 1 else a
+
+
+def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    if a.ndim == 0:
+        return fmt.format(a.item())
+    if a.ndim == 1:
+        vals = a.tolist()
+        if summarize and len(vals) > 2 * EDGEITEMS:
+            items = [fmt.format(v) for v in vals[:EDGEITEMS]] + ["..."]
+            items += [fmt.format(v) for v in vals[-EDGEITEMS:]]
+        else:
+            items = [fmt.format(v) for v in vals]
+        per_line = max(1, int(math.floor((LINEWIDTH - indent) / (fmt.width + 2))))
+        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
+    n = a.shape[0]
+    if summarize and n > 2 * EDGEITEMS:
+        parts = [_body(a[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."]
+        parts += [_body(a[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)]
+    else:
+        parts = [_body(a[i], indent + 1, summarize, fmt) for i in range(n)]
+    sep = "," + "\n" * (a.ndim - 1) + " " * (indent + 1)
+    return "[" + sep.join(parts) + "]"
+
+
+def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
+    """``repr`` of a Tensor, laid out as PyTorch lays it out."""
+    a = t.data
+    indent = len(prefix)
+    suffixes = []
+    if a.size == 0:
+        body = "[]"
+        if a.ndim != 1:
+            suffixes.append(f"size={tuple(a.shape)}")
+        if a.dtype != np.float32:
+            suffixes.append(f"dtype=minigrad.{a.dtype}")
+    else:
+        summarize = a.size > THRESHOLD
+        fmt = _Formatter(_summary(a) if summarize else a)
+        body = _body(a, indent, summarize, fmt)
+        if a.dtype not in (np.float32, np.int64, np.bool_):
+            suffixes.append(f"dtype=minigrad.{a.dtype}")
+    if t.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t.requires_grad:
+        suffixes.append("requires_grad=True")
+    out = [prefix + body]
+    last = len(out[0]) - out[0].rfind("\n") + 1
+    for s in suffixes:
+        if last + len(s) + 2 > LINEWIDTH:
+            out.append(",\n" + " " * indent + s)
+            last = indent + len(s)
+        else:
+            out.append(", " + s)
+            last += len(s) + 2
+    out.append(")")
+    return "".join(out)

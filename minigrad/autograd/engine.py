@@ -1,0 +1,134 @@
+"""The backward engine: one topological sort, one reverse sweep.
+
+``backward(root, grad)`` finds every node that led to ``root`` (iteratively: a 100,000-step chain is fine),
+then visits them so that a node runs only after every node that uses its output has passed its gradient down.
+Gradients flow as numpy arrays in a dict; leaves receive theirs in ``.grad`` at the end. Unless
+``retain_graph=True``, each node drops its saved arrays as soon as it has run, so memory falls during backward.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import function as _function
+from minigrad.autograd.function import _FREED_MESSAGE, Node
+
+
+def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
+    """Backpropagate ``grad`` (an array shaped like ``root``) from tensor ``root`` into the leaves' ``.grad``."""
+    if root.grad_fn is None:
+        if not root.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        _accumulate_leaf(root, grad, owned=False)
+        return
+
+    start: Node = root.grad_fn
+    # Pass 1: count, for every node, how many recorded uses of its output lie between it and the root.
+    pending: dict[Node, int] = {start: 0}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node.freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        for parent in node.parents:
+            if type(parent) is Node:
+                if parent in pending:
+                    pending[parent] += 1
+                else:
+                    pending[parent] = 1
+                    stack.append(parent)
+
+    # Pass 2: a node is ready when all its users have passed their gradient; run ready nodes one by one.
+    grads: dict[Node, np.ndarray] = {start: grad}
+    leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, gradient, gradient is ours to keep]
+    ready = [start]
+    while ready:
+        node = ready.pop()
+        g = grads.pop(node)
+        if node._checks:
+            _check_versions(node)
+        if node.retained is not None:
+            kept = node.retained()
+            if kept is not None:
+                kept.grad = _function.Tensor._make(g.copy(), False)
+        in_grads = node.fn.backward(node, g)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        parents = node.parents
+        if len(in_grads) != len(parents):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(parents)}, got {len(in_grads)})"
+            )
+        if not retain_graph:
+            node.saved = ()
+            node.freed = True
+        for i, (parent, gi) in enumerate(zip(parents, in_grads)):
+            if parent is None or gi is None:
+                continue
+            if type(parent) is Node:
+                gi = _checked(node, i, gi, parent.shape, parent.dtype)
+                if parent in grads:
+                    grads[parent] = grads[parent] + gi
+                else:
+                    grads[parent] = gi
+                pending[parent] -= 1
+                if pending[parent] == 0:
+                    ready.append(parent)
+            else:
+                gi = _checked(node, i, gi, parent.data.shape, parent.data.dtype)
+                entry = leaf_grads.get(id(parent))
+                if entry is None:
+                    leaf_grads[id(parent)] = [parent, gi, False]
+                else:
+                    entry[1] = entry[1] + gi
+                    entry[2] = True
+    for leaf, g, owned in leaf_grads.values():
+        _accumulate_leaf(leaf, g, owned)
+
+
+def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
+    """Add ``g`` into ``leaf.grad`` (a new Tensor the first time; never aliasing another tensor's array)."""
+    if leaf.grad is None:
+        leaf.grad = _function.Tensor._make(g if owned else np.array(g, copy=True), False)
+    else:
+        leaf.grad.data = leaf.grad.data + g
+
+
+def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """Return ``g`` as an array of the input's dtype, or raise naming the Function, the input and both shapes."""
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if g.shape != shape:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "
+            f"but expected shape compatible with {list(shape)}"
+        )
+    if g.dtype != dtype:
+        if g.dtype.kind != dtype.kind:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - expected dtype "
+                f"{dtype} (kind '{dtype.kind}') but got {g.dtype}"
+            )
+        g = g.astype(dtype)
+    return g
+
+
+def _check_versions(node: Node) -> None:
+    for i, counter, version in node._checks:
+        if counter.value != version:
+            a = node.saved[i]
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [minigrad.{a.dtype} {list(a.shape)}] is at version {counter.value}; expected "
+                f"version {version} instead. Hint: the operation that failed was {node.name()}; compute the "
+                "value out of place (e.g. x = x + 1 instead of x += 1) or clone() it before changing it."
+            )
+
+
+def retain(node: Node, tensor: Any) -> None:
+    """Make backward write the gradient of ``tensor`` (the output of ``node``) into ``tensor.grad``."""
+    node.retained = weakref.ref(tensor)

@@ -1,0 +1,216 @@
+"""``Function`` and its node: how one differentiable operation is defined and recorded.
+
+A ``Function`` subclass pairs ``forward(ctx, *arrays, **attrs)`` with ``backward(ctx, grad)``, both on numpy
+arrays. ``Function.apply`` runs the forward and, when grad mode is on and an input requires grad, records a
+``Node``: the op's ``ctx``, which holds what backward needs (saved arrays, parents, the scope) and nothing else.
+The same class is the extension point for users::
+
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x ** 2
+
+    y = Cube.apply(t)          # y.grad_fn is <CubeBackward0>
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.grad_mode import _GradMode
+from minigrad.autograd.scope import _Scope
+
+# Set by minigrad.tensor at import time: the engine is below the Tensor class, so it is told the class rather
+# than importing it (no import cycle).
+Tensor: Any = None
+
+
+class VersionCounter:
+    """How many times a tensor's array has been changed in place; views share their base's counter."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Node:
+    """A recorded operation, also the ``ctx`` that its ``forward`` and ``backward`` receive.
+
+    Attributes:
+        fn: the ``Function`` subclass.
+        parents: one entry per positional input of ``apply``: the input's ``Node``, the leaf ``Tensor`` that
+            collects the gradient, or ``None`` when that input needs no gradient.
+        needs_input_grad: tuple of bools, one per positional input.
+        saved: arrays saved by ``save_for_backward`` (``None`` once freed by backward).
+        scope: the scope path current when the node was made.
+        shape, dtype: shape and numpy dtype of the output.
+    Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
+    """
+
+    __slots__ = (
+        "fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype",
+        "freed", "retained", "__dict__", "__weakref__",
+    )
+
+    def __init__(self, fn: type, parents: tuple, needs_input_grad: tuple) -> None:
+        self.fn = fn
+        self.parents = parents
+        self.needs_input_grad = needs_input_grad
+        self.saved: tuple = ()
+        self._checks: tuple = ()
+        self.scope = _Scope.current
+        self.freed = False
+        self.retained = None
+
+    # -- the ctx API ---------------------------------------------------------------------------------
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep ``arrays`` (numpy arrays or Python values) for ``backward``; read them as ``saved_tensors``."""
+        self.saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The arrays given to ``save_for_backward``, in order."""
+        if self.freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        return self.saved
+
+    def name(self) -> str:
+        """The PyTorch-style name, e.g. ``'TanhBackward0'``."""
+        return self.fn.node_name()
+
+    @property
+    def next_functions(self) -> tuple:
+        """``(parent, 0)`` pairs like PyTorch's: parent nodes, leaf tensors (for AccumulateGrad) or ``None``."""
+        return tuple((p, 0) for p in self.parents)
+
+    def __repr__(self) -> str:
+        return f"<{self.fn.node_name()} object at {hex(id(self))}>"
+
+
+class _NoRecordCtx:
+    """The ``ctx`` given to ``forward`` when nothing is recorded: saving is a no-op."""
+
+    __slots__ = ("__dict__",)
+    needs_input_grad: tuple = ()
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        pass
+
+
+_NO_RECORD = _NoRecordCtx()
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+
+
+class Function:
+    """Base class of every differentiable operation (built-in or user-defined).
+
+    Subclasses define two static methods on numpy arrays:
+
+    - ``forward(ctx, *inputs, **attrs) -> ndarray``: positional ``inputs`` are the arrays of the tensors passed to
+      ``apply`` (other positional values pass through unchanged); keyword ``attrs`` are non-differentiable options.
+    - ``backward(ctx, grad) -> ndarray | tuple``: given ``dL/d(output)`` (same shape as the output), return one
+      gradient per positional input (``None`` where not needed), each with its input's shape.
+
+    ``apply`` returns a ``Tensor``. The engine checks every gradient's shape and dtype kind and names the
+    Function and input when one is wrong.
+    """
+
+    #: Index appended to the node name, as PyTorch does (``SumBackward0`` vs ``SumBackward1``).
+    variant: int = 0
+    #: True for ops whose output may be a view of input 0 (they share its version counter).
+    is_view: bool = False
+    #: True for elementwise binary ops, whose numpy broadcast error is re-raised in PyTorch's words.
+    broadcasts: bool = False
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Function subclasses must implement forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        raise NotImplementedError("Function subclasses must implement backward(ctx, grad)")
+
+    @classmethod
+    def node_name(cls) -> str:
+        """PyTorch-style node name: the class name + ``Backward`` + the variant index."""
+        return f"{cls.__name__}Backward{cls.variant}"
+
+    @classmethod
+    def apply(cls, *inputs: Any, **attrs: Any) -> Any:
+        """Run ``forward`` on the inputs' arrays and record a node if any input requires grad.
+
+        Shapes: as the subclass documents. Returns a new ``Tensor``.
+        """
+        T = Tensor
+        arrays = [x.data if isinstance(x, T) else x for x in inputs]
+        needs = tuple(isinstance(x, T) and x.requires_grad for x in inputs)
+        record = _GradMode.enabled and any(needs)
+        ctx = Node(cls, (), needs) if record else _NO_RECORD
+        try:
+            out = cls.forward(ctx, *arrays, **attrs)
+        except ValueError as err:
+            if cls.broadcasts:
+                _raise_broadcast_error(arrays[0], arrays[1], err)
+            raise
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        result = T._make(out, record)
+        if cls.is_view and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
+            result._vc = inputs[0]._vc
+        if record:
+            ctx.parents = tuple(
+                (x.grad_fn or x) if need else None for x, need in zip(inputs, needs)
+            )
+            ctx.shape = out.shape
+            ctx.dtype = out.dtype
+            if ctx.saved:
+                ctx._checks = _version_checks(ctx.saved, inputs, result)
+            result.grad_fn = ctx
+        return result
+
+
+def _version_checks(saved: tuple, inputs: tuple, result: Any) -> tuple:
+    """For each saved array that is a tensor's own array: (index in saved, its version counter, the version).
+
+    Only counters are kept, never tensors, so a node does not keep its output alive (no reference cycle).
+    """
+    T = Tensor
+    counters = [(x.data, x._vc) for x in inputs if isinstance(x, T)]
+    counters.append((result.data, result._vc))
+    checks = []
+    for i, a in enumerate(saved):
+        for data, vc in counters:
+            if a is data:
+                checks.append((i, vc, vc.value))
+                break
+    return tuple(checks)
+
+
+def _raise_broadcast_error(a: Any, b: Any, err: Exception) -> None:
+    """Re-raise numpy's broadcast failure with PyTorch's message, naming both sizes and the dimension."""
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa = (1,) * (n - len(sa)) + tuple(sa)
+    pb = (1,) * (n - len(sb)) + tuple(sb)
+    for dim in range(n - 1, -1, -1):
+        if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                f"at non-singleton dimension {dim}"
+            ) from None
+    raise err

@@ -1,0 +1,143 @@
+"""Tensor factories (``tensor``, ``zeros``, ``randn``, ...) and the global random generator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad import dtypes as _dt
+from minigrad.tensor import _DEFAULT_FLOAT, Tensor, _to_array
+
+
+class _RNG:
+    generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Seed minigrad's random generator (``randn``, ``rand``, parameter init, dropout, shuffling).
+
+    The streams differ from PyTorch's: the same seed gives reproducible, not identical, numbers.
+    """
+    _RNG.generator = np.random.default_rng(seed)
+    return _RNG.generator
+
+
+def default_generator() -> np.random.Generator:
+    """The numpy ``Generator`` behind minigrad's random functions."""
+    return _RNG.generator
+
+
+def _shape(size: tuple) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    return _DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
+
+
+def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(arr, False)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new leaf tensor holding a copy of ``data`` (number, nested lists, numpy array or Tensor).
+
+    Python floats become float32, Python ints int64 and bools bool; numpy arrays keep their dtype.
+    """
+    return _new(_to_array(data, dtype), requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares ``array``'s memory and keeps its dtype."""
+    return Tensor._make(array, False)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` filled with 0."""
+    return _new(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` filled with 1."""
+    return _new(np.ones(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` with unspecified values (minigrad fills it with zeros)."""
+    return _new(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` filled with ``fill_value`` (dtype inferred from it like ``tensor``)."""
+    if dtype is None:
+        dtype = _to_array(fill_value).dtype
+    return _new(np.full(_shape((size,)), fill_value, dtype=_dt.to_numpy_dtype(dtype)), requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with ``input``'s shape and dtype."""
+    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.zeros(input.data.shape, dtype=dt), requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with ``input``'s shape and dtype."""
+    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.ones(input.data.shape, dtype=dt), requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` everywhere, with ``input``'s shape and dtype."""
+    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.full(input.data.shape, fill_value, dtype=dt), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples from the standard normal distribution, shape ``size``."""
+    arr = _RNG.generator.standard_normal(_shape(size)).astype(_float_dtype(dtype))
+    return _new(arr, requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples from the uniform distribution on [0, 1), shape ``size``."""
+    arr = _RNG.generator.random(_shape(size)).astype(_float_dtype(dtype))
+    return _new(arr, requires_grad)
+
+
+def randint(low: int, high: Any = None, size: Any = None, dtype: Any = None) -> Tensor:
+    """Random integers in ``[low, high)`` of shape ``size`` (``randint(high, size)`` is allowed too)."""
+    if size is None:
+        low, high, size = 0, low, high
+    arr = _RNG.generator.integers(low, high, size=tuple(size))
+    return Tensor._make(arr.astype(np.int64 if dtype is None else _dt.to_numpy_dtype(dtype)), False)
+
+
+def randperm(n: int) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64)."""
+    return Tensor._make(_RNG.generator.permutation(n).astype(np.int64), False)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 for integer arguments, else float32."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = np.int64 if is_int else _DEFAULT_FLOAT
+    return _new(np.arange(start, end, step).astype(_dt.to_numpy_dtype(dtype)), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
+
+
+def eye(n: int, m: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix, shape ``(n, m or n)``."""
+    return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)

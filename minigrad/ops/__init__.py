@@ -1,0 +1,51 @@
+"""The differentiable primitives, grouped by kind. Each is a ``Function`` with forward and backward together."""
+
+from minigrad.ops.elementwise import (  # noqa: F401
+    Abs,
+    Add,
+    Clamp,
+    Cos,
+    Div,
+    Exp,
+    Log,
+    Mul,
+    Neg,
+    Pow,
+    PowScalar,
+    Relu,
+    Sigmoid,
+    Sin,
+    Sqrt,
+    Sub,
+    Tanh,
+    Where,
+)
+from minigrad.ops.linalg import Bmm, Dot, MatMul, Mm, Mv, pick_matmul  # noqa: F401
+from minigrad.ops.reduce import (  # noqa: F401
+    LogSoftmax,
+    MaxAll,
+    MaxDim,
+    Mean,
+    MeanDim,
+    MinAll,
+    MinDim,
+    Softmax,
+    Sum,
+    SumDim,
+    Var,
+)
+from minigrad.ops.shape import (  # noqa: F401
+    Cat,
+    Clone,
+    Expand,
+    Index,
+    Permute,
+    Select,
+    Slice,
+    Squeeze,
+    Stack,
+    ToCopy,
+    Transpose,
+    Unsqueeze,
+    View,
+)

@@ -1,0 +1,41 @@
+"""Helpers shared by the primitives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` back to ``shape``: over the leading axes broadcasting added, and the size-1 axes it stretched.
+
+    Example: an operand of shape ``(3, 1)`` added to one of shape ``(2, 3, 4)`` gets a gradient of shape
+    ``(2, 3, 4)``; summing axis 0 and then axis 2 (keeping it) gives back ``(3, 1)``.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def normalize_dims(dim, ndim: int) -> tuple:
+    """Turn ``dim`` (None, int or tuple, negatives allowed) into a sorted tuple of axes, with PyTorch's error."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        out.append(wrap_dim(d, ndim))
+    return tuple(sorted(out))
+
+
+def wrap_dim(d: int, ndim: int) -> int:
+    """Wrap a possibly negative dim into ``[0, ndim)``; 0-d tensors accept -1 and 0, as in PyTorch."""
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+    return d % n

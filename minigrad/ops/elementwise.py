@@ -1,0 +1,328 @@
+"""Elementwise primitives. Binary ones broadcast with numpy; ``unbroadcast`` sums each gradient back."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops._util import unbroadcast
+
+
+class Add(Function):
+    """z = a + b;  dL/da = dL/dz,  dL/db = dL/dz  (each summed back to its operand's shape)."""
+
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.add(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(g, sb) if nb else None)
+
+
+class Sub(Function):
+    """z = a - b;  dL/da = dL/dz,  dL/db = -dL/dz."""
+
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.subtract(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(-g, sb) if nb else None)
+
+
+class Mul(Function):
+    """z = a * b;  dL/da = dL/dz * b,  dL/db = dL/dz * a."""
+
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        na, nb = ctx.needs_input_grad or (False, False)
+        # Save only what a needed gradient uses: b for a's, a for b's.
+        ctx.save_for_backward(a if nb else None, b if na else None)
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        sa, sb = ctx.shapes
+        return (unbroadcast(g * b, sa) if na else None, unbroadcast(g * a, sb) if nb else None)
+
+
+class Div(Function):
+    """z = a / b;  dL/da = dL/dz / b,  dL/db = -dL/dz * a / b^2."""
+
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = unbroadcast(g / b, np.shape(a)) if na else None
+        gb = unbroadcast(-g * a / (b * b), np.shape(b)) if nb else None
+        return ga, gb
+
+
+class Pow(Function):
+    """z = a ** b;  dL/da = dL/dz * b * a^(b-1),  dL/db = dL/dz * z * log(a)."""
+
+    broadcasts = True
+
+    @classmethod
+    def node_name(cls):
+        return "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        z = np.power(a, b)
+        ctx.save_for_backward(a, b, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, z = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = unbroadcast(g * b * np.power(a, b - 1), np.shape(a)) if na else None
+        gb = None
+        if nb:
+            # d(a^b)/db = a^b log a; taken as 0 where a == 0, as PyTorch does.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = np.where(a == 0, 0, g * z * np.log(np.where(a == 0, 1, a))).astype(z.dtype)
+            gb = unbroadcast(gb, np.shape(b))
+        return ga, gb
+
+
+class PowScalar(Function):
+    """z = a ** p for a Python number p;  dL/da = dL/dz * p * a^(p-1)."""
+
+    @classmethod
+    def node_name(cls):
+        return "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, exponent):
+        ctx.save_for_backward(a)
+        ctx.exponent = exponent
+        return np.power(a, np.asarray(exponent, dtype=a.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        p = ctx.exponent
+        if p == 0:
+            return np.zeros_like(a)
+        return g * (p * np.power(a, np.asarray(p - 1, dtype=a.dtype))).astype(a.dtype)
+
+
+class Neg(Function):
+    """z = -a;  dL/da = -dL/dz."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Exp(Function):
+    """z = e^a;  dL/da = dL/dz * z."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.exp(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * z
+
+
+class Log(Function):
+    """z = ln a;  dL/da = dL/dz / a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+class Sqrt(Function):
+    """z = sqrt(a);  dL/da = dL/dz / (2 z)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.sqrt(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g / (2 * z)
+
+
+class Abs(Function):
+    """z = |a|;  dL/da = dL/dz * sign(a)  (0 at a = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * np.sign(a)
+
+
+class Sin(Function):
+    """z = sin a;  dL/da = dL/dz * cos a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * np.cos(a)
+
+
+class Cos(Function):
+    """z = cos a;  dL/da = -dL/dz * sin a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return -g * np.sin(a)
+
+
+class Tanh(Function):
+    """z = tanh a;  dL/da = dL/dz * (1 - z^2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.tanh(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (1 - z * z)
+
+
+class Sigmoid(Function):
+    """z = 1 / (1 + e^-a);  dL/da = dL/dz * z * (1 - z)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        # Two branches keep exp from overflowing for large |a|.
+        e = np.exp(-np.abs(a))
+        z = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * z * (1 - z)
+
+
+class Relu(Function):
+    """z = max(a, 0);  dL/da = dL/dz where a > 0, else 0."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.maximum(a, 0)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (z > 0)
+
+
+class Clamp(Function):
+    """z = min(max(a, lo), hi);  dL/da = dL/dz where lo <= a <= hi, else 0."""
+
+    variant = 1
+
+    @staticmethod
+    def forward(ctx, a, *, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.save_for_backward(a)
+        ctx.bounds = (min, max)
+        z = a
+        if min is not None:
+            z = np.maximum(z, np.asarray(min, dtype=a.dtype))
+        if max is not None:
+            z = np.minimum(z, np.asarray(max, dtype=a.dtype))
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        mask = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            mask &= a >= lo
+        if hi is not None:
+            mask &= a <= hi
+        return g * mask
+
+
+class Where(Function):
+    """z = cond ? a : b;  dL/da = dL/dz where cond,  dL/db = dL/dz elsewhere."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        (cond,) = ctx.saved_tensors
+        _, na, nb = ctx.needs_input_grad
+        sa, sb = ctx.shapes
+        zero = np.zeros((), dtype=g.dtype)
+        ga = unbroadcast(np.where(cond, g, zero), sa) if na else None
+        gb = unbroadcast(np.where(cond, zero, g), sb) if nb else None
+        return None, ga, gb

@@ -1,0 +1,111 @@
+"""Matrix products: ``matmul`` with numpy's rules for 1-D, 2-D and batched (broadcast) operands."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops._util import unbroadcast
+
+
+class MatMul(Function):
+    """z = a @ b;  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz  (^T swaps the last two axes only).
+
+    1-D operands are promoted for the backward (a as a row, b as a column) and batch axes that broadcasting
+    added or stretched are summed back with ``unbroadcast``.
+    """
+
+    @classmethod
+    def node_name(cls):
+        return "MatmulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        na, nb = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if nb else None, b if na else None)
+        ctx.shapes = (a.shape, b.shape)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        if len(sb) == 1:
+            g = np.expand_dims(g, -1)
+            b = b[:, None] if b is not None else None
+        if len(sa) == 1:
+            g = np.expand_dims(g, -2)
+            a = a[None, :] if a is not None else None
+        ga = gb = None
+        if na:
+            ga = g @ np.swapaxes(b, -1, -2)
+            ga = unbroadcast(ga, (1,) * (len(sa) == 1) + sa).reshape(sa)
+        if nb:
+            gb = np.swapaxes(a, -1, -2) @ g
+            gb = unbroadcast(gb, sb + (1,) * (len(sb) == 1)).reshape(sb)
+        return ga, gb
+
+
+class Mm(MatMul):
+    """2-D @ 2-D, named ``MmBackward0``."""
+
+    @classmethod
+    def node_name(cls):
+        return "MmBackward0"
+
+
+class Mv(MatMul):
+    """2-D @ 1-D, named ``MvBackward0``."""
+
+    @classmethod
+    def node_name(cls):
+        return "MvBackward0"
+
+
+class Dot(MatMul):
+    """1-D @ 1-D, named ``DotBackward0``."""
+
+    @classmethod
+    def node_name(cls):
+        return "DotBackward0"
+
+
+class Bmm(MatMul):
+    """Batched @ batched (3-D, same batch), named ``BmmBackward0``."""
+
+    @classmethod
+    def node_name(cls):
+        return "BmmBackward0"
+
+
+def pick_matmul(sa: tuple, sb: tuple) -> type:
+    """Return the MatMul variant for operand shapes ``sa`` and ``sb``, or raise PyTorch's size error."""
+    if len(sa) == 0 or len(sb) == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {len(sa)}D and {len(sb)}D"
+        )
+    k_a = sa[-1]
+    k_b = sb[0] if len(sb) == 1 else sb[-2]
+    if k_a != k_b:
+        if len(sa) == 1 and len(sb) == 1:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same "
+                f"number of elements, but got {sa[0]} and {sb[0]} elements respectively"
+            )
+        if len(sa) == 2 and len(sb) == 1:
+            raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
+        ra = sa if len(sa) == 2 else (int(np.prod(sa[:-1])) if len(sa) > 1 else 1, sa[-1])
+        rb = sb if len(sb) == 2 else ((sb[0], 1) if len(sb) == 1 else (sb[-2], sb[-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({ra[0]}x{ra[1]} and {rb[0]}x{rb[1]})"
+        )
+    if len(sa) == 2 and len(sb) == 2:
+        return Mm
+    if len(sa) == 1 and len(sb) == 1:
+        return Dot
+    if len(sa) == 2 and len(sb) == 1:
+        return Mv
+    if len(sa) == 3 and len(sb) == 3 and sa[0] == sb[0]:
+        return Bmm
+    return MatMul

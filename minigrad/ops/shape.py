@@ -1,0 +1,183 @@
+"""Shape and indexing primitives: reshape, transpose, permute, expand, squeeze, indexing, stack, cat, cast."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+
+
+class View(Function):
+    """z = a reshaped to ``shape`` (same elements, same order);  dL/da = dL/dz reshaped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, *, shape, copy=None):
+        ctx.in_shape = a.shape
+        return np.reshape(a, shape, copy=copy)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.reshape(g, ctx.in_shape)
+
+
+class Unsqueeze(View):
+    """z = a with a new size-1 axis;  dL/da = dL/dz with that axis removed."""
+
+
+class Squeeze(View):
+    """z = a without (some of) its size-1 axes;  dL/da = dL/dz reshaped back."""
+
+
+class Transpose(Function):
+    """z = a with axes ``d0`` and ``d1`` swapped;  dL/da = dL/dz swapped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, *, dims):
+        ctx.dims = dims
+        return np.swapaxes(a, *dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.swapaxes(g, *ctx.dims)
+
+
+class Permute(Function):
+    """z = a with its axes reordered by ``dims``;  dL/da = dL/dz with the inverse order."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, *, dims):
+        ctx.dims = dims
+        return np.transpose(a, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.transpose(g, np.argsort(ctx.dims))
+
+
+class Expand(Function):
+    """z = a broadcast to ``shape`` (no copy);  dL/da = dL/dz summed over the stretched and added axes."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, *, shape):
+        ctx.in_shape = a.shape
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        from minigrad.ops._util import unbroadcast
+
+        return unbroadcast(g, ctx.in_shape)
+
+
+class Index(Function):
+    """z = a[index];  dL/da = zeros with dL/dz added at the indexed positions (repeats accumulate)."""
+
+    @classmethod
+    def node_name(cls):
+        return "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, index):
+        ctx.meta = (a.shape, a.dtype, index)
+        return a[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, index = ctx.meta
+        out = np.zeros(shape, dtype=dtype)
+        np.add.at(out, index, g)
+        return out
+
+
+class Slice(Function):
+    """z = a[index] with basic indexing (ints, slices, None, ...): a view;  dL/da = zeros with dL/dz in place."""
+
+    is_view = True
+
+    @classmethod
+    def node_name(cls):
+        return "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, index):
+        ctx.meta = (a.shape, a.dtype, index)
+        return a[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, index = ctx.meta
+        out = np.zeros(shape, dtype=dtype)
+        out[index] = g
+        return out
+
+
+class Select(Slice):
+    """z = a[i] for one integer i, named ``SelectBackward0`` like PyTorch."""
+
+    @classmethod
+    def node_name(cls):
+        return "SelectBackward0"
+
+
+class Stack(Function):
+    """z = the inputs stacked along a new axis ``dim``;  each input's gradient is its slice of dL/dz."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        dim = ctx.dim
+        return tuple(
+            np.take(g, i, axis=dim) if need else None for i, need in enumerate(ctx.needs_input_grad)
+        )
+
+
+class Cat(Function):
+    """z = the inputs joined along axis ``dim``;  each input's gradient is its section of dL/dz."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        parts = np.split(g, ctx.bounds, axis=ctx.dim)
+        return tuple(p if need else None for p, need in zip(parts, ctx.needs_input_grad))
+
+
+class ToCopy(Function):
+    """z = a converted to another dtype;  dL/da = dL/dz converted back to a's dtype."""
+
+    @staticmethod
+    def forward(ctx, a, *, dtype):
+        ctx.in_dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.in_dtype)
+
+
+class Clone(Function):
+    """z = a copy of a;  dL/da = dL/dz."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g

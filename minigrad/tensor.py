@@ -1,0 +1,1012 @@
+"""``Tensor``: a numpy array, its gradient, and the node that made it, with PyTorch's methods and operators.
+
+Every differentiable method is a thin wrapper that calls a primitive from ``minigrad.ops`` through
+``Function.apply``; the engine in ``minigrad.autograd`` does the rest. ``Tensor.data`` *is* the numpy array.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from minigrad import dtypes as _dt
+from minigrad import ops
+from minigrad.autograd import engine
+from minigrad.autograd import function as _function
+from minigrad.autograd.function import VersionCounter
+from minigrad.autograd.grad_mode import _GradMode
+from minigrad.ops._util import normalize_dims, wrap_dim
+
+_DEFAULT_FLOAT = np.dtype(np.float32)
+
+#: Result of ``max(dim)`` / ``min(dim)``, like PyTorch's ``(values, indices)`` named tuple.
+MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints that prints as ``minigrad.Size([3, 1, 2])``."""
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        """Number of elements a tensor of this shape holds."""
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert user data to a new numpy array with PyTorch's dtype rules (Python floats -> float32)."""
+    if isinstance(data, Tensor):
+        arr = np.array(data.data, copy=True)
+    elif isinstance(data, np.ndarray):
+        arr = np.array(data, copy=True)
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        arr = np.array([_to_array(x) for x in data])
+    else:
+        arr = np.array(data)
+        if arr.dtype == np.float64 and not isinstance(data, np.generic):
+            arr = arr.astype(_DEFAULT_FLOAT)
+        elif arr.dtype.kind in "iu" and not isinstance(data, np.generic):
+            arr = arr.astype(np.int64)
+    if dtype is not None:
+        arr = arr.astype(_dt.to_numpy_dtype(dtype), copy=False)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"can't convert data of numpy dtype {arr.dtype} to a minigrad tensor")
+    return arr
+
+
+def _flat(data: Any) -> Iterator[Any]:
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        else:
+            yield x
+
+
+class Tensor:
+    """An n-dimensional array that records the operations made on it, for reverse-mode autograd.
+
+    Create one with ``minigrad.tensor(data, dtype=None, requires_grad=False)`` or the factories (``zeros``,
+    ``randn``, ...). ``Tensor(data)`` also works and copies ``data`` like ``minigrad.tensor``.
+
+    Attributes:
+        data: the numpy array (shape ``shape``, numpy dtype of ``dtype``).
+        requires_grad: whether operations on this tensor are recorded.
+        grad: after ``backward()``, a Tensor of the same shape holding dL/d(this), on leaves (and on tensors
+            that called ``retain_grad()``).
+        grad_fn: the node that made this tensor (``None`` for leaves).
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_vc", "__weakref__")
+    # numpy must hand mixed expressions (ndarray + Tensor) to Tensor's reflected operators.
+    __array_ufunc__ = None
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        self.data = _to_array(data)
+        self.grad = None
+        self.grad_fn = None
+        self._vc = VersionCounter()
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
+        """Wrap an array without copying or checking (the engine's fast path)."""
+        t = object.__new__(cls)
+        t.data = data
+        t.requires_grad = requires_grad
+        t.grad = None
+        t.grad_fn = None
+        t._vc = VersionCounter()
+        return t
+
+    # ---- basic attributes ---------------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        """The shape, as a ``minigrad.Size``."""
+        return Size(self.data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (``dim=None``) or the size of one dimension."""
+        if dim is None:
+            return Size(self.data.shape)
+        return self.data.shape[wrap_dim(dim, self.data.ndim)]
+
+    def dim(self) -> int:
+        """Number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> _dt.dtype:
+        """The element type, e.g. ``minigrad.float32``."""
+        return _dt.from_numpy_dtype(self.data.dtype)
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return self.data.size
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self.data.itemsize
+
+    def is_floating_point(self) -> bool:
+        """True for float16/32/64 tensors."""
+        return self.data.dtype.kind == "f"
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not made by a recorded operation (user-created tensors and parameters)."""
+        return self.grad_fn is None
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's array has seen."""
+        return self._vc.value
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists."""
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying numpy array (shared, not copied)."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        from minigrad._format import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    # ---- autograd -----------------------------------------------------------------------------------------
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place on a leaf; returns self."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Ask backward to fill ``.grad`` on this non-leaf tensor too."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            engine.retain(self.grad_fn, self)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor that called ``retain_grad()``."""
+        return self.grad_fn is not None and self.grad_fn.retained is not None
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
+        """Compute dL/dx for every leaf x that requires grad, adding it into ``x.grad``.
+
+        Args:
+            gradient: dL/d(self), shape ``self.shape``; may be omitted only for a one-element tensor.
+            retain_graph: keep the saved arrays so the graph can be backpropagated again.
+        """
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = np.ones(self.data.shape, dtype=self.data.dtype)
+        else:
+            g = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if g.shape != self.data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {Size(g.shape)!r} and output[0] has a "
+                    f"shape of {self.shape!r}."
+                )
+            g = g.astype(self.data.dtype, copy=False)
+        engine.backward(self, g, retain_graph=retain_graph)
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's array (and version counter), cut from the graph."""
+        t = Tensor._make(self.data, False)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place; returns self."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def clone(self) -> Tensor:
+        """A copy with its own array (differentiable)."""
+        return ops.Clone.apply(self)
+
+    def contiguous(self) -> Tensor:
+        """Returns self: minigrad's numpy arrays need no contiguity for any op."""
+        return self
+
+    # ---- dtype conversions --------------------------------------------------------------------------------
+    def to(self, dtype: Any) -> Tensor:
+        """The tensor converted to ``dtype`` (self when it already has it); differentiable between floats."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        np_dtype = _dt.to_numpy_dtype(dtype)
+        if np_dtype == self.data.dtype:
+            return self
+        return ops.ToCopy.apply(self, dtype=np_dtype)
+
+    def double(self) -> Tensor:
+        """``to(minigrad.float64)``."""
+        return self.to(np.float64)
+
+    def float(self) -> Tensor:
+        """``to(minigrad.float32)``."""
+        return self.to(np.float32)
+
+    def half(self) -> Tensor:
+        """``to(minigrad.float16)``."""
+        return self.to(np.float16)
+
+    def long(self) -> Tensor:
+        """``to(minigrad.int64)``."""
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        """``to(minigrad.int32)``."""
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        """``to(minigrad.bool)``."""
+        return self.to(np.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor converted to ``other``'s dtype."""
+        return self.to(other.data.dtype)
+
+    # ---- arithmetic ---------------------------------------------------------------------------------------
+    def _operand(self, other: Any) -> Tensor:
+        """Turn a Python number, numpy array or list into a Tensor that combines with self like PyTorch."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (builtins.bool, builtins.int, builtins.float)) and not isinstance(other, np.generic):
+            kind = self.data.dtype.kind
+            if isinstance(other, builtins.bool):
+                dt = self.data.dtype
+            elif isinstance(other, builtins.int):
+                dt = self.data.dtype if kind != "b" else np.dtype(np.int64)
+            else:
+                dt = self.data.dtype if kind == "f" else _DEFAULT_FLOAT
+            return Tensor._make(np.asarray(other, dtype=dt), False)
+        if isinstance(other, np.ndarray):
+            return Tensor._make(other, False)
+        return Tensor._make(_to_array(other), False)
+
+    def _pair(self, other: Any, reverse: builtins.bool = False) -> tuple[Tensor, Tensor]:
+        b = self._operand(other)
+        a = self
+        da, db = a.data.dtype, b.data.dtype
+        if da is not db and da != db and (da.kind == "f") != (db.kind == "f"):
+            # An integer or bool operand takes the float operand's dtype (PyTorch's promotion).
+            if da.kind == "f":
+                b = b.to(da)
+            else:
+                a = a.to(db)
+        return (b, a) if reverse else (a, b)
+
+    def __add__(self, other: Any) -> Tensor:
+        return ops.Add.apply(*self._pair(other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.Add.apply(*self._pair(other, True))
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.Sub.apply(*self._pair(other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.Sub.apply(*self._pair(other, True))
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.Mul.apply(*self._pair(other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.Mul.apply(*self._pair(other, True))
+
+    def __truediv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return _true_divide(a, b)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other, True)
+        return _true_divide(a, b)
+
+    def __pow__(self, other: Any) -> Tensor:
+        if isinstance(other, (builtins.int, builtins.float)) and not isinstance(other, builtins.bool):
+            if self.data.dtype.kind != "f" and isinstance(other, builtins.float):
+                return ops.PowScalar.apply(self.to(_DEFAULT_FLOAT), exponent=other)
+            return ops.PowScalar.apply(self, exponent=other)
+        return ops.Pow.apply(*self._pair(other))
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.Pow.apply(*self._pair(other, True))
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(self._operand(other), self)
+
+    def __neg__(self) -> Tensor:
+        return ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    matmul = __matmul__
+    neg = __neg__
+
+    # ---- comparisons (bool tensors, never recorded) ------------------------------------------------------
+    def _compare(self, other: Any, fn: Any) -> Tensor:
+        b = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._make(fn(self.data, b), False)
+        except ValueError as err:
+            _function._raise_broadcast_error(self.data, b, err)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(np.invert(self.data), False)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def equal(self, other: Tensor) -> builtins.bool:
+        """True when both tensors have the same shape and elements."""
+        return self.data.shape == other.data.shape and builtins.bool(np.array_equal(self.data, other.data))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08) -> builtins.bool:
+        """Elementwise ``|self - other| <= atol + rtol * |other|`` for every element."""
+        return builtins.bool(np.allclose(self.data, np.asarray(other), rtol=rtol, atol=atol))
+
+    # ---- elementwise functions ---------------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        """e ** self, elementwise."""
+        return ops.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        """Natural logarithm, elementwise."""
+        return ops.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        """Square root, elementwise."""
+        return ops.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        """Absolute value, elementwise."""
+        return ops.Abs.apply(self)
+
+    def sin(self) -> Tensor:
+        """Sine, elementwise."""
+        return ops.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        """Cosine, elementwise."""
+        return ops.Cos.apply(self)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent, elementwise."""
+        return ops.Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        """Logistic sigmoid 1 / (1 + exp(-x)), elementwise."""
+        return ops.Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        """max(x, 0), elementwise."""
+        return ops.Relu.apply(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit every element to ``[min, max]`` (either bound may be None)."""
+        return ops.Clamp.apply(self, min=min, max=max)
+
+    clip = clamp
+
+    # ---- reductions --------------------------------------------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
+        """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
+        axes = normalize_dims(dim, self.data.ndim)
+        if self.data.ndim == 0:
+            axes = ()
+        np_dtype = _dt.to_numpy_dtype(dtype) if dtype is not None else None
+        if np_dtype is None and self.data.dtype.kind in "bi":
+            np_dtype = np.dtype(np.int64)
+        fn = ops.Sum if dim is None else ops.SumDim
+        return fn.apply(self, axes=axes, keepdim=keepdim, dtype=np_dtype)
+
+    def mean(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """Mean over ``dim`` (int or tuple; all dims when None); floating point tensors only."""
+        if self.data.dtype.kind != "f":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+                f"dtype. Got: {_dt.from_numpy_dtype(self.data.dtype).name.capitalize()}"
+            )
+        axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
+        fn = ops.Mean if dim is None else ops.MeanDim
+        return fn.apply(self, axes=axes, keepdim=keepdim)
+
+    def _extreme(self, dim: Any, keepdim: builtins.bool, largest: builtins.bool) -> Any:
+        if dim is None:
+            return (ops.MaxAll if largest else ops.MinAll).apply(self, largest=largest)
+        d = wrap_dim(dim, self.data.ndim)
+        a = self.data if self.data.ndim else self.data.reshape(1)
+        if a.shape[d] == 0:
+            name = "max" if largest else "min"
+            raise IndexError(
+                f"{name}(): Expected reduction dim {d} to have non-zero size."
+            )
+        index = np.argmax(a, axis=d) if largest else np.argmin(a, axis=d)
+        src = self if self.data.ndim else self.reshape(1)
+        values = (ops.MaxDim if largest else ops.MinDim).apply(src, dim=d, keepdim=keepdim, index=index)
+        if self.data.ndim == 0:
+            values = values.reshape(())
+            index = index.reshape(())
+        elif keepdim:
+            index = np.expand_dims(index, d)
+        return MaxMin(values, Tensor._make(index.astype(np.int64), False))
+
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """Largest element (``dim=None``), or ``(values, indices)`` along ``dim``; or elementwise max with a tensor."""
+        if isinstance(dim, Tensor):
+            return maximum(self, dim)
+        return self._extreme(dim, keepdim, True)
+
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """Smallest element (``dim=None``), or ``(values, indices)`` along ``dim``."""
+        if isinstance(dim, Tensor):
+            return minimum(self, dim)
+        return self._extreme(dim, keepdim, False)
+
+    def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmax(self.data), dtype=np.int64), False)
+        idx = np.argmax(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
+        return Tensor._make(idx.astype(np.int64), False)
+
+    def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmin(self.data), dtype=np.int64), False)
+        idx = np.argmin(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
+        return Tensor._make(idx.astype(np.int64), False)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
+            correction: Any = None) -> Tensor:
+        """Variance over ``dim``, dividing by ``N - correction`` (default 1; ``unbiased=False`` means 0)."""
+        if isinstance(unbiased, builtins.bool) or unbiased is None:
+            pass
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
+        return ops.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
+            correction: Any = None) -> Tensor:
+        """Standard deviation: ``var(...).sqrt()``."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def softmax(self, dim: int) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``; same shape."""
+        return ops.Softmax.apply(self, dim=wrap_dim(dim, self.data.ndim))
+
+    def log_softmax(self, dim: int) -> Tensor:
+        """log(softmax(x)) along ``dim``, computed stably; same shape."""
+        return ops.LogSoftmax.apply(self, dim=wrap_dim(dim, self.data.ndim))
+
+    # ---- shape -------------------------------------------------------------------------------------------
+    def _infer_shape(self, shape: tuple) -> tuple:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+            shape = tuple(shape[0])
+        shape = tuple(builtins.int(s) for s in shape)
+        n = self.data.size
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        if -1 in shape:
+            if known == 0 or n % known:
+                raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+            shape = tuple(n // known if s == -1 else s for s in shape)
+        elif known != n:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+        return shape
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one entry may be -1)."""
+        return ops.View.apply(self, shape=self._infer_shape(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        """Like ``reshape``, but only where no copy is needed (PyTorch's rule for ``view``)."""
+        new = self._infer_shape(shape)
+        try:
+            return ops.View.apply(self, shape=new, copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+
+    def view_as(self, other: Tensor) -> Tensor:
+        """``view(other.shape)``."""
+        return self.view(other.data.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        """``reshape(other.shape)``."""
+        return self.reshape(other.data.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dims ``start_dim..end_dim`` into one."""
+        nd = self.data.ndim
+        if nd == 0:
+            return self.reshape(1)
+        s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if s == e:
+            return self
+        shp = self.data.shape
+        return self.reshape(shp[:s] + (-1,) + shp[e + 1:]) if self.data.size else self.reshape(
+            shp[:s] + (builtins.int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
+        shp = self.data.shape
+        if dim is None:
+            new = tuple(s for s in shp if s != 1)
+        else:
+            axes = normalize_dims(dim, self.data.ndim)
+            new = tuple(s for i, s in enumerate(shp) if not (i in axes and s == 1))
+        return ops.Squeeze.apply(self, shape=new)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a size-1 dim at ``dim`` (``-ndim-1 <= dim <= ndim``)."""
+        nd = self.data.ndim
+        if not -nd - 1 <= dim <= nd:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-nd - 1}, {nd}], but got {dim})"
+            )
+        d = dim % (nd + 1)
+        shp = self.data.shape
+        return ops.Unsqueeze.apply(self, shape=shp[:d] + (1,) + shp[d:])
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap dims ``dim0`` and ``dim1``."""
+        nd = self.data.ndim
+        if nd == 0:
+            wrap_dim(dim0, 0), wrap_dim(dim1, 0)
+            return self
+        return ops.Transpose.apply(self, dims=(wrap_dim(dim0, nd), wrap_dim(dim1, nd)))
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        """Alias of ``transpose``."""
+        return self.transpose(axis0, axis1)
+
+    def t(self) -> Tensor:
+        """Transpose of a tensor with at most 2 dims."""
+        if self.data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
+        return self.transpose(0, 1) if self.data.ndim == 2 else self
+
+    @property
+    def T(self) -> Tensor:
+        """All dims reversed (the matrix transpose for 2-D tensors)."""
+        return self.permute(*range(self.data.ndim - 1, -1, -1)) if self.data.ndim > 1 else self
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dims swapped (a batch of matrices transposed)."""
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dims: output dim i is input dim ``dims[i]``."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        nd = self.data.ndim
+        if len(dims) != nd:
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+                f"the desired ordering of dimensions i.e. input.dim() = {nd} is not equal to len(dims) = {len(dims)}"
+            )
+        wrapped = tuple(wrap_dim(d, nd) for d in dims)
+        if len(set(wrapped)) != nd:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return ops.Permute.apply(self, dims=wrapped)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to ``sizes`` without copying (-1 keeps a dim's size)."""
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        shp = self.data.shape
+        if len(sizes) < len(shp):
+            raise RuntimeError(
+                f"expand(minigrad.{self.data.dtype}{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+                f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+                f"({len(shp)})"
+            )
+        lead = len(sizes) - len(shp)
+        target = []
+        for i, s in enumerate(sizes):
+            if i < lead:
+                if s < 0:
+                    raise RuntimeError(
+                        f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
+                    )
+                target.append(s)
+                continue
+            cur = shp[i - lead]
+            if s == -1:
+                s = cur
+            elif cur != s and cur != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at non-singleton "
+                    f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}"
+                )
+            target.append(s)
+        return ops.Expand.apply(self, shape=tuple(target))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """``expand(other.shape)``."""
+        return self.expand(other.data.shape)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the sizes in a list."""
+        d = wrap_dim(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if isinstance(split_size, builtins.int):
+            sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+        else:
+            sizes = list(split_size)
+        out, start = [], 0
+        for s in sizes:
+            idx = (slice(None),) * d + (slice(start, start + s),)
+            out.append(self[idx])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """Split into ``chunks`` nearly equal pieces along ``dim``."""
+        n = self.data.shape[wrap_dim(dim, self.data.ndim)]
+        return self.split(-(-n // chunks), dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, each without that dim."""
+        d = wrap_dim(dim, self.data.ndim)
+        return tuple(self[(slice(None),) * d + (i,)] for i in range(self.data.shape[d]))
+
+    # ---- indexing ----------------------------------------------------------------------------------------
+    def __getitem__(self, index: Any) -> Tensor:
+        idx, kind = _convert_index(index)
+        if kind == "advanced":
+            return ops.Index.apply(self, index=idx)
+        if kind == "select":
+            return ops.Select.apply(self, index=idx)
+        return ops.Slice.apply(self, index=idx)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        idx, _ = _convert_index(index)
+        v = value.data if isinstance(value, Tensor) else value
+        recording = _GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
+        if recording:
+            if self.grad_fn is None and self.requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            mask = np.zeros(self.data.shape, dtype=bool)
+            mask[idx] = True
+            full = np.zeros(self.data.shape, dtype=self.data.dtype)
+            full[idx] = v
+            src = value if isinstance(value, Tensor) else None
+            if src is not None:
+                src = _scatter_into(src, idx, self.data.shape)
+            else:
+                src = Tensor._make(full, False)
+            new = where(Tensor._make(mask, False), src, self)
+            self._become(new)
+        else:
+            self.data[idx] = v
+            self._vc.value += 1
+
+    # ---- in-place ops ------------------------------------------------------------------------------------
+    def _become(self, new: Tensor) -> None:
+        """Take ``new``'s values in place (same array object) and its place in the graph."""
+        np.copyto(self.data, new.data, casting="same_kind")
+        self._vc.value += 1
+        self.grad_fn = new.grad_fn
+        self.requires_grad = new.requires_grad
+
+    def _inplace(self, method: str, other: Any, ufunc: Any) -> Tensor:
+        b = self._operand(other)
+        try:
+            out_shape = np.broadcast_shapes(self.data.shape, b.data.shape)
+        except ValueError as err:
+            _function._raise_broadcast_error(self.data, b.data, err)
+        if out_shape != self.data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(out_shape)}"
+            )
+        if np.result_type(self.data, b.data).kind == "f" and self.data.dtype.kind != "f":
+            res = _dt.from_numpy_dtype(np.result_type(self.data, b.data)).name.capitalize()
+            mine = _dt.from_numpy_dtype(self.data.dtype).name.capitalize()
+            raise RuntimeError(f"result type {res} can't be cast to the desired output type {mine}")
+        if _GradMode.enabled and (self.requires_grad or b.requires_grad):
+            if self.grad_fn is None and self.requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            self._become(getattr(self, method)(b))
+        else:
+            ufunc(self.data, b.data, out=self.data, casting="unsafe")
+            self._vc.value += 1
+        return self
+
+    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self += alpha * other, in place."""
+        return self._inplace("__add__", other if alpha == 1 else other * alpha, np.add)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self -= alpha * other, in place."""
+        return self._inplace("__sub__", other if alpha == 1 else other * alpha, np.subtract)
+
+    def mul_(self, other: Any) -> Tensor:
+        """self *= other, in place."""
+        return self._inplace("__mul__", other, np.multiply)
+
+    def div_(self, other: Any) -> Tensor:
+        """self /= other, in place."""
+        return self._inplace("__truediv__", other, np.divide)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place."""
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value`` in place."""
+        if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        self.data[...] = value
+        self._vc.value += 1
+        if _GradMode.enabled:
+            self.grad_fn = None if not self.requires_grad else self.grad_fn
+        return self
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy ``src``'s values (broadcast to self's shape) into self, in place."""
+        s = src.data if isinstance(src, Tensor) else np.asarray(src)
+        try:
+            np.broadcast_to(s, self.data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape "
+                f"{list(np.broadcast_shapes(self.data.shape, np.shape(s)))}"
+            ) from None
+        if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        np.copyto(self.data, s, casting="unsafe")
+        self._vc.value += 1
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit every element to ``[min, max]`` in place."""
+        if _GradMode.enabled and self.requires_grad:
+            if self.grad_fn is None:
+                raise RuntimeError(_LEAF_INPLACE)
+            self._become(self.clamp(min, max))
+            return self
+        np.clip(self.data, min, max, out=self.data)
+        self._vc.value += 1
+        return self
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """A copy with ``value`` where the bool ``mask`` (broadcast to self's shape) is True."""
+        m = mask if isinstance(mask, Tensor) else Tensor._make(np.asarray(mask, dtype=bool), False)
+        return where(m, self._operand(value), self)
+
+
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _convert_index(index: Any) -> tuple[Any, str]:
+    """Turn Tensor / list indices into numpy ones and classify: 'select', 'basic' or 'advanced'."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    advanced = False
+    for it in items:
+        if isinstance(it, Tensor):
+            it = it.data
+            advanced = True
+        elif isinstance(it, (list, np.ndarray)):
+            it = np.asarray(it)
+            advanced = True
+        elif isinstance(it, (builtins.bool, np.bool_)):
+            advanced = True
+        out.append(it)
+    idx = tuple(out) if isinstance(index, tuple) else out[0]
+    if advanced:
+        return idx, "advanced"
+    if isinstance(idx, (builtins.int, np.integer)):
+        return idx, "select"
+    return idx, "basic"
+
+
+def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
+    """A tensor of ``shape`` holding ``src`` (broadcast) at ``idx`` and 0 elsewhere, differentiable in ``src``."""
+    probe = np.zeros(shape, dtype=bool)
+    target_shape = probe[idx].shape
+    moved = src.expand(target_shape) if src.data.shape != target_shape else src
+    return _Scatter.apply(moved, index=idx, shape=shape)
+
+
+class _Scatter(ops.Index):
+    """z = zeros(shape) with z[index] = a;  dL/da = dL/dz[index]."""
+
+    @classmethod
+    def node_name(cls):
+        return "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, index, shape):
+        ctx.index = index
+        out = np.zeros(shape, dtype=a.dtype)
+        out[index] = a
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.index]
+
+
+def _true_divide(a: Tensor, b: Tensor) -> Tensor:
+    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
+        a, b = a.to(_DEFAULT_FLOAT), b.to(_DEFAULT_FLOAT)
+    return ops.Div.apply(a, b)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with numpy's rules: 1-D @ 1-D is a dot product, 2-D @ 2-D a matrix product, and
+    batched operands ``(*, n, k) @ (*, k, m) -> (*, n, m)`` broadcast their batch dims."""
+    if not isinstance(a, Tensor):
+        a = Tensor._make(_to_array(a), False)
+    if not isinstance(b, Tensor):
+        b = Tensor._make(_to_array(b), False)
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_dt.from_numpy_dtype(a.data.dtype).name} "
+            f"!= {_dt.from_numpy_dtype(b.data.dtype).name}"
+        )
+    fn = ops.pick_matmul(a.data.shape, b.data.shape)
+    return fn.apply(a, b)
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """Elementwise ``input`` where ``condition`` is True, else ``other`` (all three broadcast)."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}")
+    if not isinstance(input, Tensor):
+        input = other._operand(input) if isinstance(other, Tensor) else Tensor._make(_to_array(input), False)
+    if not isinstance(other, Tensor):
+        other = input._operand(other)
+    input, other = input._pair(other)
+    try:
+        np.broadcast_shapes(cond.shape, input.data.shape, other.data.shape)
+    except ValueError:
+        try:
+            np.broadcast_shapes(cond.shape, input.data.shape)
+        except ValueError as err:
+            _function._raise_broadcast_error(cond, input.data, err)
+        _function._raise_broadcast_error(np.broadcast_shapes(cond.shape, input.data.shape) and
+                                         np.empty(np.broadcast_shapes(cond.shape, input.data.shape)),
+                                         other.data, ValueError())
+    return ops.Where.apply(Tensor._make(cond, False), input, other)
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise maximum (gradient to the larger operand; split evenly on ties)."""
+    a, b = a._pair(b)
+    return (a + b + (a - b).abs()) * 0.5
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise minimum (gradient to the smaller operand; split evenly on ties)."""
+    a, b = a._pair(b)
+    return (a + b - (a - b).abs()) * 0.5
+
+
+_function.Tensor = Tensor

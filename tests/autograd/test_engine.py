@@ -1,0 +1,146 @@
+"""The backward engine: accumulation, freeing, errors, deep chains, version counters."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def test_gradient_accumulates_over_backward_calls():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    (x * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2 * 1 + 3, 2 * 2 + 3])
+
+
+def test_node_used_twice_accumulates():
+    x = mg.tensor([1.5, -2.0], dtype=mg.float64, requires_grad=True)
+    y = x * x * x  # x feeds two nodes
+    y.backward(mg.tensor([1.0, 1.0], dtype=mg.float64))
+    np.testing.assert_allclose(x.grad.numpy(), 3 * x.data ** 2)
+
+
+def test_second_backward_through_freed_graph_raises():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+
+
+def test_retain_graph_allows_second_backward():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 8.0])
+
+
+def test_non_scalar_backward_needs_gradient():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2.0).backward()
+    assert x.grad is None
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
+        mg.tensor([1.0]).sum().backward()
+
+
+def test_chain_of_100k_ops_backprops_iteratively():
+    x = mg.tensor(1.0, dtype=mg.float64, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_inplace_change_of_saved_array_raises_at_backward():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    z = y.tanh()  # saves its output
+    w = z * z  # saves z
+    with mg.no_grad():
+        z.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises_and_changes_nothing():
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        w.add_(1.0)
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+def test_inplace_broadcast_to_bigger_shape_fails_with_pytorch_words():
+    a = mg.zeros(1, 3, 1)
+    b = mg.zeros(3, 3, 7)
+    msg = r"output with shape \[1, 3, 1\] doesn't match the broadcast shape \[3, 3, 7\]"
+    with pytest.raises(RuntimeError, match=msg):
+        a.add_(b)
+
+
+def test_sgd_style_update_under_no_grad():
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    with mg.no_grad():
+        w -= 0.5 * w.grad
+    np.testing.assert_allclose(w.data, [0.0, 0.0])
+    assert w.is_leaf and w.requires_grad
+
+
+def test_graph_is_freed_after_backward():
+    x = mg.randn(100, requires_grad=True)
+    y = x.tanh()
+    ref = weakref.ref(y.grad_fn)
+    y.sum().backward()
+    del y
+    gc.collect()
+    assert ref() is None
+
+
+def test_wrong_gradient_shape_from_custom_function_names_it():
+    class Bad(mg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.sum(axis=0)
+
+    x = mg.randn(3, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"BadBackward0 returned an invalid gradient at index 0 - got \[2\]"):
+        Bad.apply(x).sum().backward()
+    assert x.grad is None
+
+
+def test_no_grad_records_nothing_and_works_as_decorator():
+    x = mg.tensor([1.0], requires_grad=True)
+    with mg.no_grad():
+        y = x * 2.0
+    assert y.grad_fn is None and not y.requires_grad
+
+    @mg.no_grad()
+    def f(t):
+        return t * 2.0
+
+    assert f(x).grad_fn is None
+    with mg.no_grad():
+        with mg.enable_grad():
+            assert (x * 2.0).grad_fn is not None
+
+
+def test_retain_grad_on_intermediate():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    y.retain_grad()
+    (y * y).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), 2 * y.data)
