@@ -1,0 +1,334 @@
+"""``Module``: the base of every layer. Parameters and sub-modules are kept in plain dicts, in definition order."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.scope import _Scope
+from minigrad.nn.parameter import Parameter
+from minigrad.tensor import Tensor
+
+
+class _IncompatibleKeys(tuple):
+    """``(missing_keys, unexpected_keys)`` as returned by ``load_state_dict``."""
+
+    @property
+    def missing_keys(self) -> list[str]:
+        return self[0]
+
+    @property
+    def unexpected_keys(self) -> list[str]:
+        return self[1]
+
+    def __repr__(self) -> str:
+        if not self[0] and not self[1]:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self[0]}, unexpected_keys={self[1]})"
+
+
+class Module:
+    """Base class of layers and models.
+
+    Assigning a ``Parameter`` to an attribute registers it in ``_parameters``; assigning a ``Module`` registers
+    it in ``_modules``. Calling the module runs ``forward`` with the module's name pushed as the graph scope
+    (its attribute path in the parent, e.g. ``rnn`` or ``layers.0``; the class name for the outermost module),
+    so drawings group every node by the module that made it.
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_scope_name", None)
+        object.__setattr__(self, "training", True)
+
+    # ---- registration ------------------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self.__dict__.pop(name, None)
+            self._modules.pop(name, None)
+            params[name] = value
+        elif isinstance(value, Module):
+            if params is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self.__dict__.pop(name, None)
+            params.pop(name, None)
+            self._modules[name] = value
+            value.__dict__["_scope_name"] = value.__dict__.get("_scope_name") or name
+        elif params is not None and name in params:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (minigrad.nn.Parameter or "
+                    "None expected)"
+                )
+            params[name] = value
+        elif params is not None and name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' (minigrad.nn.Module or "
+                    "None expected)"
+                )
+            self._modules[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            table = d.get(store)
+            if table is not None and name in table:
+                return table[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for store in (self._parameters, self._buffers, self._modules):
+            if name in store:
+                del store[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or ``None``, which keeps the name with no tensor) under ``name``."""
+        if "." in name:
+            raise KeyError('parameter name can\'t contain "."')
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' (minigrad.nn.Parameter or "
+                "None required)"
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
+        """Register a non-learnable tensor that is saved in the state dict (e.g. running statistics)."""
+        self._buffers[name] = tensor
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` as a child under ``name``."""
+        self._modules[name] = module
+        if module is not None:
+            module.__dict__["_scope_name"] = module.__dict__.get("_scope_name") or name
+
+    register_module = add_module
+
+    # ---- traversal ---------------------------------------------------------------------------------------
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """``(path, module)`` for this module and every descendant, depth first, each module once."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            path, m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            yield path, m
+            children = [(f"{path}.{n}" if path else n, c) for n, c in m._modules.items() if c is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every descendant."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """``(name, child)`` for the direct children."""
+        for n, c in self._modules.items():
+            if c is not None:
+                yield n, c
+
+    def children(self) -> Iterator[Module]:
+        """The direct children."""
+        for _, c in self.named_children():
+            yield c
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted.name, parameter)`` in definition order, each parameter once."""
+        seen = set()
+        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for path, m in mods:
+            for n, p in m._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (f"{path}.{n}" if path else n), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter, in definition order."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """``(dotted.name, buffer)`` for every registered buffer."""
+        for path, m in self.named_modules(prefix):
+            for n, b in m._buffers.items():
+                if b is not None:
+                    yield (f"{path}.{n}" if path else n), b
+
+    def buffers(self) -> Iterator[Tensor]:
+        """Every registered buffer."""
+        for _, b in self.named_buffers():
+            yield b
+
+    # ---- modes and dtypes ---------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (dropout active) on this module and its descendants; returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        for m in self.modules():
+            m.__dict__["training"] = mode
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter; returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient (to None by default, as PyTorch does)."""
+        for p in self.parameters():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.data = np.zeros_like(p.grad.data)
+
+    def _cast(self, dtype: Any) -> Module:
+        for m in self.modules():
+            for p in m._parameters.values():
+                if p is not None and p.data.dtype.kind == "f":
+                    p.data = p.data.astype(dtype)
+                    if p.grad is not None:
+                        p.grad.data = p.grad.data.astype(dtype)
+            for b in m._buffers.values():
+                if b is not None and b.data.dtype.kind == "f":
+                    b.data = b.data.astype(dtype)
+        return self
+
+    def double(self) -> Module:
+        """Convert floating point parameters and buffers to float64 in place; returns self."""
+        return self._cast(np.float64)
+
+    def float(self) -> Module:
+        """Convert floating point parameters and buffers to float32 in place; returns self."""
+        return self._cast(np.float32)
+
+    def to(self, dtype: Any) -> Module:
+        """Convert floating point parameters to ``dtype`` (``'cpu'`` is accepted and ignored); returns self."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        from minigrad.dtypes import to_numpy_dtype
+
+        return self._cast(to_numpy_dtype(dtype))
+
+    def apply(self, fn: Any) -> Module:
+        """Call ``fn`` on every descendant and then on self; returns self."""
+        for m in reversed(list(self.modules())):
+            fn(m)
+        return self
+
+    # ---- state dict --------------------------------------------------------------------------------------
+    def state_dict(self, prefix: str = "") -> OrderedDict[str, Tensor]:
+        """Every parameter and buffer by dotted name (PyTorch's keys), as detached tensors sharing memory."""
+        out: OrderedDict[str, Tensor] = OrderedDict()
+        for path, m in self.named_modules():
+            base = f"{prefix}{path}." if path else prefix
+            for n, p in m._parameters.items():
+                if p is not None:
+                    out[base + n] = p.detach()
+            for n, b in m._buffers.items():
+                if b is not None:
+                    out[base + n] = b.detach()
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> _IncompatibleKeys:
+        """Copy values from ``state_dict`` (minigrad tensors or numpy arrays, keyed like ``state_dict()``).
+
+        Checks everything before copying anything: with ``strict=True`` a missing or unexpected key raises, and
+        a shape mismatch always raises, naming the key and both shapes; on error no parameter changes.
+        Returns ``(missing_keys, unexpected_keys)``.
+        """
+        own: dict[str, Tensor] = {}
+        for path, m in self.named_modules():
+            base = f"{path}." if path else ""
+            for n, p in list(m._parameters.items()) + list(m._buffers.items()):
+                if p is not None:
+                    own[base + n] = p
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict:
+            if unexpected:
+                errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+            if missing:
+                errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
+        values = {}
+        for k, p in own.items():
+            if k not in state_dict:
+                continue
+            v = state_dict[k]
+            arr = v.data if isinstance(v, Tensor) else np.asarray(v)
+            if arr.shape != p.data.shape:
+                errors.append(
+                    f"size mismatch for {k}: copying a param with shape {_size(arr.shape)} from checkpoint, the "
+                    f"shape in current model is {_size(p.data.shape)}."
+                )
+            values[k] = arr
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
+            )
+        for k, arr in values.items():
+            p = own[k]
+            np.copyto(p.data, arr, casting="unsafe")
+            p._vc.value += 1
+        return _IncompatibleKeys((missing, unexpected))
+
+    # ---- calling -----------------------------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        prev = _Scope.current
+        _Scope.current = prev + (self._scope_name or type(self).__name__,)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _Scope.current = prev
+
+    # ---- printing ----------------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in ``repr`` (override in layers)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        extra = self.extra_repr()
+        if extra:
+            lines = extra.split("\n")
+        for name, child in self._modules.items():
+            child_repr = repr(child).replace("\n", "\n  ")
+            lines.append(f"({name}): {child_repr}")
+        head = type(self).__name__ + "("
+        if not self._modules:
+            return head + extra + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules) | set(self._buffers))
+
+
+def _size(shape: tuple) -> str:
+    return f"minigrad.Size({list(shape)})"
