@@ -53,12 +53,13 @@ class Node:
         saved: arrays saved by ``save_for_backward`` (``None`` once freed by backward).
         scope: the scope path current when the node was made.
         shape, dtype: shape and numpy dtype of the output.
+        grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None.
     Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
     """
 
     __slots__ = (
         "fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype",
-        "freed", "retained", "__dict__", "__weakref__",
+        "freed", "retained", "grad_norm", "__dict__", "__weakref__",
     )
 
     def __init__(self, fn: type, parents: tuple, needs_input_grad: tuple) -> None:
@@ -70,6 +71,7 @@ class Node:
         self.scope = _Scope.current
         self.freed = False
         self.retained = None
+        self.grad_norm = None
 
     # -- the ctx API ---------------------------------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:

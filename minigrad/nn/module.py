@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,9 @@ import numpy as np
 from minigrad.autograd.scope import _Scope
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
+
+#: Outermost modules called so far, by the scope name their nodes carry (weak: drawing keeps nothing alive).
+called_roots: weakref.WeakValueDictionary[str, Module] = weakref.WeakValueDictionary()
 
 
 class _IncompatibleKeys(tuple):
@@ -302,7 +306,11 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         prev = _Scope.current
-        _Scope.current = prev + (self._scope_name or type(self).__name__,)
+        name = self._scope_name or type(self).__name__
+        if not prev:
+            # Remember outermost modules by scope name, so a drawing can name their parameters by itself.
+            called_roots[name] = self
+        _Scope.current = prev + (name,)
         try:
             return self.forward(*args, **kwargs)
         finally:
