@@ -24,7 +24,7 @@ import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Any, Protocol
 
 import graphviz
 
@@ -60,7 +60,7 @@ class _HasSource(Protocol):
     source: str
 
 
-GraphLike = Union[str, _HasSource]
+GraphLike = str | _HasSource
 
 
 class RenderError(RuntimeError):
@@ -167,8 +167,9 @@ def _write_bytes(path: pathlib.Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        # Same exception class (FileNotFoundError, PermissionError, ...), with the path spelled out.
-        raise type(exc)(exc.errno, f"cannot write the graph to '{path}': {exc.strerror}") from exc
+        # OSError(errno, text) picks the same subclass (FileNotFoundError, PermissionError, ...).
+        message = f"cannot write the graph to '{path}': {exc.strerror or exc}"
+        raise (OSError(exc.errno, message) if exc.errno else OSError(message)) from exc
 
 
 def save(graph: GraphLike, path: str | os.PathLike[str], *, quiet: bool = False) -> pathlib.Path:
@@ -215,7 +216,7 @@ class Digraph(graphviz.Digraph):
         b'<?xml'
     """
 
-    def __init__(self, *args, format: str | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, format: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, format=format or "svg", **kwargs)
 
     def pipe(
