@@ -8,7 +8,7 @@
     tensor([2., 4., 6.])
 """
 
-from minigrad import autograd, dtypes
+from minigrad import autograd, data, dtypes, nn, optim
 from minigrad._functional import *  # noqa: F401,F403
 from minigrad._functional import __all__ as _functional_all
 from minigrad.autograd import (
@@ -58,6 +58,7 @@ from minigrad.dtypes import (
     short,
     uint8,
 )
+from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
@@ -65,7 +66,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "full_like", "zeros_like",
     "ones_like", "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "manual_seed",
-    "default_generator", "Function", "GradcheckError", "gradcheck", "no_grad", "enable_grad",
+    "default_generator", "nn", "optim", "data", "save", "load", "Function", "GradcheckError", "gradcheck",
+    "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "float16", "float32", "float64",
     "half", "float", "double", "int8", "uint8", "int16", "int32", "int64", "short", "int", "long", "bool",
     *_functional_all,

@@ -12,35 +12,42 @@ LINEWIDTH = 80
 THRESHOLD = 1000
 EDGEITEMS = 3
 PRECISION = 4
+_NAME_EXTRA = len("minigrad.") - len("torch.")
 
 
 class _Formatter:
-    """Chooses one format for every element so the columns line up."""
+    """Chooses one format for every element so the columns line up.
+
+    As in PyTorch, the mode and the width come from the finite non-zero values only: zeros, nan and inf are
+    printed in that format and padded to that width, never widening it.
+    """
 
     def __init__(self, values: np.ndarray) -> None:
         self.kind = values.dtype.kind
         self.mode = "str"
-        if self.kind == "f":
-            finite = values[np.isfinite(values)]
-            nonzero = np.abs(finite[finite != 0]).astype(np.float64)
-            if nonzero.size == 0:
-                self.mode = "int"
-            else:
-                lo, hi = nonzero.min(), nonzero.max()
-                if np.all(finite == np.ceil(finite)):
-                    self.mode = "sci" if hi > 1e8 else "int"
-                else:
-                    self.mode = "sci" if (hi / lo > 1000.0 or hi > 1e8 or lo < 1e-4) else "fixed"
-        flat = values.ravel().tolist()
-        self.width = max((len(self._raw(v)) for v in flat), default=1)
+        self.width = 1
+        if self.kind != "f":
+            self.width = max((len(str(v)) for v in values.ravel().tolist()), default=1)
+            return
+        self.mode = "int"
+        shown = values[np.isfinite(values) & (values != 0)].astype(np.float64)
+        if shown.size == 0:
+            return
+        lo, hi = np.abs(shown).min(), np.abs(shown).max()
+        if np.all(shown == np.ceil(shown)):
+            if hi / lo > 1000.0 or hi > 1e8:
+                self.mode = "sci"
+        elif hi / lo > 1000.0 or hi > 1e8 or lo < 1e-4:
+            self.mode = "sci"
+        else:
+            self.mode = "fixed"
+        self.width = max(len(self._raw(v)) for v in shown.tolist())
 
     def _raw(self, v: Any) -> str:
         if self.kind != "f":
             return str(v)
-        if not math.isfinite(v):
-            return str(v)
         if self.mode == "int":
-            return f"{v:.0f}."
+            return f"{v:.0f}" + ("." if math.isfinite(v) else "")
         if self.mode == "sci":
             return f"{v:.{PRECISION}e}"
         return f"{v:.{PRECISION}f}"
@@ -64,7 +71,7 @@ def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     if a.ndim == 1:
         vals = a.tolist()
         if summarize and len(vals) > 2 * EDGEITEMS:
-            items = [fmt.format(v) for v in vals[:EDGEITEMS]] + ["..."]
+            items = [fmt.format(v) for v in vals[:EDGEITEMS]] + [" ..."]
             items += [fmt.format(v) for v in vals[-EDGEITEMS:]]
         else:
             items = [fmt.format(v) for v in vals]
@@ -105,11 +112,14 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
     out = [prefix + body]
     last = len(out[0]) - out[0].rfind("\n") + 1
     for s in suffixes:
-        if last + len(s) + 2 > LINEWIDTH:
+        # Measure "dtype=minigrad.float64" as PyTorch measures "dtype=torch.float64", so lines break where
+        # PyTorch breaks them.
+        n = len(s) - s.count("minigrad.") * _NAME_EXTRA
+        if last + n + 2 > LINEWIDTH:
             out.append(",\n" + " " * indent + s)
-            last = indent + len(s)
+            last = indent + n
         else:
             out.append(", " + s)
-            last += len(s) + 2
+            last += n + 2
     out.append(")")
     return "".join(out)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from minigrad import ops
 from minigrad.ops._util import wrap_dim
-from minigrad.tensor import Tensor, _to_array, matmul, maximum, minimum, where
+from minigrad.tensor import Tensor, _promote_types, _to_array, matmul, maximum, minimum, where
 
 __all__ = [
     "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh",
@@ -201,12 +199,16 @@ def _sequence(tensors: Any, name: str) -> list[Tensor]:
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     ts = [_t(x) for x in tensors]
     if not ts:
+        if name == "cat":
+            raise ValueError("minigrad.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{name} expects a non-empty TensorList")
     return ts
 
 
 def _common_dtype(ts: list[Tensor]) -> list[Tensor]:
-    dt = np.result_type(*[x.data for x in ts])
+    dt = ts[0].data.dtype
+    for x in ts[1:]:
+        dt = _promote_types(dt, x.data.dtype)
     return [x if x.data.dtype == dt else x.to(dt) for x in ts]
 
 

@@ -59,3 +59,28 @@ def to_numpy_dtype(d: Any) -> np.dtype:
     if isinstance(d, dtype):
         return d.np
     return np.dtype(d)
+
+
+# PyTorch's names for the element types inside error messages: the scalar type ("Float", as in
+# "result type Float can't be cast ...", "FloatTensor") and the C++ type ("float != double").
+_SCALAR_NAMES = {
+    np.dtype(np.float16): ("Half", "c10::Half"),
+    np.dtype(np.float32): ("Float", "float"),
+    np.dtype(np.float64): ("Double", "double"),
+    np.dtype(np.int8): ("Char", "signed char"),
+    np.dtype(np.uint8): ("Byte", "unsigned char"),
+    np.dtype(np.int16): ("Short", "short int"),
+    np.dtype(np.int32): ("Int", "int"),
+    np.dtype(np.int64): ("Long", "long int"),
+    np.dtype(np.bool_): ("Bool", "bool"),
+}
+
+
+def scalar_type_name(np_dtype: Any) -> str:
+    """PyTorch's scalar type name of a dtype as its error messages print it: float32 -> ``'Float'``."""
+    return _SCALAR_NAMES[np.dtype(to_numpy_dtype(np_dtype))][0]
+
+
+def cpp_type_name(np_dtype: Any) -> str:
+    """The C++ element type name PyTorch prints in some errors: float32 -> ``'float'``, int64 -> ``'long int'``."""
+    return _SCALAR_NAMES[np.dtype(to_numpy_dtype(np_dtype))][1]

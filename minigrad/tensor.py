@@ -27,6 +27,18 @@ _DEFAULT_FLOAT = np.dtype(np.float32)
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
 
 
+def _return_type(name: str) -> type:
+    """A ``MaxMin`` that prints like PyTorch's ``torch.return_types.max(values=..., indices=...)``."""
+
+    def __repr__(self: Any) -> str:
+        return f"minigrad.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (MaxMin,), {"__slots__": (), "__repr__": __repr__})
+
+
+_MaxResult, _MinResult = _return_type("max"), _return_type("min")
+
+
 class Size(tuple):
     """A tensor's shape: a tuple of ints that prints as ``minigrad.Size([3, 1, 2])``."""
 
@@ -51,7 +63,9 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         arr = np.array([_to_array(x) for x in data])
     else:
         arr = np.array(data)
-        if arr.dtype == np.float64 and not isinstance(data, np.generic):
+        if dtype is not None:
+            pass  # cast once, below: going through float32 first would round float64 data
+        elif arr.dtype == np.float64 and not isinstance(data, np.generic):
             arr = arr.astype(_DEFAULT_FLOAT)
         elif arr.dtype.kind in "iu" and not isinstance(data, np.generic):
             arr = arr.astype(np.int64)
@@ -60,6 +74,30 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"can't convert data of numpy dtype {arr.dtype} to a minigrad tensor")
     return arr
+
+
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _promote(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """PyTorch's result dtype of a binary op on arrays ``a`` and ``b`` of different dtypes.
+
+    The operand of the higher kind (bool < int < float) gives its dtype; within one kind a 0-d operand yields to
+    an operand with dims: float32 (3,) + float64 0-d is float32, int64 (3,) + float64 0-d is float64.
+    """
+    same_standing = (a.ndim == 0) == (b.ndim == 0)
+    if same_standing or _KIND_RANK[a.dtype.kind] != _KIND_RANK[b.dtype.kind]:
+        return _promote_types(a.dtype, b.dtype)
+    return a.dtype if b.ndim == 0 else b.dtype
+
+
+def _promote_types(da: np.dtype, db: np.dtype) -> np.dtype:
+    """PyTorch's result dtype for two operands of equal standing: the higher kind wins with its own dtype
+    (int64 with float32 is float32, where numpy says float64); within a kind, the wider type."""
+    ra, rb = _KIND_RANK[da.kind], _KIND_RANK[db.kind]
+    if ra != rb:
+        return da if ra > rb else db
+    return np.promote_types(da, db)
 
 
 def _flat(data: Any) -> Iterator[Any]:
@@ -224,7 +262,7 @@ class Tensor:
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
         if requires_grad and self.data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -324,11 +362,13 @@ class Tensor:
         """Turn a Python number, numpy array or list into a Tensor that combines with self like PyTorch."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (builtins.bool, builtins.int, builtins.float)) and not isinstance(other, np.generic):
+        # Numbers, numpy scalars included, are "wrapped numbers": they take the tensor's dtype unless they are
+        # of a higher kind (bool < int < float), so x * np.float64(2) stays float32 as in PyTorch.
+        if isinstance(other, (builtins.bool, builtins.int, builtins.float, np.bool_, np.integer, np.floating)):
             kind = self.data.dtype.kind
-            if isinstance(other, builtins.bool):
+            if isinstance(other, (builtins.bool, np.bool_)):
                 dt = self.data.dtype
-            elif isinstance(other, builtins.int):
+            elif isinstance(other, (builtins.int, np.integer)):
                 dt = self.data.dtype if kind != "b" else np.dtype(np.int64)
             else:
                 dt = self.data.dtype if kind == "f" else _DEFAULT_FLOAT
@@ -341,12 +381,9 @@ class Tensor:
         b = self._operand(other)
         a = self
         da, db = a.data.dtype, b.data.dtype
-        if da is not db and da != db and (da.kind == "f") != (db.kind == "f"):
-            # An integer or bool operand takes the float operand's dtype (PyTorch's promotion).
-            if da.kind == "f":
-                b = b.to(da)
-            else:
-                a = a.to(db)
+        if da is not db and da != db:
+            dt = _promote(a.data, b.data)
+            a, b = a.to(dt), b.to(dt)
         return (b, a) if reverse else (a, b)
 
     def __add__(self, other: Any) -> Tensor:
@@ -359,7 +396,7 @@ class Tensor:
         return ops.Sub.apply(*self._pair(other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ops.Sub.apply(*self._pair(other, True))
+        return ops.Rsub.apply(*self._pair(other, True))
 
     def __mul__(self, other: Any) -> Tensor:
         return ops.Mul.apply(*self._pair(other))
@@ -383,7 +420,7 @@ class Tensor:
         return ops.Pow.apply(*self._pair(other))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return ops.Pow.apply(*self._pair(other, True))
+        return ops.RPow.apply(*self._pair(other, True))
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, other)
@@ -454,17 +491,21 @@ class Tensor:
         return builtins.bool(np.allclose(self.data, np.asarray(other), rtol=rtol, atol=atol))
 
     # ---- elementwise functions ---------------------------------------------------------------------------
+    def _floating(self) -> Tensor:
+        """Self, or self converted to float32 when it holds integers or bools (PyTorch's rule for exp, log, ...)."""
+        return self if self.data.dtype.kind == "f" else self.to(_DEFAULT_FLOAT)
+
     def exp(self) -> Tensor:
         """e ** self, elementwise."""
-        return ops.Exp.apply(self)
+        return ops.Exp.apply(self._floating())
 
     def log(self) -> Tensor:
         """Natural logarithm, elementwise."""
-        return ops.Log.apply(self)
+        return ops.Log.apply(self._floating())
 
     def sqrt(self) -> Tensor:
         """Square root, elementwise."""
-        return ops.Sqrt.apply(self)
+        return ops.Sqrt.apply(self._floating())
 
     def abs(self) -> Tensor:
         """Absolute value, elementwise."""
@@ -472,19 +513,19 @@ class Tensor:
 
     def sin(self) -> Tensor:
         """Sine, elementwise."""
-        return ops.Sin.apply(self)
+        return ops.Sin.apply(self._floating())
 
     def cos(self) -> Tensor:
         """Cosine, elementwise."""
-        return ops.Cos.apply(self)
+        return ops.Cos.apply(self._floating())
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent, elementwise."""
-        return ops.Tanh.apply(self)
+        return ops.Tanh.apply(self._floating())
 
     def sigmoid(self) -> Tensor:
         """Logistic sigmoid 1 / (1 + exp(-x)), elementwise."""
-        return ops.Sigmoid.apply(self)
+        return ops.Sigmoid.apply(self._floating())
 
     def relu(self) -> Tensor:
         """max(x, 0), elementwise."""
@@ -492,14 +533,17 @@ class Tensor:
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit every element to ``[min, max]`` (either bound may be None)."""
-        return ops.Clamp.apply(self, min=min, max=max)
+        src = self
+        if self.data.dtype.kind != "f" and any(isinstance(v, (builtins.float, np.floating)) for v in (min, max)):
+            src = self.to(_DEFAULT_FLOAT)  # an integer tensor clamped to float bounds gives float32, as in PyTorch
+        return ops.Clamp.apply(src, min=min, max=max)
 
     clip = clamp
 
     # ---- reductions --------------------------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
-        axes = normalize_dims(dim, self.data.ndim)
+        axes = normalize_dims(_all_if_empty(dim), self.data.ndim)
         if self.data.ndim == 0:
             axes = ()
         np_dtype = _dt.to_numpy_dtype(dtype) if dtype is not None else None
@@ -508,14 +552,16 @@ class Tensor:
         fn = ops.Sum if dim is None else ops.SumDim
         return fn.apply(self, axes=axes, keepdim=keepdim, dtype=np_dtype)
 
-    def mean(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        """Mean over ``dim`` (int or tuple; all dims when None); floating point tensors only."""
+    def mean(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
+        """Mean over ``dim`` (int or tuple; all dims when None); floating point tensors only (or give ``dtype``)."""
+        if dtype is not None:
+            return self.to(dtype).mean(dim, keepdim)
         if self.data.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-                f"dtype. Got: {_dt.from_numpy_dtype(self.data.dtype).name.capitalize()}"
+                f"dtype. Got: {_dt.scalar_type_name(self.data.dtype)}"
             )
-        axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
+        axes = () if self.data.ndim == 0 else normalize_dims(_all_if_empty(dim), self.data.ndim)
         fn = ops.Mean if dim is None else ops.MeanDim
         return fn.apply(self, axes=axes, keepdim=keepdim)
 
@@ -537,7 +583,8 @@ class Tensor:
             index = index.reshape(())
         elif keepdim:
             index = np.expand_dims(index, d)
-        return MaxMin(values, Tensor._make(index.astype(np.int64), False))
+        result = _MaxResult if largest else _MinResult
+        return result(values, Tensor._make(index.astype(np.int64), False))
 
     def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """Largest element (``dim=None``), or ``(values, indices)`` along ``dim``; or elementwise max with a tensor."""
@@ -553,6 +600,8 @@ class Tensor:
 
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
+        if dim is None and self.data.size == 0:
+            raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
             return Tensor._make(np.asarray(np.argmax(self.data), dtype=np.int64), False)
         idx = np.argmax(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
@@ -560,6 +609,8 @@ class Tensor:
 
     def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
+        if dim is None and self.data.size == 0:
+            raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
             return Tensor._make(np.asarray(np.argmin(self.data), dtype=np.int64), False)
         idx = np.argmin(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
@@ -568,8 +619,8 @@ class Tensor:
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
             correction: Any = None) -> Tensor:
         """Variance over ``dim``, dividing by ``N - correction`` (default 1; ``unbiased=False`` means 0)."""
-        if isinstance(unbiased, builtins.bool) or unbiased is None:
-            pass
+        if self.data.dtype.kind != "f":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 0 if unbiased is False else 1
         axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
@@ -650,10 +701,12 @@ class Tensor:
         shp = self.data.shape
         if dim is None:
             new = tuple(s for s in shp if s != 1)
+            fn = ops.Squeeze
         else:
             axes = normalize_dims(dim, self.data.ndim)
             new = tuple(s for i, s in enumerate(shp) if not (i in axes and s == 1))
-        return ops.Squeeze.apply(self, shape=new)
+            fn = ops.SqueezeDims if isinstance(dim, (tuple, list)) else ops.SqueezeDim
+        return fn.apply(self, shape=new)
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (``-ndim-1 <= dim <= ndim``)."""
@@ -682,7 +735,7 @@ class Tensor:
         """Transpose of a tensor with at most 2 dims."""
         if self.data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
-        return self.transpose(0, 1) if self.data.ndim == 2 else self
+        return ops.TransposeT.apply(self, dims=(0, 1)) if self.data.ndim == 2 else self
 
     @property
     def T(self) -> Tensor:
@@ -716,9 +769,9 @@ class Tensor:
         shp = self.data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
-                f"expand(minigrad.{self.data.dtype}{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
-                f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
-                f"({len(shp)})"
+                f"expand(minigrad.{_dt.scalar_type_name(self.data.dtype)}Tensor{{{list(shp)}}}, "
+                f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or equal to the "
+                f"number of dimensions in the tensor ({len(shp)})"
             )
         lead = len(sizes) - len(shp)
         target = []
@@ -773,11 +826,14 @@ class Tensor:
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         idx, kind = _convert_index(index)
-        if kind == "advanced":
-            return ops.Index.apply(self, index=idx)
-        if kind == "select":
-            return ops.Select.apply(self, index=idx)
-        return ops.Slice.apply(self, index=idx)
+        try:
+            if kind == "advanced":
+                return ops.Index.apply(self, index=idx)
+            if kind == "select":
+                return ops.Select.apply(self, index=idx)
+            return _basic_index_op(idx).apply(self, index=idx)
+        except IndexError as err:
+            raise IndexError(_index_error_message(err, self.data, idx)) from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx, _ = _convert_index(index)
@@ -785,7 +841,7 @@ class Tensor:
         recording = _GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
         if recording:
             if self.grad_fn is None and self.requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
+                raise RuntimeError("a view of " + _LEAF_INPLACE)
             mask = np.zeros(self.data.shape, dtype=bool)
             mask[idx] = True
             full = np.zeros(self.data.shape, dtype=self.data.dtype)
@@ -819,10 +875,12 @@ class Tensor:
             raise RuntimeError(
                 f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(out_shape)}"
             )
-        if np.result_type(self.data, b.data).kind == "f" and self.data.dtype.kind != "f":
-            res = _dt.from_numpy_dtype(np.result_type(self.data, b.data)).name.capitalize()
-            mine = _dt.from_numpy_dtype(self.data.dtype).name.capitalize()
-            raise RuntimeError(f"result type {res} can't be cast to the desired output type {mine}")
+        res = _promote(self.data, b.data)
+        if _KIND_RANK[res.kind] > _KIND_RANK[self.data.dtype.kind]:
+            raise RuntimeError(
+                f"result type {_dt.scalar_type_name(res)} can't be cast to the desired output type "
+                f"{_dt.scalar_type_name(self.data.dtype)}"
+            )
         if _GradMode.enabled and (self.requires_grad or b.requires_grad):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
@@ -903,6 +961,11 @@ class Tensor:
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
+def _all_if_empty(dim: Any) -> Any:
+    """PyTorch reads an empty dim list in sum/mean as "every dim"."""
+    return None if isinstance(dim, (tuple, list)) and len(dim) == 0 else dim
+
+
 def _convert_index(index: Any) -> tuple[Any, str]:
     """Turn Tensor / list indices into numpy ones and classify: 'select', 'basic' or 'advanced'."""
     items = index if isinstance(index, tuple) else (index,)
@@ -917,13 +980,46 @@ def _convert_index(index: Any) -> tuple[Any, str]:
             advanced = True
         elif isinstance(it, (builtins.bool, np.bool_)):
             advanced = True
+        elif isinstance(it, slice) and it.step is not None and it.step <= 0:
+            # numpy would reverse; PyTorch refuses, and minigrad follows PyTorch.
+            raise ValueError("step must be greater than zero")
         out.append(it)
     idx = tuple(out) if isinstance(index, tuple) else out[0]
     if advanced:
         return idx, "advanced"
-    if isinstance(idx, (builtins.int, np.integer)):
+    if all(isinstance(it, (builtins.int, np.integer)) for it in out):
         return idx, "select"
     return idx, "basic"
+
+
+def _basic_index_op(idx: Any) -> type:
+    """The Slice primitive named after PyTorch's last step for this index: select for an int, unsqueeze for
+    None, slice for a slice; a lone Ellipsis is an alias."""
+    items = [it for it in (idx if isinstance(idx, tuple) else (idx,)) if it is not Ellipsis]
+    if not items:
+        return ops.SliceAlias
+    last = items[-1]
+    if last is None:
+        return ops.SliceUnsqueeze
+    if isinstance(last, (builtins.int, np.integer)):
+        return ops.Select
+    return ops.Slice
+
+
+def _index_error_message(err: IndexError, data: np.ndarray, idx: Any) -> str:
+    """numpy's indexing error in PyTorch's words ("dimension", "tensor", the mask's shape)."""
+    msg = str(err)
+    if msg.startswith("too many indices"):
+        return f"too many indices for tensor of dimension {data.ndim}"
+    if msg.startswith("boolean index did not match"):
+        items = idx if isinstance(idx, tuple) else (idx,)
+        mask = next(it for it in items if isinstance(it, np.ndarray) and it.dtype == np.bool_)
+        k = next(i for i, (m, d) in enumerate(zip(mask.shape, data.shape)) if m != d)
+        return (
+            f"The shape of the mask {list(mask.shape)} at index {k} does not match the shape of the indexed "
+            f"tensor {list(data.shape)} at index {k}"
+        )
+    return msg.replace(" for axis ", " for dimension ")
 
 
 def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
@@ -968,8 +1064,8 @@ def matmul(a: Any, b: Any) -> Tensor:
         b = Tensor._make(_to_array(b), False)
     if a.data.dtype != b.data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dt.from_numpy_dtype(a.data.dtype).name} "
-            f"!= {_dt.from_numpy_dtype(b.data.dtype).name}"
+            f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(a.data.dtype)} "
+            f"!= {_dt.cpp_type_name(b.data.dtype)}"
         )
     fn = ops.pick_matmul(a.data.shape, b.data.shape)
     return fn.apply(a, b)
@@ -979,7 +1075,10 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     """Elementwise ``input`` where ``condition`` is True, else ``other`` (all three broadcast)."""
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}")
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{_dt.scalar_type_name(cond.dtype)}"
+        )
     if not isinstance(input, Tensor):
         input = other._operand(input) if isinstance(other, Tensor) else Tensor._make(_to_array(input), False)
     if not isinstance(other, Tensor):
@@ -1001,12 +1100,16 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def maximum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise maximum (gradient to the larger operand; split evenly on ties)."""
     a, b = a._pair(b)
+    if a.data.dtype.kind != "f":  # integers and bools: nothing to differentiate, keep the dtype
+        return Tensor._make(np.maximum(a.data, b.data), False)
     return (a + b + (a - b).abs()) * 0.5
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise minimum (gradient to the smaller operand; split evenly on ties)."""
     a, b = a._pair(b)
+    if a.data.dtype.kind != "f":  # integers and bools: nothing to differentiate, keep the dtype
+        return Tensor._make(np.minimum(a.data, b.data), False)
     return (a + b - (a - b).abs()) * 0.5
 
 

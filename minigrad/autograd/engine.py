@@ -16,6 +16,7 @@ import numpy as np
 
 from minigrad.autograd import function as _function
 from minigrad.autograd.function import _FREED_MESSAGE, Node
+from minigrad.dtypes import scalar_type_name
 
 
 def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
@@ -135,14 +136,17 @@ def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> np.nd
 
 
 def _check_versions(node: Node) -> None:
-    for i, counter, version in node._checks:
+    for i, counter, version, maker in node._checks:
         if counter.value != version:
             a = node.saved[i]
+            # PyTorch's wording: "[torch.FloatTensor [2]], which is output 0 of Tanh, is at version 1; ..."
+            made_by = "" if maker is None else f", which is output 0 of {maker.node_name().rsplit('Backward', 1)[0]},"
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [minigrad.{a.dtype} {list(a.shape)}] is at version {counter.value}; expected "
-                f"version {version} instead. Hint: the operation that failed was {node.name()}; compute the "
-                "value out of place (e.g. x = x + 1 instead of x += 1) or clone() it before changing it."
+                f"operation: [minigrad.{scalar_type_name(a.dtype)}Tensor {list(a.shape)}]{made_by} is at version "
+                f"{counter.value}; expected version {version} instead. Hint: the operation that failed was "
+                f"{node.name()}; compute the value out of place (e.g. x = x + 1 instead of x += 1) or clone() it "
+                "before changing it."
             )
 
 

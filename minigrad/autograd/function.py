@@ -16,7 +16,7 @@ The same class is the extension point for users::
             (x,) = ctx.saved_tensors
             return grad * 3 * x ** 2
 
-    y = Cube.apply(t)          # y.grad_fn is <CubeBackward0>
+    y = Cube.apply(t)          # y.grad_fn is <CubeBackward>
 """
 
 from __future__ import annotations
@@ -149,8 +149,11 @@ class Function:
 
     @classmethod
     def node_name(cls) -> str:
-        """PyTorch-style node name: the class name + ``Backward`` + the variant index."""
-        return f"{cls.__name__}Backward{cls.variant}"
+        """PyTorch-style node name: the class name + ``Backward`` + the variant index for minigrad's own ops
+        (``TanhBackward0``), without an index for user-defined Functions (``CubeBackward``), as in PyTorch."""
+        if cls.__module__.startswith("minigrad."):
+            return f"{cls.__name__}Backward{cls.variant}"
+        return f"{cls.__name__}Backward"
 
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Any:
@@ -181,24 +184,25 @@ class Function:
             ctx.shape = out.shape
             ctx.dtype = out.dtype
             if ctx.saved:
-                ctx._checks = _version_checks(ctx.saved, inputs, result)
+                ctx._checks = _version_checks(ctx.saved, inputs, result, cls)
             result.grad_fn = ctx
         return result
 
 
-def _version_checks(saved: tuple, inputs: tuple, result: Any) -> tuple:
-    """For each saved array that is a tensor's own array: (index in saved, its version counter, the version).
+def _version_checks(saved: tuple, inputs: tuple, result: Any, fn: type) -> tuple:
+    """For each saved array that is a tensor's own array: (index in saved, its version counter, the version,
+    the Function that made that tensor or None for a leaf), for the error message.
 
     Only counters are kept, never tensors, so a node does not keep its output alive (no reference cycle).
     """
     T = Tensor
-    counters = [(x.data, x._vc) for x in inputs if isinstance(x, T)]
-    counters.append((result.data, result._vc))
+    counters = [(x.data, x._vc, x.grad_fn.fn if x.grad_fn is not None else None) for x in inputs if isinstance(x, T)]
+    counters.append((result.data, result._vc, fn))
     checks = []
     for i, a in enumerate(saved):
-        for data, vc in counters:
+        for data, vc, maker in counters:
             if a is data:
-                checks.append((i, vc, vc.value))
+                checks.append((i, vc, vc.value, maker))
                 break
     return tuple(checks)
 

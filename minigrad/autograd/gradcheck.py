@@ -35,7 +35,9 @@ def gradcheck(
     Args:
         func: takes the ``inputs`` and returns a Tensor or a tuple of Tensors.
         inputs: a Tensor or a tuple of arguments; tensors with ``requires_grad=True`` are checked (use float64).
-        eps, atol, rtol: the perturbation and the tolerance ``|analytical - numerical| <= atol + rtol*|numerical|``.
+        eps: the perturbation of one input element in the central difference.
+        atol: the absolute tolerance of ``|analytical - numerical| <= atol + rtol * |numerical|``.
+        rtol: the relative tolerance in that comparison.
         raise_exception: raise ``GradcheckError`` on a mismatch (else return False).
 
     For output k (``n_k`` elements) and input i (``m_i`` elements) both Jacobians are ``(m_i, n_k)`` matrices,
@@ -76,13 +78,13 @@ def gradcheck(
             for j in range(x.size):
                 orig = flat[j]
                 flat[j] = orig + eps
-                plus = _outputs(func, leaves)
+                # Copied at once: an output may be a view of the input that the next step perturbs again.
+                plus = [np.array(o.data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
                 flat[j] = orig - eps
-                minus = _outputs(func, leaves)
+                minus = [np.array(o.data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
                 flat[j] = orig
                 for k in out_ids:
-                    diff = plus[k].data.astype(np.float64) - minus[k].data.astype(np.float64)
-                    cols[k][j] = diff.reshape(-1) / (2 * eps)
+                    cols[k][j] = (plus[k] - minus[k]).reshape(-1) / (2 * eps)
             numerical[i] = cols
 
     with enable_grad():
@@ -107,9 +109,10 @@ def gradcheck(
             if not np.allclose(a, num, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
+                dt = leaves[i].data.dtype  # printed in the input's dtype, as PyTorch prints them
                 raise GradcheckError(
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                    f"numerical:{T._make(num, False)!r}\nanalytical:{T._make(a, False)!r}\n"
+                    f"numerical:{T._make(num.astype(dt), False)!r}\nanalytical:{T._make(a.astype(dt), False)!r}\n"
                 )
     for i in checked:
         leaves[i].grad = None

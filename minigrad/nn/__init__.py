@@ -1,6 +1,20 @@
 """minigrad.nn: modules, parameters, initialisation and functional forms of the layers."""
 
+from minigrad.nn import functional as functional
+from minigrad.nn import init as init
+from minigrad.nn import utils as utils
+from minigrad.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.container import ModuleList, Sequential
+from minigrad.nn.dropout import Dropout
+from minigrad.nn.flatten import Flatten
+from minigrad.nn.linear import Identity, Linear
+from minigrad.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.rnn import RNN, RNNBase, RNNCell, RNNCellBase
+from minigrad.nn.sparse import Embedding
 
-__all__ = ["Module", "Parameter"]
+__all__ = [
+    "Module", "Parameter", "Linear", "Identity", "Tanh", "ReLU", "Sigmoid", "Softmax", "LogSoftmax", "Dropout",
+    "Flatten", "Embedding", "Sequential", "ModuleList", "MSELoss", "NLLLoss", "CrossEntropyLoss", "init",
+    "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN"]

@@ -274,16 +274,23 @@ class Module:
         unexpected = [k for k in state_dict if k not in own]
         errors = []
         if strict:
-            if unexpected:
-                errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+            # PyTorch's order: missing keys, then unexpected keys, then size mismatches.
             if missing:
                 errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
+            if unexpected:
+                errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
         values = {}
         for k, p in own.items():
             if k not in state_dict:
                 continue
             v = state_dict[k]
             arr = v.data if isinstance(v, Tensor) else np.asarray(v)
+            if arr.dtype.kind not in "fiub":
+                errors.append(
+                    f'While copying the parameter named "{k}", expected minigrad.Tensor or Tensor-like object from '
+                    f"checkpoint but received {type(v)}"
+                )
+                continue
             if arr.shape != p.data.shape:
                 errors.append(
                     f"size mismatch for {k}: copying a param with shape {_size(arr.shape)} from checkpoint, the "

@@ -29,7 +29,10 @@ def normalize_dims(dim, ndim: int) -> tuple:
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     out = []
     for d in dims:
-        out.append(wrap_dim(d, ndim))
+        w = wrap_dim(d, ndim)
+        if w in out:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        out.append(w)
     return tuple(sorted(out))
 
 

@@ -42,6 +42,14 @@ class Sub(Function):
         return (unbroadcast(g, sa) if na else None, unbroadcast(-g, sb) if nb else None)
 
 
+class Rsub(Sub):
+    """``number - tensor``, the same primitive named ``RsubBackward1`` like PyTorch's scalar overload."""
+
+    @classmethod
+    def node_name(cls):
+        return "RsubBackward1"
+
+
 class Mul(Function):
     """z = a * b;  dL/da = dL/dz * b,  dL/db = dL/dz * a."""
 
@@ -111,6 +119,14 @@ class Pow(Function):
         return ga, gb
 
 
+class RPow(Pow):
+    """``number ** tensor``, the same primitive named ``PowBackward2`` like PyTorch's scalar-base overload."""
+
+    @classmethod
+    def node_name(cls):
+        return "PowBackward2"
+
+
 class PowScalar(Function):
     """z = a ** p for a Python number p;  dL/da = dL/dz * p * a^(p-1)."""
 
@@ -171,7 +187,8 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g / a
+        with np.errstate(divide="ignore"):  # log'(0) is inf, silently, as in PyTorch
+            return g / a
 
 
 class Sqrt(Function):
@@ -186,7 +203,8 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        return g / (2 * z)
+        with np.errstate(divide="ignore"):  # sqrt'(0) is inf, silently, as in PyTorch
+            return g / (2 * z)
 
 
 class Abs(Function):
@@ -286,7 +304,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, a, *, min=None, max=None):
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(a)
         ctx.bounds = (min, max)
         z = a

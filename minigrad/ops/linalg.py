@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function
+from minigrad.autograd.function import Function, _raise_broadcast_error
 from minigrad.ops._util import unbroadcast
 
 
@@ -80,26 +80,41 @@ class Bmm(MatMul):
 
 
 def pick_matmul(sa: tuple, sb: tuple) -> type:
-    """Return the MatMul variant for operand shapes ``sa`` and ``sb``, or raise PyTorch's size error."""
+    """Return the MatMul variant for operand shapes ``sa`` and ``sb``, or raise PyTorch's size error.
+
+    The errors follow the route PyTorch's matmul takes: dot (1-D @ 1-D), mv (a 2-D or folded batch @ 1-D),
+    mm (2-D or a batch folded into rows @ 2-D), else the batch dims broadcast and a bmm of the flattened batch.
+    """
     if len(sa) == 0 or len(sb) == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {len(sa)}D and {len(sb)}D"
         )
     k_a = sa[-1]
     k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        if len(sa) == 1 and len(sb) == 1:
+    if len(sb) <= 2:
+        if k_a != k_b:
+            rows = int(np.prod(sa[:-1])) if len(sa) > 1 else 1
+            if len(sa) == 1 and len(sb) == 1:
+                raise RuntimeError(
+                    f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same "
+                    f"number of elements, but got {sa[0]} and {sb[0]} elements respectively"
+                )
+            if len(sb) == 1:
+                raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({sb[0]})")
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {sb[0]}x{sb[1]})")
+    else:
+        # Batched: the batch dims broadcast first, then the inner sizes must agree.
+        batch_a, batch_b = sa[:-2], sb[:-2]
+        try:
+            batch = np.broadcast_shapes(batch_a, batch_b)
+        except ValueError as err:
+            zero = np.zeros(())
+            _raise_broadcast_error(np.broadcast_to(zero, batch_a), np.broadcast_to(zero, batch_b), err)
+        if k_a != k_b:
+            n = int(np.prod(batch))
             raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same "
-                f"number of elements, but got {sa[0]} and {sb[0]} elements respectively"
+                f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k_a}] but got: [{n}, {k_b}]."
             )
-        if len(sa) == 2 and len(sb) == 1:
-            raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
-        ra = sa if len(sa) == 2 else (int(np.prod(sa[:-1])) if len(sa) > 1 else 1, sa[-1])
-        rb = sb if len(sb) == 2 else ((sb[0], 1) if len(sb) == 1 else (sb[-2], sb[-1]))
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({ra[0]}x{ra[1]} and {rb[0]}x{rb[1]})"
-        )
     if len(sa) == 2 and len(sb) == 2:
         return Mm
     if len(sa) == 1 and len(sb) == 1:

@@ -30,6 +30,22 @@ class Squeeze(View):
     """z = a without (some of) its size-1 axes;  dL/da = dL/dz reshaped back."""
 
 
+class SqueezeDim(Squeeze):
+    """``squeeze(dim)`` for one dim, named ``SqueezeBackward1`` like PyTorch's overload."""
+
+    @classmethod
+    def node_name(cls):
+        return "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """``squeeze(dims)`` for a tuple of dims, named ``SqueezeBackward2``."""
+
+    @classmethod
+    def node_name(cls):
+        return "SqueezeBackward2"
+
+
 class Transpose(Function):
     """z = a with axes ``d0`` and ``d1`` swapped;  dL/da = dL/dz swapped back."""
 
@@ -43,6 +59,14 @@ class Transpose(Function):
     @staticmethod
     def backward(ctx, g):
         return np.swapaxes(g, *ctx.dims)
+
+
+class TransposeT(Transpose):
+    """``t()``: the transpose of a 2-D tensor, named ``TBackward0`` like PyTorch's."""
+
+    @classmethod
+    def node_name(cls):
+        return "TBackward0"
 
 
 class Permute(Function):
@@ -125,6 +149,22 @@ class Select(Slice):
     @classmethod
     def node_name(cls):
         return "SelectBackward0"
+
+
+class SliceUnsqueeze(Slice):
+    """Basic indexing whose last item is ``None``: PyTorch's last step is an unsqueeze (``UnsqueezeBackward0``)."""
+
+    @classmethod
+    def node_name(cls):
+        return "UnsqueezeBackward0"
+
+
+class SliceAlias(Slice):
+    """``x[...]``: the whole tensor, named ``AliasBackward0`` like PyTorch's."""
+
+    @classmethod
+    def node_name(cls):
+        return "AliasBackward0"
 
 
 class Stack(Function):

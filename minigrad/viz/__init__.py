@@ -1,5 +1,12 @@
-"""Draw minigrad's recorded graph: DOT source rendered to SVG or PNG, with or without a system Graphviz."""
+"""Draw minigrad's recorded graph: DOT source rendered to SVG or PNG, with or without a system Graphviz.
 
+    >>> from minigrad.viz import draw_graph, save
+    >>> g = draw_graph(loss)                  # doctest: +SKIP
+    >>> save(g, "graph.svg")                  # doctest: +SKIP
+"""
+
+from minigrad.viz.dot import draw_graph, grad_color, to_dot
+from minigrad.viz.graph import GraphModel, build_graph
 from minigrad.viz.render import (
     Digraph,
     Renderer,
@@ -13,11 +20,16 @@ from minigrad.viz.render import (
 
 __all__ = [
     "Digraph",
+    "GraphModel",
     "RenderError",
     "Renderer",
     "RendererNotFoundError",
     "as_renderable",
+    "build_graph",
+    "draw_graph",
     "find_renderer",
+    "grad_color",
     "pipe",
     "save",
+    "to_dot",
 ]

@@ -117,7 +117,7 @@ def test_wrong_gradient_shape_from_custom_function_names_it():
             return g.sum(axis=0)
 
     x = mg.randn(3, 2, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"BadBackward0 returned an invalid gradient at index 0 - got \[2\]"):
+    with pytest.raises(RuntimeError, match=r"Function BadBackward returned an invalid gradient at index 0 - got \[2\]"):
         Bad.apply(x).sum().backward()
     assert x.grad is None
 

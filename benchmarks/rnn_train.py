@@ -1,0 +1,195 @@
+"""Time one RNN training step (stacked tanh RNN + Linear head + MSE + SGD) in minigrad, PyTorch and numpy.
+
+Usage::
+
+    python benchmarks/rnn_train.py [--sizes hello,small,medium] [--repeats N]
+
+All three start from the same weights and data (see ``numpy_rnn.py`` for the model and the sizes) and are
+timed interleaved in this one process. Before timing, the first step's losses are compared so that a wrong
+implementation cannot pass for a fast one. Targets (minigrad's median over the reference's):
+
+    hello   minigrad/torch <= 1.00      small   minigrad/numpy <= 1.25      medium  minigrad/numpy <= 1.10
+
+PyTorch keeps its default thread count (printed); numpy's BLAS, which minigrad uses too, keeps its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+_HERE = Path(__file__).resolve().parent
+for _path in (_HERE, _HERE.parent):  # numpy_rnn and _harness; this checkout's minigrad, uninstalled
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import numpy_rnn  # noqa: E402
+from _harness import print_table, ratio, run_interleaved  # noqa: E402
+
+LR = 0.01
+SEED = 0
+
+#: (size, numerator, denominator, limit): minigrad's targets from the issue.
+TARGETS = [
+    ("hello", "minigrad", "torch", 1.00),
+    ("small", "minigrad", "numpy", 1.25),
+    ("medium", "minigrad", "numpy", 1.10),
+]
+
+Step = Callable[[], float]
+
+
+def load_torch() -> ModuleType | None:
+    """``torch``, or None (with a note) when it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        print("torch not installed: PyTorch is left out")
+        return None
+    return torch
+
+
+def load_minigrad() -> ModuleType | None:
+    """``minigrad`` once it has everything this benchmark calls, else None (with a note)."""
+    try:
+        import minigrad as mg
+
+        for attr in ("tensor", "nn.Module", "nn.RNN", "nn.Linear", "nn.functional.mse_loss", "optim.SGD"):
+            obj = mg
+            for part in attr.split("."):
+                obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        print(f"minigrad.nn not available yet ({type(exc).__name__}: {exc})")
+        return None
+    return mg
+
+
+def numpy_step(params: numpy_rnn.Params, x: np.ndarray, y: np.ndarray) -> Step:
+    """A zero-argument training step of the hand-written numpy model on its own copy of ``params``."""
+    own = {name: p.copy() for name, p in params.items()}
+    return lambda: numpy_rnn.train_step(own, x, y, LR)
+
+
+def framework_step(
+    lib: ModuleType, sizes: numpy_rnn.Sizes, params: numpy_rnn.Params, x: np.ndarray, y: np.ndarray
+) -> Step:
+    """A zero-argument training step in ``lib`` (``torch`` or ``minigrad``: the same PyTorch-API code).
+
+    Builds ``rnn = nn.RNN(I, H, L)`` and ``head = nn.Linear(H, I)`` in a Module, loads ``params`` (the
+    numpy model's names are this Module's ``state_dict`` keys), and returns a closure that does
+    ``zero_grad``, forward, ``mse_loss``, ``backward`` and ``SGD.step`` and returns the loss as a float;
+    the closure's ``optimizer`` attribute is the SGD it steps.
+    """
+    nn = lib.nn
+
+    class RNNRegressor(nn.Module):
+        """Stacked tanh RNN whose every output step goes through a Linear head: (T, B, I) -> (T, B, I)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn = nn.RNN(sizes.I, sizes.H, num_layers=sizes.L)
+            self.head = nn.Linear(sizes.H, sizes.I)
+
+        def forward(self, inputs):
+            out, _ = self.rnn(inputs)
+            return self.head(out)
+
+    model = RNNRegressor()
+    model.load_state_dict({name: lib.tensor(p) for name, p in params.items()})
+    optimizer = lib.optim.SGD(model.parameters(), lr=LR)
+    x_t, y_t = lib.tensor(x), lib.tensor(y)
+    mse_loss = nn.functional.mse_loss
+
+    def step() -> float:
+        optimizer.zero_grad()
+        loss = mse_loss(model(x_t), y_t)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    step.optimizer = optimizer  # lets rnn_memory.py free the gradients before it measures a step
+    return step
+
+
+def build_steps(size: str, libs: dict[str, ModuleType]) -> dict[str, Step]:
+    """One step closure per implementation for problem ``size``, all from the same weights and data.
+
+    ``libs`` maps a name (``torch``, ``minigrad``) to its module; ``numpy`` is always included.
+    """
+    sizes = numpy_rnn.SIZES[size]
+    rng = np.random.default_rng(SEED)
+    params = numpy_rnn.init_params(sizes, rng)
+    x, y = numpy_rnn.make_data(sizes, rng)
+    steps = {"numpy": numpy_step(params, x, y)}
+    for name, lib in libs.items():
+        steps[name] = framework_step(lib, sizes, params, x, y)
+    return steps
+
+
+def check_first_losses(steps: dict[str, Step]) -> bool:
+    """Run every step once from the shared start and print whether their losses agree (float32 round-off)."""
+    losses = {name: step() for name, step in steps.items()}
+    ref = losses["numpy"]
+    ok = all(abs(v - ref) <= 1e-4 * abs(ref) + 1e-6 for v in losses.values())
+    shown = ", ".join(f"{name}={v:.7g}" for name, v in losses.items())
+    print(f"  first-step losses: {shown}  [{'agree' if ok else 'MISMATCH'}]")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, time the sizes asked for, print tables and targets; 1 if losses disagree."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="hello,small,medium", help="comma-separated: hello,small,medium")
+    parser.add_argument("--repeats", type=int, default=7, help="interleaved rounds per size (default 7)")
+    parser.add_argument("--min-sample-time", type=float, default=0.2, help="seconds per sample (default 0.2)")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in numpy_rnn.SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {unknown}; choose from {list(numpy_rnn.SIZES)}")
+
+    libs = {}
+    torch = load_torch()
+    if torch is not None:
+        libs["torch"] = torch
+        print(f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}")
+    mg = load_minigrad()
+    if mg is not None:
+        libs["minigrad"] = mg
+    blas_threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS") if k in os.environ}
+    print(f"numpy {np.__version__}, BLAS threads: {blas_threads or 'library default'}, cores: {os.cpu_count()}")
+    if hasattr(os, "getloadavg"):  # a busy machine makes every ratio noisy
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+    all_agree = True
+    results = {}
+    for size in sizes:
+        print(f"\n{size}: {numpy_rnn.SIZES[size]}")
+        steps = build_steps(size, libs)
+        all_agree &= check_first_losses(steps)
+        timings = run_interleaved(steps, repeats=args.repeats, min_sample_time=args.min_sample_time)
+        print_table(
+            f"one training step, {size}",
+            timings,
+            ratios=[("torch", "numpy"), ("minigrad", "numpy"), ("minigrad", "torch")],
+        )
+        results[size] = timings
+
+    print("\ntargets")
+    for size, num, den, limit in TARGETS:
+        r = ratio(results[size], num, den) if size in results else None
+        verdict = "not measured" if r is None else f"{r:.3f}  {'PASS' if r <= limit else 'MISS'}"
+        print(f"  {size:<7} {num}/{den} <= {limit:.2f}: {verdict}")
+    if not all_agree:
+        print("\nfirst-step losses disagree: the timings above compare different computations")
+    return 0 if all_agree else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Loss modules ``MSELoss``, ``NLLLoss``, ``CrossEntropyLoss``: each keeps its options and calls its functional."""
+
+from __future__ import annotations
+
+from minigrad.nn import _reduction
+from minigrad.nn import functional as F
+from minigrad.nn.module import Module
+from minigrad.tensor import Tensor
+
+
+class _Loss(Module):
+    """Base of the losses: holds ``reduction`` (``'none'``, ``'mean'`` or ``'sum'``), translating the deprecated
+    ``size_average`` / ``reduce`` arguments with PyTorch's warning."""
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__()
+        if size_average is not None or reduce is not None:
+            self.reduction = _reduction.legacy_get_string(size_average, reduce)
+        else:
+            self.reduction = reduction
+
+
+class _WeightedLoss(_Loss):
+    """A loss with an optional per-class ``weight (C,)``, kept as a buffer (so it is in ``state_dict``)."""
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+
+
+class MSELoss(_Loss):
+    """Mean squared error ``(input - target) ** 2``, reduced by ``reduction``.
+
+    Shapes: input ``(*)``, target ``(*)`` same shape -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.mse_loss``."""
+        return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log likelihood of log-probabilities: ``-weight[t] * input[n, t]`` for target ``t = target[n]``.
+
+    Args:
+        weight: optional ``(C,)`` class weights.
+        size_average: deprecated (see ``reduction``).
+        ignore_index: targets with this value contribute nothing.
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'`` (divides by the total weight of non-ignored targets), ``'sum'`` or ``'none'``.
+
+    Shapes: input ``(N, C)``/``(C,)``/``(N, C, d1, ..., dk)``; target ``(N,)``/``()``/``(N, d1, ..., dk)`` int64
+    -> scalar, or the target's shape with ``reduction='none'``.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, ignore_index: int = -100,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(N, C)``, ``(N,)`` -> scalar (or ``(N,)``): ``F.nll_loss`` with this loss's options."""
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross entropy of unnormalised scores (logits): ``nll_loss(log_softmax(input, 1), target)``.
+
+    Args:
+        weight: optional ``(C,)`` class weights.
+        size_average: deprecated (see ``reduction``).
+        ignore_index: class-index targets with this value are skipped.
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+        label_smoothing: in [0, 1]; mixes the target with the uniform distribution over the classes.
+
+    Shapes: input ``(N, C)``/``(C,)``/``(N, C, d1, ..., dk)``; target class indices ``(N,)``/``()``/``(N, d1, ...,
+    dk)`` int64, or class probabilities of the input's shape -> scalar, or per sample with ``reduction='none'``.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, ignore_index: int = -100,
+                 reduce: bool | None = None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(N, C)``, ``(N,)`` -> scalar (or ``(N,)``): ``F.cross_entropy`` with this loss's options."""
+        return F.cross_entropy(
+            input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+        )

@@ -1,0 +1,277 @@
+"""``Optimizer``: parameter groups, per-parameter state, ``zero_grad``, ``state_dict`` / ``load_state_dict``.
+
+An optimizer holds ``param_groups``, a list of dicts: each has ``'params'`` (a list of tensors) and that group's
+options (``lr``, ``momentum``, ...), filled from the optimizer's ``defaults`` where the group does not set them.
+``state`` maps each parameter to a dict of what its update rule remembers between steps (momentum buffers,
+running averages). Subclasses implement ``step``; updates work on the numpy arrays in place, so parameters keep
+their identity, dtype and memory.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.grad_mode import enable_grad
+from minigrad.tensor import Tensor
+
+
+class _RequiredParameter:
+    """Marks a default that every parameter group must set itself."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+_TENSOR_TYPE_NAMES = {
+    np.dtype(np.float16): "HalfTensor", np.dtype(np.float32): "FloatTensor", np.dtype(np.float64): "DoubleTensor",
+    np.dtype(np.int8): "CharTensor", np.dtype(np.uint8): "ByteTensor", np.dtype(np.int16): "ShortTensor",
+    np.dtype(np.int32): "IntTensor", np.dtype(np.int64): "LongTensor", np.dtype(np.bool_): "BoolTensor",
+}
+
+
+def _typename(obj: Any) -> str:
+    """PyTorch's ``typename``: ``minigrad.FloatTensor`` for a float32 tensor, else the qualified class name."""
+    if isinstance(obj, Tensor):
+        return "minigrad." + _TENSOR_TYPE_NAMES.get(obj.data.dtype, "Tensor")
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+class Optimizer:
+    """Base class of the optimizers.
+
+    Args:
+        params: an iterable of tensors (or of ``(name, tensor)`` pairs, as ``named_parameters()`` yields), or an
+            iterable of dicts, one per parameter group, each with a ``'params'`` entry and optional per-group
+            options.
+        defaults: the options a group gets when it does not set them.
+
+    Attributes:
+        param_groups: list of dicts ``{'params': [tensor, ...], 'lr': ..., ...}``.
+        state: ``{parameter: {name: value}}``, what each parameter's update remembers between steps.
+        defaults: the default options.
+    """
+
+    def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+                + _typename(params)
+            )
+        self.defaults = defaults
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        groups = list(params)
+        if len(groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ---- groups ------------------------------------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Append a parameter group (a dict with ``'params'`` and optional options) to ``param_groups``.
+
+        Useful to start training layers that were frozen. Everything is checked before anything changes: on an
+        error ``param_groups`` and the given dict are left as they were.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        group = dict(param_group)
+        params = group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors "
+                "in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            group["param_names"] = names
+        group["params"] = params
+
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(p))
+            if not (p.is_leaf or p.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            group.setdefault(name, default)
+
+        seen: set[int] = set()
+        for other in self.param_groups:
+            seen.update(id(p) for p in other["params"])
+            if ("param_names" in group) != ("param_names" in other):
+                which = "with names" if "param_names" in group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {which} to the optimizer"
+                )
+        if any(id(p) in seen for p in params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will cause an "
+                "error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                stacklevel=3,
+            )
+        self.param_groups.append(group)
+
+    # ---- gradients and steps -----------------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradient of every optimized tensor: to ``None`` (default), or to zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    g = p.grad
+                    g.grad_fn = None
+                    g.requires_grad = False
+                    g.data[...] = 0
+                    g._vc.value += 1
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns ``closure()``'s loss when a closure is given."""
+        raise NotImplementedError
+
+    def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def _params_with_grad(self, group: dict[str, Any]) -> list[Tensor]:
+        return [p for p in group["params"] if p.grad is not None]
+
+    def _check_grads(self) -> None:
+        """Raise before any update if a gradient cannot be applied, so a failed step changes nothing."""
+        for group in self.param_groups:
+            for p in self._params_with_grad(group):
+                g = p.grad.data
+                if g.shape != p.data.shape:
+                    raise RuntimeError(
+                        f"assigned grad has data of a different size: the parameter has shape {list(p.data.shape)} "
+                        f"but its grad has shape {list(g.shape)}"
+                    )
+                if g.dtype != p.data.dtype:
+                    raise RuntimeError(
+                        "assigned grad has data of a different type: the parameter is "
+                        f"{_typename(p)} but its grad is {_typename(p.grad)}"
+                    )
+
+    # ---- saving and loading ------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state as ``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``.
+
+        Parameters are replaced by their position across all groups (0, 1, ...), as PyTorch numbers them, so the
+        dict can be loaded into an optimizer built over other tensors of the same shapes. Like PyTorch's, the
+        state tensors are the optimizer's own (not copies).
+        """
+        index: dict[int, int] = {}
+        start = 0
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                index.setdefault(id(p), i)
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            groups.append(packed)
+        state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load options and state saved by ``state_dict()``.
+
+        The groups must have the same number of parameters as this optimizer's. State tensors are copied (and
+        cast to their parameter's float dtype, except the ``step`` counter), so the loaded optimizer shares no
+        memory with the source. Everything is checked before anything changes.
+        """
+        groups = self.param_groups
+        saved_groups = [_copy_plain(g) for g in state_dict["param_groups"]]
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+            )
+
+        by_index = {}
+        for g, s in zip(groups, saved_groups):
+            by_index.update(zip(s["params"], g["params"]))
+
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in by_index:
+                p = by_index[k]
+                state[p] = {name: _copy_state_value(p, name, value, k) for name, value in v.items()}
+            else:
+                state[k] = v
+
+        new_groups = []
+        for g, s in zip(groups, saved_groups):
+            s["params"] = g["params"]
+            if "param_names" in g and "param_names" not in s:
+                s["param_names"] = g["param_names"]
+            new_groups.append(s)
+        self.state = state
+        self.param_groups = new_groups
+
+    # ---- printing ----------------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+
+def _copy_plain(value: Any) -> Any:
+    """A copy of nested dicts and lists of plain values (group options), so later edits are not shared."""
+    if isinstance(value, list):
+        return [_copy_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy_plain(v) for k, v in value.items()}
+    return value
+
+
+def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
+    """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays)."""
+    if isinstance(value, Tensor):
+        arr = value.data
+        if name != "step" and param.data.dtype.kind == "f":
+            if arr.shape != param.data.shape:
+                raise ValueError(
+                    f"loaded state '{name}' of parameter {index} has shape {list(arr.shape)}, but the parameter has "
+                    f"shape {list(param.data.shape)}"
+                )
+            return Tensor._make(arr.astype(param.data.dtype), False)
+        return Tensor._make(arr.copy(), False)
+    if isinstance(value, dict):
+        return {k: _copy_state_value(param, k, v, index) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_state_value(param, name, v, index) for v in value)
+    return value

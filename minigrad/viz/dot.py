@@ -1,0 +1,320 @@
+"""From the drawing's model (``minigrad.viz.graph``) to DOT, and ``draw_graph``, the function users call.
+
+Layout choices, all in DOT attributes:
+
+- ``rankdir=LR``: data flows left to right, so an unrolled sequence reads along the time axis;
+- clusters are declared upper layer first (they sit on top) and time steps in order; arrows between layers do
+  not take part in the ranking (``constraint=false``), so step ``t`` of every layer lines up in one column;
+- after ``backward()`` every box is filled by its gradient norm on one logarithmic scale (pale: small,
+  dark red: large) and the title block carries the legend; the box's outline tells what it is (an op, a
+  parameter, an input, an output).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from minigrad.tensor import Tensor
+from minigrad.viz.graph import Cluster, DrawNode, GraphModel, build_graph, shape_text
+from minigrad.viz.render import Digraph
+
+__all__ = ["GRAD_PALETTE", "draw_graph", "grad_color", "to_dot"]
+
+FONT = "Helvetica"
+
+#: Gradient-norm colours from the smallest norm drawn to the largest (a yellow-orange-red sequential scale).
+GRAD_PALETTE = (
+    "#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026",
+)
+
+# Fill when there is no gradient to show, and outline, per kind of box.
+_FILL = {
+    "op": "#eeeeee", "param": "#d9ead3", "input": "#d6e4f5", "output": "#fde2cf", "group": "#eeeeee",
+    "more": "#ffffff", "link": "#ffffff",
+}
+_OUTLINE = {
+    "op": "#707070", "param": "#2e7d32", "input": "#1f5fa8", "output": "#a33a00", "group": "#505050",
+    "more": "#909090", "link": "#707070",
+}
+_NO_GRAD_FILL = "#e4e4e4"  # backpropagated, but this tensor's gradient is exactly zero
+
+_CLUSTER_STYLE = {
+    "module": {"style": "rounded", "color": "#606060", "penwidth": "1.2", "fontsize": "11"},
+    "layer": {"style": "rounded,filled", "color": "#c0c0c0", "fillcolor": "#f6f6f6", "fontsize": "10"},
+    "direction": {"style": "rounded,filled", "color": "#d9b38c", "fillcolor": "#fbf4ec", "fontsize": "10"},
+    "step": {"style": "rounded,dashed", "color": "#a0a0a0", "fontsize": "9"},
+}
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return int(hex_color[1:3], 16), int(hex_color[3:5], 16), int(hex_color[5:7], 16)
+
+
+def grad_color(norm: float, lo: float, hi: float) -> str:
+    """The fill colour of a gradient norm on the scale from ``lo`` to ``hi`` (both > 0), linear in log10.
+
+    Returns ``'#rrggbb'``: ``GRAD_PALETTE[0]`` at ``lo`` (or below), ``GRAD_PALETTE[-1]`` at ``hi`` (or above),
+    interpolated in between; the middle colour when ``lo == hi``.
+    """
+    if hi <= lo:
+        pos = 0.5
+    else:
+        pos = (math.log10(norm) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        pos = min(1.0, max(0.0, pos))
+    x = pos * (len(GRAD_PALETTE) - 1)
+    i = min(int(x), len(GRAD_PALETTE) - 2)
+    f = x - i
+    a, b = _rgb(GRAD_PALETTE[i]), _rgb(GRAD_PALETTE[i + 1])
+    return "#" + "".join(f"{round(u + (v - u) * f):02x}" for u, v in zip(a, b))
+
+
+def _text_color(fill: str) -> str:
+    r, g, b = _rgb(fill)
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "black"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _quote(value: str) -> str:
+    if value.startswith("<") and value.endswith(">"):
+        return value  # an HTML-like label
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    return "[" + " ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "]"
+
+
+def _shape_line(dn: DrawNode) -> str:
+    if dn.shape is None:
+        return ""
+    text = shape_text(dn.shape)
+    if dn.dtype and dn.dtype != "float32":
+        text += f" {dn.dtype}"
+    return text
+
+
+def _node_statement(dn: DrawNode, grad_range: tuple[float, float] | None) -> str:
+    fill = _FILL[dn.kind]
+    if grad_range is not None and dn.grad_norm is not None:
+        fill = grad_color(dn.grad_norm, *grad_range) if dn.grad_norm > 0 else _NO_GRAD_FILL
+    font = _text_color(fill)
+    small = f'<FONT POINT-SIZE="8" COLOR="{"white" if font == "white" else "#333333"}">'
+    rows = []
+    if dn.kind == "op":
+        if dn.name:
+            rows.append(f"<B>{_html(dn.name)}</B>")
+            rows.append(_html(dn.title))
+        else:
+            rows.append(f"<B>{_html(dn.title)}</B>")
+    elif dn.kind in ("param", "input", "output"):
+        rows.append(f"<B>{_html(dn.title)}</B>")
+    elif dn.kind == "group":
+        rows.append(f"<B>{_html(dn.title)}</B>")
+    else:
+        rows.append(f"<I>{_html(dn.title)}</I>")
+    shape = _shape_line(dn)
+    if shape:
+        rows.append(small + _html(shape) + "</FONT>")
+    rows.extend(small + _html(line) + "</FONT>" for line in dn.lines)
+    attrs = {
+        "label": "<" + "<BR/>".join(rows) + ">",
+        "fillcolor": fill,
+        "color": _OUTLINE[dn.kind],
+        "fontcolor": font,
+    }
+    if dn.kind in ("op", "group"):
+        attrs["style"] = "rounded,filled"
+    elif dn.kind == "output":
+        attrs["peripheries"] = "2"
+    elif dn.kind == "input":
+        attrs["penwidth"] = "2"
+    elif dn.kind == "more":
+        attrs["shape"] = "note"
+    elif dn.kind == "link":
+        attrs.update(shape="cds", style="dashed", label=f"<<I>{_html(dn.title)}</I>>")
+    return f"{dn.id} {_attrs(attrs)};"
+
+
+def _legend(lo: float, hi: float) -> str:
+    """One table row: 'gradient norm', then five swatches from ``lo`` to ``hi`` labelled with their values."""
+    cells = ['<TD ALIGN="RIGHT">gradient norm  </TD>']
+    steps = 5 if hi > lo else 1
+    for k in range(steps):
+        v = lo * (hi / lo) ** (k / (steps - 1)) if steps > 1 else lo
+        fill = grad_color(v, lo, hi)
+        text = f"{v:.2g}" if 1e-3 <= v < 1e4 else f"{v:.1e}"
+        cells.append(
+            f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#999999"><FONT POINT-SIZE="9" COLOR="{_text_color(fill)}">'
+            f" {_html(text)} </FONT></TD>"
+        )
+    return "<TR>" + "".join(cells) + "</TR>"
+
+
+def _title(model: GraphModel) -> str:
+    width = 6
+    rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="{width}"><B>minigrad graph</B>   {_html(model.title)}</TD></TR>']
+    for note in model.notes:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" COLSPAN="{width}"><FONT COLOR="#a33a00">{_html(note)}</FONT></TD></TR>'
+        )
+    if model.grad_range is not None:
+        rows.append(_legend(*model.grad_range))
+    return '<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+
+
+def _cluster_attrs(c: Cluster) -> dict[str, str]:
+    style = dict(_CLUSTER_STYLE.get(c.kind, _CLUSTER_STYLE["module"]))
+    label = f"<B>{_html(c.label)}</B>" if c.kind == "module" else _html(c.label)
+    style["label"] = f"<{label}>"
+    style["labeljust"] = "l"
+    return style
+
+
+def _first_node(c: Cluster) -> str | None:
+    """The first node declared in cluster ``c`` or inside its sub-clusters."""
+    stack = [c]
+    while stack:
+        c = stack.pop()
+        if c.nodes:
+            return c.nodes[0]
+        stack.extend(reversed(c.children))
+    return None
+
+
+def _stacking(c: Cluster, tag: int, edges: list[str]) -> list[str]:
+    """Pin the blocks inside cluster ``c`` bottom to top: its layers, layer 0 lowest; or, in a layer, the
+    reverse direction below the forward one.
+
+    With ``rankdir=LR`` the top-to-bottom order of sibling clusters is left to crossing minimisation, and
+    Graphviz versions disagree on it. What they all respect is the order of two nodes of one rank joined
+    by an edge inside one cluster: so ``c`` gets one invisible point per block, all on one rank, chained
+    bottom block -> top block (the tail of such an edge is drawn below its head), and an invisible edge
+    from each point into its block. Returns the node lines; appends the edge lines to ``edges``.
+    """
+    import os
+    if os.environ.get("VZ_PINS") == "off":
+        return []
+    layers = [ch for ch in c.children if ch.kind == "layer"]
+    if os.environ.get("VZ_DECL") == "down":
+        layers = layers[::-1]
+    if os.environ.get("VZ_PINS") == "flip":
+        layers = layers[::-1]
+    reverse = [ch for ch in c.children if ch.kind == "direction"]
+    if len(layers) >= 2:
+        targets = [_first_node(ch) for ch in layers]
+    elif reverse:
+        forward = [ch for ch in c.children if ch.kind != "direction"]
+        targets = [_first_node(reverse[0]), c.nodes[0] if c.nodes else _first_node(forward[0]) if forward else None]
+    else:
+        return []
+    points = [(f"pin{tag}_{i}", t) for i, t in enumerate(targets) if t is not None]
+    if len(points) < 2:
+        return []
+    lines = [f'{p} [shape=point, style=invis, width=0, height=0, label=""];\n' for p, _ in points]
+    lines.append("{rank=same; " + " ".join(p for p, _ in points) + "}\n")
+    edges.extend(f"\t{a} -> {b} [style=invis];\n" for (a, _), (b, _) in zip(points, points[1:]))
+    edges.extend(f"\t{p} -> {t} [style=invis];\n" for p, t in points)
+    return lines
+
+
+def to_dot(model: GraphModel) -> Digraph:
+    """Write a :class:`~minigrad.viz.graph.GraphModel` as a :class:`~minigrad.viz.render.Digraph`."""
+    g = Digraph(
+        name="minigrad",
+        graph_attr={
+            "rankdir": "LR", "fontname": FONT, "fontsize": "11", "nodesep": "0.12", "ranksep": "0.28",
+            "labelloc": "t", "labeljust": "l", "bgcolor": "white", "label": _title(model),
+        },
+        node_attr={
+            "shape": "box", "style": "filled", "fontname": FONT, "fontsize": "10", "margin": "0.08,0.04",
+            "height": "0.3",
+        },
+        edge_attr={"color": "#555555", "arrowsize": "0.6", "penwidth": "0.9", "fontname": FONT, "fontsize": "8"},
+    )
+    body = g.body
+    # The cluster tree, written with an explicit stack: (cluster, depth, closing?).
+    stack: list[tuple[Cluster, int, bool]] = [(model.root, 0, False)]
+    ids: dict[tuple, str] = {}
+    helper_edges: list[str] = []
+    while stack:
+        c, depth, closing = stack.pop()
+        pad = "\t" * (depth + 1)
+        if closing:
+            body.append("\t" * depth + "}\n")
+            continue
+        if c.path:
+            ids[c.path] = f"cluster_{len(ids)}"
+            body.append("\t" * depth + f"subgraph {ids[c.path]} {{\n")
+            body.extend(f"{pad}{k}={_quote(v)};\n" for k, v in _cluster_attrs(c).items())
+            stack.append((c, depth, True))
+        inner = depth + 1
+        for nid in c.nodes:
+            body.append(pad + _node_statement(model.nodes[nid], model.grad_range) + "\n")
+        body.extend(pad + line for line in _stacking(c, len(ids), helper_edges))
+        stack.extend((child, inner, False) for child in reversed(c.children))
+    body.extend(helper_edges)
+    for e in model.edges:
+        attrs = {}
+        tail, head = e.tail, e.head
+        if not e.constraint:
+            # Between layers: up from the top of the lower layer's output into the upper layer.
+            attrs.update(constraint="false", style="dashed")
+            tail, head = f"{tail}:n", f"{head}:s"
+        if e.label:
+            attrs["label"] = e.label
+        body.append(f"\t{tail} -> {head}" + (f" {_attrs(attrs)}" if attrs else "") + "\n")
+    return g
+
+
+def draw_graph(
+    *roots: Tensor | tuple,
+    params: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]] | None = None,
+    show_data: bool = False,
+    show_grad: bool = True,
+    group: bool = True,
+    collapse: str | None = None,
+    max_nodes: int = 500,
+) -> Digraph:
+    """Draw the recorded graph that led to ``roots``: ops, parameters, inputs and outputs, grouped by scope.
+
+    Args:
+        roots: output tensors (or tuples of them, e.g. ``rnn(x)``), any shape. Each gets an ``output`` box.
+        params: names for tensors, e.g. ``dict(model.named_parameters())``; any tensor can be named, and a
+            named non-leaf tensor names the op that made it. Without it, parameters are named from the modules
+            that made the graph (``rnn.weight_hh_l1``).
+        show_data: also print the values of the tensors the drawing holds (leaves, outputs, named tensors):
+            all of them up to 4 elements, else their mean and standard deviation.
+        show_grad: after ``backward()``, print each tensor's gradient norm ``||dL/dx||`` and colour every box
+            by it on one logarithmic scale (legend in the title); no effect before ``backward()``.
+        group: draw one cluster per scope: a module, a layer, a direction, a time step.
+        collapse: ``"step"`` draws every time step as one box (its input and output shapes inside),
+            ``"module"`` every innermost module; ``None`` draws every op.
+        max_nodes: above this many boxes the drawing collapses by itself (by step, then by module, then
+            keeps the boxes nearest the outputs) and says so in its title.
+
+    Returns:
+        A :class:`minigrad.viz.Digraph` (a ``graphviz.Digraph``): shown as SVG in Jupyter, ``.source`` is the
+        DOT text, ``minigrad.viz.save(graph, "graph.svg")`` writes it.
+
+    Drawing reads the graph only: it changes no node, gradient or tensor, and works before or after
+    ``backward()``, with or without ``retain_graph``.
+
+    Example::
+
+        rnn = nn.RNN(4, 3, num_layers=2)
+        out, h = rnn(minigrad.randn(3, 1, 4))
+        out.pow(2).mean().backward()
+        g = draw_graph(out)              # a 2 x 3 grid: layers bottom to top, time left to right
+        minigrad.viz.save(g, "rnn.svg")
+
+    See also: ``docs/tutorials`` on reading the graph of an RNN.
+    """
+    model = build_graph(
+        *roots, params=params, show_data=show_data, show_grad=show_grad, group=group, collapse=collapse,
+        max_nodes=max_nodes,
+    )
+    return to_dot(model)

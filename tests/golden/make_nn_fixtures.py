@@ -1,0 +1,284 @@
+"""Make the PyTorch golden fixtures for ``minigrad.nn``'s layers, activations, losses and ``Embedding``.
+
+Run from the repository root (needs torch; minigrad itself never imports it)::
+
+    python tests/golden/make_nn_fixtures.py
+
+It writes one small archive per group in ``GROUPS`` to ``tests/fixtures/nn_<group>.npz`` (plain arrays and JSON
+strings, loadable with ``allow_pickle=False``). For every case and both float64 and float32 it stores, under
+``{case}.{dtype}.{field}``:
+
+- the inputs PyTorch saw: ``in.<name>`` (tensors passed to the call), ``param.<key>`` (the module's state dict,
+  PyTorch's keys) and the cotangent ``g_out`` that weights the output in the loss ``sum(out * g_out)``;
+- PyTorch's results: ``out``, the loss's gradients ``grad.in.<name>`` (inputs marked ``grad``) and
+  ``grad.param.<name>`` (every parameter), and ``after.param.<key>`` (the state dict after the call, which
+  ``Embedding(max_norm=...)`` changes in place);
+
+and ``{case}.config``, the case as JSON. Arrays come from a numpy generator seeded by the case name, so the
+fixtures are the same on every run. The tests import ``CASES`` and ``run_torch`` from here for live comparisons.
+
+A case is either ``{"module": spec, "call": [input names]}`` with ``spec = [class name, keyword args]`` (for
+``Sequential`` the args are a list of specs; an arg ``{"zeros": shape}`` becomes a zero tensor, e.g. a loss's
+class weights, which ``param.*`` then fills), or ``{"fn": name in nn.functional, "call": [...], "tensor_kwargs":
+[...], "kwargs": {...}}``. ``inputs`` describes each input: ``shape``; ``kind`` ``normal`` (default), ``index``
+(int64 in ``[0, high)``, with ``set`` = ``[[flat position, value], ...]`` overrides, e.g. ignored targets),
+``prob`` (positive, summing to 1 along ``dim``) or ``positive``; and ``grad`` (its gradient is checked).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DTYPES = ("float64", "float32")
+GROUPS = ("linear", "activation", "loss", "embedding")
+
+
+def _x(shape: list[int], grad: bool = True) -> dict[str, Any]:
+    return {"shape": shape, "grad": grad}
+
+
+def _idx(shape: list[int], high: int, set_: list | None = None) -> dict[str, Any]:
+    return {"shape": shape, "kind": "index", "high": high, "set": set_ or []}
+
+
+def _lin(i: int, o: int, bias: bool = True) -> list:
+    return ["Linear", {"in_features": i, "out_features": o, "bias": bias}]
+
+
+CASES: dict[str, dict[str, Any]] = {
+    # ---- Linear and containers ----
+    "linear_2d": {"group": "linear", "module": _lin(5, 4), "call": ["input"], "inputs": {"input": _x([3, 5])}},
+    "linear_1d": {"group": "linear", "module": _lin(5, 4), "call": ["input"], "inputs": {"input": _x([5])}},
+    "linear_3d": {"group": "linear", "module": _lin(5, 4), "call": ["input"], "inputs": {"input": _x([2, 3, 5])}},
+    "linear_no_bias_2d": {"group": "linear", "module": _lin(5, 4, False), "call": ["input"],
+                          "inputs": {"input": _x([3, 5])}},
+    "linear_no_bias_1d": {"group": "linear", "module": _lin(5, 4, False), "call": ["input"],
+                          "inputs": {"input": _x([5])}},
+    "linear_no_bias_3d": {"group": "linear", "module": _lin(5, 4, False), "call": ["input"],
+                          "inputs": {"input": _x([2, 3, 5])}},
+    "functional_linear": {"group": "linear", "fn": "linear", "call": ["input", "weight", "bias"],
+                          "inputs": {"input": _x([2, 3, 5]), "weight": _x([4, 5]), "bias": _x([4])}},
+    "sequential_mlp": {"group": "linear", "module": ["Sequential", [_lin(4, 6), ["Tanh", {}], _lin(6, 5),
+                                                                  ["ReLU", {}], _lin(5, 3, False),
+                                                                  ["Sigmoid", {}]]],
+                       "call": ["input"], "inputs": {"input": _x([7, 4])}},
+    "sequential_flatten_softmax": {"group": "linear", "module": ["Sequential", [["Flatten", {}], _lin(6, 4),
+                                                                              ["Identity", {}],
+                                                                              ["LogSoftmax", {"dim": 1}]]],
+                                   "call": ["input"], "inputs": {"input": _x([3, 2, 3])}},
+    # ---- activations and softmax ----
+    "softmax_dim0": {"group": "activation", "fn": "softmax", "call": ["input"], "kwargs": {"dim": 0},
+                     "inputs": {"input": _x([2, 3, 4])}},
+    "softmax_dim1": {"group": "activation", "fn": "softmax", "call": ["input"], "kwargs": {"dim": 1},
+                     "inputs": {"input": _x([2, 3, 4])}},
+    "softmax_dim_last": {"group": "activation", "fn": "softmax", "call": ["input"], "kwargs": {"dim": -1},
+                         "inputs": {"input": _x([2, 3, 4])}},
+    "log_softmax_dim0": {"group": "activation", "fn": "log_softmax", "call": ["input"], "kwargs": {"dim": 0},
+                         "inputs": {"input": _x([2, 3, 4])}},
+    "log_softmax_dim1": {"group": "activation", "fn": "log_softmax", "call": ["input"], "kwargs": {"dim": 1},
+                         "inputs": {"input": _x([2, 3, 4])}},
+    "log_softmax_dim_last": {"group": "activation", "fn": "log_softmax", "call": ["input"], "kwargs": {"dim": -1},
+                             "inputs": {"input": _x([2, 3, 4])}},
+    "softmax_module": {"group": "activation", "module": ["Softmax", {"dim": 1}], "call": ["input"],
+                       "inputs": {"input": _x([3, 5])}},
+    "tanh_module": {"group": "activation", "module": ["Tanh", {}], "call": ["input"], "inputs": {"input": _x([3, 4])}},
+    "relu_module": {"group": "activation", "module": ["ReLU", {}], "call": ["input"], "inputs": {"input": _x([3, 4])}},
+    "sigmoid_module": {"group": "activation", "module": ["Sigmoid", {}], "call": ["input"],
+                       "inputs": {"input": _x([3, 4])}},
+    # ---- losses ----
+    "mse_mean": {"group": "loss", "fn": "mse_loss", "call": ["input", "target"], "kwargs": {"reduction": "mean"},
+                 "inputs": {"input": _x([3, 4]), "target": _x([3, 4])}},
+    "mse_sum": {"group": "loss", "fn": "mse_loss", "call": ["input", "target"], "kwargs": {"reduction": "sum"},
+                "inputs": {"input": _x([3, 4]), "target": _x([3, 4])}},
+    "mse_none": {"group": "loss", "fn": "mse_loss", "call": ["input", "target"], "kwargs": {"reduction": "none"},
+                 "inputs": {"input": _x([3, 4]), "target": _x([3, 4])}},
+    "mse_weight": {"group": "loss", "fn": "mse_loss", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+                   "inputs": {"input": _x([3, 4]), "target": _x([3, 4]),
+                              "weight": {"shape": [3, 4], "kind": "positive"}}},
+    "mse_module": {"group": "loss", "module": ["MSELoss", {"reduction": "sum"}], "call": ["input", "target"],
+                   "inputs": {"input": _x([5]), "target": _x([5])}},
+    "ce_mean": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    "ce_sum": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "kwargs": {"reduction": "sum"},
+               "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    "ce_none": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "kwargs": {"reduction": "none"},
+                "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    "ce_weight": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+                  "inputs": {"input": _x([6, 5]), "target": _idx([6], 5),
+                             "weight": {"shape": [5], "kind": "positive"}}},
+    "ce_ignore_default": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                          "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[1, -100], [4, -100]])}},
+    "ce_ignore_index_weight": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                               "tensor_kwargs": ["weight"], "kwargs": {"ignore_index": 2},
+                               "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[0, 2], [3, 2]]),
+                                          "weight": {"shape": [5], "kind": "positive"}}},
+    "ce_ignore_none": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                       "kwargs": {"ignore_index": 0, "reduction": "none"},
+                       "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[2, 0]])}},
+    "ce_label_smoothing": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                           "kwargs": {"label_smoothing": 0.2},
+                           "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    "ce_label_smoothing_weight_ignore": {
+        "group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+        "kwargs": {"label_smoothing": 0.1, "ignore_index": 1},
+        "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[0, 1]]),
+                   "weight": {"shape": [5], "kind": "positive"}}},
+    "ce_label_smoothing_none": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                                "kwargs": {"label_smoothing": 0.3, "reduction": "none"},
+                                "inputs": {"input": _x([4, 5]), "target": _idx([4], 5, [[1, -100]])}},
+    "ce_probabilities": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                         "inputs": {"input": _x([4, 5]), "target": {"shape": [4, 5], "kind": "prob", "dim": 1,
+                                                                    "grad": True}}},
+    "ce_probabilities_weight_smoothing_none": {
+        "group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+        "kwargs": {"label_smoothing": 0.1, "reduction": "none"},
+        "inputs": {"input": _x([4, 5]), "target": {"shape": [4, 5], "kind": "prob", "dim": 1},
+                   "weight": {"shape": [5], "kind": "positive"}}},
+    "ce_unbatched": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                     "inputs": {"input": _x([5]), "target": _idx([], 5)}},
+    "ce_spatial_none": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                        "kwargs": {"reduction": "none"},
+                        "inputs": {"input": _x([2, 4, 3, 2]), "target": _idx([2, 3, 2], 4, [[5, -100]])}},
+    "ce_spatial_weight_mean": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
+                               "tensor_kwargs": ["weight"],
+                               "inputs": {"input": _x([2, 4, 3]), "target": _idx([2, 3], 4, [[0, -100]]),
+                                          "weight": {"shape": [4], "kind": "positive"}}},
+    "ce_module": {"group": "loss", "module": ["CrossEntropyLoss", {"weight": {"zeros": [5]}, "ignore_index": 3,
+                                                                   "label_smoothing": 0.05}],
+                  "call": ["input", "target"],
+                  "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[2, 3]])}},
+    "nll_mean": {"group": "loss", "fn": "nll_loss", "call": ["input", "target"],
+                 "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    "nll_sum_weight": {"group": "loss", "fn": "nll_loss", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+                       "kwargs": {"reduction": "sum"},
+                       "inputs": {"input": _x([6, 5]), "target": _idx([6], 5),
+                                  "weight": {"shape": [5], "kind": "positive"}}},
+    "nll_none_ignore": {"group": "loss", "fn": "nll_loss", "call": ["input", "target"],
+                        "kwargs": {"reduction": "none", "ignore_index": 4},
+                        "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[1, 4]])}},
+    "nll_weight_ignore_mean": {"group": "loss", "fn": "nll_loss", "call": ["input", "target"],
+                               "tensor_kwargs": ["weight"], "kwargs": {"ignore_index": 0},
+                               "inputs": {"input": _x([6, 5]), "target": _idx([6], 5, [[1, 0], [2, 0]]),
+                                          "weight": {"shape": [5], "kind": "positive"}}},
+    "nll_spatial": {"group": "loss", "fn": "nll_loss", "call": ["input", "target"],
+                    "inputs": {"input": _x([2, 4, 3]), "target": _idx([2, 3], 4)}},
+    "nll_module": {"group": "loss", "module": ["NLLLoss", {"weight": {"zeros": [5]}, "reduction": "mean"}],
+                   "call": ["input", "target"], "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
+    # ---- Embedding ----
+    "embedding": {"group": "embedding", "module": ["Embedding", {"num_embeddings": 7, "embedding_dim": 3}],
+                  "call": ["input"], "inputs": {"input": _idx([2, 4], 7, [[0, 5], [3, 5], [6, 5]])}},
+    "embedding_padding_idx": {"group": "embedding",
+                              "module": ["Embedding", {"num_embeddings": 7, "embedding_dim": 3, "padding_idx": 2}],
+                              "call": ["input"], "inputs": {"input": _idx([3, 4], 7, [[0, 2], [5, 2], [7, 1]])}},
+    "embedding_max_norm": {"group": "embedding",
+                           "module": ["Embedding", {"num_embeddings": 6, "embedding_dim": 4, "max_norm": 1.5}],
+                           "call": ["input"], "inputs": {"input": _idx([5], 6)}},
+    "embedding_scale_grad_by_freq": {
+        "group": "embedding",
+        "module": ["Embedding", {"num_embeddings": 6, "embedding_dim": 2, "scale_grad_by_freq": True,
+                                 "padding_idx": 0}],
+        "call": ["input"], "inputs": {"input": _idx([2, 5], 6, [[0, 3], [1, 3], [2, 3], [4, 0]])}},
+    "embedding_1d_input": {"group": "embedding", "module": ["Embedding", {"num_embeddings": 5, "embedding_dim": 3}],
+                           "call": ["input"], "inputs": {"input": _idx([6], 5)}},
+}
+
+
+def make_input(spec: dict[str, Any], dtype: str, rng: np.random.Generator) -> np.ndarray:
+    """Draw one input array as ``spec`` describes (see the module docstring)."""
+    shape = tuple(spec["shape"])
+    kind = spec.get("kind", "normal")
+    if kind == "index":
+        arr = rng.integers(0, spec["high"], shape).astype(np.int64)
+        flat = arr.reshape(-1)
+        for pos, value in spec.get("set", []):
+            flat[pos] = value
+        return flat.reshape(shape)
+    if kind == "prob":
+        e = np.exp(rng.standard_normal(shape))
+        return (e / e.sum(axis=spec["dim"], keepdims=True)).astype(dtype)
+    if kind == "positive":
+        return rng.uniform(0.2, 2.0, shape).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def build_torch_module(spec: list, torch_dtype: Any) -> Any:
+    import torch
+
+    name, args = spec
+    if name == "Sequential":
+        return torch.nn.Sequential(*[build_torch_module(s, torch_dtype) for s in args])
+    kwargs = {k: torch.zeros(v["zeros"], dtype=torch_dtype) if isinstance(v, dict) else v for k, v in args.items()}
+    return getattr(torch.nn, name)(**kwargs).to(torch_dtype)
+
+
+def run_torch(name: str, dtype: str, seed_offset: int = 0) -> dict[str, np.ndarray]:
+    """Run case ``name`` in PyTorch on seeded random inputs (and weights); return inputs and results.
+
+    ``seed_offset`` changes every drawn array (the live tests use fresh numbers). Returns arrays keyed as the
+    fixture fields are (see the module docstring).
+    """
+    import torch
+
+    case = CASES[name]
+    rng = np.random.default_rng(zlib.crc32(f"{name}.{dtype}".encode()) + seed_offset)
+    torch_dtype = getattr(torch, dtype)
+    arrays: dict[str, np.ndarray] = {}
+    tensors: dict[str, Any] = {}
+    for key, spec in case["inputs"].items():
+        arrays[f"in.{key}"] = make_input(spec, dtype, rng)
+        t = torch.from_numpy(arrays[f"in.{key}"].copy())
+        tensors[key] = t.requires_grad_(True) if spec.get("grad") else t
+
+    if "module" in case:
+        module = build_torch_module(case["module"], torch_dtype)
+        params = {k for k, _ in module.named_parameters()}
+        with torch.no_grad():
+            for key, value in module.state_dict().items():
+                kind = "normal" if key in params else "positive"  # buffers here are a loss's class weights
+                arrays[f"param.{key}"] = make_input({"shape": list(value.shape), "kind": kind}, dtype, rng)
+                value.copy_(torch.from_numpy(arrays[f"param.{key}"]))
+        out = module(*[tensors[k] for k in case["call"]])
+    else:
+        fn = getattr(torch.nn.functional, case["fn"])
+        kwargs = dict(case.get("kwargs", {}))
+        kwargs.update({k: tensors[k] for k in case.get("tensor_kwargs", [])})
+        out = fn(*[tensors[k] for k in case["call"]], **kwargs)
+        module = None
+
+    arrays["g_out"] = rng.standard_normal(tuple(out.shape)).astype(dtype)
+    arrays["out"] = out.detach().numpy().copy()
+    out.backward(torch.from_numpy(arrays["g_out"]))
+    for key, spec in case["inputs"].items():
+        if spec.get("grad"):
+            arrays[f"grad.in.{key}"] = tensors[key].grad.numpy().copy()
+    if module is not None:
+        for key, p in module.named_parameters():
+            arrays[f"grad.param.{key}"] = p.grad.numpy().copy()
+        for key, value in module.state_dict().items():
+            arrays[f"after.param.{key}"] = value.numpy().copy()
+    return arrays
+
+
+def main() -> None:
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    for group in GROUPS:
+        out: dict[str, np.ndarray] = {}
+        names = [n for n, c in CASES.items() if c["group"] == group]
+        for name in names:
+            out[f"{name}.config"] = np.array(json.dumps(CASES[name], sort_keys=True))
+            for dtype in DTYPES:
+                for field, value in run_torch(name, dtype).items():
+                    out[f"{name}.{dtype}.{field}"] = value
+        path = FIXTURES / f"nn_{group}.npz"
+        np.savez_compressed(path, **out)
+        print(f"wrote {path} ({len(names)} cases, {len(out)} arrays)")
+
+
+if __name__ == "__main__":
+    main()

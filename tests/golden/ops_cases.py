@@ -1,0 +1,510 @@
+"""The table of op cases shared by the PyTorch golden script and the tests.
+
+Each case is a function ``fn(lib, *tensors)`` written once against the API that minigrad and PyTorch share, so
+the same code runs with ``lib = torch`` (to make the fixtures) and ``lib = minigrad`` (to test). Inputs are made
+by ``make_inputs`` from a seed derived from the case name, so the golden script and the tests agree on them.
+
+Input kinds keep every case away from the points where a derivative jumps (|x| = 0 for abs and relu, ties for
+max/min, the bounds of clamp), so central differences are exact up to round-off:
+
+- ``n``: standard normal;  ``p``: positive, in [0.5, 2];  ``a``: away from 0, |x| in [0.3, 2];
+- ``c``: away from the clamp bounds +-0.5 used below.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One op applied to float inputs of the given shapes and kinds."""
+
+    name: str
+    fn: Callable[..., Any]
+    shapes: tuple
+    kinds: str = ""
+    dtype: str = "float64"
+    #: Why minigrad's ``grad_fn`` name deliberately differs from PyTorch's ("" when it matches).
+    name_differs: str = ""
+    tags: tuple = field(default=())
+
+    def make_inputs(self, seed_offset: int = 0) -> list[np.ndarray]:
+        """The case's input arrays, the same on every run (seeded by the case name)."""
+        rng = np.random.default_rng(zlib.crc32(self.name.encode()) + seed_offset)
+        kinds = self.kinds or "n" * len(self.shapes)
+        return [_draw(rng, shape, kind).astype(self.dtype) for shape, kind in zip(self.shapes, kinds)]
+
+
+def _draw(rng: np.random.Generator, shape: tuple, kind: str) -> np.ndarray:
+    if kind == "n":
+        return rng.standard_normal(shape)
+    if kind == "p":
+        return rng.uniform(0.5, 2.0, shape)
+    if kind == "a":
+        return rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 2.0, shape)
+    if kind == "c":
+        # Values in [-1.5, 1.5] at least 0.1 away from the clamp bounds -0.5 and 0.5.
+        x = rng.uniform(-1.5, 1.5, shape)
+        near = np.abs(np.abs(x) - 0.5) < 0.1
+        return np.where(near, x * 1.5, x)
+    raise ValueError(kind)
+
+
+# Shape pairs for the binary elementwise ops: same, broadcast both ways, 0-d, and empty.
+BINARY_SHAPES = {
+    "same": ((2, 3), (2, 3)),
+    "row": ((2, 3), (3,)),
+    "col": ((3, 1), (1, 4)),
+    "lead": ((4, 1, 3), (2, 1)),
+    "scalar_right": ((2, 3), ()),
+    "scalar_left": ((), (2, 3)),
+    "both_0d": ((), ()),
+    "empty": ((0, 3), (3,)),
+    "empty_bcast": ((2, 0), (1, 0)),
+}
+_BINARY = {
+    "add": (lambda lib, a, b: a + b, "nn", "AddBackward0"),
+    "sub": (lambda lib, a, b: a - b, "nn", "SubBackward0"),
+    "mul": (lambda lib, a, b: a * b, "nn", "MulBackward0"),
+    "div": (lambda lib, a, b: a / b, "na", "DivBackward0"),
+    "pow": (lambda lib, a, b: a ** b, "pn", "PowBackward1"),
+}
+
+_UNARY = {
+    "neg": (lambda lib, x: -x, "n"),
+    "exp": (lambda lib, x: x.exp(), "n"),
+    "log": (lambda lib, x: x.log(), "p"),
+    "sqrt": (lambda lib, x: x.sqrt(), "p"),
+    "abs": (lambda lib, x: x.abs(), "a"),
+    "tanh": (lambda lib, x: x.tanh(), "n"),
+    "sigmoid": (lambda lib, x: x.sigmoid(), "n"),
+    "relu": (lambda lib, x: x.relu(), "a"),
+    "sin": (lambda lib, x: x.sin(), "n"),
+    "cos": (lambda lib, x: x.cos(), "n"),
+    "fn_exp": (lambda lib, x: lib.exp(x), "n"),
+    "fn_log": (lambda lib, x: lib.log(x), "p"),
+    "fn_sqrt": (lambda lib, x: lib.sqrt(x), "p"),
+    "fn_abs": (lambda lib, x: lib.abs(x), "a"),
+    "fn_tanh": (lambda lib, x: lib.tanh(x), "n"),
+    "fn_sigmoid": (lambda lib, x: lib.sigmoid(x), "n"),
+    "fn_relu": (lambda lib, x: lib.relu(x), "a"),
+}
+UNARY_SHAPES = {"2d": (2, 3), "0d": (), "empty": (0, 3), "3d": (2, 1, 3)}
+
+
+def _cases() -> list[Case]:
+    cases = []
+    for op, (fn, kinds, _) in _BINARY.items():
+        for tag, shapes in BINARY_SHAPES.items():
+            cases.append(Case(f"{op}-{tag}", fn, shapes, kinds, tags=("binary",)))
+    for op, (fn, kind) in _UNARY.items():
+        for tag, shape in UNARY_SHAPES.items():
+            cases.append(Case(f"{op}-{tag}", fn, (shape,), kind, tags=("unary",)))
+
+    def c(name: str, fn: Callable, *shapes: tuple, kinds: str = "", **kw: Any) -> None:
+        cases.append(Case(name, fn, shapes, kinds, **kw))
+
+    # Operators with Python scalars, both sides (reflected), and unary minus.
+    c("radd-scalar", lambda lib, x: 2.5 + x, (2, 3))
+    c("add-int-scalar", lambda lib, x: x + 2, (2, 3))
+    c("rsub-scalar", lambda lib, x: 2.5 - x, (2, 3))
+    c("sub-scalar", lambda lib, x: x - 1.5, (2, 3))
+    c("rmul-scalar", lambda lib, x: 3.0 * x, (2, 3))
+    c("mul-int-scalar", lambda lib, x: x * 3, (2, 3))
+    c("rdiv-scalar", lambda lib, x: 2.0 / x, (2, 3), kinds="a",
+      name_differs="PyTorch computes 2 / x as reciprocal * 2 (MulBackward0)")
+    c("div-scalar", lambda lib, x: x / 4.0, (2, 3))
+    c("pow-2", lambda lib, x: x ** 2, (2, 3))
+    c("pow-3-0d", lambda lib, x: x ** 3, ())
+    c("pow-half", lambda lib, x: x ** 0.5, (2, 3), kinds="p")
+    c("pow-neg", lambda lib, x: x ** -1.5, (2, 3), kinds="p")
+    c("pow-0", lambda lib, x: x ** 0, (2, 3))
+    c("rpow-scalar", lambda lib, x: 2.0 ** x, (2, 3))
+    c("neg-op-0d", lambda lib, x: -x, ())
+
+    # Reductions.
+    for op in ("sum", "mean"):
+        c(f"{op}-all", lambda lib, x, op=op: getattr(x, op)(), (2, 3, 4))
+        c(f"{op}-dim1", lambda lib, x, op=op: getattr(x, op)(1), (2, 3, 4))
+        c(f"{op}-dim-neg-keepdim", lambda lib, x, op=op: getattr(x, op)(-1, keepdim=True), (2, 3, 4))
+        c(f"{op}-dims-tuple", lambda lib, x, op=op: getattr(x, op)((0, 2)), (2, 3, 4))
+        c(f"{op}-dims-tuple-keepdim", lambda lib, x, op=op: getattr(x, op)((0, -1), keepdim=True), (2, 3, 4))
+        c(f"{op}-0d", lambda lib, x, op=op: getattr(x, op)(), ())
+        c(f"{op}-fn", lambda lib, x, op=op: getattr(lib, op)(x, 0), (3, 2))
+    c("sum-empty", lambda lib, x: x.sum(), (0, 3))
+    c("sum-empty-dim0", lambda lib, x: x.sum(0), (0, 3))
+    c("mean-empty-dim1", lambda lib, x: x.mean(1), (0, 3))
+    for op in ("max", "min"):
+        c(f"{op}-all", lambda lib, x, op=op: getattr(x, op)(), (3, 4))
+        c(f"{op}-dim1", lambda lib, x, op=op: getattr(x, op)(1)[0], (3, 4))
+        c(f"{op}-dim0-values", lambda lib, x, op=op: getattr(x, op)(0).values, (3, 4))
+        c(f"{op}-dim-keepdim", lambda lib, x, op=op: getattr(x, op)(-1, keepdim=True)[0], (2, 3, 4))
+        c(f"{op}-0d", lambda lib, x, op=op: getattr(x, op)(), ())
+        c(f"{op}-fn", lambda lib, x, op=op: getattr(lib, op)(x), (2, 3))
+    c("var-all", lambda lib, x: x.var(), (3, 4))
+    c("var-dim1", lambda lib, x: x.var(1), (3, 4))
+    c("var-dims-keepdim", lambda lib, x: x.var((0, 2), keepdim=True), (2, 3, 4))
+    c("var-unbiased-false", lambda lib, x: x.var(0, unbiased=False), (3, 4))
+    c("var-correction0", lambda lib, x: x.var(1, correction=0), (3, 4))
+    c("var-fn", lambda lib, x: lib.var(x, -1), (3, 4))
+    c("std-dim", lambda lib, x: x.std(1), (3, 4), name_differs="minigrad computes std as var().sqrt()")
+    for d in (0, 1, -1):
+        c(f"softmax-dim{d}", lambda lib, x, d=d: x.softmax(d), (3, 4))
+        c(f"log_softmax-dim{d}", lambda lib, x, d=d: x.log_softmax(d), (3, 4))
+    c("softmax-fn-3d", lambda lib, x: lib.softmax(x, dim=1), (2, 3, 4))
+    c("log_softmax-fn-3d", lambda lib, x: lib.log_softmax(x, dim=1), (2, 3, 4))
+    c("softmax-large", lambda lib, x: (x * 1000.0).softmax(-1), (2, 5))
+    c("log_softmax-large", lambda lib, x: (x * 1000.0).log_softmax(-1), (2, 5))
+
+    # Shape ops.
+    c("reshape", lambda lib, x: x.reshape(3, 2), (2, 3))
+    c("reshape-infer", lambda lib, x: x.reshape(-1, 4), (2, 3, 4))
+    c("reshape-tuple", lambda lib, x: x.reshape((4, 6)), (2, 3, 4))
+    c("reshape-0d-to-1", lambda lib, x: x.reshape(1), ())
+    c("reshape-empty", lambda lib, x: x.reshape(3, 0), (0, 3))
+    c("reshape-fn", lambda lib, x: lib.reshape(x, (6,)), (2, 3))
+    c("view", lambda lib, x: x.view(6), (2, 3))
+    c("view-infer", lambda lib, x: x.view(2, -1), (2, 3, 4))
+    c("flatten", lambda lib, x: x.flatten(), (2, 3, 4))
+    c("flatten-1", lambda lib, x: x.flatten(1), (2, 3, 4))
+    c("flatten-0-1", lambda lib, x: x.flatten(0, 1), (2, 3, 4))
+    c("flatten-fn", lambda lib, x: lib.flatten(x, 1), (2, 3, 4))
+    c("squeeze", lambda lib, x: x.squeeze(), (2, 1, 3, 1))
+    c("squeeze-dim", lambda lib, x: x.squeeze(1), (2, 1, 3))
+    c("squeeze-dim-not-one", lambda lib, x: x.squeeze(0), (2, 1, 3))
+    c("squeeze-dims", lambda lib, x: x.squeeze((0, 2)), (1, 3, 1))
+    c("unsqueeze0", lambda lib, x: x.unsqueeze(0), (2, 3))
+    c("unsqueeze-neg", lambda lib, x: x.unsqueeze(-1), (2, 3))
+    c("unsqueeze-0d", lambda lib, x: x.unsqueeze(0), ())
+    c("unsqueeze-fn", lambda lib, x: lib.unsqueeze(x, 1), (2, 3))
+    c("transpose", lambda lib, x: x.transpose(0, 2), (2, 3, 4))
+    c("transpose-neg", lambda lib, x: x.transpose(-1, -2), (2, 3, 4))
+    c("transpose-fn", lambda lib, x: lib.transpose(x, 0, 1), (2, 3))
+    c("t", lambda lib, x: x.t(), (2, 3))
+    c("permute", lambda lib, x: x.permute(2, 0, 1), (2, 3, 4))
+    c("permute-tuple", lambda lib, x: x.permute((1, 2, 0)), (2, 3, 4))
+    c("permute-fn", lambda lib, x: lib.permute(x, (1, 0, 2)), (2, 3, 4))
+    c("T-2d", lambda lib, x: x.T, (2, 3))
+    c("expand", lambda lib, x: x.expand(3, 2, 4), (2, 1))
+    c("expand-minus1", lambda lib, x: x.expand(-1, 4), (3, 1))
+    c("expand-same", lambda lib, x: x.expand(2, 3), (2, 3))
+    c("expand-0d", lambda lib, x: x.expand(2, 3), ())
+    c("expand-tuple", lambda lib, x: x.expand((2, 3, 2)), (3, 1))
+
+    # Indexing: ints, slices with steps, None, Ellipsis, integer arrays (with repeats), boolean masks.
+    c("getitem-int", lambda lib, x: x[1], (3, 4))
+    c("getitem-neg-int", lambda lib, x: x[-1], (3, 4))
+    c("getitem-int-int", lambda lib, x: x[1, 2], (3, 4))
+    c("getitem-slice", lambda lib, x: x[1:], (3, 4))
+    c("getitem-slice-step", lambda lib, x: x[:, ::2], (3, 4))
+    c("getitem-slice-step3", lambda lib, x: x[::2, 1::3], (5, 7))
+    c("getitem-int-slice", lambda lib, x: x[1, 1:3], (3, 4))
+    c("getitem-none", lambda lib, x: x[None], (3, 4))
+    c("getitem-slice-none", lambda lib, x: x[:, None, 1:], (3, 4))
+    c("getitem-int-none", lambda lib, x: x[1, :, None], (3, 4))
+    c("getitem-ellipsis", lambda lib, x: x[..., 1:], (2, 3, 4))
+    c("getitem-ellipsis-int", lambda lib, x: x[..., 1], (2, 3, 4))
+    c("getitem-full-slice", lambda lib, x: x[:], (2, 3))
+    c("getitem-ellipsis-only", lambda lib, x: x[...], (2, 3))
+    c("getitem-int-array", lambda lib, x: x[lib.tensor([2, 0, 2])], (3, 4))
+    c("getitem-int-list", lambda lib, x: x[[0, 2, 0, 1]], (3, 4))
+    c("getitem-int-array-dim1", lambda lib, x: x[:, lib.tensor([3, 3, 0])], (3, 4))
+    c("getitem-two-arrays", lambda lib, x: x[lib.tensor([0, 2, 2]), lib.tensor([1, 1, 3])], (3, 4))
+    c("getitem-int-array-2d", lambda lib, x: x[lib.tensor([[0, 1], [1, 0]])], (3, 4))
+    c("getitem-bool-mask", lambda lib, x: x[x > 0], (3, 4), kinds="a")
+    c("getitem-bool-rows", lambda lib, x: x[lib.tensor([True, False, True])], (3, 4))
+    c("getitem-bool-mask-2d-of-3d", lambda lib, x: x[lib.tensor([[True, False], [False, True]])], (2, 2, 3))
+    c("getitem-0d-ellipsis", lambda lib, x: x[...], ())
+
+    # Joining and selecting.
+    c("stack", lambda lib, a, b: lib.stack([a, b]), (2, 3), (2, 3))
+    c("stack-dim1", lambda lib, a, b, d: lib.stack((a, b, d), dim=1), (2, 3), (2, 3), (2, 3))
+    c("stack-neg", lambda lib, a, b: lib.stack([a, b], -1), (2, 3), (2, 3))
+    c("stack-0d", lambda lib, a, b: lib.stack([a, b]), (), ())
+    c("cat", lambda lib, a, b: lib.cat([a, b]), (2, 3), (1, 3))
+    c("cat-dim1", lambda lib, a, b, d: lib.cat((a, b, d), dim=1), (2, 3), (2, 1), (2, 2))
+    c("cat-neg", lambda lib, a, b: lib.cat([a, b], -1), (2, 2, 3), (2, 2, 1))
+    c("cat-empty-part", lambda lib, a, b: lib.cat([a, b]), (0, 3), (2, 3))
+    c("where", lambda lib, x, y: lib.where(x > 0, x, y), (2, 3), (2, 3), kinds="an")
+    c("where-bcast", lambda lib, x, y: lib.where(x > 0, x, y), (2, 3), (3,), kinds="an")
+    c("where-bcast-cond", lambda lib, x, y: lib.where(lib.tensor([True, False, True]), x, y), (2, 3), (2, 1))
+    c("where-scalar", lambda lib, x: lib.where(x > 0, x, 0.0), (2, 3), kinds="a")
+    c("clamp", lambda lib, x: x.clamp(-0.5, 0.5), (3, 4), kinds="c")
+    c("clamp-min", lambda lib, x: x.clamp(min=-0.5), (3, 4), kinds="c")
+    c("clamp-max", lambda lib, x: x.clamp(max=0.5), (3, 4), kinds="c")
+    c("clamp-fn", lambda lib, x: lib.clamp(x, -0.5, 0.5), (3, 4), kinds="c")
+    c("clamp-0d", lambda lib, x: x.clamp(-0.5, 0.5), (), kinds="c")
+    c("maximum", lambda lib, a, b: lib.maximum(a, b), (2, 3), (2, 3),
+      name_differs="minigrad composes maximum from add, sub and abs")
+    c("minimum", lambda lib, a, b: lib.minimum(a, b), (2, 3), (3,),
+      name_differs="minigrad composes minimum from add, sub and abs")
+
+    # Matrix products: 1-D, 2-D and batched (broadcast) operands.
+    batched = "PyTorch folds batched matmul into bmm + views (UnsafeViewBackward0 and friends)"
+    c("matmul-1d-1d", lambda lib, a, b: a @ b, (3,), (3,))
+    c("matmul-2d-1d", lambda lib, a, b: a @ b, (2, 3), (3,))
+    c("matmul-1d-2d", lambda lib, a, b: a @ b, (3,), (3, 4), name_differs=batched)
+    c("matmul-2d-2d", lambda lib, a, b: a @ b, (2, 3), (3, 4))
+    c("matmul-3d-3d", lambda lib, a, b: a @ b, (2, 2, 3), (2, 3, 4), name_differs=batched)
+    c("matmul-3d-2d", lambda lib, a, b: a @ b, (2, 2, 3), (3, 4), name_differs=batched)
+    c("matmul-2d-3d", lambda lib, a, b: a @ b, (2, 3), (4, 3, 2), name_differs=batched)
+    c("matmul-1d-3d", lambda lib, a, b: a @ b, (3,), (2, 3, 4), name_differs=batched)
+    c("matmul-3d-1d", lambda lib, a, b: a @ b, (2, 4, 3), (3,), name_differs=batched)
+    c("matmul-bcast-4d", lambda lib, a, b: a @ b, (2, 1, 2, 3), (3, 3, 4), name_differs=batched)
+    c("matmul-bcast-batch1", lambda lib, a, b: a @ b, (1, 2, 3), (4, 3, 2), name_differs=batched)
+    c("matmul-fn", lambda lib, a, b: lib.matmul(a, b), (2, 3), (3, 4))
+    c("mm-fn", lambda lib, a, b: lib.mm(a, b), (2, 3), (3, 4))
+    c("matmul-empty-k", lambda lib, a, b: a @ b, (2, 0), (0, 4))
+
+    # 0-d and empty operands of the shape ops, reductions and selections.
+    c("sum-0d-dim", lambda lib, x: x.sum(0), ())
+    c("mean-0d-dim-keepdim", lambda lib, x: x.mean(-1, keepdim=True), ())
+    c("softmax-0d", lambda lib, x: x.softmax(0), ())
+    c("log_softmax-0d", lambda lib, x: x.log_softmax(-1), ())
+    c("softmax-empty", lambda lib, x: x.softmax(1), (0, 3))
+    c("log_softmax-empty", lambda lib, x: x.log_softmax(0), (2, 0))
+    c("max-dim-empty", lambda lib, x: x.max(1)[0], (0, 3))
+    c("transpose-empty", lambda lib, x: x.transpose(0, 2), (0, 2, 3))
+    c("permute-empty", lambda lib, x: x.permute(1, 2, 0), (2, 0, 3))
+    c("expand-empty", lambda lib, x: x.expand(0, 4), (0, 1))
+    c("squeeze-empty", lambda lib, x: x.squeeze(), (0, 1))
+    c("unsqueeze-empty", lambda lib, x: x.unsqueeze(1), (0, 3))
+    c("flatten-empty", lambda lib, x: x.flatten(), (2, 0, 3))
+    c("view-0d", lambda lib, x: x.view(1, 1), ())
+    c("getitem-empty-slice", lambda lib, x: x[2:2], (3, 4))
+    c("getitem-empty-int-array", lambda lib, x: x[lib.tensor([], dtype=lib.int64)], (3, 4))
+    c("stack-empty", lambda lib, a, b: lib.stack([a, b], 1), (0, 3), (0, 3))
+    c("cat-empty", lambda lib, a, b: lib.cat([a, b], 1), (0, 3), (0, 2))
+    c("where-0d", lambda lib, x, y: lib.where(x > 0, x, y), (), (), kinds="an")
+    c("clamp-empty", lambda lib, x: x.clamp(-0.5, 0.5), (0, 2), kinds="c")
+    c("matmul-empty-batch", lambda lib, a, b: a @ b, (0, 2, 3), (3, 4), name_differs=batched)
+
+    # A few compositions, so gradients flow through several nodes and accumulate.
+    c("compose-mlp", lambda lib, x, w, b: ((x @ w + b).tanh() ** 2).mean(), (4, 3), (3, 5), (5,))
+    c("compose-reuse", lambda lib, x: x * x.exp() - x.sigmoid() * x, (2, 3))
+    c("compose-softmax-ce", lambda lib, x: -(x.log_softmax(1)[lib.tensor([0, 1, 2]), lib.tensor([1, 0, 2])]).mean(),
+      (3, 4))
+
+    # float32 cases: results and gradients stay float32 and match PyTorch's float32 numbers.
+    f32 = {"dtype": "float32", "tags": ("float32",)}
+    c("f32-mul-scalar", lambda lib, x: x * 0.1 + 1.5, (3, 4), **f32)
+    c("f32-div-rdiv", lambda lib, x: 1.0 / (x / 3.0), (3, 4), kinds="a", **f32,
+      name_differs="PyTorch computes 1 / x as reciprocal * 1 (MulBackward0)")
+    c("f32-pow", lambda lib, x: x ** 2.5, (3, 4), kinds="p", **f32)
+    c("f32-sum-mean", lambda lib, x: x.sum(0) + x.mean(), (3, 4), **f32)
+    c("f32-var", lambda lib, x: x.var(1), (3, 4), **f32)
+    c("f32-softmax", lambda lib, x: x.softmax(-1), (3, 4), **f32)
+    c("f32-log_softmax", lambda lib, x: x.log_softmax(0), (3, 4), **f32)
+    c("f32-tanh-sigmoid", lambda lib, x: x.tanh() * x.sigmoid(), (3, 4), **f32)
+    c("f32-matmul", lambda lib, a, b: a @ b, (3, 4), (4, 2), **f32)
+    c("f32-bmm-bcast", lambda lib, a, b: a @ b, (2, 3, 4), (4, 2), **f32, name_differs=batched)
+    c("f32-exp-log-sqrt", lambda lib, x: x.exp() + x.log() + x.sqrt(), (3, 4), kinds="p", **f32)
+    c("f32-broadcast-add", lambda lib, a, b: a + b, (3, 1), (4,), **f32)
+    c("f32-max-dim", lambda lib, x: x.max(1)[0], (3, 4), **f32)
+    c("f32-mlp", lambda lib, x, w, b: ((x @ w + b).relu() * 2).sum(), (4, 3), (3, 5), (5,), **f32)
+    return cases
+
+
+CASES: list[Case] = _cases()
+CASES_BY_NAME: dict[str, Case] = {c.name: c for c in CASES}
+assert len(CASES_BY_NAME) == len(CASES), "case names must be unique"
+
+
+def grad_fn_name(out: Any) -> str:
+    """The node name of a minigrad or PyTorch output, e.g. ``'MulBackward0'`` ('' for none)."""
+    fn = out.grad_fn
+    if fn is None:
+        return ""
+    name = fn.name()
+    return name.rsplit("::", 1)[-1]
+
+
+# ---- reprs ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReprCase:
+    """A tensor to print: ``make(lib, data)`` builds it from the stored numpy array ``data``."""
+
+    name: str
+    data: Any
+    make: Callable[..., Any]
+
+
+def _plain(lib: Any, a: np.ndarray) -> Any:
+    return lib.tensor(a)
+
+
+def _repr_cases() -> list[ReprCase]:
+    rng = np.random.default_rng(1234)
+    r = []
+
+    def add(name: str, data: Any, make: Callable = _plain) -> None:
+        r.append(ReprCase(name, np.asarray(data), make))
+
+    add("int64", np.array([1, -20, 300], dtype=np.int64))
+    add("int64-2d", np.arange(12, dtype=np.int64).reshape(3, 4) - 5)
+    add("int32", np.array([7, 8], dtype=np.int32))
+    add("bool", np.array([True, False, True]))
+    add("bool-2d", np.array([[True, False], [False, False]]))
+    add("float32", np.array([1.5, -2.25, 3.125], dtype=np.float32))
+    add("float64", np.array([1.5, -2.25, 3.0], dtype=np.float64))
+    add("float64-random", rng.standard_normal((3, 4)))
+    add("float32-random", rng.standard_normal((2, 5)).astype(np.float32))
+    add("float16", np.array([0.5, 1.25], dtype=np.float16))
+    add("0d-float", np.array(3.5, dtype=np.float32))
+    add("0d-int", np.array(-7, dtype=np.int64))
+    add("0d-float64", np.array(0.125, dtype=np.float64))
+    add("0d-bool", np.array(True))
+    add("empty", np.zeros(0, dtype=np.float32))
+    add("empty-int", np.zeros(0, dtype=np.int64))
+    add("empty-float64", np.zeros(0, dtype=np.float64))
+    add("empty-0x3", np.zeros((0, 3), dtype=np.float32))
+    add("empty-2x0-int", np.zeros((2, 0), dtype=np.int64))
+    add("sci-large", np.array([1e10, 1.0, -2.5], dtype=np.float32))
+    add("sci-small", np.array([1e-5, 0.5, 1.0], dtype=np.float32))
+    add("sci-ratio", np.array([0.5, 1000.5], dtype=np.float64))
+    add("sci-int-valued-ratio", np.arange(0, 3000, 1100, dtype=np.float32))
+    add("int-valued-floats", np.array([[1.0, -2.0], [30.0, 0.0]], dtype=np.float32))
+    add("int-valued-large", np.array([1.0, 2.0, 1e9], dtype=np.float32))
+    add("zeros", np.zeros((2, 3), dtype=np.float32))
+    add("neg-zero", np.array([-0.0, 1.0], dtype=np.float32))
+    add("nan-inf", np.array([np.nan, 1.5, np.inf, -np.inf], dtype=np.float32))
+    add("nan-only", np.array([np.nan, np.nan], dtype=np.float32))
+    add("large-values", np.array([123456.789, 1.5], dtype=np.float64))
+    add("summarised-1d", np.arange(1500, dtype=np.int64))
+    add("summarised-2d", (np.arange(2000, dtype=np.float32).reshape(40, 50) / 7).astype(np.float32))
+    add("summarised-3d", np.arange(1100, dtype=np.float32).reshape(11, 10, 10))
+    add("summarised-random", rng.standard_normal((30, 40)))
+    add("wide-row", (np.arange(40, dtype=np.float32) / 3).astype(np.float32))
+    add("wide-int-row", np.arange(60, dtype=np.int64) * 1001)
+    add("wide-2d", np.arange(60, dtype=np.float64).reshape(2, 30) / 9)
+    add("3d-blank-lines", (np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 5).astype(np.float32))
+    add("4d", np.arange(16, dtype=np.int64).reshape(2, 2, 2, 2))
+    add("requires-grad", np.array([1.0, 2.0], dtype=np.float32), lambda lib, a: lib.tensor(a, requires_grad=True))
+    add("requires-grad-float64", np.array([[1.0, 2.5]], dtype=np.float64),
+        lambda lib, a: lib.tensor(a, requires_grad=True))
+    add("requires-grad-0d", np.array(1.5, dtype=np.float32), lambda lib, a: lib.tensor(a, requires_grad=True))
+    add("requires-grad-empty", np.zeros((0, 2), dtype=np.float32), lambda lib, a: lib.tensor(a, requires_grad=True))
+    add("grad-fn-tanh", np.array([0.5, -1.0], dtype=np.float32),
+        lambda lib, a: lib.tensor(a, requires_grad=True).tanh())
+    add("grad-fn-mul", np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32),
+        lambda lib, a: lib.tensor(a, requires_grad=True) * 2)
+    add("grad-fn-sum-0d", np.array([1.0, 2.0], dtype=np.float64),
+        lambda lib, a: lib.tensor(a, requires_grad=True).sum())
+    add("grad-fn-wraps", rng.standard_normal(6) * 1e4,
+        lambda lib, a: lib.tensor(a, requires_grad=True) * 2)
+    add("requires-grad-wraps", rng.standard_normal(6) * 1e4,
+        lambda lib, a: lib.tensor(a, requires_grad=True))
+    add("grad-fn-wide", np.arange(30, dtype=np.float64) / 7,
+        lambda lib, a: lib.tensor(a, requires_grad=True).sum(0, keepdim=True) * lib.ones(8, dtype=lib.float64))
+    add("grad-fn-3d", np.arange(12, dtype=np.float32).reshape(2, 3, 2) / 4,
+        lambda lib, a: lib.tensor(a, requires_grad=True).exp())
+    add("detached", np.array([1.0, 2.0], dtype=np.float32),
+        lambda lib, a: (lib.tensor(a, requires_grad=True) * 2).detach())
+    add("no-grad-result", np.array([1.0, 2.0], dtype=np.float32), _no_grad_double)
+    return r
+
+
+def _no_grad_double(lib: Any, a: np.ndarray) -> Any:
+    x = lib.tensor(a, requires_grad=True)
+    with lib.no_grad():
+        return x * 2
+
+
+REPR_CASES: list[ReprCase] = _repr_cases()
+
+
+# ---- error messages ---------------------------------------------------------------------------------------
+def _err_cases() -> dict[str, Callable[..., Any]]:
+    """Calls that must fail with PyTorch's exception type and message; each takes ``lib``."""
+
+    def backward_twice(lib: Any) -> None:
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+
+    def non_scalar_backward(lib: Any) -> None:
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).backward()
+
+    def leaf_inplace(lib: Any) -> None:
+        lib.tensor([1.0, 2.0], requires_grad=True).add_(1.0)
+
+    def leaf_inplace_mul(lib: Any) -> None:
+        lib.tensor([1.0, 2.0], requires_grad=True).mul_(2.0)
+
+    def no_grad_backward(lib: Any) -> None:
+        lib.tensor([1.0, 2.0]).sum().backward()
+
+    def saved_modified(lib: Any) -> None:
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        with lib.no_grad():
+            y.mul_(2.0)
+        y.sum().backward()
+
+    return {
+        "broadcast-add": lambda lib: lib.empty(5, 2, 4, 1) + lib.empty(3, 1, 1),
+        "broadcast-mul": lambda lib: lib.ones(2, 3) * lib.ones(3, 2),
+        "broadcast-sub-3d": lambda lib: lib.ones(4, 3, 2) - lib.ones(4, 2),
+        "broadcast-div": lambda lib: lib.ones(3) / lib.ones(4),
+        "broadcast-pow": lambda lib: lib.ones(2, 5) ** lib.ones(3, 1, 4),
+        "broadcast-where": lambda lib: lib.where(lib.ones(3, dtype=lib.bool), lib.ones(3), lib.ones(2)),
+        "broadcast-eq": lambda lib: lib.ones(3) == lib.ones(2),
+        "matmul-2d": lambda lib: lib.ones(2, 5) @ lib.ones(3, 4),
+        "matmul-3d": lambda lib: lib.ones(2, 2, 5) @ lib.ones(2, 3, 4),
+        "matmul-1d-1d": lambda lib: lib.ones(3) @ lib.ones(4),
+        "matmul-2d-1d": lambda lib: lib.ones(2, 3) @ lib.ones(4),
+        "matmul-1d-2d": lambda lib: lib.ones(3) @ lib.ones(4, 2),
+        "matmul-0d": lambda lib: lib.ones(()) @ lib.ones(3),
+        "matmul-dtype": lambda lib: lib.ones(2, 3) @ lib.ones(3, 2, dtype=lib.float64),
+        "reshape-invalid": lambda lib: lib.ones(2, 3).reshape(4, 2),
+        "reshape-infer-invalid": lambda lib: lib.ones(2, 3).reshape(-1, 4),
+        "reshape-two-infer": lambda lib: lib.ones(2, 3).reshape(-1, -1),
+        "view-invalid": lambda lib: lib.ones(2, 3).view(5),
+        "view-non-contiguous": lambda lib: lib.ones(2, 3).t().view(6),
+        "inplace-broadcast": lambda lib: lib.zeros(1, 3, 1).add_(lib.zeros(3, 3, 7)),
+        "inplace-broadcast-mul": lambda lib: lib.zeros(3).mul_(lib.zeros(2, 3)),
+        "inplace-int-float": lambda lib: lib.zeros(3, dtype=lib.int64).add_(1.5),
+        "backward-twice": backward_twice,
+        "non-scalar-backward": non_scalar_backward,
+        "leaf-inplace-add": leaf_inplace,
+        "leaf-inplace-mul": leaf_inplace_mul,
+        "backward-no-grad": no_grad_backward,
+        "expand-mismatch": lambda lib: lib.ones(2, 3).expand(4, 3),
+        "expand-too-few": lambda lib: lib.ones(2, 3).expand(3),
+        "expand-negative-lead": lambda lib: lib.ones(3).expand(-1, 3),
+        "cat-sizes": lambda lib: lib.cat([lib.ones(2, 3), lib.ones(2, 4)]),
+        "cat-dims": lambda lib: lib.cat([lib.ones(2, 3), lib.ones(3)]),
+        "cat-0d": lambda lib: lib.cat([lib.ones(()), lib.ones(())]),
+        "cat-empty-list": lambda lib: lib.cat([]),
+        "stack-sizes": lambda lib: lib.stack([lib.ones(2, 3), lib.ones(2, 3), lib.ones(3, 2)]),
+        "stack-empty-list": lambda lib: lib.stack([]),
+        "dim-out-of-range": lambda lib: lib.ones(2, 3).sum(2),
+        "dim-out-of-range-neg": lambda lib: lib.ones(2, 3).softmax(-3),
+        "unsqueeze-out-of-range": lambda lib: lib.ones(2, 3).unsqueeze(3),
+        "transpose-out-of-range": lambda lib: lib.ones(2, 3).transpose(0, 2),
+        "permute-wrong-length": lambda lib: lib.ones(2, 3).permute(1, 0, 2),
+        "permute-repeated": lambda lib: lib.ones(2, 3).permute(1, 1),
+        "mean-int": lambda lib: lib.ones(3, dtype=lib.int64).mean(),
+        "requires-grad-int": lambda lib: lib.ones(3, dtype=lib.int64).requires_grad_(),
+        "item-many": lambda lib: lib.ones(3).item(),
+        "bool-many": lambda lib: bool(lib.ones(3)),
+        "numpy-requires-grad": lambda lib: lib.ones(3, requires_grad=True).numpy(),
+        "max-empty": lambda lib: lib.ones(0).max(),
+        "saved-tensor-modified": saved_modified,
+        "backward-gradient-shape": lambda lib: (lib.ones(3, requires_grad=True) * 2).backward(lib.ones(2)),
+        "clamp-no-bounds": lambda lib: lib.ones(3).clamp(),
+        "index-out-of-range": lambda lib: lib.ones(2, 3)[2],
+        "t-3d": lambda lib: lib.ones(2, 3, 4).t(),
+        "where-non-bool": lambda lib: lib.where(lib.ones(3), lib.ones(3), lib.ones(3)),
+    }
+
+
+ERROR_CASES: dict[str, Callable[..., Any]] = _err_cases()

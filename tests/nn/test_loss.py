@@ -1,0 +1,312 @@
+"""Losses (``mse_loss``, ``nll_loss``, ``cross_entropy`` and their modules): gradchecks in float64, reductions
+against numpy, reprs, the legacy ``size_average``/``reduce`` arguments, warnings and errors (stored PyTorch strings
+and live PyTorch). Values and gradients against PyTorch are in test_nn_golden.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nn_test_utils import MG, error_of, module_gradcheck, torch_namespace, warnings_of
+
+import minigrad as mg
+import minigrad.nn.functional as F
+from minigrad import nn
+
+RNG = np.random.default_rng(11)
+
+
+def x64(*shape: int, requires_grad: bool = True) -> mg.Tensor:
+    return mg.tensor(RNG.standard_normal(shape), requires_grad=requires_grad)
+
+
+def labels(*shape: int, high: int) -> mg.Tensor:
+    return mg.tensor(RNG.integers(0, high, shape))
+
+
+# ---- gradchecks ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_gradcheck_mse_input_and_target(reduction):
+    assert mg.gradcheck(lambda a, b: F.mse_loss(a, b, reduction=reduction), (x64(3, 4), x64(3, 4)))
+
+
+def test_gradcheck_mse_weighted():
+    w = mg.tensor(RNG.uniform(0.5, 2.0, (3, 4)))
+    assert mg.gradcheck(lambda a, b: F.mse_loss(a, b, weight=w), (x64(3, 4), x64(3, 4)))
+
+
+CE_CASES = {
+    "mean": ({}, (4, 5), (4,)),
+    "sum": ({"reduction": "sum"}, (4, 5), (4,)),
+    "none": ({"reduction": "none"}, (4, 5), (4,)),
+    "weight": ({"weight": True}, (4, 5), (4,)),
+    "ignore": ({"ignore_index": 1}, (6, 5), (6,)),
+    "smoothing": ({"label_smoothing": 0.2, "weight": True, "ignore_index": 1}, (6, 5), (6,)),
+    "smoothing_none": ({"label_smoothing": 0.2, "reduction": "none"}, (6, 5), (6,)),
+    "unbatched": ({}, (5,), ()),
+    "spatial": ({"weight": True}, (2, 5, 3), (2, 3)),
+    "spatial_4d_none": ({"reduction": "none"}, (2, 3, 2, 2), (2, 2, 2)),
+}
+
+
+def _kwargs(kw: dict, n_classes: int) -> dict:
+    kw = dict(kw)
+    if kw.pop("weight", False):
+        kw["weight"] = mg.tensor(np.linspace(0.5, 2.0, n_classes))
+    return kw
+
+
+@pytest.mark.parametrize("name", list(CE_CASES))
+def test_gradcheck_cross_entropy(name):
+    kw, in_shape, t_shape = CE_CASES[name]
+    c = in_shape[0] if len(in_shape) == 1 else in_shape[1]
+    target = labels(*t_shape, high=c)
+    if "ignore_index" in kw:
+        target.data.reshape(-1)[0] = kw["ignore_index"]
+    kwargs = _kwargs(kw, c)
+    assert mg.gradcheck(lambda x: F.cross_entropy(x, target, **kwargs), (x64(*in_shape),))
+
+
+@pytest.mark.parametrize("name", list(CE_CASES))
+def test_gradcheck_nll_loss(name):
+    kw, in_shape, t_shape = CE_CASES[name]
+    kw = {k: v for k, v in kw.items() if k != "label_smoothing"}
+    c = in_shape[0] if len(in_shape) == 1 else in_shape[1]
+    target = labels(*t_shape, high=c)
+    kwargs = _kwargs(kw, c)
+    assert mg.gradcheck(lambda x: F.nll_loss(x, target, **kwargs), (x64(*in_shape),))
+
+
+@pytest.mark.parametrize("kw", [{}, {"label_smoothing": 0.3}, {"reduction": "none", "weight": True}])
+def test_gradcheck_cross_entropy_probability_target(kw):
+    p = np.exp(RNG.standard_normal((3, 4)))
+    target = mg.tensor(p / p.sum(1, keepdims=True), requires_grad=True)
+    kwargs = _kwargs(kw, 4)
+    assert mg.gradcheck(lambda x, t: F.cross_entropy(x, t, **kwargs), (x64(3, 4), target))
+
+
+@pytest.mark.parametrize("module,target", [
+    (nn.MSELoss(), lambda: x64(3, 2, requires_grad=False)),
+    (nn.MSELoss(reduction="none"), lambda: x64(3, 2, requires_grad=False)),
+    (nn.CrossEntropyLoss(), lambda: labels(3, high=2)),
+    (nn.CrossEntropyLoss(weight=mg.tensor([0.3, 2.0], dtype=mg.float64), label_smoothing=0.1, ignore_index=0),
+     lambda: mg.tensor([1, 0, 1])),
+    (nn.NLLLoss(reduction="sum"), lambda: labels(3, high=2)),
+], ids=lambda v: repr(v) if isinstance(v, nn.Module) else "")
+def test_gradcheck_loss_modules(module, target):
+    assert module_gradcheck(module, x64(3, 2), target())
+
+
+# ---- values against numpy --------------------------------------------------------------------------------
+def test_mse_reductions_against_numpy():
+    a, b = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
+    sq = (a - b) ** 2
+    np.testing.assert_allclose(F.mse_loss(mg.tensor(a), mg.tensor(b)).item(), sq.mean(), rtol=1e-14)
+    np.testing.assert_allclose(F.mse_loss(mg.tensor(a), mg.tensor(b), reduction="sum").item(), sq.sum(), rtol=1e-14)
+    np.testing.assert_allclose(F.mse_loss(mg.tensor(a), mg.tensor(b), reduction="none").data, sq, rtol=1e-14)
+
+
+def test_cross_entropy_against_numpy_with_weights_and_ignore():
+    x, t, w = RNG.standard_normal((6, 4)), np.array([0, 3, -100, 1, 3, 2]), np.array([1.0, 0.5, 2.0, 1.5])
+    logp = x - np.log(np.exp(x).sum(1, keepdims=True))
+    keep = t != -100
+    picked = -logp[np.arange(6)[keep], t[keep]] * w[t[keep]]
+    got = F.cross_entropy(mg.tensor(x), mg.tensor(t), weight=mg.tensor(w))
+    np.testing.assert_allclose(got.item(), picked.sum() / w[t[keep]].sum(), rtol=1e-14)
+
+
+def test_every_target_ignored_gives_nan_mean_and_zero_sum():
+    x, t = mg.randn(2, 3), mg.tensor([-100, -100])
+    assert np.isnan(F.cross_entropy(x, t).item())
+    assert F.cross_entropy(x, t, reduction="sum").item() == 0.0
+
+
+def test_loss_output_dtype_follows_input():
+    assert F.cross_entropy(mg.randn(2, 3), mg.tensor([0, 1])).dtype == mg.float32
+    assert F.nll_loss(mg.randn(2, 3, dtype=mg.float64), mg.tensor([0, 1])).dtype == mg.float64
+    assert F.mse_loss(mg.randn(2), mg.randn(2, dtype=mg.float64)).dtype == mg.float64
+
+
+def test_uint8_targets_are_accepted():
+    x = mg.randn(3, 4)
+    t = np.array([0, 3, 1])
+    np.testing.assert_allclose(F.nll_loss(x, mg.tensor(t.astype(np.uint8))).item(), F.nll_loss(x, mg.tensor(t)).item())
+
+
+# ---- modules: reprs, state, legacy arguments -------------------------------------------------------------
+REPRS = {
+    "MSELoss()": lambda L: L.nn.MSELoss(reduction="sum"),
+    "CrossEntropyLoss()": lambda L: L.nn.CrossEntropyLoss(weight=L.t(np.ones(3, np.float32)), label_smoothing=0.1),
+    "NLLLoss()": lambda L: L.nn.NLLLoss(ignore_index=0),
+}
+
+
+@pytest.mark.parametrize("text", list(REPRS))
+def test_repr(text):
+    assert repr(REPRS[text](MG)) == text
+
+
+@pytest.mark.parametrize("text", list(REPRS))
+def test_repr_matches_torch(text):
+    pytest.importorskip("torch")
+    assert repr(REPRS[text](MG)) == repr(REPRS[text](torch_namespace()))
+
+
+def test_module_attributes():
+    loss = nn.CrossEntropyLoss(ignore_index=3, reduction="sum", label_smoothing=0.25)
+    assert (loss.ignore_index, loss.reduction, loss.label_smoothing, loss.weight) == (3, "sum", 0.25, None)
+
+
+def test_class_weight_is_a_buffer_in_the_state_dict():
+    w = mg.tensor([1.0, 2.0, 3.0])
+    assert list(nn.CrossEntropyLoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.NLLLoss().state_dict()) == []
+    assert list(nn.CrossEntropyLoss(weight=w).parameters()) == []
+
+
+def test_class_weight_state_dict_matches_torch():
+    pytest.importorskip("torch")
+    for L in (MG, torch_namespace()):
+        assert list(L.nn.NLLLoss(weight=L.t(np.ones(3))).state_dict()) == ["weight"]
+
+
+LEGACY = {
+    "size_average_false": ({"size_average": False}, "sum"),
+    "reduce_false": ({"reduce": False}, "none"),
+    "both_true": ({"size_average": True, "reduce": True}, "mean"),
+}
+
+
+@pytest.mark.parametrize("name", list(LEGACY))
+def test_legacy_arguments(name):
+    kwargs, reduction = LEGACY[name]
+    message = f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead."
+    loss = []
+    assert warnings_of(lambda: loss.append(nn.MSELoss(**kwargs))) == [message]
+    assert loss[0].reduction == reduction
+    a, b = mg.randn(3), mg.randn(3)
+    out = []
+    assert warnings_of(lambda: out.append(F.mse_loss(a, b, **kwargs))) == [message]
+    np.testing.assert_allclose(out[0].data, F.mse_loss(a, b, reduction=reduction).data)
+
+
+@pytest.mark.filterwarnings("ignore:size_average and reduce args")
+@pytest.mark.parametrize("name", list(LEGACY))
+def test_legacy_arguments_match_torch(name):
+    torch = pytest.importorskip("torch")
+    kwargs = LEGACY[name][0]
+    assert warnings_of(lambda: nn.MSELoss(**kwargs)) == warnings_of(lambda: torch.nn.MSELoss(**kwargs))
+    assert nn.CrossEntropyLoss(**kwargs).reduction == torch.nn.CrossEntropyLoss(**kwargs).reduction
+
+
+MSE_WARNING = ("Using a target size (minigrad.Size([3])) that is different to the input size (minigrad.Size([3, 1])). "
+               "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.")
+
+
+def test_mse_size_mismatch_warns_and_broadcasts():
+    a, b = np.arange(3.0).reshape(3, 1), np.array([1.0, 2.0, 4.0])
+    out = []
+    assert warnings_of(lambda: out.append(F.mse_loss(mg.tensor(a), mg.tensor(b)))) == [MSE_WARNING]
+    np.testing.assert_allclose(out[0].item(), ((a - b) ** 2).mean())
+
+
+def test_mse_size_warning_matches_torch():
+    torch = pytest.importorskip("torch")
+    a, b = np.zeros((3, 1), np.float32), np.zeros(3, np.float32)
+    ours = warnings_of(lambda: F.mse_loss(mg.tensor(a), mg.tensor(b)))
+    theirs = warnings_of(lambda: torch.nn.functional.mse_loss(torch.tensor(a), torch.tensor(b)))
+    assert ours == [t.replace("torch.", "minigrad.") for t in theirs]
+
+
+# ---- errors ----------------------------------------------------------------------------------------------
+def _x(*shape):
+    return np.zeros(shape, np.float32)
+
+
+def _t(*values):
+    return np.array(values, np.int64)
+
+
+ERRORS = {
+    "mse_reduction": (lambda L: L.F.mse_loss(L.t(_x(3)), L.t(_x(3)), reduction="foo"), "ValueError",
+                      "foo is not a valid value for reduction"),
+    "mse_broadcast": (lambda L: L.F.mse_loss(L.t(_x(3)), L.t(_x(4))), "RuntimeError",
+                      "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0"),
+    "mse_int": (lambda L: L.F.mse_loss(L.t(_t(1, 2)), L.t(_t(1, 2))), "NotImplementedError",
+                "\"mse_cpu\" not implemented for 'Long'"),
+    "mse_weight_size": (lambda L: L.F.mse_loss(L.t(_x(3)), L.t(_x(3)), weight=L.t(_x(2))), "ValueError",
+                        "Weights and input must have the same size."),
+    "mse_weight_reduction": (lambda L: L.F.mse_loss(L.t(_x(3)), L.t(_x(3)), weight=L.t(_x(3)), reduction="x"),
+                             "ValueError", "Invalid reduction mode: x. Expected one of 'none', 'mean', 'sum'."),
+    "ce_reduction": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 4)), reduction="avg"), "ValueError",
+                     "avg is not a valid value for reduction"),
+    "ce_module_reduction": (lambda L: L.nn.CrossEntropyLoss(reduction="foo")(L.t(_x(3, 5)), L.t(_t(1, 0, 4))),
+                            "ValueError", "foo is not a valid value for reduction"),
+    "ce_target_out_of_bounds": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 5))), "IndexError",
+                                "Target 5 is out of bounds."),
+    "ce_negative_target": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, -1))), "IndexError",
+                           "Target -1 is out of bounds."),
+    "ce_batch_mismatch": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0))), "ValueError",
+                          "Expected input batch_size (3) to match target batch_size (2)."),
+    "ce_float_target": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_x(3))), "RuntimeError",
+                        "expected target dtype to be Long or Byte, but got Float"),
+    "ce_int32_target": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 2).astype(np.int32))),
+                        "RuntimeError", "expected target dtype to be Long or Byte, but got Int"),
+    "ce_multi_target": (lambda L: L.F.cross_entropy(L.t(_x(2, 5)), L.t(np.zeros((2, 4), np.int64))),
+                        "RuntimeError", "0D or 1D target tensor expected, multi-target not supported"),
+    "ce_1d_target_size": (lambda L: L.F.cross_entropy(L.t(_x(5)), L.t(_t(2, 1))), "ValueError",
+                          "For 1D input, 1D target must have size 1, but got target size: 2"),
+    "ce_weight_size": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 4)), weight=L.t(_x(3))),
+                       "RuntimeError", "weight tensor should be defined either for all 5 classes or no classes but "
+                       "got weight tensor of shape: [3]"),
+    "ce_weight_dtype": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 4)), weight=L.t(np.ones(5))),
+                        "RuntimeError", "expected scalar type Float but found Double"),
+    "ce_label_smoothing": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_t(1, 0, 4)), label_smoothing=1.5),
+                           "RuntimeError", "label_smoothing must be between 0.0 and 1.0. Got: 1.5"),
+    "ce_probabilities_long": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(np.zeros((3, 5), np.int64))),
+                              "RuntimeError", "Expected floating point type for target with class probabilities, "
+                              "got Long"),
+    "ce_probabilities_ignore_index": (lambda L: L.F.cross_entropy(L.t(_x(3, 5)), L.t(_x(3, 5)), ignore_index=1),
+                                      "RuntimeError", "ignore_index is not supported for floating point target"),
+    "ce_probabilities_weight": (lambda L: L.F.cross_entropy(L.t(_x(2, 5)), L.t(_x(2, 5)), weight=L.t(_x(3))),
+                                "RuntimeError", "cross_entropy: weight tensor should be defined either for all 5 "
+                                "classes or no classes but got weight tensor of shape: [3]"),
+    "ce_spatial_target": (lambda L: L.F.cross_entropy(L.t(_x(2, 5, 4)), L.t(np.zeros((2, 3), np.int64))),
+                          "RuntimeError", "Expected target size [2, 4], got [2, 3]"),
+    "ce_spatial_4d_target": (lambda L: L.F.cross_entropy(L.t(_x(2, 5, 4, 3)), L.t(np.zeros((2, 4, 2), np.int64))),
+                             "RuntimeError", "size mismatch (got input: [2, 5, 4, 3] , target: [2, 4, 2]"),
+    "ce_int_input": (lambda L: L.F.cross_entropy(L.t(np.ones((3, 5), np.int64)), L.t(_t(1, 0, 4))),
+                     "NotImplementedError", "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Long'"),
+    "nll_scalar_input": (lambda L: L.F.nll_loss(L.t(_x()), L.t(np.array(1))), "ValueError",
+                         "Expected 1 or more dimensions (got 0)"),
+    "nll_spatial_weight": (lambda L: L.F.nll_loss(L.t(_x(2, 5, 4)), L.t(np.zeros((2, 4), np.int64)),
+                                                  weight=L.t(_x(3))),
+                           "RuntimeError", "weight tensor should be defined either for all or no classes"),
+    "nll_4d_target_dims": (lambda L: L.F.nll_loss(L.t(_x(2, 5, 4, 3)), L.t(np.zeros((2, 4), np.int64))),
+                           "RuntimeError",
+                           "only batches of spatial targets supported (3D tensors) but got targets of dimension: 2"),
+    "nll_int_input": (lambda L: L.F.nll_loss(L.t(np.ones((2, 5), np.int64)), L.t(_t(0, 1))),
+                      "NotImplementedError", "\"nll_loss_out_frame\" not implemented for 'Long'"),
+    "nll_scalar_target_batched_input": (lambda L: L.F.nll_loss(L.t(_x(2, 5)), L.t(np.array(1))), "ValueError",
+                                        "Expected input batch_size (2) to match target batch_size (0)."),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_messages(name):
+    call, kind, message = ERRORS[name]
+    assert error_of(lambda: call(MG)) == (kind, message)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_messages_match_torch(name):
+    pytest.importorskip("torch")
+    call = ERRORS[name][0]
+    assert error_of(lambda: call(MG)) == error_of(lambda: call(torch_namespace()))
+
+
+def test_ignored_target_may_be_out_of_range():
+    x = mg.randn(3, 5)
+    loss = F.nll_loss(x, mg.tensor([1, 0, 9]), ignore_index=9)
+    np.testing.assert_allclose(loss.item(), -(x.data[0, 1] + x.data[1, 0]) / 2, rtol=1e-6)

@@ -1,0 +1,477 @@
+"""Optimizer behaviour: parameter groups, state_dict round trips, zero_grad, errors that change nothing, no_grad
+updates, dtypes and repr, checked against explicit expectations and (live) PyTorch."""
+
+import copy
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.nn import Parameter
+from minigrad.optim import SGD, Adam, Optimizer
+from minigrad.optim.optimizer import required
+
+TORCH_ONLY_KEYS = {"foreach", "differentiable", "fused", "capturable"}
+
+
+def _params(rng, dtype=np.float64):
+    return [Parameter(mg.from_numpy(rng.standard_normal(s).astype(dtype))) for s in [(3, 2), (2,)]]
+
+
+def _set_grads(params, rng):
+    for p in params:
+        p.grad = mg.from_numpy(rng.standard_normal(p.data.shape).astype(p.data.dtype))
+
+
+def _snapshot(opt):
+    """Deep copy of everything an optimizer holds (param values, grads, groups, state) for before/after checks."""
+    params = [p for g in opt.param_groups for p in g["params"]]
+    return {
+        "values": [p.data.copy() for p in params],
+        "groups": [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
+        "group_params": [[id(p) for p in g["params"]] for g in opt.param_groups],
+        "state": {id(p): {k: (v.data.copy() if isinstance(v, mg.Tensor) else v) for k, v in s.items()}
+                  for p, s in opt.state.items()},
+    }
+
+
+def _assert_same(a, b):
+    assert a["groups"] == b["groups"]
+    assert a["group_params"] == b["group_params"]
+    for x, y in zip(a["values"], b["values"]):
+        np.testing.assert_array_equal(x, y)
+    assert a["state"].keys() == b["state"].keys()
+    for k in a["state"]:
+        assert a["state"][k].keys() == b["state"][k].keys()
+        for name in a["state"][k]:
+            np.testing.assert_array_equal(a["state"][k][name], b["state"][k][name])
+
+
+# ---- construction errors -------------------------------------------------------------------------------------
+CTOR_ERRORS = [
+    ("SGD", {"lr": -0.1}, ValueError, "Invalid learning rate: -0.1"),
+    ("SGD", {"lr": 0.1, "momentum": -0.5}, ValueError, "Invalid momentum value: -0.5"),
+    ("SGD", {"lr": 0.1, "weight_decay": -1e-4}, ValueError, "Invalid weight_decay value: -0.0001"),
+    ("SGD", {"lr": 0.1, "nesterov": True}, ValueError, "Nesterov momentum requires a momentum and zero dampening"),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True}, ValueError,
+     "Nesterov momentum requires a momentum and zero dampening"),
+    ("Adam", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("Adam", {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08"),
+    ("Adam", {"betas": (1.0, 0.999)}, ValueError, "Invalid beta parameter at index 0: 1.0"),
+    ("Adam", {"betas": (0.9, -0.1)}, ValueError, "Invalid beta parameter at index 1: -0.1"),
+    ("Adam", {"weight_decay": -0.5}, ValueError, "Invalid weight_decay value: -0.5"),
+    ("Adam", {"betas": (0, 0.5)}, ValueError, "betas must be either both floats or both Tensors"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, exc, message", CTOR_ERRORS)
+def test_constructor_errors_use_pytorch_words(rng, name, kwargs, exc, message):
+    params = _params(rng)
+    before = [p.data.copy() for p in params]
+    with pytest.raises(exc) as info:
+        getattr(mg.optim, name)(params, **kwargs)
+    assert str(info.value) == message
+    for p, b in zip(params, before):
+        np.testing.assert_array_equal(p.data, b)
+
+
+@pytest.mark.parametrize("name, kwargs, exc, message", CTOR_ERRORS)
+def test_constructor_errors_match_pytorch_live(name, kwargs, exc, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(exc) as info:
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs)
+    assert str(info.value) == message
+
+
+def test_single_tensor_params_raise_type_error():
+    w = Parameter(mg.zeros(3))
+    with pytest.raises(TypeError) as info:
+        SGD(w, lr=0.1)
+    assert str(info.value) == (
+        "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+        "minigrad.FloatTensor"
+    )
+    with pytest.raises(TypeError, match="but got minigrad.DoubleTensor$"):
+        Adam(mg.zeros(3, dtype=mg.float64))
+
+
+def test_single_tensor_params_message_matches_pytorch_live():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError) as theirs:
+        torch.optim.SGD(torch.zeros(3, requires_grad=True), lr=0.1)
+    with pytest.raises(TypeError) as ours:
+        SGD(Parameter(mg.zeros(3)), lr=0.1)
+    assert str(ours.value) == str(theirs.value).replace("torch.", "minigrad.")
+
+
+def test_empty_parameter_list_raises():
+    with pytest.raises(ValueError, match="^optimizer got an empty parameter list$"):
+        SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="^optimizer got an empty parameter list$"):
+        Adam(iter([]))
+
+
+def test_bad_parameter_entries_raise():
+    w = Parameter(mg.zeros(2))
+    with pytest.raises(TypeError, match="^optimizer can only optimize Tensors, but one of the params is int$"):
+        SGD([w, 3], lr=0.1)
+    with pytest.raises(TypeError, match="^optimizer can only optimize Tensors, but one of the params is "
+                                        "numpy.ndarray$"):
+        SGD([np.zeros(2)], lr=0.1)
+    non_leaf = w * 2.0
+    with pytest.raises(ValueError, match="^can't optimize a non-leaf Tensor$"):
+        SGD([non_leaf], lr=0.1)
+    with pytest.raises(TypeError, match="ordering of tensors in sets will change between runs"):
+        SGD([{"params": {w}}], lr=0.1)
+    with pytest.raises(ValueError, match="^some parameters appear in more than one parameter group$"):
+        SGD([{"params": [w]}, {"params": [w]}], lr=0.1)
+
+
+def test_duplicate_parameter_in_a_group_warns():
+    w = Parameter(mg.zeros(2))
+    with pytest.warns(UserWarning, match="optimizer contains a parameter group with duplicate parameters"):
+        SGD([w, w], lr=0.1)
+
+
+def test_required_option_missing_from_group_raises():
+    class Needy(Optimizer):
+        def __init__(self, params, lr=required):
+            super().__init__(params, {"lr": lr})
+
+    with pytest.raises(ValueError, match="^parameter group didn't specify a value of required optimization "
+                                         "parameter lr$"):
+        Needy([Parameter(mg.zeros(2))])
+    assert repr(required) == "<required parameter>"
+
+
+# ---- parameter groups ------------------------------------------------------------------------------------------
+def test_param_groups_take_defaults_and_keep_their_own_options(rng):
+    a, b = _params(rng)
+    opt = SGD([{"params": [a], "lr": 0.5}, {"params": b}], lr=0.1, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.5, 0.1]
+    assert [g["momentum"] for g in opt.param_groups] == [0.9, 0.9]
+    assert len(opt.param_groups[1]["params"]) == 1 and opt.param_groups[1]["params"][0] is b
+    assert opt.defaults == {"lr": 0.1, "momentum": 0.9, "dampening": 0, "weight_decay": 0, "nesterov": False,
+                            "maximize": False}
+
+
+def test_param_group_options_match_pytorch_live(rng):
+    torch = pytest.importorskip("torch")
+    for name, kwargs in [("SGD", {"lr": 0.2, "momentum": 0.5}), ("Adam", {"betas": (0.8, 0.9), "amsgrad": True})]:
+        theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs).param_groups[0]
+        ours = getattr(mg.optim, name)([Parameter(mg.zeros(2))], **kwargs).param_groups[0]
+        expected = {k: v for k, v in theirs.items() if k not in TORCH_ONLY_KEYS | {"params"}}
+        assert {k: v for k, v in ours.items() if k != "params"} == expected
+
+
+def test_add_param_group_adds_and_failure_changes_nothing(rng):
+    a, b = _params(rng)
+    opt = Adam([a], lr=0.01)
+    group = {"params": [b], "lr": 0.1}
+    opt.add_param_group(group)
+    assert len(opt.param_groups) == 2 and opt.param_groups[1]["params"][0] is b
+    assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["betas"] == (0.9, 0.999)
+
+    before = _snapshot(opt)
+    bad = {"params": [a, Parameter(mg.zeros(1))]}  # `a` is already in group 0
+    bad_copy = dict(bad)
+    with pytest.raises(ValueError, match="some parameters appear in more than one parameter group"):
+        opt.add_param_group(bad)
+    with pytest.raises(TypeError, match="^param_group must be a dict, but got <class 'list'>$"):
+        opt.add_param_group([b])
+    _assert_same(before, _snapshot(opt))
+    assert bad == bad_copy and "lr" not in bad  # the caller's dict is not filled in
+
+
+def test_named_parameters_are_accepted_and_kept_as_names(rng):
+    a, b = _params(rng)
+    opt = SGD([("weight", a), ("bias", b)], lr=0.1)
+    assert opt.param_groups[0]["params"][0] is a
+    assert opt.param_groups[0]["param_names"] == ["weight", "bias"]
+    with pytest.raises(ValueError, match="all optimizer params should be with/without names"):
+        SGD([("weight", a), b], lr=0.1)
+
+
+# ---- zero_grad and step -------------------------------------------------------------------------------------
+def test_zero_grad_sets_to_none_by_default(rng):
+    params = _params(rng)
+    _set_grads(params, rng)
+    SGD(params, lr=0.1).zero_grad()
+    assert all(p.grad is None for p in params)
+
+
+def test_zero_grad_set_to_none_false_zeroes_in_place(rng):
+    params = _params(rng)
+    _set_grads(params, rng)
+    grads = [p.grad for p in params]
+    versions = [g._version for g in grads]
+    SGD(params, lr=0.1).zero_grad(set_to_none=False)
+    for p, g, v in zip(params, grads, versions):
+        assert p.grad is g
+        np.testing.assert_array_equal(g.data, np.zeros_like(g.data))
+        assert g._version > v
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
+def test_step_updates_in_place_without_recording_and_bumps_version(rng, make):
+    params = _params(rng)
+    arrays = [p.data for p in params]
+    opt = make(params)
+    _set_grads(params, rng)
+    versions = [p._version for p in params]
+    with mg.enable_grad():
+        opt.step()
+    for p, arr, v in zip(params, arrays, versions):
+        assert p.data is arr  # same memory: views and state_dict tensors see the update
+        assert p.grad_fn is None and p.is_leaf and p.requires_grad
+        assert p._version > v
+    # parameters still work in a graph afterwards
+    (params[0] * params[0]).sum().backward()
+
+
+def test_step_skips_parameters_without_grad(rng):
+    a, b = _params(rng)
+    b_before = b.data.copy()
+    opt = Adam([a, b], lr=0.1)
+    a.grad = mg.from_numpy(np.ones_like(a.data))
+    opt.step()
+    np.testing.assert_array_equal(b.data, b_before)
+    assert b not in opt.state and a in opt.state
+
+
+def test_plain_sgd_step_is_w_minus_lr_grad(rng):
+    (a, b) = _params(rng)
+    a0, b0 = a.data.copy(), b.data.copy()
+    _set_grads([a, b], rng)
+    SGD([a, b], lr=0.25).step()
+    np.testing.assert_array_equal(a.data, a0 - 0.25 * a.grad.data)
+    np.testing.assert_array_equal(b.data, b0 - 0.25 * b.grad.data)
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=np.float64(0.1), momentum=0.9, weight_decay=np.float64(0.01), nesterov=True),
+    lambda ps: Adam(ps, lr=np.float64(0.1), betas=(np.float64(0.9), np.float64(0.99)), weight_decay=0.1,
+                    amsgrad=True),
+])
+def test_float32_parameters_and_state_stay_float32(rng, make):
+    params = _params(rng, np.float32)
+    opt = make(params)
+    for _ in range(3):
+        _set_grads(params, rng)
+        opt.step()
+    for p in params:
+        assert p.data.dtype == np.float32
+        for name, value in opt.state[p].items():
+            assert value.data.dtype == np.float32, name
+
+
+def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(rng):
+    (a, _) = _params(rng)
+    opt = SGD([a], lr=0.1)
+    seen = {}
+
+    def closure():
+        seen["grad_enabled"] = mg.is_grad_enabled()
+        opt.zero_grad()
+        loss = (a * a).sum()
+        loss.backward()
+        return loss
+
+    a0 = a.data.copy()
+    with mg.no_grad():
+        loss = opt.step(closure)
+    assert seen["grad_enabled"] is True
+    assert loss.item() == pytest.approx(float((a0 * a0).sum()))
+    np.testing.assert_allclose(a.data, a0 - 0.1 * 2 * a0)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
+def test_failed_step_changes_nothing(rng, make):
+    params = _params(rng)
+    opt = make(params)
+    _set_grads(params, rng)
+    opt.step()
+    _set_grads(params, rng)
+    params[1].grad = mg.from_numpy(np.ones(5))  # wrong shape, on the second parameter
+    before = _snapshot(opt)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+        opt.step()
+    _assert_same(before, _snapshot(opt))
+    params[1].grad = mg.from_numpy(np.ones(2, dtype=np.float32))  # wrong dtype
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different type"):
+        opt.step()
+    _assert_same(before, _snapshot(opt))
+
+
+def test_adam_minimises_a_quadratic():
+    target = np.array([1.0, -2.0, 3.0])
+    w = Parameter(mg.zeros(3, dtype=mg.float64))
+    opt = Adam([w], lr=0.1)
+    t = mg.from_numpy(target)
+    for _ in range(500):
+        opt.zero_grad()
+        ((w - t) * (w - t)).sum().backward()
+        opt.step()
+    np.testing.assert_allclose(w.data, target, atol=1e-3)
+
+
+# ---- state_dict ----------------------------------------------------------------------------------------------
+def _train(opt, params, grads):
+    for g in grads:
+        for p, gi in zip(params, g):
+            p.grad = mg.from_numpy(gi.copy())
+        opt.step()
+
+
+def _grads(rng, params, n):
+    return [[rng.standard_normal(p.data.shape) for p in params] for _ in range(n)]
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.05}], lr=0.1, momentum=0.9),
+    lambda ps: Adam([{"params": ps[:1]}, {"params": ps[1:], "amsgrad": True}], lr=0.1),
+])
+def test_state_dict_round_trip_continues_identically(rng, make):
+    params = _params(rng)
+    clones = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    opt = make(params)
+    grads = _grads(rng, params, 5)
+    _train(opt, params, grads[:3])
+
+    sd = opt.state_dict()
+    fresh = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    other = make(fresh)
+    other.load_state_dict(sd)
+    assert other.param_groups[1]["params"][0] is fresh[1]
+    # the loaded state is a copy: stepping one optimizer does not move the other's buffers
+    for p, q in zip(params, fresh):
+        for name in opt.state[p]:
+            assert other.state[q][name].data is not opt.state[p][name].data
+    _train(other, fresh, grads[3:])
+
+    uninterrupted = make(clones)
+    _train(uninterrupted, clones, grads)
+    for p, q in zip(fresh, clones):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_state_dict_structure_indexes_parameters(rng):
+    a, b = _params(rng)
+    opt = SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
+    _set_grads([a, b], rng)
+    opt.step()
+    sd = opt.state_dict()
+    assert set(sd) == {"state", "param_groups"}
+    assert sd["param_groups"][0]["params"] == [0] and sd["param_groups"][1]["params"] == [1]
+    assert sd["param_groups"][1]["lr"] == 0.5
+    assert set(sd["state"]) == {0, 1}
+    assert sd["state"][1]["momentum_buffer"] is opt.state[b]["momentum_buffer"]
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.1}),
+    ("Adam", {"lr": 0.1, "amsgrad": True}),
+])
+def test_state_dict_matches_pytorch_live(rng, name, kwargs):
+    torch = pytest.importorskip("torch")
+    init = [rng.standard_normal(s) for s in [(3, 2), (2,)]]
+    grads = _grads(rng, [mg.from_numpy(x) for x in init], 2)
+    tp = [torch.tensor(x, requires_grad=True) for x in init]
+    topt = getattr(torch.optim, name)([{"params": tp[:1]}, {"params": tp[1:], "lr": 0.3}], **kwargs)
+    mp = [Parameter(mg.from_numpy(x.copy())) for x in init]
+    mopt = getattr(mg.optim, name)([{"params": mp[:1]}, {"params": mp[1:], "lr": 0.3}], **kwargs)
+    for g in grads:
+        for p, gi in zip(tp, g):
+            p.grad = torch.tensor(gi)
+        topt.step()
+    _train(mopt, mp, grads)
+    theirs, ours = topt.state_dict(), mopt.state_dict()
+    assert [{k: v for k, v in g.items() if k not in TORCH_ONLY_KEYS} for g in theirs["param_groups"]] == \
+        ours["param_groups"]
+    assert theirs["state"].keys() == ours["state"].keys()
+    for idx in theirs["state"]:
+        assert list(theirs["state"][idx]) == list(ours["state"][idx])
+        for key, value in theirs["state"][idx].items():
+            assert ours["state"][idx][key].shape == tuple(value.shape)
+            assert str(ours["state"][idx][key].dtype).split(".")[1] == str(value.dtype).split(".")[1]
+            np.testing.assert_allclose(ours["state"][idx][key].data, value.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_load_state_dict_casts_state_to_parameter_dtype(rng):
+    src = _params(rng, np.float64)
+    opt = Adam(src, lr=0.1)
+    _set_grads(src, rng)
+    opt.step()
+    dst = _params(rng, np.float32)
+    other = Adam(dst, lr=0.1)
+    other.load_state_dict(opt.state_dict())
+    for q in dst:
+        assert other.state[q]["exp_avg"].data.dtype == np.float32
+        assert other.state[q]["step"].data.dtype == np.float32  # the counter is never cast
+    np.testing.assert_allclose(other.state[dst[0]]["exp_avg"].data, opt.state[src[0]]["exp_avg"].data, rtol=1e-6)
+
+
+def test_load_state_dict_errors_change_nothing(rng):
+    params = _params(rng)
+    opt = SGD([{"params": params[:1]}, {"params": params[1:]}], lr=0.1, momentum=0.9)
+    _set_grads(params, rng)
+    opt.step()
+    good = copy.deepcopy(opt.state_dict())
+    before = _snapshot(opt)
+
+    fewer = {"state": {}, "param_groups": good["param_groups"][:1]}
+    with pytest.raises(ValueError, match="^loaded state dict has a different number of parameter groups$"):
+        opt.load_state_dict(fewer)
+    wrong_size = copy.deepcopy(good)
+    wrong_size["param_groups"][1]["params"] = [1, 2]
+    with pytest.raises(ValueError, match="^loaded state dict contains a parameter group that doesn't match the "
+                                         "size of optimizer's group$"):
+        opt.load_state_dict(wrong_size)
+    wrong_shape = copy.deepcopy(good)
+    wrong_shape["param_groups"][0]["lr"] = 123.0
+    wrong_shape["state"][1]["momentum_buffer"] = mg.zeros(7, dtype=mg.float64)
+    with pytest.raises(ValueError, match="has shape \\[7\\], but the parameter has shape \\[2\\]"):
+        opt.load_state_dict(wrong_shape)
+    _assert_same(before, _snapshot(opt))
+
+
+def test_load_state_dict_restores_group_options(rng):
+    params = _params(rng)
+    opt = SGD(params, lr=0.1)
+    sd = copy.deepcopy(opt.state_dict())
+    sd["param_groups"][0]["lr"] = 0.7
+    opt.load_state_dict(sd)
+    assert opt.param_groups[0]["lr"] == 0.7 and opt.param_groups[0]["params"][0] is params[0]
+
+
+# ---- repr ----------------------------------------------------------------------------------------------------
+def test_repr_lists_each_group_sorted():
+    opt = SGD([Parameter(mg.zeros(2))], lr=0.1, momentum=0.9)
+    assert repr(opt) == (
+        "SGD (\n"
+        "Parameter Group 0\n"
+        "    dampening: 0\n"
+        "    lr: 0.1\n"
+        "    maximize: False\n"
+        "    momentum: 0.9\n"
+        "    nesterov: False\n"
+        "    weight_decay: 0\n"
+        ")"
+    )
+
+
+def test_repr_matches_pytorch_without_its_device_options_live():
+    torch = pytest.importorskip("torch")
+    theirs = repr(torch.optim.Adam([torch.zeros(2, requires_grad=True)], lr=0.01, amsgrad=True)).split("\n")
+    theirs = [line for line in theirs if line.strip().split(":")[0] not in TORCH_ONLY_KEYS]
+    assert repr(Adam([Parameter(mg.zeros(2))], lr=0.01, amsgrad=True)).split("\n") == theirs
+
+
+def test_no_warnings_in_normal_use(rng):
+    params = _params(rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt = Adam(params)
+        _set_grads(params, rng)
+        opt.step()

@@ -1,0 +1,102 @@
+"""A call that raises leaves every tensor, gradient, version and graph node as it was."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def snapshot(*tensors):
+    return [
+        (t.data.copy(), None if t.grad is None else t.grad.data.copy(), t._version, t.grad_fn, t.requires_grad)
+        for t in tensors
+    ]
+
+
+def assert_unchanged(before, tensors):
+    for (data, grad, version, grad_fn, requires_grad), t in zip(before, tensors):
+        np.testing.assert_array_equal(t.data, data)
+        if grad is None:
+            assert t.grad is None
+        else:
+            np.testing.assert_array_equal(t.grad.data, grad)
+        assert t._version == version and t.grad_fn is grad_fn and t.requires_grad == requires_grad
+
+
+@pytest.fixture
+def tensors():
+    mg.manual_seed(0)
+    a = mg.randn(5, 2, 4, 1, requires_grad=True)
+    b = mg.randn(3, 1, 1, requires_grad=True)
+    m = mg.randn(2, 5, requires_grad=True)
+    n = mg.randn(3, 4, requires_grad=True)
+    (a.sum() + b.sum() + m.sum() + n.sum()).backward()  # every leaf has a .grad to protect
+    h = a * 1.0  # a non-leaf
+    return a, b, m, n, h
+
+
+FAILING = {
+    "broadcast add": lambda a, b, m, n, h: a + b,
+    "broadcast mul with non-leaf": lambda a, b, m, n, h: h * b,
+    "matmul sizes": lambda a, b, m, n, h: m @ n,
+    "batched matmul sizes": lambda a, b, m, n, h: a.reshape(5, 2, 4) @ n,
+    "reshape invalid": lambda a, b, m, n, h: m.reshape(3, 4),
+    "view invalid": lambda a, b, m, n, h: m.view(-1, 3),
+    "expand": lambda a, b, m, n, h: m.expand(4, 5),
+    "cat sizes": lambda a, b, m, n, h: mg.cat([m, n]),
+    "stack sizes": lambda a, b, m, n, h: mg.stack([m, n]),
+    "leaf in-place": lambda a, b, m, n, h: m.mul_(2.0),
+    "leaf in-place setitem": lambda a, b, m, n, h: m.__setitem__(0, 1.0),
+    "in-place broadcast on non-leaf": lambda a, b, m, n, h: h.add_(mg.ones(3, 5, 2, 4, 1)),
+    "non-leaf in-place shape": lambda a, b, m, n, h: h.mul_(b),
+    "non-scalar backward": lambda a, b, m, n, h: h.backward(),
+    "backward gradient shape": lambda a, b, m, n, h: h.backward(mg.ones(3)),
+    "dim out of range": lambda a, b, m, n, h: h.sum(7),
+    "clamp no bounds": lambda a, b, m, n, h: h.clamp(),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING))
+def test_failed_call_changes_no_tensor_or_gradient(name, tensors):
+    before = snapshot(*tensors)
+    with pytest.raises((RuntimeError, IndexError, ValueError)):
+        FAILING[name](*tensors)
+    assert_unchanged(before, tensors)
+
+
+def test_in_place_broadcast_failure_under_no_grad_changes_nothing(tensors):
+    a, b, m, n, h = tensors
+    before = snapshot(*tensors)
+    with mg.no_grad():
+        with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+            b.add_(mg.ones(2, 3, 1, 1))
+    assert_unchanged(before, tensors)
+
+
+def test_second_backward_through_a_freed_graph_changes_no_gradient():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.sum().backward()
+    before = snapshot(x)
+    z = (y * 3).sum()  # reaches y's freed node
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        z.backward()
+    assert_unchanged(before, [x])
+
+
+def test_backward_failing_in_a_custom_function_writes_no_leaf_gradient():
+    class Bad(mg.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g[:1]
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    w = mg.tensor([3.0, 4.0], requires_grad=True)
+    out = (Bad.apply(x) * w).sum()
+    with pytest.raises(RuntimeError, match="returned an invalid gradient"):
+        out.backward()
+    assert x.grad is None and w.grad is None
