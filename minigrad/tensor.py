@@ -316,8 +316,10 @@ class Tensor:
         return ops.Clone.apply(self)
 
     def contiguous(self) -> Tensor:
-        """Returns self: minigrad's numpy arrays need no contiguity for any op."""
-        return self
+        """Self if its array is C-contiguous, else a contiguous copy (differentiable), so ``view`` works after it."""
+        if self.data.flags.c_contiguous:
+            return self
+        return ops.Clone.apply(self)
 
     # ---- dtype conversions --------------------------------------------------------------------------------
     def to(self, dtype: Any) -> Tensor:
@@ -437,8 +439,14 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    add = __add__
-    sub = __sub__
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other (broadcast)."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other (broadcast)."""
+        return self - (other if alpha == 1 else other * alpha)
+
     mul = __mul__
     div = __truediv__
     pow = __pow__

@@ -38,7 +38,7 @@ class _IndexedModules(Module):
         for i, m in enumerate(items):
             self._modules[str(i)] = m
             if m is not None:
-                m.__dict__["_scope_name"] = str(i)
+                self._adopt(str(i), m, rename=True)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -154,6 +154,8 @@ class ModuleList(_IndexedModules):
 
         >>> self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
     """
+
+    _scope_transparent = True
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()

@@ -67,7 +67,7 @@ class Module:
             self.__dict__.pop(name, None)
             params.pop(name, None)
             self._modules[name] = value
-            value.__dict__["_scope_name"] = value.__dict__.get("_scope_name") or name
+            self._adopt(name, value)
         elif params is not None and name in params:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
@@ -119,9 +119,24 @@ class Module:
         """Register ``module`` as a child under ``name``."""
         self._modules[name] = module
         if module is not None:
-            module.__dict__["_scope_name"] = module.__dict__.get("_scope_name") or name
+            self._adopt(name, module)
 
     register_module = add_module
+
+    #: True for containers that are never called themselves (ModuleList): their children's scope names carry the
+    #: container's name (``layers.0``), since no ``__call__`` of the container pushes it.
+    _scope_transparent = False
+
+    def _adopt(self, name: str, child: Module, rename: bool = False) -> None:
+        """Give ``child`` its scope name ``name`` (kept if it already has one, unless ``rename``)."""
+        if child.__dict__.get("_scope_name") and not rename:
+            return
+        prefix = self.__dict__.get("_scope_name") if self._scope_transparent else None
+        child.__dict__["_scope_name"] = f"{prefix}.{name}" if prefix else name
+        if child._scope_transparent:
+            for n, c in child._modules.items():
+                if c is not None:
+                    child._adopt(n, c, rename=True)
 
     # ---- traversal ---------------------------------------------------------------------------------------
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
