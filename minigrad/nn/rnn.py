@@ -133,8 +133,8 @@ class RNNCell(RNNCellBase):
 
     Unlike PyTorch, which accepts any ``nonlinearity`` and fails at the first forward call
     (``RuntimeError: Unknown nonlinearity: ...``), an unknown one raises ``ValueError`` here, at construction.
-    The unbatched form is computed on 1-D tensors directly, so its ``grad_fn`` is the activation's node
-    (PyTorch squeezes a batch of one: ``SqueezeBackward1``).
+    Unbatched input runs as a batch of one that is squeezed away at the end (``grad_fn=<SqueezeBackward1>``,
+    as in PyTorch).
 
     Example, the loop the cell is made for::
 
@@ -161,9 +161,13 @@ class RNNCell(RNNCellBase):
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         """``input (N, H_in)`` or ``(H_in,)``, ``hx`` like the output or None -> next hidden ``(N, H)`` or ``(H,)``."""
         self._check_forward_args(input, hx)
+        batched = input.ndim == 2
+        if not batched:
+            input = input.unsqueeze(0)
+            hx = None if hx is None else hx.unsqueeze(0)
         if hx is None:
             # A real zero state (not a skipped term), so weight_hh gets its (zero) gradient as in PyTorch.
-            hx = Tensor._make(np.zeros(input.data.shape[:-1] + (self.hidden_size,), dtype=input.data.dtype), False)
+            hx = Tensor._make(np.zeros((input.data.shape[0], self.hidden_size), dtype=input.data.dtype), False)
         gates = input @ self.weight_ih.t()
         if self.bias_ih is not None:
             gates = gates + self.bias_ih
@@ -171,7 +175,8 @@ class RNNCell(RNNCellBase):
         if self.bias_hh is not None:
             recurrent = recurrent + self.bias_hh
         gates = gates + recurrent
-        return gates.tanh() if self.nonlinearity == "tanh" else gates.relu()
+        h = gates.tanh() if self.nonlinearity == "tanh" else gates.relu()
+        return h if batched else h.squeeze(0)
 
     def _check_forward_args(self, input: Tensor, hx: Tensor | None) -> None:
         """Raise PyTorch's errors for a bad input or hidden state (checked as PyTorch orders them)."""
@@ -373,6 +378,11 @@ class RNN(RNNBase):
 
     Parameters: see ``RNNBase`` (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, ...).
 
+    ``output`` comes from ``stack`` (``StackBackward0``; ``CatBackward0`` of two stacks when bidirectional) and
+    ``h_n`` from ``stack``, as in PyTorch; unbatched input runs as a batch of one that is squeezed away
+    (``SqueezeBackward1``). One difference: with ``batch_first``, PyTorch transposes a time-major result at the
+    end (``TransposeBackward1``), while minigrad stacks the steps straight into ``(N, L, H)``.
+
     Graph scopes (what ``minigrad.viz`` groups by): inside the module's own scope, every node is recorded under
     ``l{k}`` (layer), then ``reverse`` for the backward direction, then ``t={i}`` for the time step, where ``i``
     is the index of the input step (the reverse direction counts down from ``L-1``). The input projection of
@@ -410,13 +420,16 @@ class RNN(RNNBase):
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """``input (L, N, H_in)`` (or see the class doc), ``hx`` = h_0 or None -> ``(output, h_n)``."""
         batched = self._check_forward_args(input, hx)
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:  # as in PyTorch: a batch of one, squeezed away at the end
+            input = input.unsqueeze(batch_dim)
+            hx = None if hx is None else hx.unsqueeze(1)
         # Internally time is axis 0; only the top layer's output is stacked straight into batch-first order.
-        x = input.transpose(0, 1) if batched and self.batch_first else input
-        out_dim = 1 if batched and self.batch_first else 0
+        x = input.transpose(0, 1) if self.batch_first else input
         num_directions = 2 if self.bidirectional else 1
         finals: list[Tensor] = []
         # Without h_0, a real zero state (not a skipped first term), so every weight_hh gets a gradient as in PyTorch.
-        zeros = Tensor._make(np.zeros(x.data.shape[1:-1] + (self.hidden_size,), dtype=x.data.dtype), False)
+        zeros = Tensor._make(np.zeros((x.data.shape[1], self.hidden_size), dtype=x.data.dtype), False)
         module_scope = _Scope.current
         try:
             for k in range(self.num_layers):
@@ -430,7 +443,7 @@ class RNN(RNNBase):
                     outputs.append(steps)
                     finals.append(steps[0] if d else steps[-1])
                 _Scope.current = layer_scope
-                dim = out_dim if k == self.num_layers - 1 else 0
+                dim = 1 if self.batch_first and k == self.num_layers - 1 else 0  # steps (N, H) -> (N, L, H)
                 x = stack(outputs[0], dim) if num_directions == 1 else cat(
                     [stack(outputs[0], dim), stack(outputs[1], dim)], -1
                 )
@@ -438,34 +451,33 @@ class RNN(RNNBase):
                     x = F.dropout(x, self.dropout, self.training)  # x itself when p = 0 or in eval mode
         finally:
             _Scope.current = module_scope
-        return x, stack(finals, 0)
+        h_n = stack(finals, 0)
+        return (x, h_n) if batched else (x.squeeze(batch_dim), h_n.squeeze(1))
 
     def _run_direction(
         self, x: Tensor, names: list[str], h: Tensor, reverse: bool, scope: tuple[str, ...]
     ) -> list[Tensor]:
-        """Run one layer in one direction over ``x`` (``(L, N, H_in)`` or ``(L, H_in)``).
+        """Run one layer in one direction over ``x`` ``(L, N, H_in)`` from the initial state ``h`` ``(N, H)``.
 
-        Returns the hidden states in input-step order: ``L`` tensors ``(N, H)`` (or ``(H,)``). ``h`` is the
-        initial state ``(N, H)`` (or ``(H,)``).
+        Returns the hidden states in input-step order: ``L`` tensors ``(N, H)``.
         """
         p = self._parameters
         w_ih, w_hh = p[names[0]], p[names[1]]
         # One matmul projects every step's input: (L*N, H_in) @ (H_in, H); the loop adds only h_{t-1} @ W_hh^T.
-        pre = x.reshape(-1, x.data.shape[-1]) @ w_ih.t()
+        steps, batch, features = x.data.shape
+        pre = x.reshape(steps * batch, features) @ w_ih.t()
         if len(names) == 4:
             pre = pre + (p[names[2]] + p[names[3]])
-        pre = pre.reshape(x.data.shape[:-1] + (w_ih.data.shape[0],))
+        pre = pre.reshape(steps, batch, w_ih.data.shape[0])
         w_hh_t = w_hh.t()
         # The loop is  h = act(pre[i] + h @ w_hh_t)  written with the primitives themselves: the Tensor operators
         # would redo their argument checks at every step, and the arguments were checked once, up front.
         act = ops.Relu if self.nonlinearity == "relu" else ops.Tanh
-        matmul = ops.pick_matmul(h.data.shape, w_hh_t.data.shape)  # Mm for a batch, MatMul for one sequence
-        select, add = ops.Select.apply, ops.Add.apply
-        steps = len(pre)
+        select, add, mm = ops.Select.apply, ops.Add.apply, ops.Mm.apply
         outputs: list[Any] = [None] * steps
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             _Scope.current = scope + (f"t={i}",)
-            h = act.apply(add(select(pre, index=i), matmul.apply(h, w_hh_t)))
+            h = act.apply(add(select(pre, index=i), mm(h, w_hh_t)))
             outputs[i] = h
         _Scope.current = scope
         return outputs

@@ -139,30 +139,36 @@ def _node_statement(dn: DrawNode, grad_range: tuple[float, float] | None) -> str
     return f"{dn.id} {_attrs(attrs)};"
 
 
-def _legend(lo: float, hi: float) -> str:
-    """One table row: 'gradient norm', then five swatches from ``lo`` to ``hi`` labelled with their values."""
+def _swatch(fill: str, text: str) -> str:
+    return (
+        f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#999999"><FONT POINT-SIZE="9" COLOR="{_text_color(fill)}">'
+        f" {_html(text)} </FONT></TD>"
+    )
+
+
+def _legend(lo: float, hi: float, zero: bool) -> str:
+    """One table row: 'gradient norm', a grey '0' swatch if some gradient is exactly zero, then five swatches
+    from ``lo`` to ``hi`` labelled with their values."""
     cells = ['<TD ALIGN="RIGHT">gradient norm  </TD>']
+    if zero:
+        cells.append(_swatch(_NO_GRAD_FILL, "0"))
     steps = 5 if hi > lo else 1
     for k in range(steps):
         v = lo * (hi / lo) ** (k / (steps - 1)) if steps > 1 else lo
-        fill = grad_color(v, lo, hi)
-        text = f"{v:.2g}" if 1e-3 <= v < 1e4 else f"{v:.1e}"
-        cells.append(
-            f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#999999"><FONT POINT-SIZE="9" COLOR="{_text_color(fill)}">'
-            f" {_html(text)} </FONT></TD>"
-        )
+        cells.append(_swatch(grad_color(v, lo, hi), f"{v:.2g}" if 1e-3 <= v < 1e4 else f"{v:.1e}"))
     return "<TR>" + "".join(cells) + "</TR>"
 
 
 def _title(model: GraphModel) -> str:
-    width = 6
+    width = 7
     rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="{width}"><B>minigrad graph</B>   {_html(model.title)}</TD></TR>']
     for note in model.notes:
         rows.append(
             f'<TR><TD ALIGN="LEFT" COLSPAN="{width}"><FONT COLOR="#a33a00">{_html(note)}</FONT></TD></TR>'
         )
     if model.grad_range is not None:
-        rows.append(_legend(*model.grad_range))
+        zero = any(d.grad_norm == 0 for d in model.nodes.values())
+        rows.append(_legend(*model.grad_range, zero))
     return '<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
 
 
@@ -174,50 +180,43 @@ def _cluster_attrs(c: Cluster) -> dict[str, str]:
     return style
 
 
-def _first_node(c: Cluster) -> str | None:
-    """The first node declared in cluster ``c`` or inside its sub-clusters."""
-    stack = [c]
+def _sources(c: Cluster, has_input: set[str]) -> list[str]:
+    """The nodes in cluster ``c`` (or inside its sub-clusters) that no drawn arrow points to."""
+    found, stack = [], [c]
     while stack:
         c = stack.pop()
-        if c.nodes:
-            return c.nodes[0]
+        found.extend(n for n in c.nodes if n not in has_input)
         stack.extend(reversed(c.children))
-    return None
+    return found
 
 
-def _stacking(c: Cluster, tag: int, edges: list[str]) -> list[str]:
+def _stacking(c: Cluster, tag: int, has_input: set[str], edges: list[str]) -> list[str]:
     """Pin the blocks inside cluster ``c`` bottom to top: its layers, layer 0 lowest; or, in a layer, the
     reverse direction below the forward one.
 
-    With ``rankdir=LR`` the top-to-bottom order of sibling clusters is left to crossing minimisation, and
-    Graphviz versions disagree on it. What they all respect is the order of two nodes of one rank joined
-    by an edge inside one cluster: so ``c`` gets one invisible point per block, all on one rank, chained
-    bottom block -> top block (the tail of such an edge is drawn below its head), and an invisible edge
-    from each point into its block. Returns the node lines; appends the edge lines to ``edges``.
+    With ``rankdir=LR`` the top-to-bottom order of sibling clusters is left to crossing minimisation. To
+    fix it, ``c`` gets one invisible point per block, all on one rank left of everything, chained by
+    invisible edges from the bottom block up (two nodes of one rank joined by an edge keep their order),
+    and an invisible edge from
+    each point to every node of its block that nothing else points to: any other stacking would cross.
+    Returns the node lines; appends the edge lines to ``edges``.
     """
-    import os
-    if os.environ.get("VZ_PINS") == "off":
-        return []
     layers = [ch for ch in c.children if ch.kind == "layer"]
-    if os.environ.get("VZ_DECL") == "down":
-        layers = layers[::-1]
-    if os.environ.get("VZ_PINS") == "flip":
-        layers = layers[::-1]
     reverse = [ch for ch in c.children if ch.kind == "direction"]
     if len(layers) >= 2:
-        targets = [_first_node(ch) for ch in layers]
+        blocks = [_sources(ch, has_input) for ch in layers]
     elif reverse:
-        forward = [ch for ch in c.children if ch.kind != "direction"]
-        targets = [_first_node(reverse[0]), c.nodes[0] if c.nodes else _first_node(forward[0]) if forward else None]
+        forward = Cluster(c.path, c.label, c.kind, c.nodes, [ch for ch in c.children if ch.kind != "direction"])
+        blocks = [_sources(reverse[0], has_input), _sources(forward, has_input)]
     else:
         return []
-    points = [(f"pin{tag}_{i}", t) for i, t in enumerate(targets) if t is not None]
+    points = [(f"pin{tag}_{i}", b) for i, b in enumerate(blocks) if b]
     if len(points) < 2:
         return []
     lines = [f'{p} [shape=point, style=invis, width=0, height=0, label=""];\n' for p, _ in points]
     lines.append("{rank=same; " + " ".join(p for p, _ in points) + "}\n")
     edges.extend(f"\t{a} -> {b} [style=invis];\n" for (a, _), (b, _) in zip(points, points[1:]))
-    edges.extend(f"\t{p} -> {t} [style=invis];\n" for p, t in points)
+    edges.extend(f"\t{p} -> {n} [style=invis];\n" for p, block in points for n in block)
     return lines
 
 
@@ -240,6 +239,7 @@ def to_dot(model: GraphModel) -> Digraph:
     stack: list[tuple[Cluster, int, bool]] = [(model.root, 0, False)]
     ids: dict[tuple, str] = {}
     helper_edges: list[str] = []
+    has_input = {e.head for e in model.edges}
     while stack:
         c, depth, closing = stack.pop()
         pad = "\t" * (depth + 1)
@@ -252,10 +252,11 @@ def to_dot(model: GraphModel) -> Digraph:
             body.extend(f"{pad}{k}={_quote(v)};\n" for k, v in _cluster_attrs(c).items())
             stack.append((c, depth, True))
         inner = depth + 1
-        for nid in c.nodes:
-            body.append(pad + _node_statement(model.nodes[nid], model.grad_range) + "\n")
-        body.extend(pad + line for line in _stacking(c, len(ids), helper_edges))
+        if c.path:  # the top level's own nodes come last: declared first, they would pull a layer to them
+            body.extend(pad + _node_statement(model.nodes[nid], model.grad_range) + "\n" for nid in c.nodes)
+        body.extend(pad + line for line in _stacking(c, len(ids), has_input, helper_edges))
         stack.extend((child, inner, False) for child in reversed(c.children))
+    body.extend("\t" + _node_statement(model.nodes[nid], model.grad_range) + "\n" for nid in model.root.nodes)
     body.extend(helper_edges)
     for e in model.edges:
         attrs = {}

@@ -48,7 +48,7 @@ COLLAPSE_MODES = ("step", "module")
 FAN_LIMIT = 3
 
 #: An arrow from one layer into another is drawn only when the layers have at most this many steps; across
-#: longer layers it becomes a pair of stubs ("to layer 1", "from layer 0").
+#: longer layers the tail says "to layer 1" and a stub "from layer 0" feeds the head.
 LONG_LAYER = 12
 
 _STEP = re.compile(r"t=(-?\d+)")
@@ -80,7 +80,7 @@ class DrawNode:
     Attributes:
         id: the DOT node id.
         kind: ``'op'``, ``'param'``, ``'input'``, ``'output'``, ``'group'`` (a collapsed cluster), ``'more'``
-            (what the size limit left out) or ``'link'`` (one end of an arrow between far-apart layers).
+            (what the size limit left out) or ``'link'`` (the far end of an arrow from another layer).
         title: the op's name (``TanhBackward0``), the tensor's name, or the collapsed cluster's title.
         cluster: the scope path of the cluster it is drawn in (``()`` for the top level).
         shape: the shape of the tensor it stands for (``None`` for ``group`` and ``more``).
@@ -234,9 +234,11 @@ def _module_names(top_scopes: Iterable[str], leaf_ids: set[int]) -> tuple[dict[i
         while stack:
             path, m = stack.pop()
             classes.setdefault(path, type(m).__name__)
+            # A container that is never called (ModuleList) pushes no scope: its children sit beside it.
+            base = path[:-1] if getattr(m, "_scope_transparent", False) else path
             for child_name, child in m._modules.items():
                 if child is not None:
-                    stack.append((path + (child.__dict__.get("_scope_name") or child_name,), child))
+                    stack.append((base + (child.__dict__.get("_scope_name") or child_name,), child))
     names: dict[int, str] = {}
     for top, own in found.items():
         for pid, n in own.items():
@@ -345,6 +347,8 @@ def build_graph(
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
     tensors = _flatten_roots(roots)
+    if params is not None and not isinstance(params, Mapping):
+        params = list(params)  # read twice below; named_parameters() is a generator
     user_names = _user_names(params)
     order = _walk([t.grad_fn for t in tensors if t.grad_fn is not None])
     ops = order[::-1]  # inputs first
@@ -464,7 +468,7 @@ def build_graph(
     drawn, drawn_edges, drawn_scope, mode = all_nodes, raw_edges, scope_of, None
     for level in levels:
         if level is not None:
-            folded = _collapse(all_nodes, raw_edges, scope_of, level, op_id, ops)
+            folded = _collapse(all_nodes, raw_edges, scope_of, level, op_id, ops, classes)
             if folded[0] is all_nodes:
                 continue  # no cluster of this kind to fold
             drawn, drawn_edges, drawn_scope = folded
@@ -522,6 +526,7 @@ def _collapse(
     mode: str,
     op_id: dict[Node, str],
     ops: list[Node],
+    classes: dict[tuple, str],
 ) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple]]:
     """Fold every op inside a collapsible cluster into one ``group`` node labelled with its in/out shapes."""
     parents = _module_parents(n.scope for n in ops) if mode == "module" else set()
@@ -587,7 +592,7 @@ def _collapse(
         if norm is not None:
             lines.append(f"|grad| {_fmt(norm)}")
         new_nodes[g] = DrawNode(
-            id=g, kind="group", title=scope_label(key[-1]), cluster=key[:-1], grad_norm=norm, lines=lines
+            id=g, kind="group", title=_cluster_title(key, classes), cluster=key[:-1], grad_norm=norm, lines=lines
         )
         new_scope[g] = key
     # A parameter used inside folded clusters moves to the innermost cluster holding all its users.
@@ -668,7 +673,7 @@ def _finish_edges(
             elif kind == "step" and layer is not None:
                 steps.setdefault(layer, set()).add(name)
     out = []
-    links: dict[tuple, str] = {}
+    links: dict[str, str] = {}
     for t, h in edges:
         if (t, h) in drop:
             continue
@@ -680,16 +685,13 @@ def _finish_edges(
             # Between layers: left out of the ranking, so step t of every layer stays in one column.
             out.append(DrawEdge(t, h, constraint=False))
         else:
-            # Across a long layer that arrow would span the whole drawing: a pair of labelled stubs instead.
-            key = (t, b[: n + 1])
-            if key not in links:
-                links[key] = f"link{len(links)}"
-                nodes[links[key]] = DrawNode(
-                    id=links[key], kind="link", title=f"to {scope_label(b[n])}", cluster=nodes[t].cluster
-                )
-                out.append(DrawEdge(t, links[key]))
+            # Across a long layer that arrow would span the whole drawing: the tail says where its output
+            # goes, and a stub in the other layer says where the input comes from.
+            note = f"to {scope_label(b[n])}"
+            if note not in nodes[t].lines:
+                nodes[t] = replace(nodes[t], lines=[*nodes[t].lines, note])
             stub = f"link{len(links)}"
-            links[(stub,)] = stub
+            links[stub] = stub
             nodes[stub] = DrawNode(id=stub, kind="link", title=f"from {scope_label(a[n])}", cluster=nodes[h].cluster)
             out.append(DrawEdge(stub, h))
     return out
@@ -701,12 +703,19 @@ def _sort_key(name: str) -> tuple:
     modules as first met."""
     kind = scope_kind(name)
     if kind == "layer":
-        return (0, int(name[1:]) * (-1 if __import__('os').environ.get('VZ_DECL') == 'down' else 1))
+        return (0, int(name[1:]))
     if kind == "step":
         return (1, int(name[2:]))
     if kind == "direction":
         return (2, 0)
     return (1, 0)
+
+
+def _cluster_title(path: tuple[str, ...], classes: dict[tuple, str]) -> str:
+    """``layer 1``, ``t=2``, or a module's name with its class when they differ (``rnn: RNN``)."""
+    name = path[-1]
+    cls = classes.get(path)
+    return f"{name}: {cls}" if cls is not None and cls != name else scope_label(name)
 
 
 def _clusters(nodes: dict[str, DrawNode], classes: dict[tuple, str]) -> Cluster:
@@ -719,12 +728,7 @@ def _clusters(nodes: dict[str, DrawNode], classes: dict[tuple, str]) -> Cluster:
         for depth in range(1, len(path) + 1):
             sub = path[:depth]
             if sub not in by_path:
-                name = sub[-1]
-                label = scope_label(name)
-                cls = classes.get(sub)
-                if cls is not None and cls != name:
-                    label = f"{name}: {cls}"
-                c = Cluster(path=sub, label=label, kind=scope_kind(name))
+                c = Cluster(path=sub, label=_cluster_title(sub, classes), kind=scope_kind(sub[-1]))
                 by_path[sub] = c
                 by_path[sub[:-1]].children.append(c)
         by_path[path].nodes.append(dn.id)

@@ -10,7 +10,8 @@ For every case in ``CASES`` and both float64 and float32 it stores, under ``{cas
 - the inputs PyTorch saw: ``param.<name>`` (every parameter, PyTorch's names), ``x``, ``hx`` (when the case passes
   one), and the cotangents ``g_out`` (and ``g_hn`` for ``RNN``) that weight the outputs in the loss
   ``sum(out * g_out) + sum(h_n * g_hn)``;
-- PyTorch's results: ``out``, ``hn``, and the loss's gradients ``grad.x``, ``grad.hx``, ``grad.param.<name>``.
+- PyTorch's results: ``out``, ``hn``, and the loss's gradients ``grad.x``, ``grad.hx``, ``grad.param.<name>``;
+  ``grad_fn.out`` and ``grad_fn.hn``, the names of the nodes that made ``out`` and ``hn`` (string arrays).
 
 and ``{case}.config`` (the case as JSON) and ``{case}.param_names`` (PyTorch's parameter order, JSON).
 Every array comes from a numpy generator seeded by the case name, so the fixtures are the same on every run.
@@ -130,7 +131,9 @@ def run_torch(name: str, dtype: str, seed_offset: int = 0) -> dict[str, np.ndarr
         arrays["g_hn"] = rng.standard_normal(tuple(hn.shape)).astype(dtype)
         loss = (out * torch.from_numpy(arrays["g_out"])).sum() + (hn * torch.from_numpy(arrays["g_hn"])).sum()
         arrays["hn"] = hn.detach().numpy().copy()
+        arrays["grad_fn.hn"] = np.array(hn.grad_fn.name())
     arrays["out"] = out.detach().numpy().copy()
+    arrays["grad_fn.out"] = np.array(out.grad_fn.name())
     loss.backward()
     arrays["grad.x"] = x.grad.numpy().copy()
     if hx is not None:

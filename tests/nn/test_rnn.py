@@ -182,22 +182,22 @@ def test_bias_false_registers_no_names_in_rnn_but_none_in_cell():
 
 
 @pytest.mark.parametrize(
-    "module, text",
+    "make, text",
     [
-        (nn.RNNCell(3, 5), "RNNCell(3, 5)"),
-        (nn.RNNCell(3, 5, bias=False, nonlinearity="relu"), "RNNCell(3, 5, bias=False, nonlinearity=relu)"),
-        (nn.RNNCell(3, 5, nonlinearity="relu"), "RNNCell(3, 5, nonlinearity=relu)"),
-        (nn.RNN(100, 20), "RNN(100, 20)"),
-        (nn.RNN(100, 20, num_layers=4), "RNN(100, 20, num_layers=4)"),
-        (nn.RNN(1, 2, dropout=0), "RNN(1, 2)"),
-        (nn.RNN(1, 2, 2, dropout=1), "RNN(1, 2, num_layers=2, dropout=1.0)"),
-        (nn.RNN(1, 2, nonlinearity="relu"), "RNN(1, 2)"),  # PyTorch does not print the nonlinearity either
-        (nn.RNN(1, 2, 3, "relu", False, True, 0.5, True),
+        (lambda: nn.RNNCell(3, 5), "RNNCell(3, 5)"),
+        (lambda: nn.RNNCell(3, 5, bias=False, nonlinearity="relu"), "RNNCell(3, 5, bias=False, nonlinearity=relu)"),
+        (lambda: nn.RNNCell(3, 5, nonlinearity="relu"), "RNNCell(3, 5, nonlinearity=relu)"),
+        (lambda: nn.RNN(100, 20), "RNN(100, 20)"),
+        (lambda: nn.RNN(100, 20, num_layers=4), "RNN(100, 20, num_layers=4)"),
+        (lambda: nn.RNN(1, 2, dropout=0), "RNN(1, 2)"),
+        (lambda: nn.RNN(1, 2, 2, dropout=1), "RNN(1, 2, num_layers=2, dropout=1.0)"),
+        (lambda: nn.RNN(1, 2, nonlinearity="relu"), "RNN(1, 2)"),  # PyTorch does not print the nonlinearity either
+        (lambda: nn.RNN(1, 2, 3, "relu", False, True, 0.5, True),
          "RNN(1, 2, num_layers=3, bias=False, batch_first=True, dropout=0.5, bidirectional=True)"),
     ],
 )
-def test_repr_prints_only_non_default_arguments(module, text):
-    assert repr(module) == text
+def test_repr_prints_only_non_default_arguments(make, text):
+    assert repr(make()) == text
 
 
 def test_repr_inside_a_model():
@@ -283,6 +283,7 @@ def test_unbatched_input_equals_a_batch_of_one():
     x, h0 = mg.randn(6, 3, dtype=mg.float64), mg.randn(4, 4, dtype=mg.float64)
     out, hn = rnn(x, h0)
     assert (out.shape, hn.shape) == ((6, 8), (4, 4))
+    assert out.grad_fn.name() == hn.grad_fn.name() == "SqueezeBackward1"  # PyTorch's names
     out_b, hn_b = rnn(x.unsqueeze(1), h0.unsqueeze(1))
     np.testing.assert_allclose(out.data, out_b.data[:, 0], rtol=1e-14, atol=1e-14)
     np.testing.assert_allclose(hn.data, hn_b.data[:, 0], rtol=1e-14, atol=1e-14)
@@ -291,6 +292,7 @@ def test_unbatched_input_equals_a_batch_of_one():
     cell = nn.RNNCell(3, 4, dtype=mg.float64)
     h = cell(x[0], h0[0])
     assert h.shape == (4,)
+    assert h.grad_fn.name() == "SqueezeBackward1"
     np.testing.assert_allclose(h.data, cell(x[0:1], h0[0:1]).data[0], rtol=1e-14, atol=1e-14)
 
 
