@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import _FREED_MESSAGE, Node
+from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, Node
 from minigrad.dtypes import scalar_type_name
 
 
@@ -44,12 +44,14 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                     stack.append(parent)
 
     # Pass 2: a node is ready when all its users have passed their gradient; run ready nodes one by one.
-    grads: dict[Node, np.ndarray] = {start: grad}
-    leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, gradient, gradient is ours to keep]
+    grads: dict[Any, Any] = {start: grad}  # node, or id(leaf), -> its gradient so far
+    leaves: dict[int, Any] = {}  # id(leaf) -> leaf
+    owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
     ready = [start]
     while ready:
         node = ready.pop()
         g = grads.pop(node)
+        owned.discard(node)
         if GradStats.enabled:
             node.grad_norm = _norm(g)
         if node._checks:
@@ -74,24 +76,42 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             if parent is None or gi is None:
                 continue
             if type(parent) is Node:
-                gi = _checked(node, i, gi, parent.shape, parent.dtype)
-                if parent in grads:
-                    grads[parent] = grads[parent] + gi
-                else:
-                    grads[parent] = gi
+                _add(grads, owned, parent, _checked(node, i, gi, parent.shape, parent.dtype))
                 pending[parent] -= 1
                 if pending[parent] == 0:
                     ready.append(parent)
             else:
-                gi = _checked(node, i, gi, parent.data.shape, parent.data.dtype)
-                entry = leaf_grads.get(id(parent))
-                if entry is None:
-                    leaf_grads[id(parent)] = [parent, gi, False]
-                else:
-                    entry[1] = entry[1] + gi
-                    entry[2] = True
-    for leaf, g, owned in leaf_grads.values():
-        _accumulate_leaf(leaf, g, owned)
+                key = id(parent)
+                leaves[key] = parent
+                _add(grads, owned, key, _checked(node, i, gi, parent.data.shape, parent.data.dtype))
+    for key, leaf in leaves.items():
+        _accumulate_leaf(leaf, grads[key], key in owned)
+
+
+def _add(grads: dict, owned: set, key: Any, g: Any) -> None:
+    """Add gradient ``g`` (an array or an ``IndexedGrad``) into ``grads[key]``.
+
+    The first dense gradient is stored as it is (it may be another node's array, so it is never written to); the
+    second makes a new array that the engine owns, and later ones are added into that array in place. An
+    ``IndexedGrad`` (from indexing ops) is added into an owned zero array, so a tensor read one time step at a
+    time costs one gradient array, not one per step.
+    """
+    have = grads.get(key)
+    if type(g) is IndexedGrad:
+        if have is None:
+            have = np.zeros(g.shape, dtype=g.dtype)
+        elif key not in owned:
+            have = np.array(have, copy=True)
+        grads[key] = have
+        owned.add(key)
+        g.add_into(have)
+    elif have is None:
+        grads[key] = g
+    elif key in owned:
+        np.add(have, g, out=have)
+    else:
+        grads[key] = np.asarray(have + g)  # asarray: 0-d sums come back as numpy scalars
+        owned.add(key)
 
 
 class GradStats:
@@ -116,8 +136,16 @@ def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
         leaf.grad.data = leaf.grad.data + g
 
 
-def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:
-    """Return ``g`` as an array of the input's dtype, or raise naming the Function, the input and both shapes."""
+def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> Any:
+    """Return ``g`` as an array (or ``IndexedGrad``) of the input's dtype, or raise naming the Function, the input
+    and both shapes."""
+    if type(g) is IndexedGrad:
+        if g.shape != shape or g.dtype != dtype:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "
+                f"but expected shape compatible with {list(shape)}"
+            )
+        return g
     if type(g) is not np.ndarray:
         g = np.asarray(g)
     if g.shape != shape:

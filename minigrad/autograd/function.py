@@ -98,6 +98,37 @@ class Node:
         return f"<{self.fn.node_name()} object at {hex(id(self))}>"
 
 
+class IndexedGrad:
+    """A gradient that is zero except at ``index``: what indexing ops return from ``backward``.
+
+    ``values`` belong at ``index`` of a zero array of ``shape`` and ``dtype``; the engine adds them straight into
+    the input's gradient instead of building a mostly-zero array per use. ``repeats=True`` (advanced indexing)
+    adds values whose indices repeat, like ``numpy.add.at``.
+    """
+
+    __slots__ = ("shape", "dtype", "index", "values", "repeats")
+
+    def __init__(self, shape: tuple, dtype: Any, index: Any, values: np.ndarray, repeats: bool = False) -> None:
+        self.shape = shape
+        self.dtype = dtype
+        self.index = index
+        self.values = values
+        self.repeats = repeats
+
+    def add_into(self, out: np.ndarray) -> None:
+        """``out[index] += values`` (accumulating repeated indices when ``repeats``)."""
+        if self.repeats:
+            np.add.at(out, self.index, self.values)
+        else:
+            out[self.index] += self.values
+
+    def dense(self) -> np.ndarray:
+        """The full gradient array."""
+        out = np.zeros(self.shape, dtype=self.dtype)
+        self.add_into(out)
+        return out
+
+
 class _NoRecordCtx:
     """The ``ctx`` given to ``forward`` when nothing is recorded: saving is a no-op."""
 

@@ -428,8 +428,8 @@ class RNN(RNNBase):
         x = input.transpose(0, 1) if self.batch_first else input
         num_directions = 2 if self.bidirectional else 1
         finals: list[Tensor] = []
-        # Without h_0, a real zero state (not a skipped first term), so every weight_hh gets a gradient as in PyTorch.
-        zeros = Tensor._make(np.zeros((x.data.shape[1], self.hidden_size), dtype=x.data.dtype), False)
+        if hx is None:  # a real zero state (not a skipped first term): every weight_hh gets a gradient, as in PyTorch
+            zeros = Tensor._make(np.zeros((x.data.shape[1], self.hidden_size), dtype=x.data.dtype), False)
         module_scope = _Scope.current
         try:
             for k in range(self.num_layers):

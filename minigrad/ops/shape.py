@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function
+from minigrad.autograd.function import Function, IndexedGrad
 
 
 class View(Function):
@@ -116,9 +116,7 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dtype, index = ctx.meta
-        out = np.zeros(shape, dtype=dtype)
-        np.add.at(out, index, g)
-        return out
+        return IndexedGrad(shape, dtype, index, g, repeats=True)
 
 
 class Slice(Function):
@@ -138,9 +136,7 @@ class Slice(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dtype, index = ctx.meta
-        out = np.zeros(shape, dtype=dtype)
-        out[index] = g
-        return out
+        return IndexedGrad(shape, dtype, index, g)
 
 
 class Select(Slice):
@@ -177,10 +173,8 @@ class Stack(Function):
 
     @staticmethod
     def backward(ctx, g):
-        dim = ctx.dim
-        return tuple(
-            np.take(g, i, axis=dim) if need else None for i, need in enumerate(ctx.needs_input_grad)
-        )
+        lead = (slice(None),) * ctx.dim  # views into g, not copies
+        return tuple(g[lead + (i,)] if need else None for i, need in enumerate(ctx.needs_input_grad))
 
 
 class Cat(Function):
