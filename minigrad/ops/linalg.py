@@ -24,6 +24,9 @@ class MatMul(Function):
         na, nb = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if nb else None, b if na else None)
         ctx.shapes = (a.shape, b.shape)
+        if a.ndim > 2 and b.ndim == 2:
+            # One (batch*n, k) @ (k, m) product: a single large BLAS call instead of one per batch entry.
+            return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))
         return np.matmul(a, b)
 
     @staticmethod
@@ -42,7 +45,13 @@ class MatMul(Function):
             ga = g @ np.swapaxes(b, -1, -2)
             ga = unbroadcast(ga, (1,) * (len(sa) == 1) + sa).reshape(sa)
         if nb:
-            gb = np.swapaxes(a, -1, -2) @ g
+            if len(sb) == 2 and a.ndim > 2:
+                # A matrix shared by a batch (a Linear layer on (T, N, H)): sum over the batch inside one
+                # matmul, (k, batch*n) @ (batch*n, m), instead of a (batch, k, m) stack summed afterwards.
+                k = a.shape[-1]
+                gb = a.reshape(-1, k).T @ g.reshape(-1, g.shape[-1])
+            else:
+                gb = np.swapaxes(a, -1, -2) @ g
             gb = unbroadcast(gb, sb + (1,) * (len(sb) == 1)).reshape(sb)
         return ga, gb
 
