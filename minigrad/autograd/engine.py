@@ -47,13 +47,16 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     grads: dict[Any, Any] = {start: grad}  # node, or id(leaf), -> its gradient so far
     leaves: dict[int, Any] = {}  # id(leaf) -> leaf
     owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
+    record_norms = GradStats.enabled
+    ndarray = np.ndarray
     ready = [start]
     while ready:
         node = ready.pop()
         g = grads.pop(node)
         owned.discard(node)
-        if GradStats.enabled:
-            node.grad_norm = _norm(g)
+        if record_norms:
+            flat = g.reshape(-1)
+            node.grad_norm = math.sqrt(float(flat @ flat))
         if node._checks:
             _check_versions(node)
         if node.retained is not None:
@@ -72,18 +75,28 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         if not retain_graph:
             node.saved = ()
             node.freed = True
-        for i, (parent, gi) in enumerate(zip(parents, in_grads)):
+        for i in range(len(parents)):
+            parent = parents[i]
+            gi = in_grads[i]
             if parent is None or gi is None:
                 continue
             if type(parent) is Node:
-                _add(grads, owned, parent, _checked(node, i, gi, parent.shape, parent.dtype))
-                pending[parent] -= 1
-                if pending[parent] == 0:
-                    ready.append(parent)
+                key = parent
+                shape, dtype = parent.shape, parent.dtype
             else:
                 key = id(parent)
                 leaves[key] = parent
-                _add(grads, owned, key, _checked(node, i, gi, parent.data.shape, parent.data.dtype))
+                shape, dtype = parent.data.shape, parent.data.dtype
+            if type(gi) is not ndarray or gi.shape != shape or gi.dtype != dtype:
+                gi = _checked(node, i, gi, shape, dtype)
+            if key not in grads and type(gi) is ndarray:
+                grads[key] = gi  # the common case: the first gradient to arrive, stored as it is
+            else:
+                _add(grads, owned, key, gi)
+            if key is parent:
+                pending[parent] -= 1
+                if pending[parent] == 0:
+                    ready.append(parent)
     for key, leaf in leaves.items():
         _accumulate_leaf(leaf, grads[key], key in owned)
 
@@ -119,13 +132,6 @@ class GradStats:
     node: cheap next to the node's own backward; switch off with ``GradStats.enabled = False``."""
 
     enabled = True
-
-
-def _norm(g: np.ndarray) -> float:
-    if g.flags.c_contiguous:
-        flat = g.reshape(-1)
-        return math.sqrt(float(np.dot(flat, flat)))
-    return float(np.linalg.norm(g))
 
 
 def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:

@@ -62,7 +62,7 @@ class Node:
         "freed", "retained", "grad_norm", "__dict__", "__weakref__",
     )
 
-    def __init__(self, fn: type, parents: tuple, needs_input_grad: tuple) -> None:
+    def __init__(self, fn: type, needs_input_grad: tuple, parents: tuple = ()) -> None:
         self.fn = fn
         self.parents = parents
         self.needs_input_grad = needs_input_grad
@@ -193,10 +193,20 @@ class Function:
         Shapes: as the subclass documents. Returns a new ``Tensor``.
         """
         T = Tensor
-        arrays = [x.data if isinstance(x, T) else x for x in inputs]
-        needs = tuple(isinstance(x, T) and x.requires_grad for x in inputs)
-        record = _GradMode.enabled and any(needs)
-        ctx = Node(cls, (), needs) if record else _NO_RECORD
+        arrays = []
+        record = False
+        for x in inputs:
+            if isinstance(x, T):
+                arrays.append(x.data)
+                if x.requires_grad:
+                    record = True
+            else:
+                arrays.append(x)
+        if record and _GradMode.enabled:
+            ctx = Node(cls, tuple([isinstance(x, T) and x.requires_grad for x in inputs]))
+        else:
+            record = False
+            ctx = _NO_RECORD
         try:
             out = cls.forward(ctx, *arrays, **attrs)
         except ValueError as err:
@@ -206,12 +216,12 @@ class Function:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         result = T._make(out, record)
-        if cls.is_view and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
+        if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
             result._vc = inputs[0]._vc
         if record:
-            ctx.parents = tuple(
-                (x.grad_fn or x) if need else None for x, need in zip(inputs, needs)
-            )
+            ctx.parents = tuple([
+                (x.grad_fn or x) if need else None for x, need in zip(inputs, ctx.needs_input_grad)
+            ])
             ctx.shape = out.shape
             ctx.dtype = out.dtype
             if ctx.saved:
