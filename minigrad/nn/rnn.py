@@ -473,11 +473,12 @@ class RNN(RNNBase):
         # The loop is  h = act(pre[i] + h @ w_hh_t)  written with the primitives themselves: the Tensor operators
         # would redo their argument checks at every step, and the arguments were checked once, up front.
         act = ops.Relu if self.nonlinearity == "relu" else ops.Tanh
-        select, add, mm = ops.Select.apply, ops.Add.apply, ops.Mm.apply
+        # Addmm reads pre[i] and adds h @ w_hh_t in one node (AddmmBackward0), as PyTorch's addmm would.
+        addmm, act = ops.Addmm.apply, act.apply
         outputs: list[Any] = [None] * steps
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             _Scope.current = scope + (f"t={i}",)
-            h = act.apply(add(select(pre, index=i), mm(h, w_hh_t)))
+            h = act(addmm(pre, h, w_hh_t, index=i))
             outputs[i] = h
         _Scope.current = scope
         return outputs

@@ -22,7 +22,7 @@ from minigrad.ops.elementwise import (  # noqa: F401
     Tanh,
     Where,
 )
-from minigrad.ops.linalg import Bmm, Dot, MatMul, Mm, Mv, pick_matmul  # noqa: F401
+from minigrad.ops.linalg import Addmm, Bmm, Dot, MatMul, Mm, Mv, pick_matmul  # noqa: F401
 from minigrad.ops.reduce import (  # noqa: F401
     LogSoftmax,
     MaxAll,

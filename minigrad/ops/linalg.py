@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function, _raise_broadcast_error
+from minigrad.autograd.function import Function, IndexedGrad, _raise_broadcast_error
 from minigrad.ops._util import unbroadcast
 
 
@@ -133,3 +133,34 @@ def pick_matmul(sa: tuple, sb: tuple) -> type:
     if len(sa) == 3 and len(sb) == 3 and sa[0] == sb[0]:
         return Bmm
     return MatMul
+
+
+class Addmm(Function):
+    """z = c + a @ b for 2-D a, b (c broadcast), or z = c[index] + a @ b when ``index`` is given;
+    dL/dc = dL/dz (summed back to c's shape, or placed at ``index``),  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz.
+
+    One node for what would be an indexing, a matmul and an add: a recurrent layer's step ``pre[t] + h @ W_hh^T``
+    records one node instead of three (benchmarks/rnn_train.py showed the per-node cost dominating small RNNs).
+    """
+
+    @classmethod
+    def node_name(cls):
+        return "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, c, a, b, *, index=None):
+        nc, na, nb = ctx.needs_input_grad or (False, False, False)
+        ctx.save_for_backward(a if nb else None, b if na else None)
+        ctx.meta = (c.shape, c.dtype, index)
+        base = c if index is None else c[index]
+        return base + a @ b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        nc, na, nb = ctx.needs_input_grad
+        shape, dtype, index = ctx.meta
+        gc = None
+        if nc:
+            gc = unbroadcast(g, shape) if index is None else IndexedGrad(shape, dtype, index, g)
+        return gc, (g @ b.T if na else None), (a.T @ g if nb else None)

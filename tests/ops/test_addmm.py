@@ -1,0 +1,39 @@
+"""Addmm, the fused ``c + a @ b`` (optionally ``c[index] + a @ b``) node that recurrent layers use per step."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import ops
+
+
+def _t(rng, *shape):
+    return mg.tensor(rng.standard_normal(shape), requires_grad=True)
+
+
+@pytest.mark.parametrize("c_shape", [(3, 5), (5,), (1, 5)])
+def test_addmm_gradcheck_with_broadcast_c(c_shape):
+    rng = np.random.default_rng(0)
+    c, a, b = _t(rng, *c_shape), _t(rng, 3, 4), _t(rng, 4, 5)
+    assert mg.gradcheck(lambda c, a, b: ops.Addmm.apply(c, a, b), (c, a, b))
+
+
+def test_addmm_with_index_reads_one_slice_and_gradchecks():
+    rng = np.random.default_rng(1)
+    c, a, b = _t(rng, 6, 3, 5), _t(rng, 3, 4), _t(rng, 4, 5)
+    z = ops.Addmm.apply(c, a, b, index=2)
+    np.testing.assert_allclose(z.data, c.data[2] + a.data @ b.data)
+    assert z.grad_fn.name() == "AddmmBackward0"
+    assert mg.gradcheck(lambda c, a, b: ops.Addmm.apply(c, a, b, index=2), (c, a, b))
+
+
+def test_addmm_indexed_gradients_of_several_steps_accumulate_into_one_array():
+    rng = np.random.default_rng(2)
+    c, a, b = _t(rng, 4, 2, 3), _t(rng, 2, 3), _t(rng, 3, 3)
+    total = sum((ops.Addmm.apply(c, a, b, index=i) * float(i + 1)).sum() for i in (0, 1, 3))
+    total.backward()
+    expected = np.zeros((4, 2, 3))
+    for i in (0, 1, 3):
+        expected[i] = i + 1
+    np.testing.assert_allclose(c.grad.data, expected)
+    np.testing.assert_allclose(b.grad.data, a.data.T @ np.full((2, 3), 1 + 2 + 4.0))
