@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
 from minigrad.nn import _reduction
@@ -77,13 +78,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
             f"{weight.shape[1]}x{weight.shape[0]})"
         )
+    if bias is not None:
+        # PyTorch adds the bias to the (rows, out_features) product, so a bias that cannot expand to that shape
+        # fails with expand's message; expanding a detached view reuses that exact check.
+        bias.detach().expand(rows, weight.shape[0])
+        if nd == 2:  # one fused node, AddmmBackward0, as PyTorch records it
+            return ops.Addmm.apply(bias, input, weight.t())
     out = input @ (weight.t() if wd == 2 else weight)
-    if bias is None:
-        return out
-    # PyTorch adds the bias to the (rows, out_features) product, so a bias that cannot expand to that shape
-    # fails with expand's message; expanding a detached view reuses that exact check.
-    bias.detach().expand(rows, weight.shape[0])
-    return out + bias
+    return out if bias is None else out + bias
 
 
 def _check_linear_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
