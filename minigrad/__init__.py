@@ -8,7 +8,7 @@
     tensor([2., 4., 6.])
 """
 
-from minigrad import autograd, data, dtypes, nn, optim
+from minigrad import autograd, data, dtypes, nn, optim, utils  # noqa: F401  (utils: torch.utils.data's path)
 from minigrad._functional import *  # noqa: F401,F403
 from minigrad._functional import __all__ as _functional_all
 from minigrad.autograd import (

@@ -606,6 +606,30 @@ class Tensor:
             return minimum(self, dim)
         return self._extreme(dim, keepdim, False)
 
+    def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where every element (along ``dim``) is nonzero; a bool tensor, never recorded."""
+        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
+        return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keepdim)), False)
+
+    def any(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where some element (along ``dim``) is nonzero; a bool tensor, never recorded."""
+        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
+        return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keepdim)), False)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """The p-norm over ``dim`` (all elements when None): p = 2 or ``'fro'`` (default), 1, or ``inf``.
+
+        Differentiable: built from ``abs``, ``sum``, ``max`` and ``sqrt``. Shape: ``dim`` removed unless keepdim.
+        """
+        if p in ("fro", 2, 2.0):
+            return (self * self).sum(dim, keepdim).sqrt()
+        if p in (1, 1.0):
+            return self.abs().sum(dim, keepdim)
+        if p == float("inf"):
+            a = self.abs()
+            return a.max() if dim is None else a.max(dim, keepdim)[0]
+        raise NotImplementedError(f"minigrad's norm supports p = 2, 'fro', 1 and inf, not {p!r}")
+
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
         if dim is None and self.data.size == 0:

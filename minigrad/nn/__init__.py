@@ -11,10 +11,10 @@ from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
-from minigrad.nn.rnn import RNN, RNNBase, RNNCell, RNNCellBase
+from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Tanh", "ReLU", "Sigmoid", "Softmax", "LogSoftmax", "Dropout",
     "Flatten", "Embedding", "Sequential", "ModuleList", "MSELoss", "NLLLoss", "CrossEntropyLoss", "init",
-    "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN"]
+    "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU"]

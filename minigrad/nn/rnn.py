@@ -1,4 +1,5 @@
-"""Recurrent layers: ``RNNCell`` (one time step, you write the loop) and ``RNN`` (whole sequences).
+"""Recurrent layers: ``RNNCell`` (one time step, you write the loop) and ``RNN`` (whole sequences), and the
+gated ones, ``LSTMCell``/``LSTM`` and ``GRUCell``/``GRU`` (at the end of this file).
 
 Both compute the Elman recurrence, with ``act`` = tanh (default) or relu::
 
@@ -210,13 +211,15 @@ class RNNBase(Module):
     For layer ``k`` and direction suffix ``''`` (forward) or ``'_reverse'`` (bidirectional only), it registers,
     in this order (PyTorch's): ``weight_ih_l{k}{suffix}`` ``(G, H_in_k)``, ``weight_hh_l{k}{suffix}`` ``(G, H)``,
     and with ``bias=True`` ``bias_ih_l{k}{suffix}`` and ``bias_hh_l{k}{suffix}`` ``(G,)``; with ``bias=False``
-    no bias names at all. ``G = hidden_size`` for the plain RNN, ``H_in_0 = input_size`` and
-    ``H_in_k = D * hidden_size`` above it (``D = 2`` if bidirectional else 1).
+    no bias names at all; with ``proj_size = P > 0`` (LSTM only) then ``weight_hr_l{k}{suffix}`` ``(P, H)``, and
+    ``weight_hh`` is ``(G, P)``. ``G = hidden_size`` for the plain RNN (``4 *`` for LSTM, ``3 *`` for GRU),
+    ``H_in_0 = input_size`` and ``H_in_k = D * H_out`` above it (``D = 2`` if bidirectional else 1,
+    ``H_out = P`` or ``hidden_size``).
     Every parameter is drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
     """
 
     #: ``mode`` -> gates per layer (rows of ``weight_ih`` = gates * hidden_size).
-    _GATES = {"RNN_TANH": 1, "RNN_RELU": 1}
+    _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
     def __init__(
         self,
@@ -228,6 +231,7 @@ class RNNBase(Module):
         batch_first: bool = False,
         dropout: float = 0.0,
         bidirectional: bool = False,
+        proj_size: int = 0,
         *,
         dtype: Any = None,
     ) -> None:
@@ -255,6 +259,12 @@ class RNNBase(Module):
             raise TypeError(f"num_layers should be of type int, got: {type(num_layers).__name__}")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
+        if not isinstance(proj_size, int) or isinstance(proj_size, bool):
+            raise TypeError(f"proj_size should be of type int, got: {type(proj_size).__name__}")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in self._GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
         np_dtype = _DEFAULT_FLOAT if dtype is None else to_numpy_dtype(dtype)
@@ -268,19 +278,25 @@ class RNNBase(Module):
         self.batch_first = batch_first
         self.dropout = probability
         self.bidirectional = bidirectional
+        self.proj_size = proj_size
         gates = self._GATES[mode] * hidden_size
+        # With projections (LSTM only) the hidden state h has proj_size features; the cell state keeps hidden_size.
+        real_hidden = proj_size if proj_size > 0 else hidden_size
         num_directions = 2 if bidirectional else 1
         #: Parameter names per (layer, direction), in registration order: ``_all_weights[k * D + d]``.
         self._all_weights: list[list[str]] = []
         for k in range(num_layers):
-            layer_input = input_size if k == 0 else num_directions * hidden_size
+            layer_input = input_size if k == 0 else num_directions * real_hidden
             for d in range(num_directions):
                 suffix = "_reverse" if d else ""
                 names = [f"weight_ih_l{k}{suffix}", f"weight_hh_l{k}{suffix}"]
-                shapes = [(gates, layer_input), (gates, hidden_size)]
+                shapes = [(gates, layer_input), (gates, real_hidden)]
                 if bias:
                     names += [f"bias_ih_l{k}{suffix}", f"bias_hh_l{k}{suffix}"]
                     shapes += [(gates,), (gates,)]
+                if proj_size > 0:
+                    names.append(f"weight_hr_l{k}{suffix}")
+                    shapes.append((proj_size, hidden_size))
                 for name, shape in zip(names, shapes):
                     setattr(self, name, _new_parameter(shape, np_dtype))
                 self._all_weights.append(names)
@@ -297,6 +313,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -482,3 +500,529 @@ class RNN(RNNBase):
             outputs[i] = h
         _Scope.current = scope
         return outputs
+
+
+# ---- LSTM and GRU -------------------------------------------------------------------------------------------------
+# The gated cells below are written with the primitives (``ops.X.apply``), like RNN's loop: their arguments are
+# checked once, up front. Each gate is computed under its own scope (``gate=i`` ...; the LSTM's cell-state update
+# under ``state=c``), so a drawing of one step shows the gates labelled and the cell-state path between steps.
+
+
+def _chunk(t: Tensor, k: int, size: int, prefix: tuple = ()) -> Tensor:
+    """Gate ``k`` of a gate tensor ``(..., G)``: features ``k*size .. (k+1)*size``, after indexing with ``prefix``."""
+    return ops.Slice.apply(t, index=prefix + (Ellipsis, slice(k * size, (k + 1) * size)))
+
+
+def _lstm_update(gates: Tensor, c: Tensor, hidden: int) -> tuple[Tensor, Tensor]:
+    """One LSTM update from the summed pre-activations ``gates (N, 4H)`` (order i, f, g, o) and ``c (N, H)``.
+
+    ``c' = f * c + i * g``, ``h' = o * tanh(c')``; returns ``(h', c')``, both ``(N, H)``.
+    """
+    base = _Scope.current
+    sigmoid, tanh, mul = ops.Sigmoid.apply, ops.Tanh.apply, ops.Mul.apply
+    _Scope.current = base + ("gate=i",)
+    i = sigmoid(_chunk(gates, 0, hidden))
+    _Scope.current = base + ("gate=f",)
+    f = sigmoid(_chunk(gates, 1, hidden))
+    _Scope.current = base + ("gate=g",)
+    g = tanh(_chunk(gates, 2, hidden))
+    _Scope.current = base + ("gate=o",)
+    o = sigmoid(_chunk(gates, 3, hidden))
+    _Scope.current = base + ("state=c",)
+    c = ops.Add.apply(mul(f, c), mul(i, g))
+    _Scope.current = base
+    return mul(o, tanh(c)), c
+
+
+def _gru_update(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = ()) -> Tensor:
+    """One GRU update: ``gi`` holds the input projections (``gi[prefix]`` is ``(N, 3H)``, order r, z, n, with
+    ``b_ih``), ``gh = h @ W_hh^T + b_hh`` ``(N, 3H)``, ``h (N, H)``. ``b_hn`` stays inside the reset product::
+
+        r = sigmoid(gi_r + gh_r)    z = sigmoid(gi_z + gh_z)    n = tanh(gi_n + r * gh_n)
+        h' = (1 - z) * n + z * h    computed as  n + z * (h - n)
+    """
+    base = _Scope.current
+    sigmoid, add, mul = ops.Sigmoid.apply, ops.Add.apply, ops.Mul.apply
+    _Scope.current = base + ("gate=r",)
+    r = sigmoid(add(_chunk(gi, 0, hidden, prefix), _chunk(gh, 0, hidden)))
+    _Scope.current = base + ("gate=z",)
+    z = sigmoid(add(_chunk(gi, 1, hidden, prefix), _chunk(gh, 1, hidden)))
+    _Scope.current = base + ("gate=n",)
+    n = ops.Tanh.apply(add(_chunk(gi, 2, hidden, prefix), mul(r, _chunk(gh, 2, hidden))))
+    _Scope.current = base
+    return add(mul(ops.Sub.apply(h, n), z), n)
+
+
+def _zeros(batch: int, size: int, like: Tensor) -> Tensor:
+    """A zero state ``(batch, size)`` with ``like``'s dtype, a real tensor so every ``weight_hh`` gets a gradient."""
+    return Tensor._make(np.zeros((batch, size), dtype=like.data.dtype), False)
+
+
+def _check_cell_args(
+    cell: RNNCellBase, input: Tensor, hiddens: list[Tensor], hidden_names: list[str]
+) -> None:
+    """PyTorch's shape and dtype errors of a gated cell, in PyTorch's order (after the ``ndim`` checks).
+
+    ``hiddens`` are the given states, ``hidden_names`` their names in the messages (``hidden0``, ``hidden1``).
+    """
+    batched = input.ndim == 2
+    in_shape = input.data.shape if batched else (1,) + input.data.shape
+    if in_shape[1] != cell.input_size:
+        raise RuntimeError(f"input has inconsistent input_size: got {in_shape[1]} expected {cell.input_size}")
+    for name, hx in zip(hidden_names, hiddens):
+        h_shape = hx.data.shape if batched else (1,) + hx.data.shape
+        if h_shape[0] != in_shape[0]:
+            raise RuntimeError(f"Input batch size {in_shape[0]} doesn't match {name} batch size {h_shape[0]}")
+        if len(h_shape) < 2:
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        if h_shape[1] != cell.hidden_size:
+            raise RuntimeError(f"{name} has inconsistent hidden_size: got {h_shape[1]}, expected {cell.hidden_size}")
+    _check_same_dtype(input, cell.weight_ih)
+    if hiddens:
+        _check_same_dtype(hiddens[0], cell.weight_hh)
+    for hx in hiddens[1:]:
+        _check_state_dtype(hx, cell.weight_hh, 1)
+
+
+def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
+    """The LSTM cell state must have the weights' dtype. PyTorch has no message of its own for this (the cell
+    promotes, the layer fails inside oneDNN), so minigrad says plainly what is wrong."""
+    if c.data.dtype != weight.data.dtype:
+        raise RuntimeError(
+            f"Expected hidden[{index}] to have dtype {_scalar_name(weight)}, but got {_scalar_name(c)}"
+        )
+
+
+def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
+    """Every step's input projection in one matmul: ``x (L, N, H_in)`` -> ``(L, N, G)``, plus ``bias``."""
+    steps, batch, features = x.data.shape
+    pre = x.reshape(steps * batch, features) @ w_ih.t()
+    if bias is not None:
+        pre = pre + bias
+    return pre.reshape(steps, batch, w_ih.data.shape[0])
+
+
+def _unroll(
+    module: RNNBase, x: Tensor, initial: list[tuple[Tensor, ...]], run_direction: Any
+) -> tuple[Tensor, list[tuple[Tensor, ...]]]:
+    """Run every layer and direction of ``module`` over time-major ``x (L, N, H_in)``.
+
+    ``initial[k * D + d]`` is the state tuple layer ``k``, direction ``d`` starts from; ``run_direction(x, names,
+    state, reverse, scope)`` returns that direction's outputs (in input-step order) and its final state tuple.
+    Returns the top layer's output (``(N, L, D * H_out)`` when ``batch_first``, else ``(L, N, D * H_out)``) and
+    the final states in ``initial``'s order. Scopes are RNN's: ``l{k}``, ``reverse``, ``t={i}``.
+    """
+    num_directions = 2 if module.bidirectional else 1
+    finals: list[tuple[Tensor, ...]] = []
+    module_scope = _Scope.current
+    try:
+        for k in range(module.num_layers):
+            layer_scope = module_scope + (f"l{k}",)
+            outputs = []
+            for d in range(num_directions):
+                scope = layer_scope + ("reverse",) if d else layer_scope
+                _Scope.current = scope
+                j = k * num_directions + d
+                steps, final = run_direction(x, module._all_weights[j], initial[j], d == 1, scope)
+                outputs.append(steps)
+                finals.append(final)
+            _Scope.current = layer_scope
+            dim = 1 if module.batch_first and k == module.num_layers - 1 else 0  # steps (N, H) -> (N, L, H)
+            x = stack(outputs[0], dim) if num_directions == 1 else cat(
+                [stack(outputs[0], dim), stack(outputs[1], dim)], -1
+            )
+            if k < module.num_layers - 1:
+                x = F.dropout(x, module.dropout, module.training)
+    finally:
+        _Scope.current = module_scope
+    return x, finals
+
+
+def _check_layer_input(module: RNNBase, input: Tensor) -> tuple[int, int]:
+    """RNNBase's input checks (dtype, then features), as PyTorch's ``check_input``; returns ``(steps, batch)``."""
+    weight = module._parameters[module._all_weights[0][0]]
+    if input.data.dtype != weight.data.dtype:
+        got, want = from_numpy_dtype(input.data.dtype), from_numpy_dtype(weight.data.dtype)
+        raise ValueError(
+            f"RNN input dtype ({got}) does not match weight dtype ({want}). Convert input: input.to({want}), "
+            f"or convert model: model.to({got})"
+        )
+    shape = input.data.shape
+    if shape[-1] != module.input_size:
+        raise RuntimeError(
+            f"input.size(-1) must be equal to input_size. Expected {module.input_size}, got {shape[-1]}"
+        )
+    if input.ndim == 2:
+        return shape[0], 1
+    return (shape[1], shape[0]) if module.batch_first else (shape[0], shape[1])
+
+
+class LSTMCell(RNNCellBase):
+    """One step of an LSTM: input gate ``i``, forget gate ``f``, cell candidate ``g``, output gate ``o``::
+
+        i = sigmoid(x W_ii^T + b_ii + h W_hi^T + b_hi)      f = sigmoid(... _if ... _hf)
+        g = tanh(x W_ig^T + b_ig + h W_hg^T + b_hg)         o = sigmoid(... _io ... _ho)
+        c' = f * c + i * g                                  h' = o * tanh(c')
+
+    Args:
+        input_size: features ``H_in`` of the input ``x``.
+        hidden_size: features ``H`` of the states ``h`` and ``c``.
+        bias: if False, no ``b_ih``/``b_hh`` (the names stay registered, as ``None``). Default True.
+        dtype: parameter dtype (float32 by default).
+
+    Shapes:
+        input: ``(N, H_in)`` or unbatched ``(H_in,)``.
+        hx: a tuple ``(h, c)`` of ``(N, H)`` (or ``(H,)``) tensors; both zeros when omitted.
+        output: the tuple ``(h', c')``, shaped like ``hx``.
+
+    Parameters: ``weight_ih (4H, H_in)``, ``weight_hh (4H, H)``, ``bias_ih (4H,)``, ``bias_hh (4H,)``, the rows
+    of each holding the gates in the order ``i, f, g, o`` (PyTorch's layout, so its state dicts load as they
+    are); all drawn from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Graph: ``h'`` comes from ``MulBackward0`` and ``c'`` from ``AddBackward0`` as in PyTorch
+    (``SqueezeBackward1`` when unbatched). Inside the cell's scope each gate is recorded under ``gate=i``,
+    ``gate=f``, ``gate=g``, ``gate=o``, and the cell-state update ``f * c + i * g`` under ``state=c``.
+
+    Example::
+
+        cell = nn.LSTMCell(10, 20)
+        h, c = minigrad.zeros(3, 20), minigrad.zeros(3, 20)
+        for x_t in minigrad.randn(6, 3, 10):
+            h, c = cell(x_t, (h, c))        # (3, 20), (3, 20)
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, dtype=dtype)
+
+    def forward(
+        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """``input (N, H_in)`` or ``(H_in,)``, ``hx = (h, c)`` or None -> ``(h', c')``, each ``(N, H)`` or ``(H,)``."""
+        if input.ndim not in (1, 2):
+            raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.ndim}D instead")
+        if hx is not None:
+            for idx, value in enumerate(hx):
+                if value.ndim not in (1, 2):
+                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.ndim}D instead")
+            if len(hx) != 2:
+                raise RuntimeError("lstm_cell expects two hidden states")
+        _check_cell_args(self, input, [] if hx is None else list(hx), ["hidden0", "hidden1"])
+        batched = input.ndim == 2
+        if not batched:
+            input = input.unsqueeze(0)
+            hx = None if hx is None else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        if hx is None:
+            zeros = _zeros(input.data.shape[0], self.hidden_size, input)
+            hx = (zeros, zeros)
+        h, c = hx
+        gates = input @ self.weight_ih.t()
+        if self.bias_ih is not None:
+            gates = gates + self.bias_ih
+        recurrent = h @ self.weight_hh.t()
+        if self.bias_hh is not None:
+            recurrent = recurrent + self.bias_hh
+        h, c = _lstm_update(gates + recurrent, c, self.hidden_size)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One step of a GRU: reset gate ``r``, update gate ``z``, new gate ``n``::
+
+        r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)
+        z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)
+        n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))       (b_hn inside the reset product)
+        h' = (1 - z) * n + z * h
+
+    Args:
+        input_size: features ``H_in`` of the input ``x``.
+        hidden_size: features ``H`` of the hidden state ``h``.
+        bias: if False, no ``b_ih``/``b_hh`` (the names stay registered, as ``None``). Default True.
+        dtype: parameter dtype (float32 by default).
+
+    Shapes:
+        input: ``(N, H_in)`` or unbatched ``(H_in,)``.
+        hx: ``(N, H)`` or ``(H,)``; zeros when omitted.
+        output: ``(N, H)`` or ``(H,)``, the next hidden state.
+
+    Parameters: ``weight_ih (3H, H_in)``, ``weight_hh (3H, H)``, ``bias_ih (3H,)``, ``bias_hh (3H,)``, rows in
+    the gate order ``r, z, n`` (PyTorch's layout); all drawn from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Graph: the output comes from ``AddBackward0`` (``SqueezeBackward1`` when unbatched) as in PyTorch; each
+    gate is recorded under ``gate=r``, ``gate=z``, ``gate=n`` inside the cell's scope.
+
+    Example::
+
+        cell = nn.GRUCell(10, 20)
+        h = minigrad.zeros(3, 20)
+        for x_t in minigrad.randn(6, 3, 10):
+            h = cell(x_t, h)                # (3, 20)
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """``input (N, H_in)`` or ``(H_in,)``, ``hx`` like the output or None -> next hidden ``(N, H)`` or ``(H,)``."""
+        if input.ndim not in (1, 2):
+            raise ValueError(f"GRUCell: Expected input to be 1D or 2D, got {input.ndim}D instead")
+        if hx is not None and hx.ndim not in (1, 2):
+            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.ndim}D instead")
+        _check_cell_args(self, input, [] if hx is None else [hx], ["hidden0"])
+        batched = input.ndim == 2
+        if not batched:
+            input = input.unsqueeze(0)
+            hx = None if hx is None else hx.unsqueeze(0)
+        if hx is None:
+            hx = _zeros(input.data.shape[0], self.hidden_size, input)
+        gi = input @ self.weight_ih.t()
+        if self.bias_ih is not None:
+            gi = gi + self.bias_ih
+        gh = hx @ self.weight_hh.t()
+        if self.bias_hh is not None:
+            gh = gh + self.bias_hh
+        h = _gru_update(gi, gh, hx, self.hidden_size)
+        return h if batched else h.squeeze(0)
+
+
+class LSTM(RNNBase):
+    """A multi-layer LSTM over whole sequences, optionally bidirectional, optionally with projections.
+
+    Layer ``k`` runs the ``LSTMCell`` recurrence over the steps of its input (the sequence for ``k = 0``, else
+    layer ``k - 1``'s output, with dropout in training mode when ``dropout > 0``). With ``proj_size = P > 0``
+    the hidden state is projected after every step, ``h_t = (o_t * tanh(c_t)) @ W_hr^T``, so ``h`` has ``P``
+    features (and ``weight_hh`` is ``(4H, P)``) while ``c`` keeps ``H``.
+
+    Args:
+        input_size: features ``H_in`` of the input.
+        hidden_size: features ``H`` of the cell state (and of ``h`` without projections).
+        num_layers: stacked layers (default 1); layers above the first take ``D * H_out`` features.
+        bias: if False, no ``b_ih``/``b_hh`` parameters are registered (default True).
+        batch_first: if True, input and output are ``(N, L, ...)``; the states are not affected.
+        dropout: probability of zeroing each output of every layer but the last, in training mode only.
+        bidirectional: if True, each layer also runs from the last step to the first (``D = 2``).
+        proj_size: ``P``, features of the projected ``h`` (default 0: no projection); must be below ``H``.
+        dtype: parameter dtype (float32 by default).
+
+    Shapes (``L`` sequence length, ``N`` batch, ``D`` directions, ``H_out = P if P > 0 else H``):
+        input: ``(L, N, H_in)``, ``(N, L, H_in)`` with ``batch_first``, or unbatched ``(L, H_in)``.
+        hx: a tuple ``(h_0, c_0)``: ``h_0 (D * num_layers, N, H_out)``, ``c_0 (D * num_layers, N, H)``
+            (unbatched: without the ``N`` axis); zeros when omitted.
+        output: ``(L, N, D * H_out)`` (``(N, L, D * H_out)`` with ``batch_first``; unbatched ``(L, D * H_out)``).
+        ``(h_n, c_n)``: ``h_n (D * num_layers, N, H_out)`` and ``c_n (D * num_layers, N, H)``, ordered
+        ``l0, l0_reverse, l1, ...``; ``h_n[-D]`` is ``output[-1, :, :H_out]``.
+
+    Parameters, per layer ``k`` and direction suffix (``''`` or ``'_reverse'``), in PyTorch's order:
+    ``weight_ih_l{k}`` ``(4H, H_in_k)``, ``weight_hh_l{k}`` ``(4H, H_out)``, ``bias_ih_l{k}``, ``bias_hh_l{k}``
+    ``(4H,)`` (with ``bias``), ``weight_hr_l{k}`` ``(P, H)`` (with ``proj_size``); gate rows ``i, f, g, o``; all
+    drawn from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Graph scopes are ``RNN``'s (``l{k}``, ``reverse``, ``t={i}``) and, inside a step, ``LSTMCell``'s gate
+    scopes (the projection at the step's level). ``output`` and the states come from ``stack``
+    (``CatBackward0`` for a bidirectional output, ``SqueezeBackward1`` when unbatched). PyTorch's float32
+    output names its fused oneDNN node (``MkldnnRnnLayerBackward0``) and its batch-first output a transpose.
+
+    Example::
+
+        lstm = nn.LSTM(10, 20, num_layers=2)
+        output, (h_n, c_n) = lstm(minigrad.randn(5, 3, 10))    # (5, 3, 20), (2, 3, 20), (2, 3, 20)
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        *,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            "LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, proj_size,
+            dtype=dtype,
+        )
+
+    def forward(
+        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """``input (L, N, H_in)`` (or see the class doc), ``hx = (h_0, c_0)`` or None -> ``(output, (h_n, c_n))``."""
+        batched = self._check_forward_args(input, hx)
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+            hx = None if hx is None else (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        x = input.transpose(0, 1) if self.batch_first else input
+        count = self.num_layers * (2 if self.bidirectional else 1)
+        if hx is None:
+            batch = x.data.shape[1]
+            zero = (_zeros(batch, self.proj_size or self.hidden_size, x), _zeros(batch, self.hidden_size, x))
+            initial = [zero] * count
+        else:
+            initial = [(hx[0][j], hx[1][j]) for j in range(count)]
+        out, finals = _unroll(self, x, initial, self._run_direction)
+        h_n = stack([f[0] for f in finals], 0)
+        c_n = stack([f[1] for f in finals], 0)
+        if not batched:
+            return out.squeeze(batch_dim), (h_n.squeeze(1), c_n.squeeze(1))
+        return out, (h_n, c_n)
+
+    def _check_forward_args(self, input: Tensor, hx: tuple[Tensor, Tensor] | None) -> bool:
+        """Raise PyTorch's error for a bad input or ``hx``, in PyTorch's order; return whether input is batched."""
+        if input.ndim not in (2, 3):
+            raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.ndim}D instead")
+        batched = input.ndim == 3
+        if hx is not None:
+            want = 3 if batched else 2
+            if hx[0].ndim != want or hx[1].ndim != want:
+                kind = "batched 3-D" if batched else "unbatched 2-D"
+                raise RuntimeError(
+                    f"For {kind} input, hx and cx should also be {want}-D but got ({hx[0].ndim}-D, "
+                    f"{hx[1].ndim}-D) tensors"
+                )
+        steps, batch = _check_layer_input(self, input)
+        if hx is not None:
+            layers = self.num_layers * (2 if self.bidirectional else 1)
+            sizes = (self.proj_size or self.hidden_size, self.hidden_size)
+            for idx in range(2):
+                expected = (layers, batch, sizes[idx])
+                shape = hx[idx].data.shape
+                got = shape if batched else (shape[0], 1, shape[1])
+                if tuple(got) != expected:
+                    raise RuntimeError(f"Expected hidden[{idx}] size {expected}, got {list(got)}")
+            if len(hx) != 2:
+                raise RuntimeError("lstm expects two hidden states")
+        if steps == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        if hx is not None:
+            weight = self._parameters[self._all_weights[0][1]]
+            _check_same_dtype(hx[0], weight)
+            _check_state_dtype(hx[1], weight, 1)
+        return batched
+
+    def _run_direction(
+        self, x: Tensor, names: list[str], state: tuple[Tensor, Tensor], reverse: bool, scope: tuple[str, ...]
+    ) -> tuple[list[Tensor], tuple[Tensor, Tensor]]:
+        """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h, c)``: the ``L`` outputs ``h``
+        ``(N, H_out)`` in input-step order, and the final ``(h, c)``."""
+        p = self._parameters
+        bias = p[names[2]] + p[names[3]] if self.bias else None
+        pre = _gates_in(x, p[names[0]], bias)
+        w_hh_t = p[names[1]].t()
+        w_hr_t = p[names[-1]].t() if self.proj_size > 0 else None
+        addmm, mm = ops.Addmm.apply, ops.Mm.apply
+        h, c = state
+        steps = x.data.shape[0]
+        outputs: list[Any] = [None] * steps
+        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+            _Scope.current = scope + (f"t={i}",)
+            h, c = _lstm_update(addmm(pre, h, w_hh_t, index=i), c, self.hidden_size)
+            if w_hr_t is not None:
+                h = mm(h, w_hr_t)
+            outputs[i] = h
+        _Scope.current = scope
+        return outputs, (h, c)
+
+
+class GRU(RNNBase):
+    """A multi-layer GRU over whole sequences, optionally bidirectional.
+
+    Layer ``k`` runs the ``GRUCell`` recurrence (gates ``r, z, n``, with ``b_hn`` inside the reset product)
+    over the steps of its input (the sequence for ``k = 0``, else layer ``k - 1``'s output, with dropout in
+    training mode when ``dropout > 0``).
+
+    Args:
+        input_size: features ``H_in`` of the input.
+        hidden_size: features ``H`` of the hidden state.
+        num_layers: stacked layers (default 1); layers above the first take ``D * H`` features.
+        bias: if False, no ``b_ih``/``b_hh`` parameters are registered (default True).
+        batch_first: if True, input and output are ``(N, L, ...)``; ``h_0``/``h_n`` are not affected.
+        dropout: probability of zeroing each output of every layer but the last, in training mode only.
+        bidirectional: if True, each layer also runs from the last step to the first (``D = 2``).
+        dtype: parameter dtype (float32 by default).
+
+    ``proj_size`` is LSTM's only: passing it raises PyTorch's ``ValueError``.
+
+    Shapes: as ``RNN``'s: input ``(L, N, H_in)`` (``(N, L, H_in)`` with ``batch_first``, unbatched
+    ``(L, H_in)``), ``h_0``/``h_n`` ``(D * num_layers, N, H)``, output ``(L, N, D * H)``.
+
+    Parameters: as ``RNN``'s names and order, with ``3H`` rows (gates ``r, z, n``): ``weight_ih_l{k}``
+    ``(3H, H_in_k)``, ``weight_hh_l{k}`` ``(3H, H)``, ``bias_ih_l{k}``, ``bias_hh_l{k}`` ``(3H,)``; all drawn
+    from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Graph scopes are ``RNN``'s (``l{k}``, ``reverse``, ``t={i}``) and, inside a step, ``gate=r``, ``gate=z``,
+    ``gate=n``. ``output`` and ``h_n`` come from ``stack`` (``CatBackward0`` bidirectional, ``SqueezeBackward1``
+    unbatched); PyTorch's batch-first output is a transpose of a time-major one instead.
+
+    Example::
+
+        gru = nn.GRU(10, 20, num_layers=2)
+        output, h_n = gru(minigrad.randn(5, 3, 10))    # (5, 3, 20), (2, 3, 20)
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        *,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if kwargs:
+            raise TypeError(f"GRU.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        super().__init__(
+            "GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype=dtype
+        )
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """``input (L, N, H_in)`` (or see the class doc), ``hx`` = h_0 or None -> ``(output, h_n)``."""
+        batched = self._check_forward_args(input, hx)
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+            hx = None if hx is None else hx.unsqueeze(1)
+        x = input.transpose(0, 1) if self.batch_first else input
+        count = self.num_layers * (2 if self.bidirectional else 1)
+        if hx is None:
+            initial = [(_zeros(x.data.shape[1], self.hidden_size, x),)] * count
+        else:
+            initial = [(hx[j],) for j in range(count)]
+        out, finals = _unroll(self, x, initial, self._run_direction)
+        h_n = stack([f[0] for f in finals], 0)
+        return (out, h_n) if batched else (out.squeeze(batch_dim), h_n.squeeze(1))
+
+    def _check_forward_args(self, input: Tensor, hx: Tensor | None) -> bool:
+        """``RNNBase``'s checks, with GRU's own words for an input of the wrong rank."""
+        if input.ndim not in (2, 3):
+            raise ValueError(f"GRU: Expected input to be 2D or 3D, got {input.ndim}D instead")
+        return super()._check_forward_args(input, hx)
+
+    def _run_direction(
+        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool, scope: tuple[str, ...]
+    ) -> tuple[list[Tensor], tuple[Tensor]]:
+        """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h,)``: the ``L`` hidden states
+        ``(N, H)`` in input-step order, and the final ``(h,)``."""
+        p = self._parameters
+        pre = _gates_in(x, p[names[0]], p[names[2]] if self.bias else None)  # b_ih only: b_hn must stay apart
+        w_hh_t = p[names[1]].t()
+        b_hh = p[names[3]] if self.bias else None
+        addmm, mm = ops.Addmm.apply, ops.Mm.apply
+        (h,) = state
+        steps = x.data.shape[0]
+        outputs: list[Any] = [None] * steps
+        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+            _Scope.current = scope + (f"t={i}",)
+            gh = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
+            h = _gru_update(pre, gh, h, self.hidden_size, (i,))
+            outputs[i] = h
+        _Scope.current = scope
+        return outputs, (h,)

@@ -44,6 +44,7 @@ _CLUSTER_STYLE = {
     "layer": {"style": "rounded,filled", "color": "#c0c0c0", "fillcolor": "#f6f6f6", "fontsize": "10"},
     "direction": {"style": "rounded,filled", "color": "#d9b38c", "fillcolor": "#fbf4ec", "fontsize": "10"},
     "step": {"style": "rounded,dashed", "color": "#a0a0a0", "fontsize": "9"},
+    "gate": {"style": "rounded,dotted", "color": "#8c8cb0", "fontsize": "8"},
 }
 
 

@@ -53,13 +53,17 @@ LONG_LAYER = 12
 
 _STEP = re.compile(r"t=(-?\d+)")
 _LAYER = re.compile(r"l(\d+)")
+_GATE = re.compile(r"(gate|state)=(\w+)")
 
 
 def scope_kind(name: str) -> str:
-    """What a scope name stands for: ``'step'`` (``t=3``), ``'layer'`` (``l1``), ``'direction'`` (``reverse``)
-    or ``'module'`` (anything else: ``rnn``, ``Model``, ``layers.0``, a user's ``scope("encoder")``)."""
+    """What a scope name stands for: ``'step'`` (``t=3``), ``'layer'`` (``l1``), ``'direction'`` (``reverse``),
+    ``'gate'`` (a gated cell's ``gate=i`` or its cell-state update ``state=c``) or ``'module'`` (anything else:
+    ``rnn``, ``Model``, ``layers.0``, a user's ``scope("encoder")``)."""
     if _STEP.fullmatch(name):
         return "step"
+    if _GATE.fullmatch(name):
+        return "gate"
     if _LAYER.fullmatch(name):
         return "layer"
     if name == "reverse":
@@ -68,9 +72,15 @@ def scope_kind(name: str) -> str:
 
 
 def scope_label(name: str) -> str:
-    """The cluster title for a scope name: ``l1`` -> ``layer 1``; other names are shown as they are."""
+    """The cluster title for a scope name: ``l1`` -> ``layer 1``, ``gate=i`` -> ``gate i``, ``state=c`` ->
+    ``cell state c``; other names are shown as they are."""
     m = _LAYER.fullmatch(name)
-    return f"layer {m.group(1)}" if m else name
+    if m:
+        return f"layer {m.group(1)}"
+    m = _GATE.fullmatch(name)
+    if m:
+        return f"gate {m.group(2)}" if m.group(1) == "gate" else f"cell state {m.group(2)}"
+    return name
 
 
 @dataclass
