@@ -261,7 +261,10 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        return g * (1 - z * z)
+        d = z * z  # one temporary, updated in place: 1 - z^2, then times g
+        np.subtract(1, d, out=d)
+        d *= g
+        return d
 
 
 class Sigmoid(Function):

@@ -152,8 +152,9 @@ class Addmm(Function):
         nc, na, nb = ctx.needs_input_grad or (False, False, False)
         ctx.save_for_backward(a if nb else None, b if na else None)
         ctx.meta = (c.shape, c.dtype, index)
-        base = c if index is None else c[index]
-        return base + a @ b
+        out = a @ b  # a fresh array: add the bias into it rather than make another
+        out += c if index is None else c[index]
+        return out
 
     @staticmethod
     def backward(ctx, g):
