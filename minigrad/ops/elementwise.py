@@ -261,9 +261,9 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        d = z * z  # one temporary, updated in place: 1 - z^2, then times g
+        d = np.square(z, out=np.empty_like(z))  # one temporary (an array even for 0-d), updated in place
         np.subtract(1, d, out=d)
-        d *= g
+        np.multiply(d, g, out=d)
         return d
 
 
