@@ -19,6 +19,7 @@ import numpy as np
 from minigrad import ops
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
+from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.nn import _reduction
 from minigrad.ops._util import wrap_dim
 from minigrad.tensor import Tensor, where
@@ -28,24 +29,10 @@ __all__ = [
     "mse_loss", "nll_loss", "cross_entropy",
 ]
 
-# PyTorch's names for each element type: (ScalarType name, C++ type name); its messages use one or the other.
-_TYPE_NAMES = {
-    np.dtype(np.float16): ("Half", "c10::Half"),
-    np.dtype(np.float32): ("Float", "float"),
-    np.dtype(np.float64): ("Double", "double"),
-    np.dtype(np.int8): ("Char", "signed char"),
-    np.dtype(np.uint8): ("Byte", "unsigned char"),
-    np.dtype(np.int16): ("Short", "short int"),
-    np.dtype(np.int32): ("Int", "int"),
-    np.dtype(np.int64): ("Long", "long int"),
-    np.dtype(np.bool_): ("Bool", "bool"),
-}
-
-
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
     """``'Float'`` (or ``'float'`` with ``cpp=True``) for a float32 tensor or dtype, as PyTorch names it."""
     dt = t.data.dtype if isinstance(t, Tensor) else np.dtype(t)
-    return _TYPE_NAMES.get(dt, (str(dt), str(dt)))[1 if cpp else 0]
+    return cpp_type_name(dt) if cpp else scalar_type_name(dt)
 
 
 def _const(array: Any, dtype: np.dtype) -> Tensor:
