@@ -31,6 +31,7 @@ from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.utils.rnn import PackedSequence
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -363,6 +364,125 @@ class RNNBase(Module):
             _check_same_dtype(hx, weight)
         return batched
 
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple[PackedSequence, Any]:
+        """Run over a ``PackedSequence`` (``data (sum(lengths), H_in)``); return the output packed the same way and
+        the final states ``(D * num_layers, B, H_out)`` in the caller's batch order (``(h_n, c_n)`` for LSTM).
+
+        At step ``t`` only the first ``batch_sizes[t]`` sorted sequences run, so each sequence's final state is
+        its own last step (its first step for the reverse direction) and padding never reaches a gradient.
+        """
+        sizes = [int(n) for n in packed.batch_sizes.data]
+        lstm = self.mode == "LSTM"
+        states = [] if hx is None else (list(hx) if lstm else [hx])
+        self._check_packed_args(packed.data, sizes[0], states)
+        count = self.num_layers * (2 if self.bidirectional else 1)
+        if hx is None:
+            zero = _zeros(sizes[0], self.proj_size or self.hidden_size, packed.data)
+            initial = [(zero, _zeros(sizes[0], self.hidden_size, packed.data)) if lstm else (zero,)] * count
+        else:
+            if packed.sorted_indices is not None:  # the user's states are in the original batch order
+                order = (slice(None), packed.sorted_indices.data)
+                states = [ops.Index.apply(s, index=order) for s in states]
+            initial = [tuple(s[j] for s in states) for j in range(count)]
+        num_directions = 2 if self.bidirectional else 1
+        finals: list[tuple[Tensor, ...]] = []
+        x = packed.data
+        module_scope = _Scope.current
+        try:
+            for k in range(self.num_layers):
+                layer_scope = module_scope + (f"l{k}",)
+                outputs = []
+                for d in range(num_directions):
+                    scope = layer_scope + ("reverse",) if d else layer_scope
+                    _Scope.current = scope
+                    j = k * num_directions + d
+                    steps, final = self._run_packed_direction(x, sizes, self._all_weights[j], initial[j], d == 1, scope)
+                    outputs.append(cat(steps, 0))
+                    finals.append(final)
+                _Scope.current = layer_scope
+                x = outputs[0] if num_directions == 1 else cat(outputs, -1)
+                if k < self.num_layers - 1:
+                    x = F.dropout(x, self.dropout, self.training)
+        finally:
+            _Scope.current = module_scope
+        result = []
+        for part in range(len(finals[0])):
+            h = stack([f[part] for f in finals], 0)
+            if packed.unsorted_indices is not None:
+                h = ops.Index.apply(h, index=(slice(None), packed.unsorted_indices.data))
+            result.append(h)
+        out = PackedSequence(x, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+        return out, (tuple(result) if lstm else result[0])
+
+    def _check_packed_args(self, data: Tensor, batch: int, states: list[Tensor]) -> None:
+        """PyTorch's checks of a packed input's data ``(sum(lengths), H_in)`` and the given states."""
+        if data.ndim != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.ndim}")
+        _check_layer_input(self, data)
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        sizes = (self.proj_size or self.hidden_size, self.hidden_size)
+        for idx, s in enumerate(states):
+            expected = (layers, batch, sizes[idx])
+            if tuple(s.data.shape) != expected:
+                which = f"hidden[{idx}]" if self.mode == "LSTM" else "hidden"
+                raise RuntimeError(f"Expected {which} size {expected}, got {list(s.data.shape)}")
+            _check_same_dtype(s, self._parameters[self._all_weights[0][1]])
+
+    def _run_packed_direction(
+        self,
+        x: Tensor,
+        sizes: list[int],
+        names: list[str],
+        state: tuple[Tensor, ...],
+        reverse: bool,
+        scope: tuple[str, ...],
+    ) -> tuple[list[Tensor], tuple[Tensor, ...]]:
+        """One layer, one direction over packed rows ``x (sum(sizes), H_in)``, from ``state`` (rows in sorted
+        batch order): the outputs of every step (step ``t``: ``(sizes[t], H_out)``) and the final state tuple."""
+        p = self._parameters
+        w_ih_t, w_hh_t = p[names[0]].t(), p[names[1]].t()
+        gru, lstm = self.mode == "GRU", self.mode == "LSTM"
+        pre = x @ w_ih_t
+        if self.bias:  # GRU keeps b_hh apart: b_hn sits inside the reset product
+            pre = pre + (p[names[2]] if gru else p[names[2]] + p[names[3]])
+        b_hh = p[names[3]] if gru and self.bias else None
+        w_hr_t = p[names[-1]].t() if self.proj_size > 0 else None
+        act = ops.Relu.apply if self.mode == "RNN_RELU" else ops.Tanh.apply
+        addmm, mm, rows_of = ops.Addmm.apply, ops.Mm.apply, ops.Slice.apply
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        # The running state holds the sequences still active; forward, the finished ones are set aside, longest
+        # last; in reverse, the sequences join as their last step comes up (they start from the given state).
+        cur = sizes[-1] if reverse else sizes[0]
+        running = [rows_of(s, index=(slice(0, cur),)) if reverse else s for s in state]
+        finished: list[list[Tensor]] = []
+        outputs: list[Any] = [None] * len(sizes)
+        for t in range(len(sizes) - 1, -1, -1) if reverse else range(len(sizes)):
+            n = sizes[t]
+            if n < cur:
+                finished.append([rows_of(s, index=(slice(n, cur),)) for s in running])
+                running = [rows_of(s, index=(slice(0, n),)) for s in running]
+            elif n > cur:
+                running = [cat([r, rows_of(s, index=(slice(cur, n),))], 0) for r, s in zip(running, state)]
+            cur = n
+            _Scope.current = scope + (f"t={t}",)
+            rows = slice(offsets[t], offsets[t] + n)
+            if lstm:
+                h, c = _lstm_update(addmm(pre, running[0], w_hh_t, index=rows), running[1], self.hidden_size)
+                if w_hr_t is not None:
+                    h = mm(h, w_hr_t)
+                running = [h, c]
+            elif gru:
+                h = running[0]
+                gh = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
+                running = [_gru_update(pre, gh, h, self.hidden_size, (rows,))]
+            else:
+                running = [act(addmm(pre, running[0], w_hh_t, index=rows))]
+            outputs[t] = running[0]
+        _Scope.current = scope
+        if finished:
+            running = [cat([r] + [f[i] for f in reversed(finished)], 0) for i, r in enumerate(running)]
+        return outputs, tuple(running)
+
 
 class RNN(RNNBase):
     """A multi-layer Elman RNN over whole sequences, optionally bidirectional.
@@ -395,6 +515,10 @@ class RNN(RNNBase):
             ``D = 2``, ``h_n[-1]`` is ``output[0, :, H:]``.
 
     Parameters: see ``RNNBase`` (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, ...).
+
+    ``input`` may also be a ``PackedSequence`` (``minigrad.nn.utils.rnn``; likewise for ``LSTM`` and ``GRU``):
+    the output is then packed the same way, ``h_0`` and ``h_n`` are in the caller's batch order, and each
+    sequence's ``h_n`` is its own last step (first step for the reverse direction); padding is never computed.
 
     ``output`` comes from ``stack`` (``StackBackward0``; ``CatBackward0`` of two stacks when bidirectional) and
     ``h_n`` from ``stack``, as in PyTorch; unbatched input runs as a batch of one that is squeezed away
@@ -437,6 +561,8 @@ class RNN(RNNBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """``input (L, N, H_in)`` (or see the class doc), ``hx`` = h_0 or None -> ``(output, h_n)``."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         batched = self._check_forward_args(input, hx)
         batch_dim = 0 if self.batch_first else 1
         if not batched:  # as in PyTorch: a batch of one, squeezed away at the end
@@ -849,6 +975,8 @@ class LSTM(RNNBase):
         self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
     ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         """``input (L, N, H_in)`` (or see the class doc), ``hx = (h_0, c_0)`` or None -> ``(output, (h_n, c_n))``."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         batched = self._check_forward_args(input, hx)
         batch_dim = 0 if self.batch_first else 1
         if not batched:
@@ -985,6 +1113,8 @@ class GRU(RNNBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """``input (L, N, H_in)`` (or see the class doc), ``hx`` = h_0 or None -> ``(output, h_n)``."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         batched = self._check_forward_args(input, hx)
         batch_dim = 0 if self.batch_first else 1
         if not batched:
