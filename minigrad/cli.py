@@ -1,8 +1,9 @@
 """The ``minigrad`` command: ``minigrad demo`` trains a tiny RNN and draws its graph, ``minigrad graph`` draws
-any RNN's unrolled graph. Also runs as ``python -m minigrad``.
+the unrolled graph of any RNN, LSTM or GRU. Also runs as ``python -m minigrad``.
 
     $ minigrad demo
     $ minigrad graph --input-size 4 --hidden-size 3 --num-layers 2 --seq-len 3 -o rnn.svg
+    $ minigrad graph --cell lstm --seq-len 2          # writes lstm.svg: every gate drawn as its own cluster
 
 Each command writes exactly one file, the one it names, and prints where it is.
 """
@@ -10,6 +11,7 @@ Each command writes exactly one file, the one it names, and prints where it is.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections.abc import Sequence
@@ -22,6 +24,9 @@ from minigrad.viz import RenderError, draw_graph, save
 from minigrad.viz.render import SUFFIX_FORMATS
 
 PROG = "minigrad"
+
+# What ``minigrad graph --cell`` builds.
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 # The "hello" -> "ohlol" task of the seed notes: read one character per step, predict the next one.
 VOCAB = ["e", "h", "l", "o"]
@@ -163,22 +168,30 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _check_graph_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that parse one by one but do not go together end in ``parser.error`` (usage, exit status 2)."""
+    if args.nonlinearity is not None and args.cell != "rnn":
+        parser.error(f"argument --nonlinearity: only applies to --cell rnn, not --cell {args.cell} "
+                     "(LSTM and GRU have fixed sigmoid and tanh gates)")
+
+
 def run_graph(args: argparse.Namespace, out: TextIO) -> int:
-    """Build an ``nn.RNN`` from the options, run one forward and backward pass, draw the unrolled graph."""
+    """Build an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (``--cell``) from the options, run one forward and backward
+    pass, draw the unrolled graph."""
     minigrad.manual_seed(args.seed)
-    rnn = nn.RNN(
-        args.input_size, args.hidden_size, num_layers=args.num_layers, nonlinearity=args.nonlinearity,
-        bidirectional=args.bidirectional,
-    )
+    options = {"num_layers": args.num_layers, "bidirectional": args.bidirectional}
+    if args.cell == "rnn":
+        options["nonlinearity"] = args.nonlinearity or "tanh"
+    layer = CELLS[args.cell](args.input_size, args.hidden_size, **options)
     x = minigrad.randn(args.seq_len, args.batch_size, args.input_size, requires_grad=True)
-    output, _ = rnn(x)
+    output, _ = layer(x)
     loss = (output[-1] ** 2).sum() if args.loss == "last" else (output**2).mean()
     loss.backward()
     graph = draw_graph(
-        loss, params={"x": x, **dict(rnn.named_parameters())}, collapse=args.collapse, max_nodes=args.max_nodes
+        loss, params={"x": x, **dict(layer.named_parameters())}, collapse=args.collapse, max_nodes=args.max_nodes
     )
-    path = _write(graph, args.output)
-    out.write(f"Wrote the unrolled graph of {rnn!r} over {args.seq_len} steps to {path.resolve()}\n")
+    path = _write(graph, args.output or Path(f"{args.cell}.svg"))
+    out.write(f"Wrote the unrolled graph of {layer!r} over {args.seq_len} steps to {path.resolve()}\n")
     return 0
 
 
@@ -217,10 +230,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = commands.add_parser(
         "graph",
-        help="draw the unrolled graph of any RNN after one backward pass",
-        description="Build nn.RNN(input_size, hidden_size, num_layers, ...), run it on a random input "
-        "(seq_len, batch_size, input_size) that requires grad, backpropagate a loss, and draw the unrolled "
-        "graph: one cluster per layer and time step, every box coloured by its gradient norm.",
+        help="draw the unrolled graph of any RNN, LSTM or GRU after one backward pass",
+        description="Build nn.RNN, nn.LSTM or nn.GRU (--cell) with (input_size, hidden_size, num_layers, ...), "
+        "run it on a random input (seq_len, batch_size, input_size) that requires grad, backpropagate a loss, "
+        "and draw the unrolled graph: one cluster per layer and time step, every box coloured by its gradient "
+        "norm. Inside an LSTM step each gate (i, f, g, o) and the cell-state update c get a labelled cluster "
+        "of their own; inside a GRU step the gates r, z and n.",
+    )
+    graph.add_argument(
+        "--cell", choices=list(CELLS), default="rnn",
+        help="which layer to draw: 'rnn' = nn.RNN (Elman), 'lstm' = nn.LSTM, 'gru' = nn.GRU (default: rnn)",
     )
     graph.add_argument("--input-size", type=_positive_int, default=4, help="input features H_in (default: 4)")
     graph.add_argument("--hidden-size", type=_positive_int, default=3, help="hidden features H (default: 3)")
@@ -229,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--batch-size", type=_positive_int, default=1, help="batch size N (default: 1)")
     graph.add_argument("--bidirectional", action="store_true", help="also run each layer from the last step back")
     graph.add_argument(
-        "--nonlinearity", choices=["tanh", "relu"], default="tanh", help="the activation (default: tanh)"
+        "--nonlinearity", choices=["tanh", "relu"], default=None,
+        help="the activation of --cell rnn (default: tanh); an error with lstm or gru, whose gates are fixed",
     )
     graph.add_argument(
         "--loss", choices=["last", "all"], default="last",
@@ -247,14 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--seed", type=int, default=0, help="random seed for weights and input (default: 0)")
     graph.add_argument(
-        "-o", "--output", type=_output_path, default=Path("rnn.svg"),
-        help="where to write the drawing; the suffix picks the format: .svg, .png, .dot (default: rnn.svg)",
+        "-o", "--output", type=_output_path, default=None,
+        help="where to write the drawing; the suffix picks the format: .svg, .png, .dot "
+        "(default: rnn.svg, lstm.svg or gru.svg after --cell)",
     )
-    graph.set_defaults(run=run_graph)
+    graph.set_defaults(run=run_graph, check=functools.partial(_check_graph_args, graph))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minigrad`` command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     args = build_parser().parse_args(argv)
+    if hasattr(args, "check"):
+        args.check(args)
     return args.run(args, sys.stdout)

@@ -94,6 +94,57 @@ def test_graph_bidirectional_relu_collapsed_by_step(tmp_path):
     assert "ReluBackward0" in _svg_texts(tmp_path / "relu.svg")
 
 
+def test_graph_cell_lstm_draws_every_gate_and_the_cell_state_as_clusters(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", "--cell", "lstm", "--seq-len", "2"]) == 0  # default output: lstm.svg
+    drawing = tmp_path / "lstm.svg"
+    out = capsys.readouterr().out
+    assert "LSTM(4, 3, num_layers=2)" in out and str(drawing.resolve()) in out
+    assert list(tmp_path.iterdir()) == [drawing]
+    texts = _svg_texts(drawing)
+    assert {"gate i", "gate f", "gate g", "gate o", "cell state c"} <= texts
+    assert {"layer 0", "layer 1", "t=1", "weight_hh_l1", "(12, 3)", "SigmoidBackward0", "x"} <= texts
+    assert "gate r" not in texts
+
+
+def test_graph_cell_gru_draws_its_three_gates_and_rnn_stays_the_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", "--cell", "gru", "--bidirectional", "--num-layers", "1"]) == 0
+    texts = _svg_texts(tmp_path / "gru.svg")
+    assert {"gate r", "gate z", "gate n", "reverse", "weight_hh_l0_reverse", "(9, 3)"} <= texts
+    assert "cell state c" not in texts and "gate i" not in texts
+    assert cli.main(["graph", "--nonlinearity", "tanh"]) == 0
+    texts = _svg_texts(tmp_path / "rnn.svg")
+    assert "TanhBackward0" in texts and "(3, 4)" in texts
+    assert not any(t.startswith("gate ") for t in texts)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gru.svg", "rnn.svg"]
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("order", ["cell first", "nonlinearity first"])
+def test_graph_nonlinearity_with_a_gated_cell_is_a_usage_error(cell, order, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    pair = [["--cell", cell], ["--nonlinearity", "tanh"]]
+    argv = ["graph"] + [a for part in (pair if order == "cell first" else pair[::-1]) for a in part]
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: minigrad graph")
+    assert f"argument --nonlinearity: only applies to --cell rnn, not --cell {cell}" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_graph_gated_cell_usage_error_exits_non_zero_from_the_command_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "minigrad", "graph", "--cell", "gru", "--nonlinearity", "relu"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "only applies to --cell rnn, not --cell gru" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_graph_writes_png_and_dot_by_suffix(tmp_path):
     assert cli.main(["graph", "-o", str(tmp_path / "g.png")]) == 0
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -106,9 +157,10 @@ def test_help_explains_every_option(capsys):
         cli.main(["graph", "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
-    for option in ["--input-size", "--hidden-size", "--num-layers", "--seq-len", "--batch-size", "--bidirectional",
-                   "--nonlinearity", "--loss", "--collapse", "--max-nodes", "--seed", "--output"]:
+    for option in ["--cell", "--input-size", "--hidden-size", "--num-layers", "--seq-len", "--batch-size",
+                   "--bidirectional", "--nonlinearity", "--loss", "--collapse", "--max-nodes", "--seed", "--output"]:
         assert option in text, option
+    assert "nn.LSTM" in text and "nn.GRU" in text and "gates" in text
     with pytest.raises(SystemExit):
         cli.main(["demo", "--help"])
     text = capsys.readouterr().out
@@ -126,6 +178,7 @@ def test_help_explains_every_option(capsys):
         (["graph", "--input-size", "0"], "argument --input-size: expected a positive integer, got '0'"),
         (["graph", "--seq-len", "three"], "argument --seq-len: expected a positive integer, got 'three'"),
         (["graph", "--nonlinearity", "sigmoid"], "argument --nonlinearity: invalid choice: 'sigmoid'"),
+        (["graph", "--cell", "transformer"], "argument --cell: invalid choice: 'transformer'"),
         (["graph", "--collapse", "layer"], "argument --collapse: invalid choice: 'layer'"),
         (["graph", "-o", "rnn.pdf"], "cannot tell the format of 'rnn.pdf' from its suffix"),
         (["demo", "--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
