@@ -96,7 +96,8 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(notebook: Path, tmp_path:
     start = time.perf_counter()
     build.execute(nb, tmp_path, timeout=BUDGET)  # raises CellExecutionError, with the cell, on any error
     seconds = time.perf_counter() - start
-    assert seconds < BUDGET, f"{notebook.name} took {seconds:.0f} s"
+    # No assertion on the time (no timed tests); the per-cell timeout above stops a runaway notebook.
+    print(f"{notebook.name}: {seconds:.1f} s")
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]

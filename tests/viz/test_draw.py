@@ -2,7 +2,6 @@
 
 import math
 import re
-import time
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -309,14 +308,12 @@ def test_a_long_unscoped_chain_keeps_the_nodes_nearest_the_output():
     assert sum(dn.kind == "op" for dn in full.nodes.values()) == 5001
 
 
-def test_building_a_200_step_two_layer_drawing_takes_well_under_a_second():
+def test_a_200_step_two_layer_drawing_is_built_and_reaches_the_last_step():
+    # Its build time is measured by benchmarks/draw_graph.py, not here (no timed unit tests).
     _, _, loss = _rnn_loss(seq_len=200)
     loss.backward()
-    start = time.perf_counter()
     graph = draw_graph(loss)
-    elapsed = time.perf_counter() - start
     assert "t=199" in graph.source
-    assert elapsed < 1.0, elapsed
 
 
 def test_bad_arguments_raise_clear_errors():
