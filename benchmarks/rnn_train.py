@@ -2,13 +2,16 @@
 
 Usage::
 
-    python benchmarks/rnn_train.py [--sizes hello,small,medium] [--repeats N]
+    python benchmarks/rnn_train.py [--sizes hello,small,medium] [--cell rnn,lstm,gru] [--repeats N]
 
-All three start from the same weights and data (see ``numpy_rnn.py`` for the model and the sizes) and are
-timed interleaved in this one process. Before timing, the first step's losses are compared so that a wrong
-implementation cannot pass for a fast one. Targets (minigrad's median over the reference's):
+All three start from the same weights and data (see ``numpy_rnn.py`` for the model and the sizes, and
+``numpy_lstm_gru.py`` for the LSTM and GRU variants) and are timed interleaved in this one process. Before
+timing, the first step's losses are compared so that a wrong implementation cannot pass for a fast one.
+``--cell`` picks the recurrent layers (default ``rnn`` only); LSTM and GRU run only at the small and medium
+sizes. Targets (minigrad's median over the reference's):
 
-    hello   minigrad/torch <= 1.00      small   minigrad/numpy <= 1.25      medium  minigrad/numpy <= 1.10
+    rnn        hello   minigrad/torch <= 1.00      small   minigrad/numpy <= 1.25      medium  minigrad/numpy <= 1.10
+    lstm, gru  small   minigrad/numpy <= 1.25      medium  minigrad/numpy <= 1.25
 
 PyTorch keeps its default thread count (printed); numpy's BLAS, which minigrad uses too, keeps its own.
 """
@@ -29,18 +32,30 @@ for _path in (_HERE, _HERE.parent):  # numpy_rnn and _harness; this checkout's m
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+import numpy_lstm_gru  # noqa: E402
 import numpy_rnn  # noqa: E402
 from _harness import print_table, ratio, run_interleaved  # noqa: E402
 
 LR = 0.01
 SEED = 0
 
-#: (size, numerator, denominator, limit): minigrad's targets from the issue.
+#: (cell, size, numerator, denominator, limit): minigrad's targets from the issues.
 TARGETS = [
-    ("hello", "minigrad", "torch", 1.00),
-    ("small", "minigrad", "numpy", 1.25),
-    ("medium", "minigrad", "numpy", 1.10),
+    ("rnn", "hello", "minigrad", "torch", 1.00),
+    ("rnn", "small", "minigrad", "numpy", 1.25),
+    ("rnn", "medium", "minigrad", "numpy", 1.10),
+    ("lstm", "small", "minigrad", "numpy", 1.25),
+    ("lstm", "medium", "minigrad", "numpy", 1.25),
+    ("gru", "small", "minigrad", "numpy", 1.25),
+    ("gru", "medium", "minigrad", "numpy", 1.25),
 ]
+
+#: The recurrent layer each ``--cell`` builds (``nn.RNN``, ``nn.LSTM``, ``nn.GRU``) and the sizes it runs at.
+CELLS = {
+    "rnn": ("RNN", tuple(numpy_rnn.SIZES)),
+    "lstm": ("LSTM", ("small", "medium")),
+    "gru": ("GRU", ("small", "medium")),
+}
 
 Step = Callable[[], float]
 
@@ -55,12 +70,13 @@ def load_torch() -> ModuleType | None:
     return torch
 
 
-def load_minigrad() -> ModuleType | None:
-    """``minigrad`` once it has everything this benchmark calls, else None (with a note)."""
+def load_minigrad(cells: tuple[str, ...] = ("rnn",)) -> ModuleType | None:
+    """``minigrad`` once it has everything this benchmark calls for ``cells``, else None (with a note)."""
     try:
         import minigrad as mg
 
-        for attr in ("tensor", "nn.Module", "nn.RNN", "nn.Linear", "nn.functional.mse_loss", "optim.SGD"):
+        layers = tuple(f"nn.{CELLS[cell][0]}" for cell in cells)
+        for attr in ("tensor", "nn.Module", *layers, "nn.Linear", "nn.functional.mse_loss", "optim.SGD"):
             obj = mg
             for part in attr.split("."):
                 obj = getattr(obj, part)
@@ -70,30 +86,38 @@ def load_minigrad() -> ModuleType | None:
     return mg
 
 
-def numpy_step(params: numpy_rnn.Params, x: np.ndarray, y: np.ndarray) -> Step:
-    """A zero-argument training step of the hand-written numpy model on its own copy of ``params``."""
+def numpy_step(params: numpy_rnn.Params, x: np.ndarray, y: np.ndarray, cell: str = "rnn") -> Step:
+    """A zero-argument training step of the hand-written numpy model of ``cell`` on its own copy of ``params``."""
     own = {name: p.copy() for name, p in params.items()}
-    return lambda: numpy_rnn.train_step(own, x, y, LR)
+    reference = numpy_rnn if cell == "rnn" else numpy_lstm_gru
+    return lambda: reference.train_step(own, x, y, LR)
 
 
 def framework_step(
-    lib: ModuleType, sizes: numpy_rnn.Sizes, params: numpy_rnn.Params, x: np.ndarray, y: np.ndarray
+    lib: ModuleType,
+    sizes: numpy_rnn.Sizes,
+    params: numpy_rnn.Params,
+    x: np.ndarray,
+    y: np.ndarray,
+    cell: str = "rnn",
 ) -> Step:
     """A zero-argument training step in ``lib`` (``torch`` or ``minigrad``: the same PyTorch-API code).
 
-    Builds ``rnn = nn.RNN(I, H, L)`` and ``head = nn.Linear(H, I)`` in a Module, loads ``params`` (the
-    numpy model's names are this Module's ``state_dict`` keys), and returns a closure that does
-    ``zero_grad``, forward, ``mse_loss``, ``backward`` and ``SGD.step`` and returns the loss as a float;
+    Builds ``rnn = nn.RNN(I, H, L)`` (``nn.LSTM`` / ``nn.GRU`` when ``cell`` says so) and
+    ``head = nn.Linear(H, I)`` in a Module, loads ``params`` (the numpy model's names are this Module's
+    ``state_dict`` keys), and returns a closure that does ``zero_grad``, forward, ``mse_loss``, ``backward``
+    and ``SGD.step`` and returns the loss as a float;
     the closure's ``optimizer`` attribute is the SGD it steps.
     """
     nn = lib.nn
+    layer = getattr(nn, CELLS[cell][0])
 
     class RNNRegressor(nn.Module):
-        """Stacked tanh RNN whose every output step goes through a Linear head: (T, B, I) -> (T, B, I)."""
+        """Stacked RNN / LSTM / GRU whose every output step goes through a Linear head: (T, B, I) -> (T, B, I)."""
 
         def __init__(self) -> None:
             super().__init__()
-            self.rnn = nn.RNN(sizes.I, sizes.H, num_layers=sizes.L)
+            self.rnn = layer(sizes.I, sizes.H, num_layers=sizes.L)
             self.head = nn.Linear(sizes.H, sizes.I)
 
         def forward(self, inputs):
@@ -117,18 +141,21 @@ def framework_step(
     return step
 
 
-def build_steps(size: str, libs: dict[str, ModuleType]) -> dict[str, Step]:
-    """One step closure per implementation for problem ``size``, all from the same weights and data.
+def build_steps(size: str, libs: dict[str, ModuleType], cell: str = "rnn") -> dict[str, Step]:
+    """One step closure per implementation for problem ``size`` and ``cell``, all from the same weights and data.
 
     ``libs`` maps a name (``torch``, ``minigrad``) to its module; ``numpy`` is always included.
     """
     sizes = numpy_rnn.SIZES[size]
     rng = np.random.default_rng(SEED)
-    params = numpy_rnn.init_params(sizes, rng)
+    if cell == "rnn":
+        params = numpy_rnn.init_params(sizes, rng)
+    else:
+        params = numpy_lstm_gru.init_params(sizes, rng, cell=cell)
     x, y = numpy_rnn.make_data(sizes, rng)
-    steps = {"numpy": numpy_step(params, x, y)}
+    steps = {"numpy": numpy_step(params, x, y, cell)}
     for name, lib in libs.items():
-        steps[name] = framework_step(lib, sizes, params, x, y)
+        steps[name] = framework_step(lib, sizes, params, x, y, cell)
     return steps
 
 
@@ -146,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line, time the sizes asked for, print tables and targets; 1 if losses disagree."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="hello,small,medium", help="comma-separated: hello,small,medium")
+    parser.add_argument("--cell", default="rnn", help="comma-separated: rnn,lstm,gru (default rnn)")
     parser.add_argument("--repeats", type=int, default=7, help="interleaved rounds per size (default 7)")
     parser.add_argument("--min-sample-time", type=float, default=0.2, help="seconds per sample (default 0.2)")
     args = parser.parse_args(argv)
@@ -153,13 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in numpy_rnn.SIZES]
     if unknown:
         parser.error(f"unknown size(s) {unknown}; choose from {list(numpy_rnn.SIZES)}")
+    cells = tuple(c.strip() for c in args.cell.split(",") if c.strip())
+    unknown = [c for c in cells if c not in CELLS]
+    if unknown:
+        parser.error(f"unknown cell(s) {unknown}; choose from {list(CELLS)}")
 
     libs = {}
     torch = load_torch()
     if torch is not None:
         libs["torch"] = torch
         print(f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}")
-    mg = load_minigrad()
+    mg = load_minigrad(cells)
     if mg is not None:
         libs["minigrad"] = mg
     blas_threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS") if k in os.environ}
@@ -169,23 +201,28 @@ def main(argv: list[str] | None = None) -> int:
 
     all_agree = True
     results = {}
-    for size in sizes:
-        print(f"\n{size}: {numpy_rnn.SIZES[size]}")
-        steps = build_steps(size, libs)
-        all_agree &= check_first_losses(steps)
-        timings = run_interleaved(steps, repeats=args.repeats, min_sample_time=args.min_sample_time)
-        print_table(
-            f"one training step, {size}",
-            timings,
-            ratios=[("torch", "numpy"), ("minigrad", "numpy"), ("minigrad", "torch")],
-        )
-        results[size] = timings
+    for cell in cells:
+        for size in sizes:
+            if size not in CELLS[cell][1]:
+                continue
+            print(f"\n{cell} {size}: {numpy_rnn.SIZES[size]}")
+            steps = build_steps(size, libs, cell)
+            all_agree &= check_first_losses(steps)
+            timings = run_interleaved(steps, repeats=args.repeats, min_sample_time=args.min_sample_time)
+            print_table(
+                f"one training step, {cell} {size}",
+                timings,
+                ratios=[("torch", "numpy"), ("minigrad", "numpy"), ("minigrad", "torch")],
+            )
+            results[cell, size] = timings
 
     print("\ntargets")
-    for size, num, den, limit in TARGETS:
-        r = ratio(results[size], num, den) if size in results else None
+    for cell, size, num, den, limit in TARGETS:
+        if cell not in cells:
+            continue
+        r = ratio(results[cell, size], num, den) if (cell, size) in results else None
         verdict = "not measured" if r is None else f"{r:.3f}  {'PASS' if r <= limit else 'MISS'}"
-        print(f"  {size:<7} {num}/{den} <= {limit:.2f}: {verdict}")
+        print(f"  {cell:<4} {size:<7} {num}/{den} <= {limit:.2f}: {verdict}")
     if not all_agree:
         print("\nfirst-step losses disagree: the timings above compare different computations")
     return 0 if all_agree else 1
