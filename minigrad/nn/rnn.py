@@ -384,27 +384,11 @@ class RNNBase(Module):
                 order = (slice(None), packed.sorted_indices.data)
                 states = [ops.Index.apply(s, index=order) for s in states]
             initial = [tuple(s[j] for s in states) for j in range(count)]
-        num_directions = 2 if self.bidirectional else 1
-        finals: list[tuple[Tensor, ...]] = []
-        x = packed.data
-        module_scope = _Scope.current
-        try:
-            for k in range(self.num_layers):
-                layer_scope = module_scope + (f"l{k}",)
-                outputs = []
-                for d in range(num_directions):
-                    scope = layer_scope + ("reverse",) if d else layer_scope
-                    _Scope.current = scope
-                    j = k * num_directions + d
-                    steps, final = self._run_packed_direction(x, sizes, self._all_weights[j], initial[j], d == 1, scope)
-                    outputs.append(cat(steps, 0))
-                    finals.append(final)
-                _Scope.current = layer_scope
-                x = outputs[0] if num_directions == 1 else cat(outputs, -1)
-                if k < self.num_layers - 1:
-                    x = F.dropout(x, self.dropout, self.training)
-        finally:
-            _Scope.current = module_scope
+        def run_direction(x: Tensor, names: list[str], state: tuple, reverse: bool, scope: tuple) -> Any:
+            return self._run_packed_direction(x, sizes, names, state, reverse, scope)
+
+        # Each direction's steps (shrinking batches) concatenate back into packed layout.
+        x, finals = _unroll(self, packed.data, initial, run_direction, join=lambda steps, k: cat(steps, 0))
         result = []
         for part in range(len(finals[0])):
             h = stack([f[part] for f in finals], 0)
@@ -570,62 +554,38 @@ class RNN(RNNBase):
             hx = None if hx is None else hx.unsqueeze(1)
         # Internally time is axis 0; only the top layer's output is stacked straight into batch-first order.
         x = input.transpose(0, 1) if self.batch_first else input
-        num_directions = 2 if self.bidirectional else 1
-        finals: list[Tensor] = []
+        count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:  # a real zero state (not a skipped first term): every weight_hh gets a gradient, as in PyTorch
-            zeros = Tensor._make(np.zeros((x.data.shape[1], self.hidden_size), dtype=x.data.dtype), False)
-        module_scope = _Scope.current
-        try:
-            for k in range(self.num_layers):
-                layer_scope = module_scope + (f"l{k}",)
-                outputs = []
-                for d in range(num_directions):
-                    scope = layer_scope + ("reverse",) if d else layer_scope
-                    _Scope.current = scope
-                    h0 = zeros if hx is None else hx[k * num_directions + d]
-                    steps = self._run_direction(x, self._all_weights[k * num_directions + d], h0, d == 1, scope)
-                    outputs.append(steps)
-                    finals.append(steps[0] if d else steps[-1])
-                _Scope.current = layer_scope
-                dim = 1 if self.batch_first and k == self.num_layers - 1 else 0  # steps (N, H) -> (N, L, H)
-                x = stack(outputs[0], dim) if num_directions == 1 else cat(
-                    [stack(outputs[0], dim), stack(outputs[1], dim)], -1
-                )
-                if k < self.num_layers - 1:
-                    x = F.dropout(x, self.dropout, self.training)  # x itself when p = 0 or in eval mode
-        finally:
-            _Scope.current = module_scope
-        h_n = stack(finals, 0)
-        return (x, h_n) if batched else (x.squeeze(batch_dim), h_n.squeeze(1))
+            initial = [(_zeros(x.data.shape[1], self.hidden_size, x),)] * count
+        else:
+            initial = [(hx[j],) for j in range(count)]
+        out, finals = _unroll(self, x, initial, self._run_direction)
+        h_n = stack([f[0] for f in finals], 0)
+        return (out, h_n) if batched else (out.squeeze(batch_dim), h_n.squeeze(1))
 
     def _run_direction(
-        self, x: Tensor, names: list[str], h: Tensor, reverse: bool, scope: tuple[str, ...]
-    ) -> list[Tensor]:
-        """Run one layer in one direction over ``x`` ``(L, N, H_in)`` from the initial state ``h`` ``(N, H)``.
-
-        Returns the hidden states in input-step order: ``L`` tensors ``(N, H)``.
-        """
+        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool, scope: tuple[str, ...]
+    ) -> tuple[list[Tensor], tuple[Tensor]]:
+        """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h,)`` ``(N, H)``: the ``L`` hidden
+        states in input-step order, and the final ``(h,)``."""
         p = self._parameters
-        w_ih, w_hh = p[names[0]], p[names[1]]
-        # One matmul projects every step's input: (L*N, H_in) @ (H_in, H); the loop adds only h_{t-1} @ W_hh^T.
-        steps, batch, features = x.data.shape
-        pre = x.reshape(steps * batch, features) @ w_ih.t()
-        if len(names) == 4:
-            pre = pre + (p[names[2]] + p[names[3]])
-        pre = pre.reshape(steps, batch, w_ih.data.shape[0])
-        w_hh_t = w_hh.t()
+        # One matmul projects every step's input (both biases added once); the loop adds only h_{t-1} @ W_hh^T.
+        bias = p[names[2]] + p[names[3]] if len(names) == 4 else None
+        pre = _gates_in(x, p[names[0]], bias)
+        w_hh_t = p[names[1]].t()
         # The loop is  h = act(pre[i] + h @ w_hh_t)  written with the primitives themselves: the Tensor operators
         # would redo their argument checks at every step, and the arguments were checked once, up front.
-        act = ops.Relu if self.nonlinearity == "relu" else ops.Tanh
         # Addmm reads pre[i] and adds h @ w_hh_t in one node (AddmmBackward0), as PyTorch's addmm would.
-        addmm, act = ops.Addmm.apply, act.apply
+        addmm, act = ops.Addmm.apply, (ops.Relu if self.nonlinearity == "relu" else ops.Tanh).apply
+        (h,) = state
+        steps = x.data.shape[0]
         outputs: list[Any] = [None] * steps
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             _Scope.current = scope + (f"t={i}",)
             h = act(addmm(pre, h, w_hh_t, index=i))
             outputs[i] = h
         _Scope.current = scope
-        return outputs
+        return outputs, (h,)
 
 
 # ---- LSTM and GRU -------------------------------------------------------------------------------------------------
@@ -729,15 +689,24 @@ def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
 
 
 def _unroll(
-    module: RNNBase, x: Tensor, initial: list[tuple[Tensor, ...]], run_direction: Any
+    module: RNNBase, x: Tensor, initial: list[tuple[Tensor, ...]], run_direction: Any, join: Any = None
 ) -> tuple[Tensor, list[tuple[Tensor, ...]]]:
     """Run every layer and direction of ``module`` over time-major ``x (L, N, H_in)``.
 
     ``initial[k * D + d]`` is the state tuple layer ``k``, direction ``d`` starts from; ``run_direction(x, names,
     state, reverse, scope)`` returns that direction's outputs (in input-step order) and its final state tuple.
-    Returns the top layer's output (``(N, L, D * H_out)`` when ``batch_first``, else ``(L, N, D * H_out)``) and
-    the final states in ``initial``'s order. Scopes are RNN's: ``l{k}``, ``reverse``, ``t={i}``.
+    ``join(outputs, k)`` makes one direction's outputs of layer ``k`` into a tensor; by default they are stacked
+    along time, straight into batch-first order for the top layer when ``batch_first`` (packed batches
+    concatenate instead). Returns the top layer's output (``(N, L, D * H_out)`` when ``batch_first``, else
+    ``(L, N, D * H_out)``) and the final states in ``initial``'s order. Scopes are RNN's: ``l{k}``, ``reverse``,
+    ``t={i}``.
     """
+    if join is None:
+        top = module.num_layers - 1
+
+        def join(outputs: list[Tensor], k: int) -> Tensor:
+            return stack(outputs, 1 if module.batch_first and k == top else 0)  # steps (N, H) -> (N, L, H)
+
     num_directions = 2 if module.bidirectional else 1
     finals: list[tuple[Tensor, ...]] = []
     module_scope = _Scope.current
@@ -753,10 +722,8 @@ def _unroll(
                 outputs.append(steps)
                 finals.append(final)
             _Scope.current = layer_scope
-            dim = 1 if module.batch_first and k == module.num_layers - 1 else 0  # steps (N, H) -> (N, L, H)
-            x = stack(outputs[0], dim) if num_directions == 1 else cat(
-                [stack(outputs[0], dim), stack(outputs[1], dim)], -1
-            )
+            joined = [join(o, k) for o in outputs]
+            x = joined[0] if num_directions == 1 else cat(joined, -1)
             if k < module.num_layers - 1:
                 x = F.dropout(x, module.dropout, module.training)
     finally:
