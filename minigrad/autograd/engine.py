@@ -49,16 +49,17 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
     record_norms = GradStats.enabled
     ndarray = np.ndarray
+    vdot, sqrt = np.vdot, math.sqrt
     ready = [start]
     while ready:
         node = ready.pop()
         g = grads.pop(node)
         owned.discard(node)
         if record_norms:
-            flat = g.reshape(-1)
-            node.grad_norm = math.sqrt(float(flat @ flat))
-        if node._checks:
-            _check_versions(node)
+            node.grad_norm = sqrt(float(vdot(g, g)))
+        for check in node._checks:
+            if check[1].value != check[2]:
+                _check_versions(node)
         if node.retained is not None:
             kept = node.retained()
             if kept is not None:

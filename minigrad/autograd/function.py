@@ -194,16 +194,20 @@ class Function:
         """
         T = Tensor
         arrays = []
+        needs = []
         record = False
         for x in inputs:
             if isinstance(x, T):
                 arrays.append(x.data)
                 if x.requires_grad:
                     record = True
+                    needs.append(True)
+                    continue
             else:
                 arrays.append(x)
+            needs.append(False)
         if record and _GradMode.enabled:
-            ctx = Node(cls, tuple([isinstance(x, T) and x.requires_grad for x in inputs]))
+            ctx = Node(cls, tuple(needs))
         else:
             record = False
             ctx = _NO_RECORD
@@ -219,9 +223,7 @@ class Function:
         if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
             result._vc = inputs[0]._vc
         if record:
-            ctx.parents = tuple([
-                (x.grad_fn or x) if need else None for x, need in zip(inputs, ctx.needs_input_grad)
-            ])
+            ctx.parents = tuple([(x.grad_fn or x) if need else None for x, need in zip(inputs, needs)])
             ctx.shape = out.shape
             ctx.dtype = out.dtype
             if ctx.saved:
@@ -237,14 +239,20 @@ def _version_checks(saved: tuple, inputs: tuple, result: Any, fn: type) -> tuple
     Only counters are kept, never tensors, so a node does not keep its output alive (no reference cycle).
     """
     T = Tensor
-    counters = [(x.data, x._vc, x.grad_fn.fn if x.grad_fn is not None else None) for x in inputs if isinstance(x, T)]
-    counters.append((result.data, result._vc, fn))
+    out = result.data
     checks = []
     for i, a in enumerate(saved):
-        for data, vc, maker in counters:
-            if a is data:
-                checks.append((i, vc, vc.value, maker))
+        if a is None:
+            continue
+        for x in inputs:
+            if isinstance(x, T) and x.data is a:
+                vc = x._vc
+                checks.append((i, vc, vc.value, x.grad_fn.fn if x.grad_fn is not None else None))
                 break
+        else:
+            if a is out:
+                vc = result._vc
+                checks.append((i, vc, vc.value, fn))
     return tuple(checks)
 
 

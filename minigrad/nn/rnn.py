@@ -594,30 +594,31 @@ class RNN(RNNBase):
 # under ``state=c``), so a drawing of one step shows the gates labelled and the cell-state path between steps.
 
 
-def _chunk(t: Tensor, k: int, size: int, prefix: tuple = ()) -> Tensor:
-    """Gate ``k`` of a gate tensor ``(..., G)``: features ``k*size .. (k+1)*size``, after indexing with ``prefix``."""
-    return ops.Slice.apply(t, index=prefix + (Ellipsis, slice(k * size, (k + 1) * size)))
+def _gate(k: int, size: int, prefix: tuple = ()) -> tuple:
+    """The index of gate ``k`` in a gate tensor ``(..., G)``: features ``k*size .. (k+1)*size``, after ``prefix``."""
+    return prefix + (Ellipsis, slice(k * size, (k + 1) * size))
 
 
 def _lstm_update(gates: Tensor, c: Tensor, hidden: int) -> tuple[Tensor, Tensor]:
     """One LSTM update from the summed pre-activations ``gates (N, 4H)`` (order i, f, g, o) and ``c (N, H)``.
 
-    ``c' = f * c + i * g``, ``h' = o * tanh(c')``; returns ``(h', c')``, both ``(N, H)``.
+    ``c' = f * c + i * g``, ``h' = o * tanh(c')``; returns ``(h', c')``, both ``(N, H)``. Each gate reads its slice
+    of ``gates`` and activates it in one node (``ops.GateSigmoid``, ``ops.GateTanh``).
     """
     base = _Scope.current
-    sigmoid, tanh, mul = ops.Sigmoid.apply, ops.Tanh.apply, ops.Mul.apply
+    sigmoid, tanh, mul = ops.GateSigmoid.apply, ops.GateTanh.apply, ops.Mul.apply
     _Scope.current = base + ("gate=i",)
-    i = sigmoid(_chunk(gates, 0, hidden))
+    i = sigmoid(gates, index=_gate(0, hidden))
     _Scope.current = base + ("gate=f",)
-    f = sigmoid(_chunk(gates, 1, hidden))
+    f = sigmoid(gates, index=_gate(1, hidden))
     _Scope.current = base + ("gate=g",)
-    g = tanh(_chunk(gates, 2, hidden))
+    g = tanh(gates, index=_gate(2, hidden))
     _Scope.current = base + ("gate=o",)
-    o = sigmoid(_chunk(gates, 3, hidden))
+    o = sigmoid(gates, index=_gate(3, hidden))
     _Scope.current = base + ("state=c",)
     c = ops.Add.apply(mul(f, c), mul(i, g))
     _Scope.current = base
-    return mul(o, tanh(c)), c
+    return mul(o, ops.Tanh.apply(c)), c
 
 
 def _gru_update(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = ()) -> Tensor:
@@ -626,15 +627,18 @@ def _gru_update(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = 
 
         r = sigmoid(gi_r + gh_r)    z = sigmoid(gi_z + gh_z)    n = tanh(gi_n + r * gh_n)
         h' = (1 - z) * n + z * h    computed as  n + z * (h - n)
+
+    The sums read their slices of ``gi`` and ``gh`` in one node each (``ops.GateAdd``).
     """
     base = _Scope.current
-    sigmoid, add, mul = ops.Sigmoid.apply, ops.Add.apply, ops.Mul.apply
+    sigmoid, add, gate_add, mul = ops.Sigmoid.apply, ops.Add.apply, ops.GateAdd.apply, ops.Mul.apply
     _Scope.current = base + ("gate=r",)
-    r = sigmoid(add(_chunk(gi, 0, hidden, prefix), _chunk(gh, 0, hidden)))
+    r = sigmoid(gate_add(gi, gh, index_a=_gate(0, hidden, prefix), index_b=_gate(0, hidden)))
     _Scope.current = base + ("gate=z",)
-    z = sigmoid(add(_chunk(gi, 1, hidden, prefix), _chunk(gh, 1, hidden)))
+    z = sigmoid(gate_add(gi, gh, index_a=_gate(1, hidden, prefix), index_b=_gate(1, hidden)))
     _Scope.current = base + ("gate=n",)
-    n = ops.Tanh.apply(add(_chunk(gi, 2, hidden, prefix), mul(r, _chunk(gh, 2, hidden))))
+    reset = mul(r, ops.Slice.apply(gh, index=_gate(2, hidden)))
+    n = ops.Tanh.apply(gate_add(gi, reset, index_a=_gate(2, hidden, prefix)))
     _Scope.current = base
     return add(mul(ops.Sub.apply(h, n), z), n)
 

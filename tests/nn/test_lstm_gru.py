@@ -470,8 +470,9 @@ def test_lstm_gate_nodes():
     by_scope: dict[tuple, list[str]] = {}
     for n in graph_nodes(h, c):
         by_scope.setdefault(n.scope, []).append(n.name())
-    assert sorted(by_scope[("LSTMCell", "gate=i")]) == ["SigmoidBackward0", "SliceBackward0"]
-    assert sorted(by_scope[("LSTMCell", "gate=g")]) == ["SliceBackward0", "TanhBackward0"]
+    # Each gate reads its slice of the summed pre-activations and activates it in one node (ops.GateSigmoid).
+    assert by_scope[("LSTMCell", "gate=i")] == ["SigmoidBackward0"]
+    assert by_scope[("LSTMCell", "gate=g")] == ["TanhBackward0"]
     assert sorted(by_scope[("LSTMCell", "state=c")]) == ["AddBackward0", "MulBackward0", "MulBackward0"]
     assert c.grad_fn.scope == ("LSTMCell", "state=c")
     assert h.grad_fn.scope == ("LSTMCell",)
