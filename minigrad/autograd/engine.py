@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, Node
+from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, Node, OuterGrad
 from minigrad.dtypes import scalar_type_name
 
 
@@ -47,12 +47,15 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     grads: dict[Any, Any] = {start: grad}  # node, or id(leaf), -> its gradient so far
     leaves: dict[int, Any] = {}  # id(leaf) -> leaf
     owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
+    outer: dict[Any, list] = {}  # key -> [rows, [a, ...], [g, ...]]: OuterGrads not multiplied out yet
     record_norms = GradStats.enabled
     ndarray = np.ndarray
     vdot, sqrt = np.vdot, math.sqrt
     ready = [start]
     while ready:
         node = ready.pop()
+        if outer and node in outer:
+            _flush_outer(grads, owned, node, outer.pop(node))
         g = grads.pop(node)
         owned.discard(node)
         if record_norms:
@@ -92,14 +95,50 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                 gi = _checked(node, i, gi, shape, dtype)
             if key not in grads and type(gi) is ndarray:
                 grads[key] = gi  # the common case: the first gradient to arrive, stored as it is
+            elif type(gi) is OuterGrad:
+                _defer_outer(grads, owned, outer, key, gi)
             else:
                 _add(grads, owned, key, gi)
             if key is parent:
                 pending[parent] -= 1
                 if pending[parent] == 0:
                     ready.append(parent)
+    for key, entry in outer.items():
+        _flush_outer(grads, owned, key, entry)
     for key, leaf in leaves.items():
         _accumulate_leaf(leaf, grads[key], key in owned)
+
+
+#: How many rows (time steps x batch) of ``OuterGrad`` pairs a gradient collects before one product of them all.
+#: 128 rows make the product efficient; more only costs memory (benchmarks/rnn_train.py, small and medium).
+OUTER_ROWS = 128
+
+
+def _defer_outer(grads: dict, owned: set, outer: dict, key: Any, g: OuterGrad) -> None:
+    """Collect the pair of ``g`` for ``key``; multiply the collected pairs out once they reach ``OUTER_ROWS`` rows."""
+    entry = outer.get(key)
+    if entry is None:
+        entry = outer[key] = [0, [], []]
+    entry[0] += g.a.shape[0]
+    entry[1].append(g.a)
+    entry[2].append(g.g)
+    if entry[0] >= OUTER_ROWS:
+        del outer[key]
+        _flush_outer(grads, owned, key, entry)
+
+
+def _flush_outer(grads: dict, owned: set, key: Any, entry: list) -> None:
+    """Add ``sum(a_i^T @ g_i)`` over the collected pairs into ``grads[key]``, as one product of stacked rows."""
+    _, a, g = entry
+    if len(a) == 1:
+        product = a[0].T @ g[0]
+    else:
+        product = np.concatenate(a).T @ np.concatenate(g)
+    if key in grads:
+        _add(grads, owned, key, product)
+    else:
+        grads[key] = product  # a new array: the engine's own
+        owned.add(key)
 
 
 def _add(grads: dict, owned: set, key: Any, g: Any) -> None:
@@ -146,7 +185,7 @@ def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
 def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> Any:
     """Return ``g`` as an array (or ``IndexedGrad``) of the input's dtype, or raise naming the Function, the input
     and both shapes."""
-    if type(g) is IndexedGrad:
+    if type(g) is IndexedGrad or type(g) is OuterGrad:
         if g.shape != shape or g.dtype != dtype:
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "

@@ -129,6 +129,28 @@ class IndexedGrad:
         return out
 
 
+class OuterGrad:
+    """A gradient ``a^T @ g`` not multiplied out yet: what ``Addmm`` returns for its matrix operand.
+
+    ``a`` is ``(n, k)`` and ``g`` ``(n, m)``; the gradient is ``(k, m)`` of ``dtype``. A recurrent layer uses the
+    same matrix at every time step, and one small product per step is slow when ``n`` (the batch) is small: the
+    engine collects the pairs a gradient receives and multiplies them in batches of steps (rows stacked), the
+    way a hand-written BPTT does one product over all steps.
+    """
+
+    __slots__ = ("a", "g", "shape", "dtype")
+
+    def __init__(self, a: np.ndarray, g: np.ndarray) -> None:
+        self.a = a
+        self.g = g
+        self.shape = (a.shape[1], g.shape[1])
+        self.dtype = g.dtype
+
+    def dense(self) -> np.ndarray:
+        """The gradient array, ``a^T @ g``."""
+        return self.a.T @ self.g
+
+
 class _NoRecordCtx:
     """The ``ctx`` given to ``forward`` when nothing is recorded: saving is a no-op."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function, IndexedGrad, _raise_broadcast_error
+from minigrad.autograd.function import Function, IndexedGrad, OuterGrad, _raise_broadcast_error
 from minigrad.ops._util import unbroadcast
 
 
@@ -137,7 +137,8 @@ def pick_matmul(sa: tuple, sb: tuple) -> type:
 
 class Addmm(Function):
     """z = c + a @ b for 2-D a, b (c broadcast), or z = c[index] + a @ b when ``index`` is given;
-    dL/dc = dL/dz (summed back to c's shape, or placed at ``index``),  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz.
+    dL/dc = dL/dz (summed back to c's shape, or placed at ``index``),  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz
+    (returned as an ``OuterGrad``, so that the engine multiplies several time steps' pairs at once).
 
     One node for what would be an indexing, a matmul and an add: a recurrent layer's step ``pre[t] + h @ W_hh^T``
     records one node instead of three (benchmarks/rnn_train.py showed the per-node cost dominating small RNNs).
@@ -164,4 +165,4 @@ class Addmm(Function):
         gc = None
         if nc:
             gc = unbroadcast(g, shape) if index is None else IndexedGrad(shape, dtype, index, g)
-        return gc, (g @ b.T if na else None), (a.T @ g if nb else None)
+        return gc, (g @ b.T if na else None), (OuterGrad(a, g) if nb else None)

@@ -8,9 +8,12 @@ before learning starts), and is scored on its answer at the last step, 49 distra
 
 An LSTM can close its input gate after the marker and keep its cell state (forget gate near 1); a plain RNN has
 no gate, so every distractor is added into its state. Both are trained the same way: same hidden size, same
-data batches in the same order, Adam with the same steps and seed; the RNN may even pick the best of three
-learning rates (the LSTM uses one of them). The sizes and bounds come from runs of this test over seeds 0-5:
-the LSTM scored 0.98 to 1.0 on every seed, the best of the RNN's three learning rates 0.13 to 0.47 (chance is
+data batches in the same order, Adam with the same steps; the RNN may even pick the best of three learning
+rates (the LSTM uses one of them). Each is trained from three seeds (data and weights), and the RNN is judged by
+its mean over them: at its largest learning rate an RNN's training is chaotic, and a single run's score moved
+from 0.11 to 0.66 when only the float32 summation order of a weight gradient changed. Over seeds 0-7 the LSTM
+scored 0.998 to 1.0 every time; the RNN's single runs scored 0.11 to 0.38 at the two smaller learning rates and
+0.003 to 0.66 at the largest, whose mean over any three consecutive seeds stayed at or below 0.34 (chance is
 1/8 = 0.125). With 4 symbols instead of 8 the RNN sometimes got to 0.77, too close to call.
 """
 
@@ -20,7 +23,7 @@ import minigrad
 from minigrad import nn
 
 SEQ_LEN, SYMBOLS, HIDDEN = 50, 8, 16
-STEPS, BATCH, SEED = 250, 32, 0
+STEPS, BATCH, SEEDS = 250, 32, (0, 1, 2)
 LSTM_LR, RNN_LRS = 0.03, (0.01, 0.03, 0.1)
 
 
@@ -47,9 +50,10 @@ class Reader(nn.Module):
         return self.fc(out.reshape(steps * batch, HIDDEN)).reshape(steps, batch, SYMBOLS)
 
 
-def _train_and_score(layer: type[nn.Module], lr: float, batches, test) -> float:
-    """Train a fresh ``Reader(layer)`` with Adam on ``batches``; its accuracy at the last step of ``test``."""
-    minigrad.manual_seed(SEED)
+def _train_and_score(layer: type[nn.Module], lr: float, batches, test, seed: int) -> float:
+    """Train a fresh ``Reader(layer)`` (weights from ``seed``) with Adam on ``batches``; its accuracy at the last
+    step of ``test``."""
+    minigrad.manual_seed(seed)
     model = Reader(layer)
     optimizer = minigrad.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -67,14 +71,17 @@ def _train_and_score(layer: type[nn.Module], lr: float, batches, test) -> float:
 
 
 def test_lstm_remembers_the_first_symbol_over_49_distractors_where_an_rnn_does_not():
-    minigrad.manual_seed(SEED)
-    batches = [_sequences(BATCH) for _ in range(STEPS)]
-    test = _sequences(1000)
-    # The held-out answers are balanced, so chance is 1 / SYMBOLS and a constant answer scores about that.
-    counts = np.bincount(test[1].numpy(), minlength=SYMBOLS)
-    assert counts.max() < 0.2 * counts.sum()
-
-    lstm = _train_and_score(nn.LSTM, LSTM_LR, batches, test)
-    rnn = max(_train_and_score(nn.RNN, lr, batches, test) for lr in RNN_LRS)
-    assert lstm >= 0.95, (lstm, rnn)
-    assert rnn <= 0.6, (lstm, rnn)
+    lstm, rnn = [], {lr: [] for lr in RNN_LRS}
+    for seed in SEEDS:
+        minigrad.manual_seed(seed)
+        batches = [_sequences(BATCH) for _ in range(STEPS)]
+        test = _sequences(1000)
+        # The held-out answers are balanced, so chance is 1 / SYMBOLS and a constant answer scores about that.
+        counts = np.bincount(test[1].numpy(), minlength=SYMBOLS)
+        assert counts.max() < 0.2 * counts.sum()
+        lstm.append(_train_and_score(nn.LSTM, LSTM_LR, batches, test, seed))
+        for lr in RNN_LRS:
+            rnn[lr].append(_train_and_score(nn.RNN, lr, batches, test, seed))
+    best_rnn = max(float(np.mean(scores)) for scores in rnn.values())
+    assert min(lstm) >= 0.95, (lstm, rnn)
+    assert best_rnn <= 0.5, (lstm, rnn)

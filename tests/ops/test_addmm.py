@@ -37,3 +37,29 @@ def test_addmm_indexed_gradients_of_several_steps_accumulate_into_one_array():
         expected[i] = i + 1
     np.testing.assert_allclose(c.grad.data, expected)
     np.testing.assert_allclose(b.grad.data, a.data.T @ np.full((2, 3), 1 + 2 + 4.0))
+
+
+@pytest.mark.parametrize("steps, batch", [(1, 4), (3, 4), (50, 5), (40, 200)])
+def test_addmm_matrix_gradient_collected_over_steps_equals_the_per_step_products(steps, batch):
+    # Addmm hands dL/db back as an OuterGrad; the engine multiplies the steps' pairs in batches of
+    # engine.OUTER_ROWS rows (a flush mid-way, a remainder at the end, or one pair per flush when batch is
+    # large). The reference is the same recurrence written with @ and +, whose MatMul multiplies every step out.
+    from minigrad.autograd import engine
+
+    assert engine.OUTER_ROWS == 128  # the cases above: 12 rows (one flush at the end), 250 (one mid-way), 200 a step
+    rng = np.random.default_rng(steps)
+    pre_np, w_np = rng.standard_normal((steps, batch, 3)), rng.standard_normal((3, 3)) * 0.5
+    h0_np, r = rng.standard_normal((batch, 3)), rng.standard_normal((steps, batch, 3))
+
+    def run(fused):
+        pre, w, h = (mg.tensor(a, requires_grad=True) for a in (pre_np, w_np, h0_np))
+        wt, state, loss = w.t(), h, 0.0
+        for i in range(steps):
+            z = ops.Addmm.apply(pre, state, wt, index=i) if fused else pre[i] + state @ wt
+            state = z.tanh()
+            loss = loss + (state * mg.tensor(r[i])).sum()
+        loss.backward()
+        return pre.grad.data, w.grad.data, h.grad.data
+
+    for got, want in zip(run(True), run(False)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
