@@ -119,7 +119,11 @@ class IndexedGrad:
         """``out[index] += values`` (accumulating repeated indices when ``repeats``)."""
         if self.repeats:
             np.add.at(out, self.index, self.values)
-        else:
+            return
+        view = out[self.index]  # basic indexing: a view, added into in place (``out[i] += v`` writes twice)
+        if type(view) is np.ndarray:
+            np.add(view, self.values, out=view)
+        else:  # a single element
             out[self.index] += self.values
 
     def dense(self) -> np.ndarray:
