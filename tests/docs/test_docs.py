@@ -245,6 +245,22 @@ def test_mkdocs_build_strict_passes(built_site: Build, record_property):
     assert (built_site.site / "index.html").is_file()
 
 
+def test_every_relative_link_of_a_tutorial_page_reaches_a_file_of_the_site(built_site: Build):
+    assert built_site.returncode == 0, built_site.output
+    pages = sorted((built_site.site / "tutorials").glob("[0-9][0-9]_*/index.html"))
+    assert len(pages) == len(list((ROOT / "tutorials").glob("*.ipynb")))
+    broken, checked = [], 0
+    for page in pages:
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:|//", href):
+                continue  # another site
+            target = page.parent / href
+            checked += 1
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{page.parent.name}: {href}")
+    assert checked and broken == []
+
+
 def inventory(site: Path) -> set[str]:
     """Names in the site's objects.inv (what mkdocstrings rendered, one per documented object)."""
     raw = (site / "objects.inv").read_bytes()
@@ -274,10 +290,12 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     (tmp_path / "docs" / "tutorials").mkdir(parents=True)
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (tmp_path / "docs" / "tutorials" / "index.md").write_text("# Tutorials\n", encoding="utf-8")
-    (tmp_path / "tutorials").mkdir()
+    (tmp_path / "tutorials" / "solutions").mkdir(parents=True)
+    (tmp_path / "tutorials" / "solutions" / "01-first.py").write_text("print('solved')\n", encoding="utf-8")
     for name, title in [("02-second.ipynb", "Second steps"), ("01-first.ipynb", "First steps")]:
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}"), nbformat.v4.new_code_cell("print(6 * 7)")]
+        link = "Solutions: [solutions/01-first.py](solutions/01-first.py)"
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{link}"), nbformat.v4.new_code_cell("print(6 * 7)")]
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
         nbformat.write(nb, tmp_path / "tutorials" / name)
     (tmp_path / "mkdocs.yml").write_text(
@@ -293,6 +311,9 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     assert done.returncode == 0, done.stdout + done.stderr
     page = (tmp_path / "site" / "tutorials" / "01-first" / "index.html").read_text(encoding="utf-8")
     assert "First steps" in page and "42" in page
+    # The link to the solution, written relative to the notebook, still reaches the copied script.
+    assert 'href="../solutions/01-first.py"' in page
+    assert (tmp_path / "site" / "tutorials" / "solutions" / "01-first.py").read_text() == "print('solved')\n"
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert home.index("tutorials/01-first/") < home.index("tutorials/02-second/")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site", "tutorials"]  # no cache
