@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.autograd.function import _raise_broadcast_error
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
@@ -280,14 +281,6 @@ def _legacy(size_average: Any, reduce: Any, reduction: str) -> str:
     return reduction
 
 
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
 def _same_float_dtype(*ts: Tensor) -> list[Tensor]:
     """Convert the tensors to their common dtype (differentiably), as PyTorch's type promotion does."""
     dt = np.result_type(*[t.data.dtype for t in ts])
@@ -331,7 +324,16 @@ def mse_loss(
     input, target = _same_float_dtype(input, target)
     if not input.is_floating_point():
         raise NotImplementedError(f'"mse_cpu" not implemented for \'{_type_name(input)}\'')
-    return _reduce((input - target) ** 2, reduction)
+    if target.shape != input.shape:  # broadcast both first, as PyTorch does (its warning was given above)
+        try:
+            shape = np.broadcast_shapes(input.shape, target.shape)
+        except ValueError as err:
+            _raise_broadcast_error(input.data, target.data, err)
+        if input.shape != shape:
+            input = input.expand(shape)
+        if target.shape != shape:
+            target = target.expand(shape)
+    return ops.MseLoss.apply(input, target, reduction=reduction)
 
 
 def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
@@ -375,15 +377,6 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
         raise RuntimeError(f"expected scalar type {_type_name(input)} but found {_type_name(weight)}")
 
 
-def _classes_last(x: Tensor) -> Tensor:
-    """``(N, C, d1, ..., dk) -> (N * d1 * ... * dk, C)``; ``(N, C)`` and ``(C,)`` become ``(N, C)`` and ``(1, C)``."""
-    if x.ndim == 1:
-        return x.reshape(1, x.shape[0])
-    if x.ndim > 2:
-        x = x.permute(0, *range(2, x.ndim), 1)
-    return x.reshape(-1, x.shape[-1])
-
-
 def _target_weights(t: np.ndarray, weight: Tensor | None, ignore_index: int, n_classes: int, dtype: Any):
     """For flat targets ``t``: the indices to gather (ignored ones become 0) and each target's weight (0 if ignored).
 
@@ -418,18 +411,11 @@ def nll_loss(
     _check_nll(input, target, weight)
     dtype = input.data.dtype
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
-    flat = _classes_last(input)
     t = target.data.reshape(-1).astype(np.int64)
     safe, w = _target_weights(t, weight, ignore_index, n_classes, dtype)
-    picked = flat[np.arange(t.shape[0]), safe]  # input[n, target[n]] for every n
-    losses = picked * _const(-w, dtype)
-    if reduction == "none":
-        return losses.reshape(() if input.ndim == 1 else target.shape)
-    total = losses.sum()
-    if reduction == "sum":
-        return total
-    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
-        return total / _const(w.sum(), dtype)
+    loss = ops.NllLoss2d if input.ndim > 2 else ops.NllLoss  # PyTorch's two names
+    out_shape = () if input.ndim == 1 else tuple(target.shape)
+    return loss.apply(input, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
 
 
 def cross_entropy(

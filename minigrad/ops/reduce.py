@@ -187,3 +187,95 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
         return g - np.exp(z) * np.sum(g, axis=ctx.dim, keepdims=True)
+
+
+# ---- losses: named as PyTorch names them, so a printed loss reads grad_fn=<MseLossBackward0> as it does there --
+
+
+class MseLoss(Function):
+    """z = reduce((a - b)^2) with ``reduction`` 'mean', 'sum' or 'none' (a, b of one shape);
+    dL/da = dL/dz * 2 (a - b) (divided by the element count for 'mean'),  dL/db = -dL/da."""
+
+    @classmethod
+    def node_name(cls):
+        return "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, *, reduction):
+        diff = np.subtract(a, b)
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
+        square = diff * diff
+        if reduction == "mean":
+            return np.mean(square, dtype=square.dtype)
+        if reduction == "sum":
+            return np.sum(square, dtype=square.dtype)
+        return square
+
+    @staticmethod
+    def backward(ctx, g):
+        (diff,) = ctx.saved_tensors
+        scale = 2.0 / diff.size if ctx.reduction == "mean" else 2.0
+        ga = diff * (g * np.asarray(scale, dtype=g.dtype))
+        na, nb = ctx.needs_input_grad
+        return (ga if na else None), (np.negative(ga) if nb else None)
+
+
+class NllLoss(Function):
+    """Negative log likelihood of log-probabilities ``a`` ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``: per target,
+    ``-weight[t] * a[n, t, ...]``, then reduced. ``index`` are the flattened targets (an ignored one points at class
+    0 with weight 0), ``weight`` each target's weight; 'mean' divides by ``weight.sum()``.
+    dL/da is ``-weight * dL/dz`` (divided likewise) at each target, 0 elsewhere."""
+
+    @classmethod
+    def node_name(cls):
+        return "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, index, weight, reduction, out_shape):
+        rows = _classes_last(a)
+        losses = -weight * rows[np.arange(index.shape[0]), index]
+        ctx.meta = (a.shape, index, weight, reduction, out_shape)
+        if reduction == "none":
+            return losses.reshape(out_shape)
+        total = np.sum(losses, dtype=a.dtype)
+        if reduction == "sum":
+            return total
+        with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
+            return np.asarray(total / np.sum(weight, dtype=a.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, index, weight, reduction, out_shape = ctx.meta
+        if reduction == "none":
+            coef = -weight * g.reshape(-1)
+        elif reduction == "sum":
+            coef = -weight * g
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                coef = -weight * (g / np.sum(weight, dtype=g.dtype))
+        n = index.shape[0]
+        classes = shape[0] if len(shape) == 1 else shape[1]
+        rows = np.zeros((n, classes), dtype=g.dtype)
+        rows[np.arange(n), index] = coef  # one target per row: no repeats to accumulate
+        if len(shape) == 1:
+            return rows.reshape(shape)
+        spatial = (shape[0],) + shape[2:] + (classes,)
+        return np.moveaxis(rows.reshape(spatial), -1, 1)
+
+
+class NllLoss2d(NllLoss):
+    """``NllLoss`` of an input with spatial dims ``(N, C, d1, ...)``, named ``NllLoss2DBackward0`` as in PyTorch."""
+
+    @classmethod
+    def node_name(cls):
+        return "NllLoss2DBackward0"
+
+
+def _classes_last(a: np.ndarray) -> np.ndarray:
+    """``(N, C, d1, ..., dk) -> (N * d1 * ... * dk, C)``; ``(N, C)`` stays, ``(C,)`` becomes ``(1, C)``."""
+    if a.ndim == 1:
+        return a.reshape(1, -1)
+    if a.ndim > 2:
+        a = np.moveaxis(a, 1, -1)
+    return a.reshape(-1, a.shape[-1])
