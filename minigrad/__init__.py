@@ -8,7 +8,8 @@
     tensor([2., 4., 6.])
 """
 
-from minigrad import autograd, data, dtypes, nn, optim, utils  # noqa: F401  (utils: torch.utils.data's path)
+from minigrad import autograd, cuda, data, dtypes, nn, optim, utils  # noqa: F401  (utils: torch.utils.data's path)
+from minigrad._device import device
 from minigrad._functional import *  # noqa: F401,F403
 from minigrad._functional import __all__ as _functional_all
 from minigrad.autograd import (
@@ -68,7 +69,8 @@ __all__ = [
     "ones_like", "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "manual_seed",
     "default_generator", "nn", "optim", "data", "save", "load", "Function", "GradcheckError", "gradcheck",
     "no_grad", "enable_grad",
-    "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "float16", "float32", "float64",
+    "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "device", "cuda",
+    "float16", "float32", "float64",
     "half", "float", "double", "int8", "uint8", "int16", "int32", "int64", "short", "int", "long", "bool",
     *_functional_all,
 ]

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _device, ops
 from minigrad import dtypes as _dt
-from minigrad import ops
 from minigrad.autograd import engine
 from minigrad.autograd import function as _function
 from minigrad.autograd.function import VersionCounter
@@ -51,6 +51,33 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+def _to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.bool]:
+    """Read ``Tensor.to`` / ``Module.to`` arguments: ``(dtype, device)`` positionally in either of PyTorch's
+    forms, or a tensor to match, plus the keywords. Checks the device is the CPU; returns ``(numpy dtype or None,
+    copy)``."""
+    kwargs = dict(kwargs)
+    dtype, dev = kwargs.pop("dtype", None), kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    rest = list(args)
+    if rest and isinstance(rest[0], Tensor):
+        other = rest.pop(0)
+        dtype, dev = other.data.dtype, None
+    elif rest and _device.is_device(rest[0]):
+        dev = rest.pop(0)
+        if rest and not isinstance(rest[0], builtins.bool):
+            dtype = rest.pop(0)
+    elif rest and rest[0] is not None and not isinstance(rest[0], builtins.bool):
+        dtype = rest.pop(0)
+    if rest:  # non_blocking, copy, as in PyTorch's positional order
+        copy = rest[1] if len(rest) > 1 else copy
+    _device.check_device(dev)
+    return (None if dtype is None else _dt.to_numpy_dtype(dtype)), builtins.bool(copy)
 
 
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -173,6 +200,24 @@ class Tensor:
     def dtype(self) -> _dt.dtype:
         """The element type, e.g. ``minigrad.float32``."""
         return _dt.from_numpy_dtype(self.data.dtype)
+
+    @property
+    def device(self) -> _device.device:
+        """Where the tensor lives: always ``device(type='cpu')``."""
+        return _device.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: minigrad's tensors are all on the CPU."""
+        return False
+
+    def cpu(self) -> Tensor:
+        """Self: the tensor is on the CPU already (so ``t.cpu().numpy()`` works as in PyTorch)."""
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False) -> Tensor:
+        """Raises ``RuntimeError``: minigrad runs on the CPU only."""
+        raise RuntimeError("minigrad runs on the CPU only, got device='cuda'")
 
     def numel(self) -> int:
         """Number of elements."""
@@ -322,13 +367,17 @@ class Tensor:
         return ops.Clone.apply(self)
 
     # ---- dtype conversions --------------------------------------------------------------------------------
-    def to(self, dtype: Any) -> Tensor:
-        """The tensor converted to ``dtype`` (self when it already has it); differentiable between floats."""
-        if isinstance(dtype, str) and dtype == "cpu":
-            return self
-        np_dtype = _dt.to_numpy_dtype(dtype)
-        if np_dtype == self.data.dtype:
-            return self
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """The tensor converted to a dtype and moved to a device, as PyTorch's ``to``.
+
+        Forms: ``to(dtype)``, ``to(device, dtype=None)``, ``to(other)`` (``other``'s dtype and device), with the
+        keywords ``dtype``, ``device``, ``copy`` (a new tensor even when nothing changes) and ``non_blocking``
+        (ignored). The device must be the CPU. Returns self when nothing changes; a change between floating
+        dtypes is differentiable. Shape: unchanged.
+        """
+        np_dtype, copy = _to_arguments(args, kwargs)
+        if np_dtype is None or np_dtype == self.data.dtype:
+            return ops.Clone.apply(self) if copy else self
         return ops.ToCopy.apply(self, dtype=np_dtype)
 
     def double(self) -> Tensor:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes as _dt
+from minigrad._device import check_device
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
@@ -17,8 +18,7 @@ from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 def _new_param(shape: tuple, device: Any, dtype: Any) -> Parameter:
     """A zero-filled Parameter for a layer to initialise (``device`` may only be None or ``'cpu'``)."""
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"minigrad runs on the CPU only, got device={device!r}")
+    check_device(device)
     if any(s < 0 for s in shape):
         bad = next(s for s in shape if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {list(shape)}")

@@ -244,13 +244,33 @@ class Module:
         """Convert floating point parameters and buffers to float32 in place; returns self."""
         return self._cast(np.float32)
 
-    def to(self, dtype: Any) -> Module:
-        """Convert floating point parameters to ``dtype`` (``'cpu'`` is accepted and ignored); returns self."""
-        if isinstance(dtype, str) and dtype == "cpu":
-            return self
-        from minigrad.dtypes import to_numpy_dtype
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert floating point parameters and buffers to a dtype, in place; returns self.
 
-        return self._cast(to_numpy_dtype(dtype))
+        Takes ``Tensor.to``'s forms: ``to(dtype)``, ``to(device, dtype=None)``, ``to(tensor)``, keywords
+        ``dtype``, ``device``, ``non_blocking``. The device must be the CPU (where everything already is).
+        """
+        from minigrad.tensor import _to_arguments
+
+        dtype, _ = _to_arguments(args, kwargs)
+        if dtype is None:
+            return self
+        if dtype.kind != "f":
+            from minigrad.dtypes import from_numpy_dtype
+
+            raise TypeError(
+                "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype="
+                f"{from_numpy_dtype(dtype)}"
+            )
+        return self._cast(dtype)
+
+    def cpu(self) -> Module:
+        """Self: parameters and buffers are on the CPU already."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Raises ``RuntimeError``: minigrad runs on the CPU only."""
+        raise RuntimeError("minigrad runs on the CPU only, got device='cuda'")
 
     def apply(self, fn: Any) -> Module:
         """Call ``fn`` on every descendant and then on self; returns self."""

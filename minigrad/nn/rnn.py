@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad._device import check_device
 from minigrad._functional import cat, stack
 from minigrad.autograd.scope import _Scope
 from minigrad.dtypes import from_numpy_dtype, to_numpy_dtype
@@ -123,6 +124,7 @@ class RNNCell(RNNCellBase):
         hidden_size: features ``H`` of the hidden state ``h``.
         bias: if False, no ``b_ih``/``b_hh`` (the names stay registered, as ``None``). Default True.
         nonlinearity: ``'tanh'`` (default) or ``'relu'``.
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     Shapes:
@@ -153,8 +155,10 @@ class RNNCell(RNNCellBase):
         bias: bool = True,
         nonlinearity: str = "tanh",
         *,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
+        check_device(device)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(_UNKNOWN_NONLINEARITY.format(nonlinearity))
         super().__init__(input_size, hidden_size, bias, num_chunks=1, dtype=dtype)
@@ -234,8 +238,10 @@ class RNNBase(Module):
         bidirectional: bool = False,
         proj_size: int = 0,
         *,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
+        check_device(device)
         # Every argument is checked before anything is built or drawn, in PyTorch's order.
         probability = float(dropout)  # TypeError for None, as in PyTorch
         if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
@@ -486,6 +492,7 @@ class RNN(RNNBase):
             ``h_n`` are not affected.
         dropout: probability of zeroing each output of every layer but the last, in training mode only.
         bidirectional: if True, each layer also runs from the last step to the first (``D = 2``).
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     Shapes (``L`` sequence length, ``N`` batch, ``D`` directions):
@@ -533,8 +540,10 @@ class RNN(RNNBase):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
+        check_device(device)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(_UNKNOWN_NONLINEARITY.format(nonlinearity))
         mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
@@ -765,6 +774,7 @@ class LSTMCell(RNNCellBase):
         input_size: features ``H_in`` of the input ``x``.
         hidden_size: features ``H`` of the states ``h`` and ``c``.
         bias: if False, no ``b_ih``/``b_hh`` (the names stay registered, as ``None``). Default True.
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     Shapes:
@@ -788,7 +798,10 @@ class LSTMCell(RNNCellBase):
             h, c = cell(x_t, (h, c))        # (3, 20), (3, 20)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: Any = None) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, *, device: Any = None, dtype: Any = None
+    ) -> None:
+        check_device(device)
         super().__init__(input_size, hidden_size, bias, num_chunks=4, dtype=dtype)
 
     def forward(
@@ -834,6 +847,7 @@ class GRUCell(RNNCellBase):
         input_size: features ``H_in`` of the input ``x``.
         hidden_size: features ``H`` of the hidden state ``h``.
         bias: if False, no ``b_ih``/``b_hh`` (the names stay registered, as ``None``). Default True.
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     Shapes:
@@ -855,7 +869,10 @@ class GRUCell(RNNCellBase):
             h = cell(x_t, h)                # (3, 20)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: Any = None) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, *, device: Any = None, dtype: Any = None
+    ) -> None:
+        check_device(device)
         super().__init__(input_size, hidden_size, bias, num_chunks=3, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
@@ -898,6 +915,7 @@ class LSTM(RNNBase):
         dropout: probability of zeroing each output of every layer but the last, in training mode only.
         bidirectional: if True, each layer also runs from the last step to the first (``D = 2``).
         proj_size: ``P``, features of the projected ``h`` (default 0: no projection); must be below ``H``.
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     Shapes (``L`` sequence length, ``N`` batch, ``D`` directions, ``H_out = P if P > 0 else H``):
@@ -935,8 +953,10 @@ class LSTM(RNNBase):
         bidirectional: bool = False,
         proj_size: int = 0,
         *,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
+        check_device(device)
         super().__init__(
             "LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, proj_size,
             dtype=dtype,
@@ -1040,6 +1060,7 @@ class GRU(RNNBase):
         batch_first: if True, input and output are ``(N, L, ...)``; ``h_0``/``h_n`` are not affected.
         dropout: probability of zeroing each output of every layer but the last, in training mode only.
         bidirectional: if True, each layer also runs from the last step to the first (``D = 2``).
+        device: None or the CPU (``'cpu'``, ``minigrad.device('cpu')``); minigrad has no other device.
         dtype: parameter dtype (float32 by default).
 
     ``proj_size`` is LSTM's only: passing it raises PyTorch's ``ValueError``.
@@ -1071,9 +1092,11 @@ class GRU(RNNBase):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
+        device: Any = None,
         dtype: Any = None,
         **kwargs: Any,
     ) -> None:
+        check_device(device)
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if kwargs:
