@@ -8,7 +8,7 @@ from minigrad.nn.container import ModuleList, Sequential
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.flatten import Flatten
 from minigrad.nn.linear import Identity, Linear
-from minigrad.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
+from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -16,5 +16,6 @@ from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Tanh", "ReLU", "Sigmoid", "Softmax", "LogSoftmax", "Dropout",
-    "Flatten", "Embedding", "Sequential", "ModuleList", "MSELoss", "NLLLoss", "CrossEntropyLoss", "init",
+    "Flatten", "Embedding", "Sequential", "ModuleList", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
+    "CrossEntropyLoss", "init",
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU"]

@@ -27,7 +27,7 @@ from minigrad.tensor import Tensor, where
 
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
-    "mse_loss", "nll_loss", "cross_entropy",
+    "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -287,6 +287,16 @@ def _same_float_dtype(*ts: Tensor) -> list[Tensor]:
     return [t if t.data.dtype == dt else t.to(dt) for t in ts]
 
 
+def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
+    """PyTorch's warning when a regression loss's target has another shape than its input (they broadcast)."""
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -301,12 +311,7 @@ def mse_loss(
     the broadcast shape with ``reduction='none'``. ``weight`` (input's shape) multiplies each squared error and
     ``'mean'`` then divides by ``weight.sum()``. Both input and target may require grad.
     """
-    if target.shape != input.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). "
-            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
-            stacklevel=2,
-        )
+    _warn_if_broadcast(input, target)
     reduction = _legacy(size_average, reduce, reduction)
     if weight is not None:
         if weight.shape != input.shape:
@@ -334,6 +339,120 @@ def mse_loss(
         if target.shape != shape:
             target = target.expand(shape)
     return ops.MseLoss.apply(input, target, reduction=reduction)
+
+
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean absolute error: ``|input - target|``, then averaged (``'mean'``), summed or kept (``'none'``).
+
+    Shapes: ``input (*)``, ``target (*)`` (same shape; broadcasting works but warns) -> scalar, or the broadcast
+    shape with ``reduction='none'``. ``weight`` (input's shape) multiplies each error and ``'mean'`` then divides
+    by ``weight.sum()``. Built from ``sub``, ``abs`` and the reduction, as PyTorch builds it (its ``grad_fn`` is
+    ``MeanBackward0``, ``SumBackward0`` or ``AbsBackward0``).
+    """
+    _warn_if_broadcast(input, target)
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    input, target = _same_float_dtype(input, target)
+    errors = (input - target).abs()
+    if weight is not None:
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        errors = errors * weight.to(errors.data.dtype)
+        if reduction == "mean":
+            return errors.sum() / weight.to(errors.data.dtype).sum()
+    if reduction == "mean":
+        return errors.mean()
+    return errors.sum() if reduction == "sum" else errors
+
+
+def _check_binary(input: Tensor, target: Tensor, weight: Tensor | None, logits: bool) -> None:
+    """PyTorch's shape, weight and dtype checks of the two binary cross entropies, in its words."""
+    if target.shape != input.shape:
+        if logits:
+            raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}) is "
+            "deprecated. Please ensure they have the same size."
+        )
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{_type_name(input)}\'')
+    if not logits and target.data.dtype != input.data.dtype:  # the logits version promotes instead
+        raise RuntimeError(f"Found dtype {_type_name(target)} but expected {_type_name(input)}")
+    if weight is not None:
+        try:
+            np.broadcast_shapes(weight.data.shape, input.data.shape)
+        except ValueError as err:
+            if logits:
+                _raise_broadcast_error(input.data, weight.data, err)
+            shape, have = input.data.shape, weight.data.shape
+            dim = next(d for d in range(-1, -len(have) - 1, -1)
+                       if have[d] != 1 and (-d > len(shape) or have[d] != shape[d]))
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {have[dim]} at {dim}! Mismatching argument at index "
+                f"1 had {weight.shape!r}; but expected shape should be broadcastable to {list(shape)}"
+            ) from None
+
+
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Binary cross entropy of probabilities: ``-weight * (target * log(input) + (1 - target) * log(1 - input))``.
+
+    Shapes: ``input (*)`` in [0, 1] (e.g. after ``sigmoid``), ``target (*)`` in [0, 1], same shape and dtype;
+    ``weight`` broadcasts to ``(*)`` (no gradient) -> scalar, or ``(*)`` with ``reduction='none'``. Each log is
+    clamped at -100, as in PyTorch, so a certain wrong answer costs 100, not infinity. Prefer
+    ``binary_cross_entropy_with_logits`` on the scores before ``sigmoid``: it is exact where this one rounds.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    _check_binary(input, target, weight, logits=False)
+    x, y = input.data, target.data
+    if np.any((x < 0) | (x > 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if np.any((y < 0) | (y > 1)):
+        raise RuntimeError("all elements of target should be between 0 and 1")
+    w = None if weight is None else np.broadcast_to(weight.data.astype(x.dtype), x.shape)
+    return ops.BinaryCrossEntropy.apply(input, target, w, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Binary cross entropy of scores (logits), ``binary_cross_entropy(sigmoid(input), target)`` computed stably.
+
+    Shapes: ``input (*)`` any real scores, ``target (*)`` in [0, 1], same shape and dtype; ``weight`` broadcasts
+    to ``(*)``; ``pos_weight`` broadcasts along the last dim (one weight per class for the positive term, > 1
+    favours recall) -> scalar, or ``(*)`` with ``reduction='none'``. Neither weight gets a gradient.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    _check_binary(input, target, weight, logits=True)
+    input, target = _same_float_dtype(input, target)
+    dtype, shape = input.data.dtype, input.data.shape
+    w = None if weight is None else np.broadcast_to(weight.data.astype(dtype), shape)
+    if pos_weight is not None:
+        try:
+            p = np.broadcast_to(pos_weight.data.astype(dtype), shape)
+        except ValueError as err:
+            _raise_broadcast_error(pos_weight.data, input.data, err)
+    else:
+        p = None
+    return ops.BinaryCrossEntropyWithLogits.apply(input, target, w, p, reduction=reduction)
 
 
 def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:

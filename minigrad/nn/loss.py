@@ -1,4 +1,5 @@
-"""Loss modules ``MSELoss``, ``NLLLoss``, ``CrossEntropyLoss``: each keeps its options and calls its functional."""
+"""Loss modules (``MSELoss``, ``L1Loss``, ``BCELoss``, ``BCEWithLogitsLoss``, ``NLLLoss``, ``CrossEntropyLoss``):
+each keeps its options and calls its functional."""
 
 from __future__ import annotations
 
@@ -91,3 +92,57 @@ class CrossEntropyLoss(_WeightedLoss):
             input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
             label_smoothing=self.label_smoothing,
         )
+
+
+class L1Loss(_Loss):
+    """Mean absolute error ``|input - target|``, reduced by ``reduction``.
+
+    Shapes: input ``(*)``, target ``(*)`` same shape -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.l1_loss``."""
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross entropy of probabilities (after a ``sigmoid``) against targets in [0, 1].
+
+    Args:
+        weight: optional weight, broadcast to the input's shape (a buffer, so it is in ``state_dict``).
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+
+    Shapes: input ``(*)`` in [0, 1], target ``(*)`` same shape -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.binary_cross_entropy`` with this loss's options."""
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """``sigmoid`` and binary cross entropy in one stable step, on raw scores (logits).
+
+    Args:
+        weight: optional weight, broadcast to the input's shape.
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+        pos_weight: optional weight of the positive term, broadcast along the last dim (one per class).
+
+    ``weight`` and ``pos_weight`` are buffers (in ``state_dict`` when given). Shapes: input ``(*)`` scores,
+    target ``(*)`` in [0, 1] -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.binary_cross_entropy_with_logits`` with these options."""
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)

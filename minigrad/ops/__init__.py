@@ -27,6 +27,8 @@ from minigrad.ops.elementwise import (  # noqa: F401
 )
 from minigrad.ops.linalg import Addmm, Bmm, Dot, MatMul, Mm, Mv, pick_matmul  # noqa: F401
 from minigrad.ops.reduce import (  # noqa: F401
+    BinaryCrossEntropy,
+    BinaryCrossEntropyWithLogits,
     LogSoftmax,
     MaxAll,
     MaxDim,

@@ -279,3 +279,86 @@ def _classes_last(a: np.ndarray) -> np.ndarray:
     if a.ndim > 2:
         a = np.moveaxis(a, 1, -1)
     return a.reshape(-1, a.shape[-1])
+
+
+def _reduced(losses: np.ndarray, reduction: str) -> np.ndarray:
+    """Elementwise ``losses`` reduced by 'mean', 'sum' or 'none', in their own dtype."""
+    if reduction == "mean":
+        return np.mean(losses, dtype=losses.dtype)
+    if reduction == "sum":
+        return np.sum(losses, dtype=losses.dtype)
+    return losses
+
+
+def _per_element(g: np.ndarray, reduction: str, n: int) -> np.ndarray:
+    """dL/d(each elementwise loss) from the gradient of the reduced loss."""
+    return g / np.asarray(n, dtype=g.dtype) if reduction == "mean" else g
+
+
+class BinaryCrossEntropy(Function):
+    """Binary cross entropy of probabilities ``x`` and targets ``y`` (same shape), ``w`` an optional weight
+    (broadcast, no gradient): ``-w (y log x + (1 - y) log(1 - x))``, each log clamped at -100 as in PyTorch, then
+    reduced. dL/dx = w (x - y) / max(x (1 - x), 1e-12),  dL/dy = w (log(1 - x) - log x) (clamped logs)."""
+
+    @classmethod
+    def node_name(cls):
+        return "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, w, *, reduction):
+        with np.errstate(divide="ignore"):  # log 0 = -inf, clamped at -100 just below
+            log_x = np.maximum(np.log(x), -100)
+            log_1mx = np.maximum(np.log(1 - x), -100)
+        losses = -(y * log_x + (1 - y) * log_1mx)
+        if w is not None:
+            losses = losses * w
+        ctx.save_for_backward(x, y, w, log_x, log_1mx)
+        ctx.reduction = reduction
+        return _reduced(losses, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, w, log_x, log_1mx = ctx.saved_tensors
+        scale = _per_element(g, ctx.reduction, x.size) if w is None else _per_element(g, ctx.reduction, x.size) * w
+        na, nb = ctx.needs_input_grad[:2]
+        gx = scale * (x - y) / np.maximum(x * (1 - x), np.asarray(1e-12, dtype=x.dtype)) if na else None
+        gy = scale * (log_1mx - log_x) if nb else None
+        return gx, gy, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """Binary cross entropy of logits ``x`` and targets ``y`` (same shape), computed without forming sigmoid(x):
+    ``w ((1 - y) x + (1 + (p - 1) y) softplus(-x))``, ``w`` an optional weight and ``p`` the optional
+    ``pos_weight`` (both broadcast, no gradient), then reduced.
+    dL/dx = w (sigmoid(x) (1 + (p - 1) y) - p y),  dL/dy = w ((p - 1) softplus(-x) - x)."""
+
+    @classmethod
+    def node_name(cls):
+        return "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, w, p, *, reduction):
+        softplus = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # log(1 + e^-x), never overflowing
+        log_weight = 1 if p is None else 1 + (p - 1) * y
+        losses = (1 - y) * x + log_weight * softplus
+        if w is not None:
+            losses = losses * w
+        ctx.save_for_backward(x, y, w, p, softplus)
+        ctx.reduction = reduction
+        return _reduced(losses, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, w, p, softplus = ctx.saved_tensors
+        scale = _per_element(g, ctx.reduction, x.size)
+        if w is not None:
+            scale = scale * w
+        na, nb = ctx.needs_input_grad[:2]
+        gx = gy = None
+        if na:
+            with np.errstate(over="ignore"):  # e^-x overflows to inf for very negative x: sigmoid is then 0
+                sigmoid = 1 / (1 + np.exp(-x))
+            gx = scale * (sigmoid - y if p is None else sigmoid * (1 + (p - 1) * y) - p * y)
+        if nb:
+            gy = scale * (-x if p is None else (p - 1) * softplus - x)
+        return gx, gy, None, None

@@ -22,7 +22,8 @@ A case is either ``{"module": spec, "call": [input names]}`` with ``spec = [clas
 class weights, which ``param.*`` then fills), or ``{"fn": name in nn.functional, "call": [...], "tensor_kwargs":
 [...], "kwargs": {...}}``. ``inputs`` describes each input: ``shape``; ``kind`` ``normal`` (default), ``index``
 (int64 in ``[0, high)``, with ``set`` = ``[[flat position, value], ...]`` overrides, e.g. ignored targets),
-``prob`` (positive, summing to 1 along ``dim``) or ``positive``; and ``grad`` (its gradient is checked).
+``prob`` (positive, summing to 1 along ``dim``), ``positive`` or ``unit`` (in
+(0, 1)); and ``grad`` (its gradient is checked).
 """
 
 from __future__ import annotations
@@ -103,6 +104,43 @@ CASES: dict[str, dict[str, Any]] = {
                               "weight": {"shape": [3, 4], "kind": "positive"}}},
     "mse_module": {"group": "loss", "module": ["MSELoss", {"reduction": "sum"}], "call": ["input", "target"],
                    "inputs": {"input": _x([5]), "target": _x([5])}},
+    "l1_mean": {"group": "loss", "fn": "l1_loss", "call": ["input", "target"],
+                "inputs": {"input": _x([3, 4]), "target": _x([3, 4])}},
+    "l1_none_weight": {"group": "loss", "fn": "l1_loss", "call": ["input", "target"], "tensor_kwargs": ["weight"],
+                       "kwargs": {"reduction": "none"},
+                       "inputs": {"input": _x([3, 4]), "target": _x([3, 4]),
+                                  "weight": {"shape": [3, 4], "kind": "positive"}}},
+    "l1_module": {"group": "loss", "module": ["L1Loss", {"reduction": "sum"}], "call": ["input", "target"],
+                  "inputs": {"input": _x([5]), "target": _x([5])}},
+    "bce_mean": {"group": "loss", "fn": "binary_cross_entropy", "call": ["input", "target"],
+                 "inputs": {"input": {"shape": [3, 4], "kind": "unit", "grad": True},
+                            "target": {"shape": [3, 4], "kind": "unit", "grad": True}}},
+    "bce_weight_none": {"group": "loss", "fn": "binary_cross_entropy", "call": ["input", "target"],
+                        "tensor_kwargs": ["weight"], "kwargs": {"reduction": "none"},
+                        "inputs": {"input": {"shape": [3, 4], "kind": "unit", "grad": True},
+                                   "target": {"shape": [3, 4], "kind": "unit"},
+                                   "weight": {"shape": [4], "kind": "positive"}}},
+    "bce_module": {"group": "loss", "module": ["BCELoss", {"weight": {"zeros": [4]}, "reduction": "sum"}],
+                   "call": ["input", "target"],
+                   "inputs": {"input": {"shape": [2, 4], "kind": "unit", "grad": True},
+                              "target": {"shape": [2, 4], "kind": "unit"}}},
+    "bce_logits_mean": {"group": "loss", "fn": "binary_cross_entropy_with_logits", "call": ["input", "target"],
+                        "inputs": {"input": _x([3, 4]), "target": {"shape": [3, 4], "kind": "unit", "grad": True}}},
+    "bce_logits_pos_weight_sum": {"group": "loss", "fn": "binary_cross_entropy_with_logits",
+                                  "call": ["input", "target"], "tensor_kwargs": ["pos_weight"],
+                                  "kwargs": {"reduction": "sum"},
+                                  "inputs": {"input": _x([3, 4]),
+                                             "target": {"shape": [3, 4], "kind": "unit", "grad": True},
+                                             "pos_weight": {"shape": [4], "kind": "positive"}}},
+    "bce_logits_weights_none": {"group": "loss", "fn": "binary_cross_entropy_with_logits",
+                                "call": ["input", "target"], "tensor_kwargs": ["weight", "pos_weight"],
+                                "kwargs": {"reduction": "none"},
+                                "inputs": {"input": _x([2, 3, 4]), "target": {"shape": [2, 3, 4], "kind": "unit"},
+                                           "weight": {"shape": [3, 1], "kind": "positive"},
+                                           "pos_weight": {"shape": [4], "kind": "positive"}}},
+    "bce_logits_module": {"group": "loss", "module": ["BCEWithLogitsLoss", {"pos_weight": {"zeros": [3]}}],
+                          "call": ["input", "target"],
+                          "inputs": {"input": _x([4, 3]), "target": {"shape": [4, 3], "kind": "unit"}}},
     "ce_mean": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"],
                 "inputs": {"input": _x([4, 5]), "target": _idx([4], 5)}},
     "ce_sum": {"group": "loss", "fn": "cross_entropy", "call": ["input", "target"], "kwargs": {"reduction": "sum"},
@@ -204,6 +242,8 @@ def make_input(spec: dict[str, Any], dtype: str, rng: np.random.Generator) -> np
         return (e / e.sum(axis=spec["dim"], keepdims=True)).astype(dtype)
     if kind == "positive":
         return rng.uniform(0.2, 2.0, shape).astype(dtype)
+    if kind == "unit":  # probabilities and binary targets, away from 0 and 1
+        return rng.uniform(0.05, 0.95, shape).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
 
 

@@ -135,6 +135,9 @@ def test_uint8_targets_are_accepted():
 # ---- modules: reprs, state, legacy arguments -------------------------------------------------------------
 REPRS = {
     "MSELoss()": lambda L: L.nn.MSELoss(reduction="sum"),
+    "L1Loss()": lambda L: L.nn.L1Loss(),
+    "BCELoss()": lambda L: L.nn.BCELoss(weight=L.t(np.ones(3, np.float32))),
+    "BCEWithLogitsLoss()": lambda L: L.nn.BCEWithLogitsLoss(pos_weight=L.t(np.ones(3, np.float32))),
     "CrossEntropyLoss()": lambda L: L.nn.CrossEntropyLoss(weight=L.t(np.ones(3, np.float32)), label_smoothing=0.1),
     "NLLLoss()": lambda L: L.nn.NLLLoss(ignore_index=0),
 }
@@ -276,6 +279,22 @@ ERRORS = {
                              "RuntimeError", "size mismatch (got input: [2, 5, 4, 3] , target: [2, 4, 2]"),
     "ce_int_input": (lambda L: L.F.cross_entropy(L.t(np.ones((3, 5), np.int64)), L.t(_t(1, 0, 4))),
                      "NotImplementedError", "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Long'"),
+    "bce_input_range": (lambda L: L.F.binary_cross_entropy(L.t(np.float32([0.2, 1.5])), L.t(np.float32([0, 1]))),
+                        "RuntimeError", "all elements of input should be between 0 and 1"),
+    "bce_target_range": (lambda L: L.F.binary_cross_entropy(L.t(np.float32([0.2, 0.5])), L.t(np.float32([0, 2]))),
+                         "RuntimeError", "all elements of target should be between 0 and 1"),
+    "bce_dtype": (lambda L: L.F.binary_cross_entropy(L.t(np.float64([0.2, 0.5])), L.t(np.float32([0, 1]))),
+                  "RuntimeError", "Found dtype Float but expected Double"),
+    "bce_logits_weight": (lambda L: L.F.binary_cross_entropy_with_logits(L.t(_x(1, 2)), L.t(_x(1, 2)),
+                                                                          weight=L.t(_x(3))),
+                          "RuntimeError", "The size of tensor a (2) must match the size of tensor b (3) at "
+                          "non-singleton dimension 1"),
+    "bce_logits_pos_weight": (lambda L: L.F.binary_cross_entropy_with_logits(L.t(_x(1, 2)), L.t(_x(1, 2)),
+                                                                              pos_weight=L.t(_x(3))),
+                              "RuntimeError", "The size of tensor a (3) must match the size of tensor b (2) at "
+                              "non-singleton dimension 1"),
+    "l1_weight_size": (lambda L: L.F.l1_loss(L.t(_x(3)), L.t(_x(3)), weight=L.t(_x(2))), "ValueError",
+                       "Weights and input must have the same size."),
     "nll_scalar_input": (lambda L: L.F.nll_loss(L.t(_x()), L.t(np.array(1))), "ValueError",
                          "Expected 1 or more dimensions (got 0)"),
     "nll_spatial_weight": (lambda L: L.F.nll_loss(L.t(_x(2, 5, 4)), L.t(np.zeros((2, 4), np.int64)),
@@ -310,3 +329,80 @@ def test_ignored_target_may_be_out_of_range():
     x = mg.randn(3, 5)
     loss = F.nll_loss(x, mg.tensor([1, 0, 9]), ignore_index=9)
     np.testing.assert_allclose(loss.item(), -(x.data[0, 1] + x.data[1, 0]) / 2, rtol=1e-6)
+
+
+# ---- binary cross entropies and L1 ------------------------------------------------------------------------
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_gradcheck_binary_cross_entropies_and_l1(reduction):
+    probs = mg.tensor(RNG.uniform(0.1, 0.9, (3, 4)), requires_grad=True)
+    target = mg.tensor(RNG.uniform(0.1, 0.9, (3, 4)), requires_grad=True)
+    w, pw = mg.tensor(RNG.uniform(0.5, 2.0, (4,))), mg.tensor(RNG.uniform(0.5, 3.0, (4,)))
+    assert mg.gradcheck(lambda a, b: F.binary_cross_entropy(a, b, weight=w, reduction=reduction), (probs, target))
+    assert mg.gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, weight=w, pos_weight=pw,
+                                                                         reduction=reduction), (x64(3, 4), target))
+    assert mg.gradcheck(lambda a, b: F.l1_loss(a, b, reduction=reduction), (x64(3, 4), x64(3, 4)))
+
+
+def test_binary_cross_entropy_clamps_its_logs_at_minus_100():
+    # A certain, wrong answer costs 100 (PyTorch's clamp), and its gradient stays finite.
+    x = mg.tensor([0.0, 1.0, 0.5], requires_grad=True)
+    loss = F.binary_cross_entropy(x, mg.tensor([1.0, 0.0, 0.5]), reduction="none")
+    np.testing.assert_allclose(loss.data, [100.0, 100.0, np.log(2.0)], rtol=1e-6)
+    loss.sum().backward()
+    assert np.all(np.isfinite(x.grad.data))
+
+
+def test_binary_cross_entropy_with_logits_promotes_a_float64_target():
+    loss = F.binary_cross_entropy_with_logits(mg.zeros(2), mg.tensor([0.0, 1.0], dtype=mg.float64))
+    assert loss.dtype == mg.float64 and loss.item() == pytest.approx(np.log(2.0), rel=1e-15)
+
+
+def test_binary_cross_entropy_with_logits_is_exact_for_huge_scores():
+    x = mg.tensor([-1000.0, 1000.0, -30.0, 30.0], dtype=mg.float64, requires_grad=True)
+    y = mg.tensor([1.0, 0.0, 0.0, 1.0], dtype=mg.float64)
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    # No overflow at +-1000. At x = -30, y = 0 the loss is -30 + softplus(30): round-off of numbers of size 30
+    # (PyTorch computes it the same way); at x = 30, y = 1 it is log1p(e^-30), exact.
+    exact = np.log1p(np.exp(-30.0))
+    np.testing.assert_allclose(loss.data[:2], [1000.0, 1000.0], rtol=1e-15)
+    assert abs(loss.data[2] - exact) < 30 * np.finfo(np.float64).eps and loss.data[3] == pytest.approx(exact, rel=1e-15)
+    loss.sum().backward()
+    # sigmoid(x) - y: at x = 30 that is a difference of numbers near 1 (round-off 1e-16, as in PyTorch).
+    np.testing.assert_allclose(x.grad.data, [-1.0, 1.0, 1 / (1 + np.exp(30.0)), -1 / (1 + np.exp(30.0))],
+                               rtol=1e-12, atol=np.finfo(np.float64).eps)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_binary_cross_entropy_shape_errors_name_both_sizes():
+    x, y = mg.tensor(np.float32([[0.2, 0.5]])), mg.tensor(np.float32([0, 1]))
+    with pytest.raises(ValueError, match=r"Using a target size \(minigrad.Size\(\[2\]\)\) that is different to the "
+                                         r"input size \(minigrad.Size\(\[1, 2\]\)\) is deprecated"):
+        F.binary_cross_entropy(x, y)
+    with pytest.raises(ValueError, match=r"Target size \(minigrad.Size\(\[2\]\)\) must be the same as input size "
+                                         r"\(minigrad.Size\(\[1, 2\]\)\)"):
+        F.binary_cross_entropy_with_logits(x, y)
+    with pytest.raises(RuntimeError, match=r"Attempting to broadcast a dimension of length 3 at -1! Mismatching "
+                                           r"argument at index 1 had minigrad.Size\(\[3\]\); but expected shape "
+                                           r"should be broadcastable to \[1, 2\]"):
+        F.binary_cross_entropy(x, mg.tensor(np.float32([[0, 1]])), weight=mg.ones(3))
+
+
+def test_binary_cross_entropy_shape_errors_match_torch():
+    pytest.importorskip("torch")
+    cases = [
+        lambda L: L.F.binary_cross_entropy(L.t(np.float32([[0.2, 0.5]])), L.t(np.float32([0, 1]))),
+        lambda L: L.F.binary_cross_entropy_with_logits(L.t(np.float32([[0.2, 0.5]])), L.t(np.float32([0, 1]))),
+        lambda L: L.F.binary_cross_entropy(L.t(np.float32([[0.2, 0.5]])), L.t(np.float32([[0, 1]])),
+                                           weight=L.t(np.ones(3, np.float32))),
+    ]
+    for call in cases:
+        kind, text = error_of(lambda call=call: call(torch_namespace()))
+        assert error_of(lambda call=call: call(MG)) == (kind, text.replace("torch.", "minigrad."))
+
+
+def test_bce_with_logits_module_keeps_its_weights_as_buffers():
+    loss = nn.BCEWithLogitsLoss(pos_weight=mg.tensor([2.0, 3.0]))
+    assert list(loss.state_dict()) == ["pos_weight"]
+    x, y = mg.tensor([[0.3, -0.2]]), mg.tensor([[1.0, 0.0]])
+    expected = F.binary_cross_entropy_with_logits(x, y, pos_weight=mg.tensor([2.0, 3.0]))
+    assert loss(x, y).item() == expected.item()

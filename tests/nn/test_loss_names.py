@@ -15,6 +15,7 @@ RNG = np.random.default_rng(5)
 X = RNG.standard_normal((3, 4)).astype(np.float32)
 Y = RNG.standard_normal((3, 4)).astype(np.float32)
 W = RNG.uniform(0.5, 2.0, (3, 4)).astype(np.float32)
+P = RNG.uniform(0.05, 0.95, (3, 4)).astype(np.float32)
 LABELS = np.array([0, 3, 1])
 X4 = RNG.standard_normal((2, 4, 3, 2)).astype(np.float32)
 LABELS4 = RNG.integers(0, 4, (2, 3, 2))
@@ -35,6 +36,16 @@ CASES = {
     "mse_weighted_mean": (lambda L: L.F.mse_loss(_grad(L, X), L.t(Y), weight=L.t(W)), "DivBackward0", None),
     "mse_weighted_none": (lambda L: L.F.mse_loss(_grad(L, X), L.t(Y), weight=L.t(W), reduction="none"),
                           "MulBackward0", None),
+    "l1_mean": (lambda L: L.F.l1_loss(_grad(L, X), L.t(Y)), "MeanBackward0", ["AbsBackward0"]),
+    "l1_none": (lambda L: L.nn.L1Loss(reduction="none")(_grad(L, X), L.t(Y)), "AbsBackward0", ["SubBackward0"]),
+    "bce": (lambda L: L.F.binary_cross_entropy(_grad(L, X).sigmoid(), L.t(P)), "BinaryCrossEntropyBackward0",
+            ["SigmoidBackward0"]),
+    "bce_module_none": (lambda L: L.nn.BCELoss(reduction="none")(_grad(L, X).sigmoid(), L.t(P)),
+                        "BinaryCrossEntropyBackward0", ["SigmoidBackward0"]),
+    "bce_logits": (lambda L: L.F.binary_cross_entropy_with_logits(_grad(L, X).tanh(), L.t(P)),
+                   "BinaryCrossEntropyWithLogitsBackward0", ["TanhBackward0"]),
+    "bce_logits_module": (lambda L: L.nn.BCEWithLogitsLoss(pos_weight=L.t(W[0]))(_grad(L, X), L.t(P)),
+                          "BinaryCrossEntropyWithLogitsBackward0", None),
     "nll_mean": (lambda L: L.F.nll_loss(_grad(L, X).log_softmax(1), L.t(LABELS)), "NllLossBackward0",
                  ["LogSoftmaxBackward0"]),
     "nll_none": (lambda L: L.F.nll_loss(_grad(L, X).log_softmax(1), L.t(LABELS), reduction="none"),
