@@ -1,4 +1,5 @@
-"""minigrad.optim: optimizers that update parameters from their gradients (``SGD``, ``Adam``).
+"""minigrad.optim: optimizers that update parameters from their gradients (``SGD``, ``Adam``), and
+``lr_scheduler``, which changes their learning rates as training goes on.
 
     opt = minigrad.optim.Adam(model.parameters(), lr=1e-3)
     for x, y in loader:
@@ -7,8 +8,9 @@
         opt.step()
 """
 
+from minigrad.optim import lr_scheduler
 from minigrad.optim.adam import Adam
 from minigrad.optim.optimizer import Optimizer
 from minigrad.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
