@@ -31,6 +31,7 @@ from minigrad.creation import (
     full_like,
     linspace,
     manual_seed,
+    multinomial,
     ones,
     ones_like,
     rand,
@@ -67,7 +68,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "full_like", "zeros_like",
     "ones_like", "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "manual_seed",
-    "default_generator", "nn", "optim", "data", "save", "load", "Function", "GradcheckError", "gradcheck",
+    "multinomial", "default_generator", "nn", "optim", "data", "save", "load", "Function", "GradcheckError",
+    "gradcheck",
     "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "device", "cuda",
     "float16", "float32", "float64",

@@ -13,7 +13,7 @@ __all__ = [
     "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
     "concat", "where", "matmul", "mm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
-    "is_tensor", "allclose", "equal", "t",
+    "is_tensor", "allclose", "equal", "t", "flip", "cumsum", "topk", "sort", "argsort", "gather",
 ]
 
 
@@ -305,3 +305,73 @@ where = where
 matmul = matmul
 maximum = maximum
 minimum = minimum
+
+
+def flip(input: Tensor, dims: Any) -> Tensor:
+    """Reverse the order of the elements along each of ``dims``; same shape (see ``Tensor.flip``).
+
+    Args:
+        input: a tensor of any shape.
+        dims: a list or tuple of dims to reverse.
+    """
+    return input.flip(tuple(dims) if isinstance(dims, (tuple, list)) else dims)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Cumulative sum along ``dim``; same shape (see ``Tensor.cumsum``).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dim to sum along.
+        dtype: the output dtype (int64 for integer and bool inputs by default).
+    """
+    return input.cumsum(dim, dtype=dtype)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim`` (see ``Tensor.topk``).
+
+    Args:
+        input: a tensor of any shape.
+        k: how many elements to keep; ``dim`` has size ``k`` in both outputs.
+        dim: the dim to select along.
+        largest: the largest elements when True, else the smallest.
+        sorted: accepted for PyTorch's signature; the elements always come sorted.
+    """
+    return input.topk(k, dim, largest, sorted)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+    """``(values, indices)`` of ``input`` sorted along ``dim``, both of its shape (see ``Tensor.sort``).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dim to sort along.
+        descending: largest first when True.
+        stable: accepted for PyTorch's signature; every sort here is stable.
+    """
+    return input.sort(dim, descending, stable=stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+    """The int64 indices that sort ``input`` along ``dim``, of its shape (see ``Tensor.argsort``).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dim to sort along.
+        descending: largest first when True.
+        stable: accepted for PyTorch's signature; every sort here is stable.
+    """
+    return input.argsort(dim, descending, stable=stable)
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """Values of ``input`` picked along ``dim`` by ``index``; ``index``'s shape (see ``Tensor.gather``).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dim to pick along.
+        index: an int64 tensor with as many dims as ``input``.
+        sparse_grad: accepted for PyTorch's signature; gradients are always dense.
+    """
+    return input.gather(dim, index)

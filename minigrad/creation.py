@@ -163,3 +163,50 @@ def eye(n: int, m: Any = None, dtype: Any = None, device: Any = None, requires_g
     """The identity matrix, shape ``(n, m or n)``."""
     _device.check_device(device)
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
+    """Draw ``num_samples`` category indices per row, with probabilities proportional to ``input``'s values.
+
+    The weights need not sum to 1. Without replacement each index appears at most once per row, and the draws
+    are successive: the first from all the weights, the next from the weights left. minigrad draws from its own
+    generator (``manual_seed``): the same distribution as PyTorch's, not the same numbers.
+
+    Args:
+        input: non-negative float weights, ``(n,)`` for one distribution or ``(m, n)`` for ``m`` of them.
+        num_samples: how many indices to draw per row (at most ``n`` without replacement).
+        replacement: draw with replacement when True.
+
+    Returns:
+        int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for a 2-D one; never recorded.
+    """
+    p = input.data
+    if p.dtype.kind != "f":
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: {_dt.scalar_type_name(p.dtype)}"
+        )
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not replacement and num_samples > p.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    gen = _RNG.generator
+    if replacement:
+        # Inverse CDF: each uniform draw lands in the bin of one category.
+        cdf = np.cumsum(rows / totals, axis=1)
+        u = gen.random((rows.shape[0], num_samples))
+        out = np.stack([np.searchsorted(c, x, side="right") for c, x in zip(cdf, u)])
+        out = np.minimum(out, rows.shape[1] - 1)  # guard against round-off in the last cdf entry
+    else:
+        # Exponential races: the categories in order of E_i / p_i are successive draws without replacement.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = gen.standard_exponential(rows.shape) / rows
+        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), False)

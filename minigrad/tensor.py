@@ -37,6 +37,7 @@ def _return_type(name: str) -> type:
 
 
 _MaxResult, _MinResult = _return_type("max"), _return_type("min")
+_TopkResult, _SortResult = _return_type("topk"), _return_type("sort")
 
 
 class Size(tuple):
@@ -904,6 +905,168 @@ class Tensor:
         d = wrap_dim(dim, self.data.ndim)
         return tuple(self[(slice(None),) * d + (i,)] for i in range(self.data.shape[d]))
 
+    def flip(self, *dims: Any) -> Tensor:
+        """Reverse the order of the elements along each of ``dims`` (int, or a list/tuple of ints); a copy.
+
+        Args:
+            dims: the dims to reverse, as ``flip(0, 1)`` or ``flip((0, 1))``.
+
+        Returns:
+            A tensor of the same shape and dtype.
+        """
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        if not dims:
+            raise TypeError('flip() missing 1 required positional arguments: "dims"')
+        axes = normalize_dims(dims, self.data.ndim)
+        return ops.Flip.apply(self, dims=axes if self.data.ndim else ())
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Tile the tensor: ``sizes[i]`` copies along dim i (a copy, unlike ``expand``).
+
+        Args:
+            sizes: the number of copies per dim, as ``repeat(2, 3)`` or ``repeat((2, 3))``; at least
+                ``self.dim()`` of them. Extra leading sizes add leading dims.
+
+        Returns:
+            A tensor of shape ``(sizes[0] * s_0, ...)``, where ``s`` is the shape padded with leading 1s.
+        """
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        sizes = tuple(builtins.int(n) for n in sizes)
+        shp = self.data.shape
+        if len(sizes) < len(shp):
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+            )
+        padded = (1,) * (len(sizes) - len(shp)) + shp
+        target = [n * s for n, s in zip(sizes, padded)]
+        negative = [n for n in target if n < 0]
+        if negative:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {target}")
+        return ops.Repeat.apply(self, repeats=sizes)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Cumulative sum along ``dim``: ``out[i] = self[0] + ... + self[i]``.
+
+        Args:
+            dim: the dim to sum along.
+            dtype: the output dtype; by default integer and bool tensors give int64, floats keep theirs.
+
+        Returns:
+            A tensor of the same shape.
+        """
+        d = wrap_dim(dim, self.data.ndim)
+        if dtype is not None:
+            np_dtype = _dt.to_numpy_dtype(dtype)
+        else:
+            np_dtype = np.dtype(np.int64) if self.data.dtype.kind in "biu" else self.data.dtype
+        return ops.Cumsum.apply(self, dim=d, dtype=np_dtype)
+
+    def _along(self, dim: int) -> tuple[int, np.ndarray]:
+        """``dim`` wrapped, and the data with at least one dim (a 0-d tensor acts like one element)."""
+        return wrap_dim(dim, self.data.ndim), (self.data if self.data.ndim else self.data.reshape(1))
+
+    def _picked(self, fn: type, d: int, order: np.ndarray, result: type) -> Any:
+        if self.data.ndim == 0:
+            order = order.reshape(())
+        values = fn.apply(self, dim=d, order=order)
+        return result(values, Tensor._make(order.astype(np.int64), False))
+
+    def sort(self, dim: int = -1, descending: builtins.bool = False, *, stable: builtins.bool = False) -> Any:
+        """Sort along ``dim``; ties keep their original order (minigrad's sort is always stable).
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first when True.
+            stable: accepted for PyTorch's signature; every sort here is stable.
+
+        Returns:
+            A named tuple ``(values, indices)``, both of the input's shape: the sorted values (differentiable)
+            and the int64 positions they came from, so that ``values == self.gather(dim, indices)``.
+        """
+        d, a = self._along(dim)
+        return self._picked(ops.Sort, d, _sort_order(a, d, descending), _SortResult)
+
+    def argsort(self, dim: int = -1, descending: builtins.bool = False, *, stable: builtins.bool = False) -> Tensor:
+        """The int64 indices that sort the tensor along ``dim``: ``sort(dim, descending).indices``.
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first when True.
+            stable: accepted for PyTorch's signature; every sort here is stable.
+
+        Returns:
+            An int64 tensor of the input's shape (never recorded for autograd).
+        """
+        d, a = self._along(dim)
+        return Tensor._make(_sort_order(a, d, descending).reshape(self.data.shape).astype(np.int64), False)
+
+    def topk(self, k: int, dim: int = -1, largest: builtins.bool = True, sorted: builtins.bool = True) -> Any:
+        """The ``k`` largest (or smallest) elements along ``dim``.
+
+        Args:
+            k: how many elements to keep, ``0 <= k <= self.size(dim)``.
+            dim: the dim to select along.
+            largest: the largest elements when True, else the smallest.
+            sorted: accepted for PyTorch's signature; the elements always come in sorted order (largest first
+                when ``largest``), which is one of the orders PyTorch allows for ``sorted=False``.
+
+        Returns:
+            A named tuple ``(values, indices)``, both of the input's shape with ``dim`` of size ``k``: the
+            values (differentiable) and their int64 positions along ``dim``.
+        """
+        d, a = self._along(dim)
+        if not 0 <= k <= a.shape[d]:
+            raise RuntimeError("selected index k out of range")
+        order = np.take(_sort_order(a, d, largest), np.arange(k), axis=d)
+        return self._picked(ops.Topk, d, order, _TopkResult)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        """Pick values along ``dim`` by ``index``: ``out[i][j] = self[i][index[i][j]]`` for ``dim=1``.
+
+        Args:
+            dim: the dim to pick along.
+            index: an int64 tensor with as many dims as ``self``; along every other dim d,
+                ``index.size(d) <= self.size(d)``.
+
+        Returns:
+            A tensor of ``index``'s shape and ``self``'s dtype; the gradient adds up at repeated indices.
+        """
+        nd = self.data.ndim
+        d = wrap_dim(dim, nd)
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.dtype not in (np.int32, np.int64):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        if idx.ndim != nd and max(idx.ndim, 1) != max(nd, 1):
+            raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        shp = self.data.shape or (1,)
+        ishp = idx.shape or (1,)
+        for ax, (n, m) in enumerate(zip(ishp, shp)):
+            if ax != d and n > m:
+                raise RuntimeError(
+                    f"Size does not match at dimension {ax} expected index {list(ishp)} to be no larger than "
+                    f"self {list(shp)} apart from dimension {d}"
+                )
+        bad = (idx < 0) | (idx >= shp[d])
+        if bad.any():
+            raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {shp[d]}")
+        return ops.Gather.apply(self, dim=d, index=idx)
+
+    def multinomial(self, num_samples: int, replacement: builtins.bool = False) -> Tensor:
+        """Draw category indices with probabilities proportional to the rows of ``self``; see ``minigrad.multinomial``.
+
+        Args:
+            num_samples: how many indices to draw per row.
+            replacement: draw with replacement when True; else each index at most once per row.
+
+        Returns:
+            int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for an ``(m, n)`` one.
+        """
+        from minigrad.creation import multinomial  # the generator lives with the random factories
+
+        return multinomial(self, num_samples, replacement)
+
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         idx, kind = _convert_index(index)
@@ -1040,6 +1203,15 @@ class Tensor:
 
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _sort_order(a: np.ndarray, d: int, descending: builtins.bool) -> np.ndarray:
+    """The positions that sort ``a`` along ``d``, ties in their original order (both directions)."""
+    if not descending:
+        return np.argsort(a, axis=d, kind="stable")
+    # Sorting the reversed array and reversing back keeps equal elements in their original order.
+    rev = np.argsort(np.flip(a, d), axis=d, kind="stable")
+    return np.flip(a.shape[d] - 1 - rev, d)
 
 
 def _all_if_empty(dim: Any) -> Any:

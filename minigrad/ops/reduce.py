@@ -362,3 +362,19 @@ class BinaryCrossEntropyWithLogits(Function):
         if nb:
             gy = scale * (-x if p is None else (p - 1) * softplus - x)
         return gx, gy, None, None
+
+
+class Cumsum(Function):
+    """z_i = a_0 + ... + a_i along ``dim``;  dL/da_i = dL/dz_i + ... + dL/dz_n (a cumulative sum from the end)."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim, dtype):
+        ctx.meta = (dim, a.dtype)
+        return np.cumsum(a.reshape(a.shape or (1,)), axis=dim, dtype=dtype).reshape(a.shape)  # 0-d: one element
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, dtype = ctx.meta
+        if g.ndim == 0:
+            return g.astype(dtype, copy=False)
+        return np.flip(np.cumsum(np.flip(g, dim), axis=dim), dim).astype(dtype, copy=False)

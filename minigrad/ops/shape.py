@@ -215,3 +215,86 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+class Flip(Function):
+    """z = a with the order of its elements reversed along ``dims``;  dL/da = dL/dz flipped back."""
+
+    @staticmethod
+    def forward(ctx, a, *, dims):
+        ctx.dims = dims
+        return np.array(np.flip(a, dims))  # a copy, as PyTorch's flip makes (a numpy view would alias a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.asarray(np.flip(g, ctx.dims))
+
+
+class Repeat(Function):
+    """z = a tiled ``repeats`` times along each dim;  dL/da = dL/dz summed over the copies.
+
+    ``repeats`` may be longer than ``a.ndim``: ``a`` is then viewed with leading size-1 dims first.
+    """
+
+    @staticmethod
+    def forward(ctx, a, *, repeats):
+        ctx.meta = (a.shape, repeats)
+        return np.tile(a, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        in_shape, repeats = ctx.meta
+        padded = (1,) * (len(repeats) - len(in_shape)) + in_shape
+        # Output dim i holds repeats[i] copies of padded[i] elements: split it in two, sum over the copies.
+        split = tuple(n for pair in zip(repeats, padded) for n in pair)
+        summed = g.reshape(split).sum(axis=tuple(range(0, 2 * len(repeats), 2)))
+        return summed.reshape(in_shape)
+
+
+def _gather_index(index: np.ndarray, dim: int) -> tuple:
+    """A full advanced index that picks ``index`` along ``dim`` and position i along every other axis i.
+
+    ``a[_gather_index(index, dim)]`` is PyTorch's ``gather``: ``out[i][j] = a[i][index[i][j]]`` for ``dim=1``.
+    """
+    return tuple(
+        index if ax == dim else np.arange(n).reshape((-1,) + (1,) * (index.ndim - ax - 1))
+        for ax, n in enumerate(index.shape)
+    )
+
+
+class Gather(Function):
+    """z = a picked along ``dim`` by ``index`` (``z[i][j] = a[i][index[i][j]]`` for dim 1);  dL/da = dL/dz
+    added at the picked positions (an index picked twice gets both gradients)."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index):
+        if a.ndim == 0:  # one element, and the only valid index is 0: z is a copied into index's shape
+            ctx.meta = None
+            return np.full(index.shape, a, dtype=a.dtype)
+        picks = _gather_index(index, dim)
+        ctx.meta = (a.shape, a.dtype, picks)
+        return a[picks]
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.meta is None:
+            return g.sum().reshape(())
+        shape, dtype, picks = ctx.meta
+        return IndexedGrad(shape, dtype, picks, g, repeats=True)
+
+
+class Sort(Function):
+    """z = a's values reordered along ``dim`` by ``order`` (computed by the caller);  dL/da = dL/dz put back
+    where each value came from."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim, order):
+        return Gather.forward(ctx, a, dim=dim, index=order)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Gather.backward(ctx, g)
+
+
+class Topk(Sort):
+    """z = the ``k`` values of a along ``dim`` chosen by ``order``;  dL/da = dL/dz at their positions, 0 elsewhere."""

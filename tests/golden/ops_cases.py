@@ -285,6 +285,48 @@ def _cases() -> list[Case]:
     c("clamp-empty", lambda lib, x: x.clamp(-0.5, 0.5), (0, 2), kinds="c")
     c("matmul-empty-batch", lambda lib, a, b: a @ b, (0, 2, 3), (3, 4), name_differs=batched)
 
+    # Reordering, tiling, scanning and picking along a dim. Sorting cases use normal inputs: no ties.
+    c("flip-dim0", lambda lib, x: x.flip(0), (3, 4))
+    c("flip-dims", lambda lib, x: x.flip(0, 2), (2, 3, 4))
+    c("flip-tuple-neg", lambda lib, x: x.flip((-1,)), (2, 3, 4))
+    c("flip-fn", lambda lib, x: lib.flip(x, [0, 1]), (3, 4))
+    c("flip-0d", lambda lib, x: x.flip(0), ())
+    c("flip-empty", lambda lib, x: x.flip(1), (0, 3))
+    c("repeat", lambda lib, x: x.repeat(2, 3), (2, 3))
+    c("repeat-lead", lambda lib, x: x.repeat(2, 1, 2), (3, 2))
+    c("repeat-tuple", lambda lib, x: x.repeat((1, 2)), (2, 3))
+    c("repeat-0d", lambda lib, x: x.repeat(3, 2), ())
+    c("repeat-ones", lambda lib, x: x.repeat(1, 1), (2, 3))
+    c("repeat-zero", lambda lib, x: x.repeat(0, 2), (2, 3))
+    c("repeat-empty", lambda lib, x: x.repeat(2, 2), (0, 3))
+    c("cumsum-dim0", lambda lib, x: x.cumsum(0), (3, 4))
+    c("cumsum-dim-neg", lambda lib, x: x.cumsum(-1), (2, 3, 4))
+    c("cumsum-fn", lambda lib, x: lib.cumsum(x, 1), (3, 4))
+    c("cumsum-0d", lambda lib, x: x.cumsum(0), ())
+    c("cumsum-empty", lambda lib, x: x.cumsum(1), (0, 3))
+    c("topk", lambda lib, x: x.topk(2).values, (3, 5))
+    c("topk-smallest-dim0", lambda lib, x: x.topk(2, dim=0, largest=False)[0], (4, 3))
+    c("topk-3d", lambda lib, x: x.topk(3, 1).values, (2, 4, 3))
+    c("topk-fn", lambda lib, x: lib.topk(x, 3, -1).values, (3, 4))
+    c("topk-all", lambda lib, x: x.topk(4)[0], (2, 4))
+    c("topk-k0", lambda lib, x: x.topk(0).values, (2, 4))
+    c("topk-0d", lambda lib, x: x.topk(1).values, ())
+    c("sort", lambda lib, x: x.sort().values, (3, 4))
+    c("sort-descending-dim0", lambda lib, x: x.sort(0, descending=True)[0], (4, 3))
+    c("sort-3d", lambda lib, x: x.sort(1).values, (2, 4, 3))
+    c("sort-fn", lambda lib, x: lib.sort(x, dim=1, descending=True).values, (3, 4))
+    c("sort-0d", lambda lib, x: x.sort().values, ())
+    c("sort-empty", lambda lib, x: x.sort(0).values, (0, 3))
+    c("gather-dim1-repeats", lambda lib, x: x.gather(1, lib.tensor([[0, 0, 3], [1, 2, 1], [3, 0, 0]])), (3, 4))
+    c("gather-dim0-smaller", lambda lib, x: x.gather(0, lib.tensor([[2, 0], [2, 2]])), (3, 4))
+    c("gather-fn-neg", lambda lib, x: lib.gather(x, -1, lib.tensor([[[1], [0]], [[2], [2]]])), (2, 2, 3))
+    c("gather-int32", lambda lib, x: x.gather(0, lib.tensor([[1, 0, 1]], dtype=lib.int32)), (2, 3))
+    c("gather-0d", lambda lib, x: x.gather(0, lib.tensor(0)), ())
+    c("gather-empty-index", lambda lib, x: x.gather(1, lib.zeros(3, 0, dtype=lib.int64)), (3, 4))
+    c("compose-sort-cumsum-flip", lambda lib, x: (x.sort(1).values.cumsum(1) * x.flip(1)).repeat(2, 1), (3, 4))
+    c("compose-topk-gather", lambda lib, x: x.gather(1, x.argsort(1)[:, :2]) + x.topk(2, 1, largest=False)[0],
+      (3, 4))
+
     # A few compositions, so gradients flow through several nodes and accumulate.
     c("compose-mlp", lambda lib, x, w, b: ((x @ w + b).tanh() ** 2).mean(), (4, 3), (3, 5), (5,))
     c("compose-reuse", lambda lib, x: x * x.exp() - x.sigmoid() * x, (2, 3))
@@ -307,6 +349,9 @@ def _cases() -> list[Case]:
     c("f32-exp-log-sqrt", lambda lib, x: x.exp() + x.log() + x.sqrt(), (3, 4), kinds="p", **f32)
     c("f32-broadcast-add", lambda lib, a, b: a + b, (3, 1), (4,), **f32)
     c("f32-max-dim", lambda lib, x: x.max(1)[0], (3, 4), **f32)
+    c("f32-flip-repeat-cumsum", lambda lib, x: x.flip(1).repeat(2, 1).cumsum(0), (3, 4), **f32)
+    c("f32-topk-sort", lambda lib, x: x.topk(2, 0)[0] + x.sort(0, descending=True).values[:2], (3, 4), **f32)
+    c("f32-gather", lambda lib, x: x.gather(1, lib.tensor([[0, 0], [3, 1], [2, 2]])), (3, 4), **f32)
     c("f32-mlp", lambda lib, x, w, b: ((x @ w + b).relu() * 2).sum(), (4, 3), (3, 5), (5,), **f32)
     return cases
 
@@ -504,6 +549,35 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "index-out-of-range": lambda lib: lib.ones(2, 3)[2],
         "t-3d": lambda lib: lib.ones(2, 3, 4).t(),
         "where-non-bool": lambda lib: lib.where(lib.ones(3), lib.ones(3), lib.ones(3)),
+        "flip-dim-out-of-range": lambda lib: lib.ones(2, 3).flip(2),
+        "flip-repeated-dims": lambda lib: lib.ones(2, 3).flip(0, -2),
+        "flip-no-dims": lambda lib: lib.ones(2, 3).flip(),
+        "repeat-too-few": lambda lib: lib.ones(2, 3).repeat(2),
+        "repeat-negative": lambda lib: lib.ones(2, 3).repeat(2, -1),
+        "cumsum-dim-out-of-range": lambda lib: lib.ones(2, 3).cumsum(-3),
+        "topk-k-too-large": lambda lib: lib.ones(2, 3).topk(4),
+        "topk-k-negative": lambda lib: lib.ones(2, 3).topk(-1),
+        "topk-k-too-large-dim0": lambda lib: lib.topk(lib.ones(2, 3), 3, dim=0),
+        "topk-0d-k2": lambda lib: lib.ones(()).topk(2),
+        "topk-dim-out-of-range": lambda lib: lib.ones(2, 3).topk(1, dim=2),
+        "sort-dim-out-of-range": lambda lib: lib.ones(2, 3).sort(2),
+        "argsort-dim-out-of-range": lambda lib: lib.argsort(lib.ones(2, 3), -3),
+        "gather-index-ndim": lambda lib: lib.ones(2, 3).gather(0, lib.zeros(2, dtype=lib.int64)),
+        "gather-index-float": lambda lib: lib.ones(2, 3).gather(0, lib.zeros(2, 3)),
+        "gather-index-too-large": lambda lib: lib.ones(2, 3).gather(0, lib.zeros(2, 4, dtype=lib.int64)),
+        "gather-index-too-large-dim0": lambda lib: lib.gather(lib.ones(2, 3), 1, lib.zeros(3, 3, dtype=lib.int64)),
+        "gather-out-of-bounds": lambda lib: lib.ones(2, 3).gather(1, lib.full((2, 3), 5, dtype=lib.int64)),
+        "gather-negative-index": lambda lib: lib.ones(2, 3).gather(1, lib.full((2, 3), -1, dtype=lib.int64)),
+        "gather-dim-out-of-range": lambda lib: lib.ones(2, 3).gather(2, lib.zeros(2, 3, dtype=lib.int64)),
+        "multinomial-too-many": lambda lib: lib.multinomial(lib.tensor([0.2, 0.3, 0.5]), 4),
+        "multinomial-zero-samples": lambda lib: lib.multinomial(lib.tensor([0.2, 0.8]), 0, True),
+        "multinomial-3d": lambda lib: lib.multinomial(lib.ones(2, 2, 2), 1),
+        "multinomial-0d": lambda lib: lib.ones(()).multinomial(1),
+        "multinomial-zero-sum": lambda lib: lib.multinomial(lib.tensor([[0.0, 1.0], [0.0, 0.0]]), 1),
+        "multinomial-negative": lambda lib: lib.multinomial(lib.tensor([-1.0, 2.0]), 1),
+        "multinomial-nan": lambda lib: lib.multinomial(lib.tensor([float("nan"), 2.0]), 1, True),
+        "multinomial-inf": lambda lib: lib.tensor([float("inf"), 2.0]).multinomial(1),
+        "multinomial-int": lambda lib: lib.multinomial(lib.tensor([1, 2]), 1),
     }
 
 
