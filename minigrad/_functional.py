@@ -314,7 +314,9 @@ def flip(input: Tensor, dims: Any) -> Tensor:
         input: a tensor of any shape.
         dims: a list or tuple of dims to reverse.
     """
-    return input.flip(tuple(dims) if isinstance(dims, (tuple, list)) else dims)
+    if not isinstance(dims, (tuple, list)):  # the method takes flip(0); the function wants a sequence
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    return input.flip(tuple(dims))
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:

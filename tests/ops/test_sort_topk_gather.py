@@ -105,3 +105,10 @@ def test_gather_with_integer_input_matches_pytorch_live():
     mine = mg.gather(mg.tensor(a), 1, mg.tensor(index))
     assert mine.dtype == mg.int64
     np.testing.assert_array_equal(mine.numpy(), ref.numpy())
+
+
+def test_the_flip_function_wants_a_sequence_of_dims_as_in_pytorch():
+    x = mg.arange(4.0)
+    assert mg.flip(x, [0]).tolist() == [3.0, 2.0, 1.0, 0.0] == x.flip(0).tolist()
+    with pytest.raises(TypeError, match=r"^flip\(\): argument 'dims' \(position 2\) must be tuple of ints, not int$"):
+        mg.flip(x, 0)
