@@ -126,12 +126,6 @@ class IndexedGrad:
         else:  # a single element
             out[self.index] += self.values
 
-    def dense(self) -> np.ndarray:
-        """The full gradient array."""
-        out = np.zeros(self.shape, dtype=self.dtype)
-        self.add_into(out)
-        return out
-
 
 class OuterGrad:
     """A gradient ``a^T @ g`` not multiplied out yet: what ``Addmm`` returns for its matrix operand.
@@ -149,10 +143,6 @@ class OuterGrad:
         self.g = g
         self.shape = (a.shape[1], g.shape[1])
         self.dtype = g.dtype
-
-    def dense(self) -> np.ndarray:
-        """The gradient array, ``a^T @ g``."""
-        return self.a.T @ self.g
 
 
 class _NoRecordCtx:
@@ -221,22 +211,15 @@ class Function:
         T = Tensor
         arrays = []
         needs = []
-        record = False
         for x in inputs:
             if isinstance(x, T):
                 arrays.append(x.data)
-                if x.requires_grad:
-                    record = True
-                    needs.append(True)
-                    continue
+                needs.append(x.requires_grad)
             else:
                 arrays.append(x)
-            needs.append(False)
-        if record and _GradMode.enabled:
-            ctx = Node(cls, tuple(needs))
-        else:
-            record = False
-            ctx = _NO_RECORD
+                needs.append(False)
+        record = _GradMode.enabled and True in needs
+        ctx = Node(cls, tuple(needs)) if record else _NO_RECORD
         try:
             out = cls.forward(ctx, *arrays, **attrs)
         except ValueError as err:

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.scope import _Scope
+from minigrad.dtypes import from_numpy_dtype
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _to_arguments
 
 #: Outermost modules called so far, by the scope name their nodes carry (weak: drawing keeps nothing alive).
 called_roots: weakref.WeakValueDictionary[str, Module] = weakref.WeakValueDictionary()
@@ -250,14 +251,10 @@ class Module:
         Takes ``Tensor.to``'s forms: ``to(dtype)``, ``to(device, dtype=None)``, ``to(tensor)``, keywords
         ``dtype``, ``device``, ``non_blocking``. The device must be the CPU (where everything already is).
         """
-        from minigrad.tensor import _to_arguments
-
         dtype, _ = _to_arguments(args, kwargs)
         if dtype is None:
             return self
         if dtype.kind != "f":
-            from minigrad.dtypes import from_numpy_dtype
-
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype="
                 f"{from_numpy_dtype(dtype)}"

@@ -267,18 +267,26 @@ class Tanh(Function):
         return d
 
 
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """``1 / (1 + e^-a)`` as a new array of ``a``'s shape and dtype (also for 0-d input), computed in place.
+
+    e^-a overflows to inf for a below about -88 (float32); 1 / (1 + inf) = 0 is then the right limit (the exact
+    value there is subnormal, under 1.2e-38).
+    """
+    z = np.negative(a, out=np.empty_like(a))
+    with np.errstate(over="ignore"):
+        np.exp(z, out=z)
+    z += 1
+    np.reciprocal(z, out=z)
+    return z
+
+
 class Sigmoid(Function):
     """z = 1 / (1 + e^-a);  dL/da = dL/dz * z * (1 - z)."""
 
     @staticmethod
     def forward(ctx, a):
-        z = np.negative(a, out=np.empty_like(a))  # one array (also for 0-d input), updated in place
-        # e^-a overflows to inf for a below about -88 (float32); 1 / (1 + inf) = 0 is then the right limit (the
-        # exact value there is subnormal, under 1.2e-38).
-        with np.errstate(over="ignore"):
-            np.exp(z, out=z)
-        z += 1
-        np.reciprocal(z, out=z)
+        z = sigmoid(a)
         ctx.save_for_backward(z)
         return z
 

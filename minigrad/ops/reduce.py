@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
+from minigrad.ops.elementwise import sigmoid
 
 
 def _expand_back(g: np.ndarray, shape: tuple, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -192,6 +193,23 @@ class LogSoftmax(Function):
 # ---- losses: named as PyTorch names them, so a printed loss reads grad_fn=<MseLossBackward0> as it does there --
 
 
+def _reduced(losses: np.ndarray, reduction: str, weight: np.ndarray | None = None) -> np.ndarray:
+    """Elementwise ``losses`` (times ``weight`` when given) reduced by 'mean', 'sum' or 'none', in their dtype."""
+    if weight is not None:
+        losses = losses * weight
+    if reduction == "mean":
+        return np.mean(losses, dtype=losses.dtype)
+    if reduction == "sum":
+        return np.sum(losses, dtype=losses.dtype)
+    return losses
+
+
+def _per_element(g: np.ndarray, reduction: str, n: int, weight: np.ndarray | None = None) -> np.ndarray:
+    """dL/d(each of the ``n`` elementwise losses) from the gradient ``g`` of the reduced, ``weight``-ed loss."""
+    scale = g / np.asarray(n, dtype=g.dtype) if reduction == "mean" else g
+    return scale if weight is None else scale * weight
+
+
 class MseLoss(Function):
     """z = reduce((a - b)^2) with ``reduction`` 'mean', 'sum' or 'none' (a, b of one shape);
     dL/da = dL/dz * 2 (a - b) (divided by the element count for 'mean'),  dL/db = -dL/da."""
@@ -205,12 +223,7 @@ class MseLoss(Function):
         diff = np.subtract(a, b)
         ctx.save_for_backward(diff)
         ctx.reduction = reduction
-        square = diff * diff
-        if reduction == "mean":
-            return np.mean(square, dtype=square.dtype)
-        if reduction == "sum":
-            return np.sum(square, dtype=square.dtype)
-        return square
+        return _reduced(diff * diff, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -281,20 +294,6 @@ def _classes_last(a: np.ndarray) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])
 
 
-def _reduced(losses: np.ndarray, reduction: str) -> np.ndarray:
-    """Elementwise ``losses`` reduced by 'mean', 'sum' or 'none', in their own dtype."""
-    if reduction == "mean":
-        return np.mean(losses, dtype=losses.dtype)
-    if reduction == "sum":
-        return np.sum(losses, dtype=losses.dtype)
-    return losses
-
-
-def _per_element(g: np.ndarray, reduction: str, n: int) -> np.ndarray:
-    """dL/d(each elementwise loss) from the gradient of the reduced loss."""
-    return g / np.asarray(n, dtype=g.dtype) if reduction == "mean" else g
-
-
 class BinaryCrossEntropy(Function):
     """Binary cross entropy of probabilities ``x`` and targets ``y`` (same shape), ``w`` an optional weight
     (broadcast, no gradient): ``-w (y log x + (1 - y) log(1 - x))``, each log clamped at -100 as in PyTorch, then
@@ -309,17 +308,14 @@ class BinaryCrossEntropy(Function):
         with np.errstate(divide="ignore"):  # log 0 = -inf, clamped at -100 just below
             log_x = np.maximum(np.log(x), -100)
             log_1mx = np.maximum(np.log(1 - x), -100)
-        losses = -(y * log_x + (1 - y) * log_1mx)
-        if w is not None:
-            losses = losses * w
         ctx.save_for_backward(x, y, w, log_x, log_1mx)
         ctx.reduction = reduction
-        return _reduced(losses, reduction)
+        return _reduced(-(y * log_x + (1 - y) * log_1mx), reduction, w)
 
     @staticmethod
     def backward(ctx, g):
         x, y, w, log_x, log_1mx = ctx.saved_tensors
-        scale = _per_element(g, ctx.reduction, x.size) if w is None else _per_element(g, ctx.reduction, x.size) * w
+        scale = _per_element(g, ctx.reduction, x.size, w)
         na, nb = ctx.needs_input_grad[:2]
         gx = scale * (x - y) / np.maximum(x * (1 - x), np.asarray(1e-12, dtype=x.dtype)) if na else None
         gy = scale * (log_1mx - log_x) if nb else None
@@ -340,25 +336,19 @@ class BinaryCrossEntropyWithLogits(Function):
     def forward(ctx, x, y, w, p, *, reduction):
         softplus = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # log(1 + e^-x), never overflowing
         log_weight = 1 if p is None else 1 + (p - 1) * y
-        losses = (1 - y) * x + log_weight * softplus
-        if w is not None:
-            losses = losses * w
         ctx.save_for_backward(x, y, w, p, softplus)
         ctx.reduction = reduction
-        return _reduced(losses, reduction)
+        return _reduced((1 - y) * x + log_weight * softplus, reduction, w)
 
     @staticmethod
     def backward(ctx, g):
         x, y, w, p, softplus = ctx.saved_tensors
-        scale = _per_element(g, ctx.reduction, x.size)
-        if w is not None:
-            scale = scale * w
+        scale = _per_element(g, ctx.reduction, x.size, w)
         na, nb = ctx.needs_input_grad[:2]
         gx = gy = None
         if na:
-            with np.errstate(over="ignore"):  # e^-x overflows to inf for very negative x: sigmoid is then 0
-                sigmoid = 1 / (1 + np.exp(-x))
-            gx = scale * (sigmoid - y if p is None else sigmoid * (1 + (p - 1) * y) - p * y)
+            s = sigmoid(x)
+            gx = scale * (s - y if p is None else s * (1 + (p - 1) * y) - p * y)
         if nb:
             gy = scale * (-x if p is None else (p - 1) * softplus - x)
         return gx, gy, None, None
