@@ -52,18 +52,7 @@ def init_params(
     Every parameter ~ U(-1/sqrt(H), 1/sqrt(H)) (the head's fan-in is H too). Returns new arrays of ``dtype``
     keyed in :func:`numpy_rnn.param_names` order; the recurrent ones have ``GATES[cell] * H`` rows.
     """
-    T, B, I, H, L = sizes
-    G = GATES[cell] * H
-    bound = 1.0 / np.sqrt(H)
-    shapes = {}
-    for k in range(L):
-        shapes[f"rnn.weight_ih_l{k}"] = (G, I if k == 0 else H)
-        shapes[f"rnn.weight_hh_l{k}"] = (G, H)
-        shapes[f"rnn.bias_ih_l{k}"] = (G,)
-        shapes[f"rnn.bias_hh_l{k}"] = (G,)
-    shapes["head.weight"] = (I, H)
-    shapes["head.bias"] = (I,)
-    return {name: rng.uniform(-bound, bound, shapes[name]).astype(dtype) for name in param_names(L)}
+    return numpy_rnn.init_params(sizes, rng, dtype, gates=GATES[cell])
 
 
 def cell_of(params: Params) -> str:

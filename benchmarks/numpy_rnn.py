@@ -58,20 +58,24 @@ def param_names(num_layers: int) -> list[str]:
     return names + ["head.weight", "head.bias"]
 
 
-def init_params(sizes: Sizes, rng: np.random.Generator, dtype: npt.DTypeLike = np.float32) -> Params:
+def init_params(
+    sizes: Sizes, rng: np.random.Generator, dtype: npt.DTypeLike = np.float32, *, gates: int = 1
+) -> Params:
     """Draw parameters the way PyTorch initialises them (same distributions, not the same numbers).
 
     Every parameter ~ U(-1/sqrt(H), 1/sqrt(H)): PyTorch's rule for the RNN, and for the head too, whose
-    fan-in is H. Returns a dict of new arrays of ``dtype``, keyed in :func:`param_names` order.
+    fan-in is H. The recurrent weights and biases have ``gates * H`` rows (1 for the plain RNN; the LSTM and
+    GRU references pass 4 and 3). Returns a dict of new arrays of ``dtype``, keyed in :func:`param_names` order.
     """
     T, B, I, H, L = sizes
+    G = gates * H
     bound = 1.0 / np.sqrt(H)
     shapes = {}
     for k in range(L):
-        shapes[f"rnn.weight_ih_l{k}"] = (H, I if k == 0 else H)
-        shapes[f"rnn.weight_hh_l{k}"] = (H, H)
-        shapes[f"rnn.bias_ih_l{k}"] = (H,)
-        shapes[f"rnn.bias_hh_l{k}"] = (H,)
+        shapes[f"rnn.weight_ih_l{k}"] = (G, I if k == 0 else H)
+        shapes[f"rnn.weight_hh_l{k}"] = (G, H)
+        shapes[f"rnn.bias_ih_l{k}"] = (G,)
+        shapes[f"rnn.bias_hh_l{k}"] = (G,)
     shapes["head.weight"] = (I, H)
     shapes["head.bias"] = (I,)
     return {name: rng.uniform(-bound, bound, shapes[name]).astype(dtype) for name in param_names(L)}
