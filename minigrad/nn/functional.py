@@ -72,6 +72,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         bias.detach().expand(rows, weight.shape[0])
         if nd == 2:  # one fused node, AddmmBackward0, as PyTorch records it
             return ops.Addmm.apply(bias, input, weight.t())
+        if wd == 2:  # other ranks as PyTorch too: folded to 2-D, AddmmBackward0, then ViewBackward0 back
+            flat = ops.Addmm.apply(bias, input.reshape(rows, input.shape[-1]), weight.t())
+            return flat.reshape(*input.shape[:-1], weight.shape[0])
     out = input @ (weight.t() if wd == 2 else weight)
     return out if bias is None else out + bias
 

@@ -695,9 +695,9 @@ def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
 def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
     """Every step's input projection in one matmul: ``x (L, N, H_in)`` -> ``(L, N, G)``, plus ``bias``."""
     steps, batch, features = x.data.shape
-    pre = x.reshape(steps * batch, features) @ w_ih.t()
-    if bias is not None:
-        pre = pre + bias
+    flat = x.reshape(steps * batch, features)
+    # With a bias, one AddmmBackward0 node: the bias is added into the product, not into a copy of it.
+    pre = flat @ w_ih.t() if bias is None else ops.Addmm.apply(bias, flat, w_ih.t())
     return pre.reshape(steps, batch, w_ih.data.shape[0])
 
 

@@ -55,6 +55,34 @@ def test_forward_is_x_times_weight_transposed_plus_bias():
     np.testing.assert_allclose(layer(mg.tensor(x)).data, expected, rtol=1e-14, atol=1e-14)
 
 
+#: input shape -> (grad_fn of Linear(5, 4) with bias, the name of that node's first parent), read from PyTorch 2.13.
+#: Any rank but 2 is folded to 2-D around one addmm, so the bias is added inside the product.
+GRAPH_NAMES = {
+    (5,): ("ViewBackward0", "AddmmBackward0"),
+    (2, 5): ("AddmmBackward0", None),
+    (3, 2, 5): ("ViewBackward0", "AddmmBackward0"),
+    (2, 1, 3, 5): ("ViewBackward0", "AddmmBackward0"),
+}
+
+
+def _graph_names(L, shape):
+    L.lib.manual_seed(0)
+    y = L.nn.Linear(5, 4)(L.t(np.ones(shape, dtype=np.float32)))
+    first = y.grad_fn.next_functions[0][0]
+    return y.grad_fn.name(), (first.name() if first is not None and "AddmmBackward0" != y.grad_fn.name() else None)
+
+
+@pytest.mark.parametrize("shape", list(GRAPH_NAMES))
+def test_graph_node_names_are_pytorchs(shape):
+    assert _graph_names(MG, shape) == GRAPH_NAMES[shape]
+
+
+@pytest.mark.parametrize("shape", list(GRAPH_NAMES))
+def test_graph_node_names_match_torch(shape):
+    pytest.importorskip("torch")
+    assert _graph_names(MG, shape) == _graph_names(torch_namespace(), shape)
+
+
 REPRS = {
     "Linear(in_features=100, out_features=10, bias=True)": lambda L: L.nn.Linear(100, 10),
     "Linear(in_features=3, out_features=4, bias=False)": lambda L: L.nn.Linear(3, 4, bias=False),

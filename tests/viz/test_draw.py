@@ -78,7 +78,7 @@ def test_two_layer_three_step_rnn_has_a_cluster_per_layer_and_step_with_the_recu
     assert params["weight_ih_l0"] == ("RNN", "l0")
 
     source = draw_graph(loss).source
-    for text in ["weight_hh_l1", "(3, 3)", "(3, 4)", "(1, 3)", "TanhBackward0", "MmBackward0", "StackBackward0",
+    for text in ["weight_hh_l1", "(3, 3)", "(3, 4)", "(1, 3)", "TanhBackward0", "AddmmBackward0", "StackBackward0",
                  "layer 1", "t=2", "output"]:
         assert text in source, text
     assert source.count("subgraph cluster_") == 1 + 2 + 6
