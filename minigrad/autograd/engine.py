@@ -54,6 +54,10 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     ready = [start]
     while ready:
         node = ready.pop()
+        if node.recurrence is not None and _run_recurrence(
+            node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms
+        ):
+            continue
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
         g = grads.pop(node)
@@ -107,6 +111,68 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         _flush_outer(grads, owned, key, entry)
     for key, leaf in leaves.items():
         _accumulate_leaf(leaf, grads[key], key in owned)
+
+
+def _run_recurrence(
+    head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
+    retain_graph: bool, record_norms: bool,
+) -> bool:
+    """Run the backward of the recorded RNN recurrence whose last step is ``head`` in one loop
+    (``ops.recurrence``), if every step's gradient from outside has arrived; return whether it ran.
+
+    The steps' nodes are found from ``head``: an activation's parent 0 is its step's Addmm, whose parent 1 is the
+    previous step's activation. When one of them still waits for a gradient from outside, or wants its gradient
+    kept (``retain_grad``), nothing happens here and the engine visits the nodes one by one instead.
+    """
+    rec = head.recurrence
+    acts, addmms = [], []
+    node = head
+    for k in range(rec.steps):
+        mm = node.parents[0]
+        if (k and pending.get(node) != 1) or node.retained is not None or pending.get(mm) != 1 \
+                or mm.retained is not None:
+            return False
+        acts.append(node)
+        addmms.append(mm)
+        node = mm.parents[1]
+    ext = []
+    for act, mm in zip(acts, addmms):
+        for n in (act, mm):
+            if outer and n in outer:
+                _flush_outer(grads, owned, n, outer.pop(n))
+            for check in n._checks:
+                if check[1].value != check[2]:
+                    _check_versions(n)
+        ext.append(grads.pop(act, None))
+        owned.discard(act)
+    d_pre, d_h0, d_w = rec.backward(ext, acts, addmms, record_norms)
+    if not retain_graph:
+        head.recurrence = None
+        for n in acts + addmms:
+            n.saved = ()
+            n.freed = True
+    last = addmms[-1]
+    # (parent, its gradient, how many of the recurrence's edges lead to it): every step's Addmm reads pre and w.
+    for parent, g, edges in (
+        (last.parents[0], d_pre, rec.steps), (last.parents[1], d_h0, 1), (last.parents[2], d_w, rec.steps)
+    ):
+        if parent is None or g is None:
+            continue
+        if type(parent) is Node:
+            key = parent
+        else:
+            key = id(parent)
+            leaves[key] = parent
+        if key in grads:
+            _add(grads, owned, key, g)
+        else:
+            grads[key] = g  # made here: the engine's own
+            owned.add(key)
+        if key is parent:
+            pending[parent] -= edges
+            if pending[parent] == 0:
+                ready.append(parent)
+    return True
 
 
 #: How many rows (time steps x batch) of ``OuterGrad`` pairs a gradient collects before one product of them all.

@@ -54,12 +54,14 @@ class Node:
         scope: the scope path current when the node was made.
         shape, dtype: shape and numpy dtype of the output.
         grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None.
+        recurrence: on the last step of a recorded RNN recurrence only, what the engine needs to run the whole
+            recurrence's backward in one loop (``ops.recurrence``); else None.
     Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
     """
 
     __slots__ = (
         "fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype",
-        "freed", "retained", "grad_norm", "__dict__", "__weakref__",
+        "freed", "retained", "grad_norm", "recurrence", "__dict__", "__weakref__",
     )
 
     def __init__(self, fn: type, needs_input_grad: tuple, parents: tuple = ()) -> None:
@@ -72,6 +74,7 @@ class Node:
         self.freed = False
         self.retained = None
         self.grad_norm = None
+        self.recurrence = None
 
     # -- the ctx API ---------------------------------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:

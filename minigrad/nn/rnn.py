@@ -33,6 +33,7 @@ from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
+from minigrad.ops.recurrence import rnn_steps
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -581,19 +582,10 @@ class RNN(RNNBase):
         # One matmul projects every step's input (both biases added once); the loop adds only h_{t-1} @ W_hh^T.
         bias = p[names[2]] + p[names[3]] if len(names) == 4 else None
         pre = _gates_in(x, p[names[0]], bias)
-        w_hh_t = p[names[1]].t()
-        # The loop is  h = act(pre[i] + h @ w_hh_t)  written with the primitives themselves: the Tensor operators
-        # would redo their argument checks at every step, and the arguments were checked once, up front.
-        # Addmm reads pre[i] and adds h @ w_hh_t in one node (AddmmBackward0), as PyTorch's addmm would.
-        addmm, act = ops.Addmm.apply, (ops.Relu if self.nonlinearity == "relu" else ops.Tanh).apply
-        (h,) = state
-        steps = x.data.shape[0]
-        outputs: list[Any] = [None] * steps
-        for i in range(steps - 1, -1, -1) if reverse else range(steps):
-            _Scope.current = scope + (f"t={i}",)
-            h = act(addmm(pre, h, w_hh_t, index=i))
-            outputs[i] = h
-        _Scope.current = scope
+        # The loop is  h = act(pre[i] + h @ W_hh^T), one AddmmBackward0 and one TanhBackward0 (ReluBackward0)
+        # node per step, under the step's scope; ops.recurrence runs it in one numpy loop and records the nodes.
+        outputs, h = rnn_steps(pre, state[0], p[names[1]].t(), reverse=reverse,
+                               relu=self.nonlinearity == "relu", scope=scope)
         return outputs, (h,)
 
 

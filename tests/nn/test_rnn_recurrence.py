@@ -1,0 +1,197 @@
+"""The RNN layers' one-loop recurrence (``ops.recurrence``): it records the nodes ``Function.apply`` would, and its
+one-loop backward gives what visiting those nodes one by one gives. Values against PyTorch are in
+test_rnn_golden.py (which runs the one-loop path)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn, ops
+from minigrad.autograd.engine import GradStats
+from minigrad.ops import recurrence
+
+
+def _nodes(*roots):
+    """Every node of the graphs of ``roots``, each once."""
+    seen, stack = set(), [r.grad_fn for r in roots]
+    while stack:
+        node = stack.pop()
+        if node is None or not isinstance(node, mg.autograd.function.Node) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(node.parents)
+
+
+def _heads(*roots):
+    """The nodes that carry a recurrence (one per layer and direction)."""
+    return [node for node in _nodes(*roots) if node.recurrence is not None]
+
+
+def _step_nodes(*roots):
+    """(scope, name, grad_norm) of every node recorded inside a time step, sorted."""
+    rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(*roots) if n.scope and n.scope[-1].startswith("t=")]
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def _run(one_loop, *, nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True, steps=6):
+    """Gradients of every parameter, the input and h_0, and the step nodes' norms, after one backward."""
+    mg.manual_seed(3)
+    rnn = nn.RNN(3, 5, num_layers=num_layers, nonlinearity=nonlinearity, bidirectional=bidirectional,
+                 bias=bias, dtype=mg.float64)
+    d = 2 if bidirectional else 1
+    x = mg.randn(steps, 2, 3, dtype=mg.float64, requires_grad=True)
+    hx = mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) if h0 else None
+    out, h_n = rnn(x, hx)
+    heads = _heads(out, h_n)
+    assert len(heads) == d * num_layers
+    if not one_loop:
+        for head in heads:
+            head.recurrence = None  # the engine then visits every step's nodes one by one
+    loss = (out * out.detach().cos()).sum() + (h_n ** 2).sum()
+    loss.backward()
+    grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters()}
+    grads["input"] = x.grad.data.copy()
+    if h0:
+        grads["h_0"] = hx.grad.data.copy()
+    return grads, _step_nodes(out, h_n)
+
+
+@pytest.mark.parametrize("case", [
+    {}, {"nonlinearity": "relu"}, {"bidirectional": False, "num_layers": 1}, {"h0": False}, {"bias": False},
+    {"steps": 1},
+])
+def test_one_loop_backward_equals_the_node_by_node_backward(case):
+    fast, fast_nodes = _run(True, **case)
+    slow, slow_nodes = _run(False, **case)
+    assert fast.keys() == slow.keys()
+    for name in fast:
+        np.testing.assert_allclose(fast[name], slow[name], rtol=1e-12, atol=1e-14, err_msg=name)
+    # The same nodes, and the same gradient norm on each (what drawings colour by).
+    assert [r[:2] for r in fast_nodes] == [r[:2] for r in slow_nodes]
+    assert all(r[2] is not None for r in fast_nodes)
+    np.testing.assert_allclose([r[2] for r in fast_nodes], [r[2] for r in slow_nodes], rtol=1e-12)
+
+
+def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch):
+    calls = []
+    original = recurrence.Recurrence.backward
+
+    def spy(self, *args):
+        calls.append(self.steps)
+        return original(self, *args)
+
+    monkeypatch.setattr(recurrence.Recurrence, "backward", spy)
+    rnn = nn.RNN(3, 4, num_layers=2, bidirectional=True)
+    out, h_n = rnn(mg.randn(7, 2, 3))
+    (out.sum() + h_n.sum()).backward()
+    assert calls == [7, 7, 7, 7]
+
+
+def test_backward_from_h_n_alone_runs_the_one_loop_and_matches_node_by_node():
+    def grads(one_loop):
+        mg.manual_seed(1)
+        rnn = nn.RNN(2, 3, num_layers=2, dtype=mg.float64)
+        _, h_n = rnn(mg.randn(4, 1, 2, dtype=mg.float64))
+        heads = _heads(h_n)
+        assert len(heads) == 2
+        if not one_loop:
+            for head in heads:
+                head.recurrence = None
+        h_n.sum().backward()
+        return [p.grad.data for p in rnn.parameters()]
+
+    for a, b in zip(grads(True), grads(False)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_the_recorded_step_nodes_are_those_apply_records():
+    mg.manual_seed(0)
+    rnn = nn.RNN(3, 4, dtype=mg.float64)
+    x = mg.randn(3, 2, 3, dtype=mg.float64)
+    h0 = mg.randn(1, 2, 4, dtype=mg.float64, requires_grad=True)
+    out, _ = rnn(x, h0)
+    p = {n: t.data for n, t in rnn.named_parameters()}
+    pre = x.data @ p["weight_ih_l0"].T + p["bias_ih_l0"] + p["bias_hh_l0"]
+    acts = list(out.grad_fn.parents)
+    pre_node, w_t = acts[0].parents[0].parents[0], acts[0].parents[0].parents[2]
+    assert (pre_node.name(), w_t.name()) == ("ViewBackward0", "TBackward0")
+    for i, act in enumerate(acts):
+        mm = act.parents[0]
+        assert (act.name(), mm.name()) == ("TanhBackward0", "AddmmBackward0")
+        assert act.scope == mm.scope == ("RNN", "l0", f"t={i}")
+        assert mm.parents[0] is pre_node and mm.parents[2] is w_t
+        if i:
+            assert mm.parents[1] is acts[i - 1]
+        else:  # h_0[0]
+            assert mm.parents[1].name() == "SelectBackward0" and mm.parents[1].parents[0] is h0
+        assert mm.needs_input_grad == (True, True, True) and act.needs_input_grad == (True,)
+        assert act.shape == mm.shape == (2, 4) and act.dtype == mm.dtype == np.float64
+        # What ops.Addmm and ops.Tanh save: h_{t-1}, W_hh^T, and the output.
+        h_prev, w = mm.saved
+        np.testing.assert_array_equal(w, p["weight_hh_l0"].T)
+        np.testing.assert_array_equal(h_prev, acts[i - 1].saved[0] if i else h0.data[0])
+        np.testing.assert_allclose(act.saved[0], np.tanh(pre[i] + h_prev @ w), rtol=1e-14, atol=1e-15)
+        np.testing.assert_array_equal(act.saved[0], out.data[i])
+
+
+@pytest.mark.parametrize("retain", [True, False])
+def test_retain_graph_and_a_second_backward(retain):
+    mg.manual_seed(2)
+    rnn = nn.RNN(2, 3, dtype=mg.float64)
+    out, _ = rnn(mg.randn(4, 1, 2, dtype=mg.float64))
+    out.sum().backward(retain_graph=retain)
+    first = rnn.weight_hh_l0.grad.data.copy()
+    if retain:
+        out.sum().backward()
+        np.testing.assert_allclose(rnn.weight_hh_l0.grad.data, 2 * first, rtol=1e-14)
+    else:
+        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+            out.sum().backward()
+        np.testing.assert_array_equal(rnn.weight_hh_l0.grad.data, first)
+
+
+def test_changing_weight_hh_in_place_after_forward_fails_at_backward_naming_addmm():
+    rnn = nn.RNN(3, 4)
+    out, _ = rnn(mg.randn(5, 2, 3))
+    with mg.no_grad():
+        rnn.weight_hh_l0.mul_(2)
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*AddmmBackward0"):
+        out.sum().backward()
+
+
+def test_without_grad_nothing_is_recorded_and_the_values_are_the_same():
+    mg.manual_seed(4)
+    rnn = nn.RNN(3, 4, num_layers=2, nonlinearity="relu")
+    x = mg.randn(5, 2, 3)
+    out, h_n = rnn(x)
+    with mg.no_grad():
+        out2, h_n2 = rnn(x)
+    assert out2.grad_fn is None and h_n2.grad_fn is None and not out2.requires_grad
+    np.testing.assert_array_equal(out2.data, out.data)
+    np.testing.assert_array_equal(h_n2.data, h_n.data)
+
+
+def test_grad_norms_are_skipped_when_gradstats_is_off(monkeypatch):
+    monkeypatch.setattr(GradStats, "enabled", False)
+    rnn = nn.RNN(3, 4)
+    out, _ = rnn(mg.randn(5, 2, 3))
+    out.sum().backward()
+    assert {r[2] for r in _step_nodes(out)} == {None}
+    assert rnn.weight_hh_l0.grad is not None
+
+
+def test_forward_matches_the_primitives_bit_for_bit():
+    mg.manual_seed(5)
+    rnn = nn.RNN(3, 4)
+    x = mg.randn(6, 2, 3)
+    out, _ = rnn(x)
+    p = {n: t.data for n, t in rnn.named_parameters()}
+    pre = ops.Addmm.apply(mg.tensor(p["bias_ih_l0"] + p["bias_hh_l0"]), x.reshape(12, 3),
+                          mg.tensor(p["weight_ih_l0"]).t()).reshape(6, 2, 4)
+    h = mg.zeros(2, 4)
+    for i in range(6):
+        h = ops.Tanh.apply(ops.Addmm.apply(pre, h, mg.tensor(p["weight_hh_l0"]).t(), index=i))
+        np.testing.assert_array_equal(out.data[i], h.data)
