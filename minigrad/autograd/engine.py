@@ -117,45 +117,35 @@ def _run_recurrence(
     head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
     retain_graph: bool, record_norms: bool,
 ) -> bool:
-    """Run the backward of the recorded RNN recurrence whose last step is ``head`` in one loop
-    (``ops.recurrence``), if every step's gradient from outside has arrived; return whether it ran.
+    """Run the backward of the recorded recurrence whose last step is ``head`` in one loop (``ops.recurrence``),
+    if every gradient from outside it has arrived; return whether it ran.
 
-    The steps' nodes are found from ``head``: an activation's parent 0 is its step's Addmm, whose parent 1 is the
-    previous step's activation. When one of them still waits for a gradient from outside, or wants its gradient
-    kept (``retain_grad``), nothing happens here and the engine visits the nodes one by one instead.
+    ``walk`` lists the recurrence's nodes (found from ``head`` through parents), how many of their users are
+    inside it, and which of them may also be used outside. When one of them still waits for a gradient from
+    outside, got one it should not have, or wants its gradient kept (``retain_grad``), nothing happens here and
+    the engine visits the nodes one by one instead.
     """
     rec = head.recurrence
-    acts, addmms = [], []
-    node = head
-    for k in range(rec.steps):
-        mm = node.parents[0]
-        if (k and pending.get(node) != 1) or node.retained is not None or pending.get(mm) != 1 \
-                or mm.retained is not None:
+    nodes, inside, outside = rec.walk(head)
+    for node, users, may in zip(nodes, inside, outside):
+        if pending.get(node) != users or node.retained is not None or (not may and node in grads):
             return False
-        acts.append(node)
-        addmms.append(mm)
-        node = mm.parents[1]
     ext = []
-    for act, mm in zip(acts, addmms):
-        for n in (act, mm):
-            if outer and n in outer:
-                _flush_outer(grads, owned, n, outer.pop(n))
-            for check in n._checks:
-                if check[1].value != check[2]:
-                    _check_versions(n)
-        ext.append(grads.pop(act, None))
-        owned.discard(act)
-    d_pre, d_h0, d_w = rec.backward(ext, acts, addmms, record_norms)
+    for node in nodes:
+        if outer and node in outer:
+            _flush_outer(grads, owned, node, outer.pop(node))
+        for check in node._checks:
+            if check[1].value != check[2]:
+                _check_versions(node)
+        ext.append(grads.pop(node, None))
+        owned.discard(node)
+    results = rec.backward(ext, nodes, record_norms)
     if not retain_graph:
         head.recurrence = None
-        for n in acts + addmms:
-            n.saved = ()
-            n.freed = True
-    last = addmms[-1]
-    # (parent, its gradient, how many of the recurrence's edges lead to it): every step's Addmm reads pre and w.
-    for parent, g, edges in (
-        (last.parents[0], d_pre, rec.steps), (last.parents[1], d_h0, 1), (last.parents[2], d_w, rec.steps)
-    ):
+        for node in nodes:
+            node.saved = ()
+            node.freed = True
+    for parent, g, edges in results:  # (a node or leaf outside, its gradient, how many recorded edges lead to it)
         if parent is None or g is None:
             continue
         if type(parent) is Node:
@@ -166,7 +156,7 @@ def _run_recurrence(
         if key in grads:
             _add(grads, owned, key, g)
         else:
-            grads[key] = g  # made here: the engine's own
+            grads[key] = g  # made by the recurrence: the engine's own
             owned.add(key)
         if key is parent:
             pending[parent] -= edges

@@ -33,7 +33,7 @@ from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops.recurrence import rnn_steps
+from minigrad.ops.recurrence import lstm_steps, rnn_steps
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -1022,7 +1022,10 @@ class LSTM(RNNBase):
         bias = p[names[2]] + p[names[3]] if self.bias else None
         pre = _gates_in(x, p[names[0]], bias)
         w_hh_t = p[names[1]].t()
-        w_hr_t = p[names[-1]].t() if self.proj_size > 0 else None
+        if self.proj_size == 0:  # the same nodes as the loop below, recorded by one numpy loop (ops.recurrence)
+            outputs, h, c = lstm_steps(pre, state[0], state[1], w_hh_t, reverse=reverse, scope=scope)
+            return outputs, (h, c)
+        w_hr_t = p[names[-1]].t()
         addmm, mm = ops.Addmm.apply, ops.Mm.apply
         h, c = state
         steps = x.data.shape[0]
@@ -1030,8 +1033,7 @@ class LSTM(RNNBase):
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             _Scope.current = scope + (f"t={i}",)
             h, c = _lstm_update(addmm(pre, h, w_hh_t, index=i), c, self.hidden_size)
-            if w_hr_t is not None:
-                h = mm(h, w_hr_t)
+            h = mm(h, w_hr_t)
             outputs[i] = h
         _Scope.current = scope
         return outputs, (h, c)

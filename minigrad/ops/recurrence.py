@@ -1,15 +1,16 @@
-"""A plain RNN layer's recurrence, run in one numpy loop while recording PyTorch's per-step nodes.
+"""A recurrent layer's loop over time, run in numpy while recording PyTorch's per-step nodes.
 
-``rnn_steps`` computes ``h_t = act(pre[t] + h_{t-1} @ w_t)`` for every step of one layer and direction into one
-buffer, the way a hand-written RNN does, and records for each step exactly the nodes that ``ops.Addmm`` and
-``ops.Tanh`` (or ``ops.Relu``) would record through ``Function.apply``: the same names, parents, scopes, saved
-arrays and version checks. Drawings, ``next_functions`` and the per-node backward see no difference.
+``rnn_steps`` (``nn.RNN``) and ``lstm_steps`` (``nn.LSTM`` without ``proj_size``) compute one layer and direction
+into preallocated buffers, the way a hand-written RNN does, and record for each step exactly the nodes that the
+primitives would record through ``Function.apply`` (``ops.Addmm``, ``ops.Tanh``, ``ops.GateSigmoid``, ...): the
+same names, parents, scopes, saved arrays and version checks. Drawings, ``next_functions`` and the per-node
+backward see no difference.
 
-The last step's activation node also carries a ``Recurrence``. When every external gradient of the steps has
-arrived, the engine hands the whole chain to ``Recurrence.backward`` (one loop, no per-node dispatch, and the
-weight gradient as one product over all steps) instead of visiting the ``2 L`` nodes one by one; otherwise (a
-``retain_grad`` or an unusual graph) it visits them one by one, with the same result. Why: at small sizes the
-per-node Python cost dominated a training step (``benchmarks/rnn_train.py``, size small).
+The last step's output node also carries a ``Recurrence``. When every gradient from outside the loop has arrived,
+the engine hands the whole chain to ``Recurrence.backward`` (one loop, no per-node dispatch, ``weight_hh``'s
+gradient as one product over all steps) instead of visiting the nodes one by one; otherwise (a ``retain_grad``, an
+unusual graph) it visits them one by one, with the same result. Why: at small sizes the per-node Python cost
+dominated a training step (``benchmarks/rnn_train.py``, size small).
 """
 
 from __future__ import annotations
@@ -23,70 +24,266 @@ from minigrad.autograd import function as _function
 from minigrad.autograd.function import Node
 from minigrad.autograd.grad_mode import _GradMode
 from minigrad.autograd.scope import _Scope
-from minigrad.ops.elementwise import Relu, Tanh
+from minigrad.ops.elementwise import Add, GateSigmoid, GateTanh, Mul, Relu, Tanh
 from minigrad.ops.linalg import Addmm
 
 
-class Recurrence:
-    """The arrays of one recorded recurrence, for its one-loop backward.
+def _norm(a: np.ndarray) -> float:
+    return math.sqrt(float(np.vdot(a, a)))
 
-    ``buf`` is ``(L + 1, N, H)``: the initial state and the ``L`` outputs, in the order the loop ran (the initial
-    state first for the forward direction, last for the reverse one), so that the states each step read are one
-    contiguous block. Nothing here refers to a node: the engine finds the nodes from the head (the last step's
-    activation) through their parents, so no reference cycle keeps the graph alive.
+
+def _plus(a: Any, b: Any) -> Any:
+    """``a + b`` where either may be None (no gradient)."""
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+def _sigmoid_(a: np.ndarray) -> None:
+    """``ops.elementwise.sigmoid`` computed in place: the same operations, so the same values."""
+    np.negative(a, out=a)
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)
+    a += 1
+    np.reciprocal(a, out=a)
+
+
+def _sigmoid_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
+    """``Sigmoid.backward`` into ``out``: ``(1 - z) * z * g``."""
+    np.subtract(1, z, out=out)
+    out *= z
+    out *= g
+
+
+def _tanh_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
+    """``Tanh.backward`` into ``out``: ``(1 - z^2) * g``."""
+    np.square(z, out=out)
+    np.subtract(1, out, out=out)
+    np.multiply(out, g, out=out)
+
+
+class Recurrence:
+    """What the engine needs to run one recorded layer direction's backward in one loop.
+
+    Only the head node (the last step's output) carries it. It refers to no node: ``walk`` finds them from the
+    head through their parents, so no reference cycle keeps a graph alive. ``buf`` arrays hold the states in the
+    order the loop ran (the initial state first for the forward direction, last for the reverse one), so the
+    states that the steps read are one contiguous block.
     """
 
-    __slots__ = ("steps", "buf", "w", "reverse", "relu", "need_h0", "need_w")
+    per_step = 0  # nodes recorded per step
 
-    def __init__(self, steps: int, buf: np.ndarray, w: np.ndarray, reverse: bool, relu: bool,
-                 need_h0: bool, need_w: bool) -> None:
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple) -> None:
         self.steps = steps
-        self.buf = buf
-        self.w = w
         self.reverse = reverse
+        self.w = w  # weight_hh^T, as Addmm saved it
+        self.need = need  # (initial h needs a gradient, weight_hh needs one, [initial c needs one])
+
+    def walk(self, head: Node) -> tuple[list, list, list]:
+        """The recorded nodes in backward order, how many users each has inside the recurrence, and whether
+        it may have users outside it (a step's output)."""
+        raise NotImplementedError
+
+    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+        """Given ``ext[j]``, the gradient ``nodes[j]`` got from outside (or None), set every node's
+        ``grad_norm`` (when ``norms``) and return ``(parent, gradient, edges)`` for the parents outside."""
+        raise NotImplementedError
+
+    def _time(self, k: int) -> int:
+        """The time step that backward visits ``k``-th."""
+        return k if self.reverse else self.steps - 1 - k
+
+    def _read(self, buf: np.ndarray) -> np.ndarray:
+        """The states the steps read from ``buf`` (L + 1, N, H), in input-step order."""
+        return buf[1:] if self.reverse else buf[:-1]
+
+    def _written(self, buf: np.ndarray) -> np.ndarray:
+        """The states the steps wrote into ``buf`` (L + 1, N, H), in input-step order."""
+        return buf[:-1] if self.reverse else buf[1:]
+
+    def _weight_grad(self, h_buf: np.ndarray, d_pre: np.ndarray) -> np.ndarray | None:
+        """``sum_t h_{t-1}^T @ d_pre[t]`` as one product over all steps."""
+        if not self.need[1]:
+            return None
+        read = self._read(h_buf)
+        return read.reshape(-1, read.shape[-1]).T @ d_pre.reshape(-1, d_pre.shape[-1])
+
+
+class RNNRecurrence(Recurrence):
+    """``h_t = act(pre[t] + h_{t-1} @ w)``: per step an ``AddmmBackward0`` and a ``TanhBackward0``
+    (``ReluBackward0``) node."""
+
+    per_step = 2
+
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, relu: bool) -> None:
+        super().__init__(steps, reverse, w, need)
+        self.h = h
         self.relu = relu
-        self.need_h0 = need_h0
-        self.need_w = need_w
 
-    def backward(self, ext: list, acts: list, addmms: list, norms: bool) -> tuple:
-        """Backpropagate through every step, last step first.
+    def walk(self, head: Node) -> tuple[list, list, list]:
+        nodes = []
+        node = head
+        for _ in range(self.steps):
+            mm = node.parents[0]
+            nodes += (node, mm)
+            node = mm.parents[1]
+        inside = [1] * len(nodes)
+        inside[0] = 0
+        return nodes, inside, [True, False] * self.steps
 
-        ``ext[k]`` is the gradient ``(N, H)`` that step ``acts[k]``'s output received from outside the recurrence
-        (None for none); ``acts`` and ``addmms`` are the steps' nodes in backward order. Returns ``(d_pre (L, N, H),
-        d_h0 (N, H) or None, d_w (H, H) or None)``: the gradients of the pre-activations, the initial state and
-        ``w``. With ``norms``, sets each node's ``grad_norm`` as the engine would.
-        """
-        steps, buf, w, reverse = self.steps, self.buf, self.w, self.reverse
-        outputs = buf[:steps] if reverse else buf[1:]
+    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+        steps, w = self.steps, self.w
+        outputs = self._written(self.h)
         d_pre = np.empty_like(outputs)
-        vdot, sqrt = np.vdot, math.sqrt
-        carry = None  # dL/dh from the step after (in time) through its Addmm: g @ w^T, as Addmm.backward gives
+        carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
         for k in range(steps):
-            i = k if reverse else steps - 1 - k
-            g = ext[k]
-            if carry is None:
-                dh = np.zeros_like(outputs[i]) if g is None else g
-            else:
-                dh = carry if g is None else g + carry
-            d = d_pre[i]
-            y = outputs[i]
+            t = self._time(k)
+            dh = _plus(ext[2 * k], carry)
+            d = d_pre[t]
             if self.relu:  # as Relu.backward: g * (z > 0)
-                np.multiply(dh, y > 0, out=d)
-            else:  # as Tanh.backward: (1 - z^2) * g
-                np.square(y, out=d)
-                np.subtract(1, d, out=d)
-                np.multiply(d, dh, out=d)
+                np.multiply(dh, outputs[t] > 0, out=d)
+            else:
+                _tanh_grad(outputs[t], dh, d)
             if norms:
-                acts[k].grad_norm = sqrt(float(vdot(dh, dh)))
-                addmms[k].grad_norm = sqrt(float(vdot(d, d)))
-            if k < steps - 1 or self.need_h0:
+                nodes[2 * k].grad_norm = _norm(dh)
+                nodes[2 * k + 1].grad_norm = _norm(d)
+            if k < steps - 1 or self.need[0]:
                 carry = d @ w.T
-        d_w = None
-        if self.need_w:  # sum over steps of h_prev^T @ d_pre: the states read are buf's first (or last) L rows
-            read = buf[1:] if reverse else buf[:steps]
-            n = read.shape[-1]
-            d_w = read.reshape(-1, n).T @ d_pre.reshape(-1, d_pre.shape[-1])
-        return d_pre, (carry if self.need_h0 else None), d_w
+        last = nodes[-1]
+        return [
+            (last.parents[0], d_pre, steps),
+            (last.parents[1], carry if self.need[0] else None, 1),
+            (last.parents[2], self._weight_grad(self.h, d_pre), steps),
+        ]
+
+
+class LSTMRecurrence(Recurrence):
+    """An LSTM layer direction: per step the ten nodes of ``nn.rnn._lstm_update`` (Addmm, four gates, ``f * c``,
+    ``i * g``, their sum ``c``, ``tanh(c)`` and ``h = o * tanh(c)``)."""
+
+    per_step = 10
+    #: Users inside the recurrence of each node of a step, in ``walk`` order (h, o, tanh c, c, f*c, i*g, i, g, f,
+    #: Addmm): h feeds the next step's Addmm, c the next step's f*c and this step's tanh, the Addmm four gates.
+    _INSIDE = (1, 1, 1, 2, 1, 1, 1, 1, 1, 4)
+
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, c: np.ndarray,
+                 gates: np.ndarray, tanh_c: np.ndarray) -> None:
+        super().__init__(steps, reverse, w, need)
+        self.h, self.c, self.gates, self.tanh_c = h, c, gates, tanh_c
+
+    def walk(self, head: Node) -> tuple[list, list, list]:
+        nodes = []
+        h = head
+        for _ in range(self.steps):
+            o, tc = h.parents
+            c = tc.parents[0]
+            fc, ig = c.parents
+            i, g = ig.parents
+            f = fc.parents[0]
+            mm = i.parents[0]
+            nodes += (h, o, tc, c, fc, ig, i, g, f, mm)
+            h = mm.parents[1]
+        inside = list(self._INSIDE) * self.steps
+        inside[0] = 0  # the head: ready
+        inside[3] = 1  # the last c feeds no next step
+        outside = [True, False, False, True, False, False, False, False, False, False] * self.steps
+        return nodes, inside, outside
+
+    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+        steps, w = self.steps, self.w
+        hidden = self.c.shape[-1]
+        c_read = self._read(self.c)
+        d_gates = np.empty_like(self.gates)
+        carry_h = carry_c = None  # through step t + 1's Addmm and f * c
+        for k in range(steps):
+            t = self._time(k)
+            base = 10 * k
+            a, tc, dg = self.gates[t], self.tanh_c[t], d_gates[t]
+            i, f, g, o = (a[:, j * hidden:(j + 1) * hidden] for j in range(4))
+            di, df, dgg, do = (dg[:, j * hidden:(j + 1) * hidden] for j in range(4))
+            dh = _plus(ext[base], carry_h)
+            g_o = dh * tc  # h = o * tanh(c), as Mul.backward
+            g_tc = dh * o
+            g_c = np.empty_like(tc)
+            _tanh_grad(tc, g_tc, g_c)
+            dc = _plus(_plus(ext[base + 3], g_c), carry_c)
+            g_i = dc * g  # i * g
+            g_g = dc * i
+            g_f = dc * c_read[t]  # f * c_{t-1}
+            if k < steps - 1 or self.need[2]:
+                carry_c = dc * f
+            _sigmoid_grad(i, g_i, di)
+            _sigmoid_grad(f, g_f, df)
+            _tanh_grad(g, g_g, dgg)
+            _sigmoid_grad(o, g_o, do)
+            if norms:
+                n_dc = _norm(dc)
+                for j, grad in enumerate((dh, g_o, g_tc, None, None, None, g_i, g_g, g_f, dg)):
+                    nodes[base + j].grad_norm = n_dc if grad is None else _norm(grad)
+            if k < steps - 1 or self.need[0]:
+                carry_h = dg @ w.T
+        last = nodes[-1]
+        c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
+        return [
+            (last.parents[0], d_gates, steps),
+            (last.parents[1], carry_h if self.need[0] else None, 1),
+            (last.parents[2], self._weight_grad(self.h, d_gates), steps),
+            (c0_parent, carry_c if self.need[2] else None, 1),
+        ]
+
+
+def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
+    """Shared start of a recorded loop: the state buffer with ``h0`` in place, and whether to record."""
+    steps, batch = pre.data.shape[:2]
+    h = np.empty((steps + 1, batch, hidden), dtype=pre.data.dtype)
+    h[steps if reverse else 0] = h0.data
+    record = _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
+    return steps, h, record
+
+
+def _rows(i: int, reverse: bool) -> tuple[int, int]:
+    """(row written, row read) of step ``i`` in a state buffer (L + 1, N, H)."""
+    return (i, i + 1) if reverse else (i + 1, i)
+
+
+def _addmm_node(pre: Any, p_pre: Any, h: Any, w_t: Any, p_w: Any, w_check: tuple, i: int, scope: tuple) -> Node:
+    """The node ``Addmm.apply(pre, h, w_t, index=i)`` records, with its saved arrays and version checks."""
+    need_pre, need_h, need_w = pre.requires_grad, h.requires_grad, w_t.requires_grad
+    node = Node(Addmm, (need_pre, need_h, need_w), (p_pre, (h.grad_fn or h) if need_h else None, p_w))
+    node.scope = scope
+    data = pre.data
+    node.shape = (data.shape[1], w_t.data.shape[1])
+    node.dtype = data.dtype
+    node.meta = (data.shape, data.dtype, i)
+    node.saved = (h.data if need_w else None, w_t.data if need_h else None)
+    checks = []
+    if need_w:
+        vc = h._vc
+        checks.append((0, vc, vc.value, h.grad_fn.fn if h.grad_fn is not None else None))
+    if need_h:
+        checks.append(w_check)
+    node._checks = tuple(checks)
+    return node
+
+
+def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), **attrs: Any) -> Node:
+    """A node as ``fn.apply`` records it when every parent needs a gradient; ``attrs`` are its ctx fields."""
+    node = Node(fn, tuple(p is not None for p in parents), parents)
+    node.scope = scope
+    node.shape = y.shape
+    node.dtype = y.dtype
+    node.saved = saved
+    for name, value in attrs.items():
+        setattr(node, name, value)
+    return node
+
+
+def _inputs(pre: Any, w_t: Any) -> tuple:
+    """Parents and version check shared by every step's Addmm."""
+    p_pre = (pre.grad_fn or pre) if pre.requires_grad else None
+    p_w = (w_t.grad_fn or w_t) if w_t.requires_grad else None
+    w_check = (1, w_t._vc, w_t._vc.value, w_t.grad_fn.fn if w_t.grad_fn is not None else None)
+    return p_pre, p_w, w_check
 
 
 def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: tuple) -> tuple[list, Any]:
@@ -98,23 +295,16 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     """
     T = _function.Tensor
     pre_a, w = pre.data, w_t.data
-    steps, batch, hidden = pre_a.shape
-    dtype = pre_a.dtype
-    buf = np.empty((steps + 1, batch, hidden), dtype=dtype)
-    need_pre, need_w = pre.requires_grad, w_t.requires_grad
-    record = _GradMode.enabled and (need_pre or need_w or h0.requires_grad)
+    steps, buf, record = _setup(pre, h0, w_t, pre_a.shape[2], reverse)
     act_fn = Relu if relu else Tanh
-    buf[steps if reverse else 0] = h0.data
-    p_pre = (pre.grad_fn or pre) if need_pre else None
-    p_w = (w_t.grad_fn or w_t) if need_w else None
-    w_check = (1, w_t._vc, w_t._vc.value, w_t.grad_fn.fn if w_t.grad_fn is not None else None)
-    meta_shape = pre_a.shape
+    p_pre, p_w, w_check = _inputs(pre, w_t)
     outputs: list[Any] = [None] * steps
     h = h0
     node = None
     for i in range(steps - 1, -1, -1) if reverse else range(steps):
-        y = buf[i] if reverse else buf[i + 1]
-        np.matmul(buf[i + 1] if reverse else buf[i], w, out=y)
+        write, read = _rows(i, reverse)
+        y = buf[write]
+        np.matmul(buf[read], w, out=y)
         y += pre_a[i]
         if relu:
             np.maximum(y, 0, out=y)
@@ -122,30 +312,87 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
             np.tanh(y, out=y)
         out = T._make(y, record)
         if record:
-            need_h = h.requires_grad
-            step_scope = scope + (f"t={i}",)
-            mm = Node(Addmm, (need_pre, need_h, need_w), (p_pre, (h.grad_fn or h) if need_h else None, p_w))
-            mm.scope = step_scope
-            mm.shape = y.shape
-            mm.dtype = dtype
-            mm.meta = (meta_shape, dtype, i)
-            mm.saved = (h.data if need_w else None, w if need_h else None)  # what Addmm.forward saves
-            checks = []
-            if need_w:
-                vc = h._vc
-                checks.append((0, vc, vc.value, h.grad_fn.fn if h.grad_fn is not None else None))
-            if need_h:
-                checks.append(w_check)
-            mm._checks = tuple(checks)
-            node = Node(act_fn, (True,), (mm,))
-            node.scope = step_scope
-            node.shape = y.shape
-            node.dtype = dtype
-            node.saved = (y,)
+            step = scope + (f"t={i}",)
+            mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
+            node = _node(act_fn, (mm,), step, y, (y,))
             node._checks = ((0, out._vc, 0, act_fn),)
             out.grad_fn = node
         outputs[i] = h = out
     if record:
-        node.recurrence = Recurrence(steps, buf, w, reverse, relu, h0.requires_grad, need_w)
+        node.recurrence = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), buf, relu)
     _Scope.current = scope
     return outputs, h
+
+
+def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tuple) -> tuple[list, Any, Any]:
+    """One LSTM layer and direction (no projection) over ``pre (L, N, 4H)``, the summed input projections.
+
+    ``h0``, ``c0`` are ``(N, H)``, ``w_t (H, 4H)`` is ``weight_hh.t()``. Each step computes, with gates i, f, g, o
+    read from ``pre[t] + h_{t-1} @ w_t``::
+
+        c_t = f * c_{t-1} + i * g        h_t = o * tanh(c_t)
+
+    and records the nodes of ``nn.rnn._lstm_update`` under its scopes (``t={i}``, ``gate=i``, ..., ``state=c``).
+    Returns the ``L`` outputs ``(N, H)`` in input-step order and the final ``h`` and ``c`` (Tensors).
+    """
+    T = _function.Tensor
+    pre_a, w = pre.data, w_t.data
+    hidden = pre_a.shape[2] // 4
+    steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
+    c_buf = np.empty_like(h_buf)
+    c_buf[steps if reverse else 0] = c0.data
+    gates = np.empty_like(pre_a)
+    tanh_c = np.empty_like(h_buf[1:])
+    p_pre, p_w, w_check = _inputs(pre, w_t)
+    index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
+    outputs: list[Any] = [None] * steps
+    h, c, c_node = h0, c0, None
+    for i in range(steps - 1, -1, -1) if reverse else range(steps):
+        write, read = _rows(i, reverse)
+        a = gates[i]
+        np.matmul(h_buf[read], w, out=a)
+        a += pre_a[i]
+        _sigmoid_(a[:, : 2 * hidden])  # i and f are adjacent
+        np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])
+        _sigmoid_(a[:, 3 * hidden:])
+        gi, gf, gg, go = (a[idx] for idx in index)
+        c_prev = c_buf[read] if c is not c0 else c0.data  # the first step reads the caller's own c_0
+        c_new = c_buf[write]
+        np.multiply(gf, c_prev, out=c_new)
+        c_new += gi * gg
+        tc = tanh_c[i]
+        np.tanh(c_new, out=tc)
+        y = h_buf[write]
+        np.multiply(go, tc, out=y)
+        out = T._make(y, record)
+        if record:
+            step = scope + (f"t={i}",)
+            mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
+            meta = (a.shape, a.dtype)
+            gate_nodes = [
+                _node(fn, (mm,), step + (f"gate={name}",), z, (z,), meta=meta + (idx,))
+                for fn, name, z, idx in zip((GateSigmoid, GateSigmoid, GateTanh, GateSigmoid), "ifgo",
+                                            (gi, gf, gg, go), index)
+            ]
+            n_i, n_f, n_g, n_o = gate_nodes
+            state = step + ("state=c",)
+            need_c = c.requires_grad
+            shapes = (gi.shape, gi.shape)
+            fc = _node(Mul, (n_f, (c.grad_fn or c) if need_c else None), state, c_new,
+                       (gf if need_c else None, c_prev), shapes=shapes)
+            if need_c and c is c0:
+                vc = c0._vc
+                fc._checks = ((1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None),)
+            ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
+            c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
+            tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
+            node = _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes)
+            out.grad_fn = node
+        outputs[i] = h = out
+        c = T._make(c_new, record)
+        c.grad_fn = c_node
+    if record:
+        node.recurrence = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad),
+                                         h_buf, c_buf, gates, tanh_c)
+    _Scope.current = scope
+    return outputs, h, c

@@ -32,37 +32,48 @@ def _heads(*roots):
 
 def _step_nodes(*roots):
     """(scope, name, grad_norm) of every node recorded inside a time step, sorted."""
-    rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(*roots) if n.scope and n.scope[-1].startswith("t=")]
+    rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(*roots) if any(s.startswith("t=") for s in n.scope)]
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 
-def _run(one_loop, *, nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True, steps=6):
-    """Gradients of every parameter, the input and h_0, and the step nodes' norms, after one backward."""
+def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True,
+         steps=6):
+    """Gradients of every parameter, the input and the initial states, and the step nodes' norms, after one
+    backward through ``nn.RNN`` or ``nn.LSTM``, with the one-loop backward or node by node."""
     mg.manual_seed(3)
-    rnn = nn.RNN(3, 5, num_layers=num_layers, nonlinearity=nonlinearity, bidirectional=bidirectional,
-                 bias=bias, dtype=mg.float64)
+    options = {"nonlinearity": nonlinearity} if layer == "RNN" else {}
+    rnn = getattr(nn, layer)(3, 5, num_layers=num_layers, bidirectional=bidirectional, bias=bias,
+                             dtype=mg.float64, **options)
     d = 2 if bidirectional else 1
     x = mg.randn(steps, 2, 3, dtype=mg.float64, requires_grad=True)
-    hx = mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) if h0 else None
+    states = [mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) for _ in range(2)]
+    hx = None if not h0 else states[0] if layer == "RNN" else tuple(states)
     out, h_n = rnn(x, hx)
-    heads = _heads(out, h_n)
+    finals = h_n if layer == "RNN" else h_n[0] + h_n[1].exp()
+    heads = _heads(out, finals)
     assert len(heads) == d * num_layers
     if not one_loop:
         for head in heads:
             head.recurrence = None  # the engine then visits every step's nodes one by one
-    loss = (out * out.detach().cos()).sum() + (h_n ** 2).sum()
+    loss = (out * out.detach().cos()).sum() + (finals ** 2).sum()
     loss.backward()
     grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters()}
     grads["input"] = x.grad.data.copy()
     if h0:
-        grads["h_0"] = hx.grad.data.copy()
-    return grads, _step_nodes(out, h_n)
+        grads["h_0"] = states[0].grad.data.copy()
+        if layer == "LSTM":
+            grads["c_0"] = states[1].grad.data.copy()
+    return grads, _step_nodes(out, finals)
 
 
-@pytest.mark.parametrize("case", [
+CASES = [
     {}, {"nonlinearity": "relu"}, {"bidirectional": False, "num_layers": 1}, {"h0": False}, {"bias": False},
-    {"steps": 1},
-])
+    {"steps": 1}, {"layer": "LSTM"}, {"layer": "LSTM", "bidirectional": False, "num_layers": 1},
+    {"layer": "LSTM", "h0": False}, {"layer": "LSTM", "bias": False}, {"layer": "LSTM", "steps": 1},
+]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_one_loop_backward_equals_the_node_by_node_backward(case):
     fast, fast_nodes = _run(True, **case)
     slow, slow_nodes = _run(False, **case)
@@ -71,23 +82,28 @@ def test_one_loop_backward_equals_the_node_by_node_backward(case):
         np.testing.assert_allclose(fast[name], slow[name], rtol=1e-12, atol=1e-14, err_msg=name)
     # The same nodes, and the same gradient norm on each (what drawings colour by).
     assert [r[:2] for r in fast_nodes] == [r[:2] for r in slow_nodes]
+    options = {"layer": "RNN", "bidirectional": True, "num_layers": 2, "steps": 6} | case
+    per_step = 10 if options["layer"] == "LSTM" else 2
+    assert len(fast_nodes) == per_step * options["steps"] * options["num_layers"] * (1 + options["bidirectional"])
     assert all(r[2] is not None for r in fast_nodes)
     np.testing.assert_allclose([r[2] for r in fast_nodes], [r[2] for r in slow_nodes], rtol=1e-12)
 
 
-def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch):
+@pytest.mark.parametrize("layer,kind,per_step", [("RNN", recurrence.RNNRecurrence, 2),
+                                                 ("LSTM", recurrence.LSTMRecurrence, 10)])
+def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, layer, kind, per_step):
     calls = []
-    original = recurrence.Recurrence.backward
+    original = kind.backward
 
-    def spy(self, *args):
-        calls.append(self.steps)
-        return original(self, *args)
+    def spy(self, ext, nodes, norms):
+        calls.append((self.steps, len(nodes)))
+        return original(self, ext, nodes, norms)
 
-    monkeypatch.setattr(recurrence.Recurrence, "backward", spy)
-    rnn = nn.RNN(3, 4, num_layers=2, bidirectional=True)
-    out, h_n = rnn(mg.randn(7, 2, 3))
-    (out.sum() + h_n.sum()).backward()
-    assert calls == [7, 7, 7, 7]
+    monkeypatch.setattr(kind, "backward", spy)
+    rnn = getattr(nn, layer)(3, 4, num_layers=2, bidirectional=True)
+    out, _ = rnn(mg.randn(7, 2, 3))
+    out.sum().backward()
+    assert calls == [(7, 7 * per_step)] * 4
 
 
 def test_backward_from_h_n_alone_runs_the_one_loop_and_matches_node_by_node():
