@@ -33,7 +33,7 @@ from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops.recurrence import lstm_steps, rnn_steps
+from minigrad.ops.recurrence import gru_steps, lstm_steps, rnn_steps
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -1131,16 +1131,7 @@ class GRU(RNNBase):
         ``(N, H)`` in input-step order, and the final ``(h,)``."""
         p = self._parameters
         pre = _gates_in(x, p[names[0]], p[names[2]] if self.bias else None)  # b_ih only: b_hn must stay apart
-        w_hh_t = p[names[1]].t()
-        b_hh = p[names[3]] if self.bias else None
-        addmm, mm = ops.Addmm.apply, ops.Mm.apply
-        (h,) = state
-        steps = x.data.shape[0]
-        outputs: list[Any] = [None] * steps
-        for i in range(steps - 1, -1, -1) if reverse else range(steps):
-            _Scope.current = scope + (f"t={i}",)
-            gh = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
-            h = _gru_update(pre, gh, h, self.hidden_size, (i,))
-            outputs[i] = h
-        _Scope.current = scope
+        # Per step gh = h @ W_hh^T + b_hh, then the nodes of _gru_update, recorded by one numpy loop.
+        outputs, h = gru_steps(pre, state[0], p[names[1]].t(), p[names[3]] if self.bias else None,
+                               reverse=reverse, scope=scope)
         return outputs, (h,)

@@ -1,10 +1,10 @@
 """A recurrent layer's loop over time, run in numpy while recording PyTorch's per-step nodes.
 
-``rnn_steps`` (``nn.RNN``) and ``lstm_steps`` (``nn.LSTM`` without ``proj_size``) compute one layer and direction
-into preallocated buffers, the way a hand-written RNN does, and record for each step exactly the nodes that the
-primitives would record through ``Function.apply`` (``ops.Addmm``, ``ops.Tanh``, ``ops.GateSigmoid``, ...): the
-same names, parents, scopes, saved arrays and version checks. Drawings, ``next_functions`` and the per-node
-backward see no difference.
+``rnn_steps`` (``nn.RNN``), ``gru_steps`` (``nn.GRU``) and ``lstm_steps`` (``nn.LSTM`` without ``proj_size``)
+compute one layer and direction into preallocated buffers, the way a hand-written RNN does, and record for each
+step exactly the nodes that the primitives would record through ``Function.apply`` (``ops.Addmm``, ``ops.Tanh``,
+``ops.GateSigmoid``, ...): the same names, parents, scopes, saved arrays and version checks. Drawings,
+``next_functions`` and the per-node backward see no difference.
 
 The last step's output node also carries a ``Recurrence``. When every gradient from outside the loop has arrived,
 the engine hands the whole chain to ``Recurrence.backward`` (one loop, no per-node dispatch, ``weight_hh``'s
@@ -24,8 +24,9 @@ from minigrad.autograd import function as _function
 from minigrad.autograd.function import Node
 from minigrad.autograd.grad_mode import _GradMode
 from minigrad.autograd.scope import _Scope
-from minigrad.ops.elementwise import Add, GateSigmoid, GateTanh, Mul, Relu, Tanh
-from minigrad.ops.linalg import Addmm
+from minigrad.ops.elementwise import Add, GateAdd, GateSigmoid, GateTanh, Mul, Relu, Sigmoid, Sub, Tanh
+from minigrad.ops.linalg import Addmm, Mm
+from minigrad.ops.shape import Slice
 
 
 def _norm(a: np.ndarray) -> float:
@@ -232,6 +233,82 @@ class LSTMRecurrence(Recurrence):
         ]
 
 
+class GRURecurrence(Recurrence):
+    """A GRU layer direction: per step the twelve nodes of ``nn.rnn._gru_update`` and the ``gh = h @ W_hh^T + b_hh``
+    before it (r and z: a sum and a sigmoid each; n: a slice of ``gh``, ``r * gh_n``, a sum and a tanh; then
+    ``h' = (h - n) * z + n``)."""
+
+    per_step = 12
+    #: Users inside of each node of a step, in ``walk`` order (h', (h - n) * z, h - n, n, the n sum, r * gh_n,
+    #: the slice gh_n, z, the z sum, r, the r sum, gh): h' feeds the next step's gh and h - n, n feeds h - n
+    #: and h', gh feeds the r and z sums and the slice.
+    _INSIDE = (2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 3)
+
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, gh: np.ndarray,
+                 rz: np.ndarray, n: np.ndarray, diff: np.ndarray, bias: bool) -> None:
+        super().__init__(steps, reverse, w, need)
+        self.h, self.gh, self.rz, self.n, self.diff, self.bias = h, gh, rz, n, diff, bias
+
+    def walk(self, head: Node) -> tuple[list, list, list]:
+        nodes = []
+        h = head
+        for _ in range(self.steps):
+            mul_dz, tanh_n = h.parents
+            sub, sig_z = mul_dz.parents
+            add_n = tanh_n.parents[0]
+            mul_r = add_n.parents[1]
+            sig_r, piece = mul_r.parents
+            add_z, add_r = sig_z.parents[0], sig_r.parents[0]
+            gh = piece.parents[0]
+            nodes += (h, mul_dz, sub, tanh_n, add_n, mul_r, piece, sig_z, add_z, sig_r, add_r, gh)
+            h = sub.parents[0]
+        inside = list(self._INSIDE) * self.steps
+        inside[0] = 0  # the head: ready
+        return nodes, inside, ([True] + [False] * 11) * self.steps
+
+    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+        steps, w = self.steps, self.w
+        hidden = self.n.shape[-1]
+        d_gh = np.empty_like(self.gh)
+        d_gi = np.empty_like(self.gh)
+        carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
+        for k in range(steps):
+            t = self._time(k)
+            base = 12 * k
+            r, z = self.rz[t, :, :hidden], self.rz[t, :, hidden:]
+            n, diff, gh_n = self.n[t], self.diff[t], self.gh[t, :, 2 * hidden:]
+            dgh, dgi = d_gh[t], d_gi[t]
+            dh = _plus(ext[base], carry)
+            g_diff = dh * z  # (h - n) * z, as Mul.backward
+            g_z = dh * diff
+            g_n = dh - g_diff  # n feeds h' (dh) and h - n (-g_diff): the sum the engine would make
+            g_an = dgi[:, 2 * hidden:]
+            _tanh_grad(n, g_n, g_an)
+            g_r = g_an * gh_n  # r * gh_n
+            np.multiply(g_an, r, out=dgh[:, 2 * hidden:])
+            _sigmoid_grad(z, g_z, dgi[:, hidden: 2 * hidden])
+            _sigmoid_grad(r, g_r, dgi[:, :hidden])
+            dgh[:, : 2 * hidden] = dgi[:, : 2 * hidden]
+            if norms:
+                n_dh, n_an = _norm(dh), _norm(g_an)
+                values = (n_dh, n_dh, _norm(g_diff), _norm(g_n), n_an, n_an, _norm(dgh[:, 2 * hidden:]), _norm(g_z),
+                          _norm(dgi[:, hidden: 2 * hidden]), _norm(g_r), _norm(dgi[:, :hidden]), _norm(dgh))
+                for j, value in enumerate(values):
+                    nodes[base + j].grad_norm = value
+            if k < steps - 1 or self.need[0]:
+                carry = dgh @ w.T + g_diff
+        gh_node = nodes[-1]
+        h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
+        results = [
+            (nodes[-8].parents[0], d_gi, 3 * steps),  # every step's three sums read the input projections
+            (h0_parent, carry if self.need[0] else None, 2),
+            (gh_node.parents[-1], self._weight_grad(self.h, d_gh), steps),
+        ]
+        if self.bias:
+            results.append((gh_node.parents[0], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), steps))
+        return results
+
+
 def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
     """Shared start of a recorded loop: the state buffer with ``h0`` in place, and whether to record."""
     steps, batch = pre.data.shape[:2]
@@ -255,7 +332,15 @@ def _addmm_node(pre: Any, p_pre: Any, h: Any, w_t: Any, p_w: Any, w_check: tuple
     node.shape = (data.shape[1], w_t.data.shape[1])
     node.dtype = data.dtype
     node.meta = (data.shape, data.dtype, i)
-    node.saved = (h.data if need_w else None, w_t.data if need_h else None)
+    _save_product(node, h, w_t.data, w_check)
+    return node
+
+
+def _save_product(node: Node, h: Any, w: np.ndarray, w_check: tuple) -> None:
+    """Save what ``Addmm`` and ``Mm`` save for ``h @ w`` (``h`` if ``w`` needs a gradient, ``w`` if ``h`` does),
+    with the version checks ``apply`` would add."""
+    need_h, need_w = node.needs_input_grad[-2:]
+    node.saved = (h.data if need_w else None, w if need_h else None)
     checks = []
     if need_w:
         vc = h._vc
@@ -263,7 +348,6 @@ def _addmm_node(pre: Any, p_pre: Any, h: Any, w_t: Any, p_w: Any, w_check: tuple
     if need_h:
         checks.append(w_check)
     node._checks = tuple(checks)
-    return node
 
 
 def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), **attrs: Any) -> Node:
@@ -396,3 +480,93 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
                                          h_buf, c_buf, gates, tanh_c)
     _Scope.current = scope
     return outputs, h, c
+
+
+def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: tuple) -> tuple[list, Any]:
+    """One GRU layer and direction over ``pre (L, N, 3H)``, the input projections with ``b_ih`` (gates r, z, n).
+
+    ``h0 (N, H)``, ``w_t (H, 3H)`` is ``weight_hh.t()`` and ``b_hh (3H,)`` (or None) stays in ``gh``, so that
+    ``b_hn`` is inside the reset product::
+
+        gh = h_{t-1} @ w_t + b_hh     r = sigmoid(pre_r + gh_r)     z = sigmoid(pre_z + gh_z)
+        n = tanh(pre_n + r * gh_n)    h_t = (h_{t-1} - n) * z + n
+
+    Records the nodes of ``nn.rnn._gru_update`` under its scopes. Returns the ``L`` outputs ``(N, H)`` in
+    input-step order and the final state (a Tensor).
+    """
+    T = _function.Tensor
+    pre_a, w = pre.data, w_t.data
+    hidden = pre_a.shape[2] // 3
+    steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
+    if b_hh is not None:
+        record = record or (_GradMode.enabled and b_hh.requires_grad)
+    gh_buf = np.empty_like(pre_a)
+    rz_buf = np.empty_like(pre_a[:, :, : 2 * hidden])
+    n_buf = np.empty_like(h_buf[1:])
+    diff_buf = np.empty_like(n_buf)
+    p_pre = (pre.grad_fn or pre) if pre.requires_grad else None
+    p_w = (w_t.grad_fn or w_t) if w_t.requires_grad else None
+    need_pre, need_w = pre.requires_grad, w_t.requires_grad
+    need_b = b_hh is not None and b_hh.requires_grad
+    p_b = (b_hh.grad_fn or b_hh) if need_b else None
+    w_check = (1, w_t._vc, w_t._vc.value, w_t.grad_fn.fn if w_t.grad_fn is not None else None)
+    cut = [slice(j * hidden, (j + 1) * hidden) for j in range(3)]
+    outputs: list[Any] = [None] * steps
+    h = h0
+    node = None
+    for i in range(steps - 1, -1, -1) if reverse else range(steps):
+        write, read = _rows(i, reverse)
+        gh, rz, n, diff, y = gh_buf[i], rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
+        np.matmul(h_buf[read], w, out=gh)
+        if b_hh is not None:
+            gh += b_hh.data
+        np.add(pre_a[i, :, : 2 * hidden], gh[:, : 2 * hidden], out=rz)
+        _sigmoid_(rz)
+        r, z = rz[:, :hidden], rz[:, hidden:]
+        gh_n = gh[:, 2 * hidden:]
+        reset = r * gh_n
+        np.add(pre_a[i, :, 2 * hidden:], reset, out=n)
+        np.tanh(n, out=n)
+        h_prev = h.data
+        np.subtract(h_prev, n, out=diff)
+        np.multiply(diff, z, out=y)
+        y += n
+        out = T._make(y, record)
+        if record:
+            step = scope + (f"t={i}",)
+            need_h = h.requires_grad
+            p_h = (h.grad_fn or h) if need_h else None
+            if b_hh is None:
+                mm = Node(Mm, (need_h, need_w), (p_h, p_w))
+                mm.shapes = (h_prev.shape, w.shape)
+            else:
+                mm = Node(Addmm, (need_b, need_h, need_w), (p_b, p_h, p_w))
+                mm.meta = (b_hh.data.shape, b_hh.data.dtype, None)
+            mm.scope, mm.shape, mm.dtype = step, gh.shape, gh.dtype
+            _save_product(mm, h, w, w_check)
+            sums = []
+            for name, j, z_j in (("r", 0, r), ("z", 1, z)):
+                gate = step + (f"gate={name}",)
+                added = _node(GateAdd, (p_pre, mm), gate, z_j,
+                              meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[j]), gh.shape, gh.dtype,
+                                    (Ellipsis, cut[j])))
+                added.needs_input_grad = (need_pre, True)
+                sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
+            (add_r, sig_r), (add_z, sig_z) = sums
+            gate = step + ("gate=n",)
+            piece = _node(Slice, (mm,), gate, gh_n, meta=(gh.shape, gh.dtype, (Ellipsis, cut[2])))
+            mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
+            add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
+                          meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
+            add_n.needs_input_grad = (need_pre, True)
+            tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
+            sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(h_prev.shape, n.shape))
+            mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
+            node = _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape))
+            out.grad_fn = node
+        outputs[i] = h = out
+    if record:
+        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, gh_buf, rz_buf,
+                                        n_buf, diff_buf, b_hh is not None)
+    _Scope.current = scope
+    return outputs, h

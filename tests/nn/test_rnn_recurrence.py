@@ -39,7 +39,7 @@ def _step_nodes(*roots):
 def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True,
          steps=6):
     """Gradients of every parameter, the input and the initial states, and the step nodes' norms, after one
-    backward through ``nn.RNN`` or ``nn.LSTM``, with the one-loop backward or node by node."""
+    backward through ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``, with the one-loop backward or node by node."""
     mg.manual_seed(3)
     options = {"nonlinearity": nonlinearity} if layer == "RNN" else {}
     rnn = getattr(nn, layer)(3, 5, num_layers=num_layers, bidirectional=bidirectional, bias=bias,
@@ -47,9 +47,9 @@ def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_
     d = 2 if bidirectional else 1
     x = mg.randn(steps, 2, 3, dtype=mg.float64, requires_grad=True)
     states = [mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) for _ in range(2)]
-    hx = None if not h0 else states[0] if layer == "RNN" else tuple(states)
+    hx = None if not h0 else tuple(states) if layer == "LSTM" else states[0]
     out, h_n = rnn(x, hx)
-    finals = h_n if layer == "RNN" else h_n[0] + h_n[1].exp()
+    finals = h_n[0] + h_n[1].exp() if layer == "LSTM" else h_n
     heads = _heads(out, finals)
     assert len(heads) == d * num_layers
     if not one_loop:
@@ -70,6 +70,8 @@ CASES = [
     {}, {"nonlinearity": "relu"}, {"bidirectional": False, "num_layers": 1}, {"h0": False}, {"bias": False},
     {"steps": 1}, {"layer": "LSTM"}, {"layer": "LSTM", "bidirectional": False, "num_layers": 1},
     {"layer": "LSTM", "h0": False}, {"layer": "LSTM", "bias": False}, {"layer": "LSTM", "steps": 1},
+    {"layer": "GRU"}, {"layer": "GRU", "bidirectional": False, "num_layers": 1}, {"layer": "GRU", "h0": False},
+    {"layer": "GRU", "bias": False}, {"layer": "GRU", "steps": 1},
 ]
 
 
@@ -83,14 +85,15 @@ def test_one_loop_backward_equals_the_node_by_node_backward(case):
     # The same nodes, and the same gradient norm on each (what drawings colour by).
     assert [r[:2] for r in fast_nodes] == [r[:2] for r in slow_nodes]
     options = {"layer": "RNN", "bidirectional": True, "num_layers": 2, "steps": 6} | case
-    per_step = 10 if options["layer"] == "LSTM" else 2
+    per_step = {"RNN": 2, "LSTM": 10, "GRU": 12}[options["layer"]]
     assert len(fast_nodes) == per_step * options["steps"] * options["num_layers"] * (1 + options["bidirectional"])
     assert all(r[2] is not None for r in fast_nodes)
     np.testing.assert_allclose([r[2] for r in fast_nodes], [r[2] for r in slow_nodes], rtol=1e-12)
 
 
 @pytest.mark.parametrize("layer,kind,per_step", [("RNN", recurrence.RNNRecurrence, 2),
-                                                 ("LSTM", recurrence.LSTMRecurrence, 10)])
+                                                 ("LSTM", recurrence.LSTMRecurrence, 10),
+                                                 ("GRU", recurrence.GRURecurrence, 12)])
 def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, layer, kind, per_step):
     calls = []
     original = kind.backward
