@@ -41,10 +41,10 @@ def _plus(a: Any, b: Any) -> Any:
 
 
 def _sigmoid_(a: np.ndarray) -> None:
-    """``ops.elementwise.sigmoid`` computed in place: the same operations, so the same values."""
+    """``ops.elementwise.sigmoid`` computed in place: the same operations, so the same values. e^-a may overflow
+    to inf (the result is then 0, the right limit): callers run it under ``np.errstate(over="ignore")``."""
     np.negative(a, out=a)
-    with np.errstate(over="ignore"):
-        np.exp(a, out=a)
+    np.exp(a, out=a)
     a += 1
     np.reciprocal(a, out=a)
 
@@ -350,15 +350,19 @@ def _save_product(node: Node, h: Any, w: np.ndarray, w_check: tuple) -> None:
     node._checks = tuple(checks)
 
 
-def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), **attrs: Any) -> Node:
-    """A node as ``fn.apply`` records it when every parent needs a gradient; ``attrs`` are its ctx fields."""
-    node = Node(fn, tuple(p is not None for p in parents), parents)
+def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), meta: Any = None,
+          shapes: Any = None) -> Node:
+    """A node as ``fn.apply`` records it when the non-None parents need a gradient; ``meta`` and ``shapes`` are
+    the ctx fields its ``forward`` would set."""
+    node = Node(fn, tuple([p is not None for p in parents]), parents)
     node.scope = scope
     node.shape = y.shape
     node.dtype = y.dtype
     node.saved = saved
-    for name, value in attrs.items():
-        setattr(node, name, value)
+    if meta is not None:
+        node.meta = meta
+    if shapes is not None:
+        node.shapes = shapes
     return node
 
 
@@ -431,50 +435,51 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
     outputs: list[Any] = [None] * steps
     h, c, c_node = h0, c0, None
-    for i in range(steps - 1, -1, -1) if reverse else range(steps):
-        write, read = _rows(i, reverse)
-        a = gates[i]
-        np.matmul(h_buf[read], w, out=a)
-        a += pre_a[i]
-        _sigmoid_(a[:, : 2 * hidden])  # i and f are adjacent
-        np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])
-        _sigmoid_(a[:, 3 * hidden:])
-        gi, gf, gg, go = (a[idx] for idx in index)
-        c_prev = c_buf[read] if c is not c0 else c0.data  # the first step reads the caller's own c_0
-        c_new = c_buf[write]
-        np.multiply(gf, c_prev, out=c_new)
-        c_new += gi * gg
-        tc = tanh_c[i]
-        np.tanh(c_new, out=tc)
-        y = h_buf[write]
-        np.multiply(go, tc, out=y)
-        out = T._make(y, record)
-        if record:
-            step = scope + (f"t={i}",)
-            mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
-            meta = (a.shape, a.dtype)
-            gate_nodes = [
-                _node(fn, (mm,), step + (f"gate={name}",), z, (z,), meta=meta + (idx,))
-                for fn, name, z, idx in zip((GateSigmoid, GateSigmoid, GateTanh, GateSigmoid), "ifgo",
-                                            (gi, gf, gg, go), index)
-            ]
-            n_i, n_f, n_g, n_o = gate_nodes
-            state = step + ("state=c",)
-            need_c = c.requires_grad
-            shapes = (gi.shape, gi.shape)
-            fc = _node(Mul, (n_f, (c.grad_fn or c) if need_c else None), state, c_new,
-                       (gf if need_c else None, c_prev), shapes=shapes)
-            if need_c and c is c0:
-                vc = c0._vc
-                fc._checks = ((1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None),)
-            ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
-            c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
-            tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
-            node = _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes)
-            out.grad_fn = node
-        outputs[i] = h = out
-        c = T._make(c_new, record)
-        c.grad_fn = c_node
+    with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
+        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+            write, read = _rows(i, reverse)
+            a = gates[i]
+            np.matmul(h_buf[read], w, out=a)
+            a += pre_a[i]
+            _sigmoid_(a[:, : 2 * hidden])  # i and f are adjacent
+            np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])
+            _sigmoid_(a[:, 3 * hidden:])
+            gi, gf, gg, go = (a[idx] for idx in index)
+            c_prev = c_buf[read] if c is not c0 else c0.data  # the first step reads the caller's own c_0
+            c_new = c_buf[write]
+            np.multiply(gf, c_prev, out=c_new)
+            c_new += gi * gg
+            tc = tanh_c[i]
+            np.tanh(c_new, out=tc)
+            y = h_buf[write]
+            np.multiply(go, tc, out=y)
+            out = T._make(y, record)
+            if record:
+                step = scope + (f"t={i}",)
+                mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
+                meta = (a.shape, a.dtype)
+                gate_nodes = [
+                    _node(fn, (mm,), step + (f"gate={name}",), z, (z,), meta=meta + (idx,))
+                    for fn, name, z, idx in zip((GateSigmoid, GateSigmoid, GateTanh, GateSigmoid), "ifgo",
+                                                (gi, gf, gg, go), index)
+                ]
+                n_i, n_f, n_g, n_o = gate_nodes
+                state = step + ("state=c",)
+                need_c = c.requires_grad
+                shapes = (gi.shape, gi.shape)
+                fc = _node(Mul, (n_f, (c.grad_fn or c) if need_c else None), state, c_new,
+                           (gf if need_c else None, c_prev), shapes=shapes)
+                if need_c and c is c0:
+                    vc = c0._vc
+                    fc._checks = ((1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None),)
+                ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
+                c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
+                tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
+                node = _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes)
+                out.grad_fn = node
+            outputs[i] = h = out
+            c = T._make(c_new, record)
+            c.grad_fn = c_node
     if record:
         node.recurrence = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad),
                                          h_buf, c_buf, gates, tanh_c)
@@ -514,57 +519,58 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     outputs: list[Any] = [None] * steps
     h = h0
     node = None
-    for i in range(steps - 1, -1, -1) if reverse else range(steps):
-        write, read = _rows(i, reverse)
-        gh, rz, n, diff, y = gh_buf[i], rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
-        np.matmul(h_buf[read], w, out=gh)
-        if b_hh is not None:
-            gh += b_hh.data
-        np.add(pre_a[i, :, : 2 * hidden], gh[:, : 2 * hidden], out=rz)
-        _sigmoid_(rz)
-        r, z = rz[:, :hidden], rz[:, hidden:]
-        gh_n = gh[:, 2 * hidden:]
-        reset = r * gh_n
-        np.add(pre_a[i, :, 2 * hidden:], reset, out=n)
-        np.tanh(n, out=n)
-        h_prev = h.data
-        np.subtract(h_prev, n, out=diff)
-        np.multiply(diff, z, out=y)
-        y += n
-        out = T._make(y, record)
-        if record:
-            step = scope + (f"t={i}",)
-            need_h = h.requires_grad
-            p_h = (h.grad_fn or h) if need_h else None
-            if b_hh is None:
-                mm = Node(Mm, (need_h, need_w), (p_h, p_w))
-                mm.shapes = (h_prev.shape, w.shape)
-            else:
-                mm = Node(Addmm, (need_b, need_h, need_w), (p_b, p_h, p_w))
-                mm.meta = (b_hh.data.shape, b_hh.data.dtype, None)
-            mm.scope, mm.shape, mm.dtype = step, gh.shape, gh.dtype
-            _save_product(mm, h, w, w_check)
-            sums = []
-            for name, j, z_j in (("r", 0, r), ("z", 1, z)):
-                gate = step + (f"gate={name}",)
-                added = _node(GateAdd, (p_pre, mm), gate, z_j,
-                              meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[j]), gh.shape, gh.dtype,
-                                    (Ellipsis, cut[j])))
-                added.needs_input_grad = (need_pre, True)
-                sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
-            (add_r, sig_r), (add_z, sig_z) = sums
-            gate = step + ("gate=n",)
-            piece = _node(Slice, (mm,), gate, gh_n, meta=(gh.shape, gh.dtype, (Ellipsis, cut[2])))
-            mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
-            add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
-                          meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
-            add_n.needs_input_grad = (need_pre, True)
-            tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
-            sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(h_prev.shape, n.shape))
-            mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
-            node = _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape))
-            out.grad_fn = node
-        outputs[i] = h = out
+    with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
+        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+            write, read = _rows(i, reverse)
+            gh, rz, n, diff, y = gh_buf[i], rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
+            np.matmul(h_buf[read], w, out=gh)
+            if b_hh is not None:
+                gh += b_hh.data
+            np.add(pre_a[i, :, : 2 * hidden], gh[:, : 2 * hidden], out=rz)
+            _sigmoid_(rz)
+            r, z = rz[:, :hidden], rz[:, hidden:]
+            gh_n = gh[:, 2 * hidden:]
+            reset = r * gh_n
+            np.add(pre_a[i, :, 2 * hidden:], reset, out=n)
+            np.tanh(n, out=n)
+            h_prev = h.data
+            np.subtract(h_prev, n, out=diff)
+            np.multiply(diff, z, out=y)
+            y += n
+            out = T._make(y, record)
+            if record:
+                step = scope + (f"t={i}",)
+                need_h = h.requires_grad
+                p_h = (h.grad_fn or h) if need_h else None
+                if b_hh is None:
+                    mm = Node(Mm, (need_h, need_w), (p_h, p_w))
+                    mm.shapes = (h_prev.shape, w.shape)
+                else:
+                    mm = Node(Addmm, (need_b, need_h, need_w), (p_b, p_h, p_w))
+                    mm.meta = (b_hh.data.shape, b_hh.data.dtype, None)
+                mm.scope, mm.shape, mm.dtype = step, gh.shape, gh.dtype
+                _save_product(mm, h, w, w_check)
+                sums = []
+                for name, j, z_j in (("r", 0, r), ("z", 1, z)):
+                    gate = step + (f"gate={name}",)
+                    added = _node(GateAdd, (p_pre, mm), gate, z_j,
+                                  meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[j]), gh.shape, gh.dtype,
+                                        (Ellipsis, cut[j])))
+                    added.needs_input_grad = (need_pre, True)
+                    sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
+                (add_r, sig_r), (add_z, sig_z) = sums
+                gate = step + ("gate=n",)
+                piece = _node(Slice, (mm,), gate, gh_n, meta=(gh.shape, gh.dtype, (Ellipsis, cut[2])))
+                mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
+                add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
+                              meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
+                add_n.needs_input_grad = (need_pre, True)
+                tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
+                sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(h_prev.shape, n.shape))
+                mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
+                node = _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape))
+                out.grad_fn = node
+            outputs[i] = h = out
     if record:
         node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, gh_buf, rz_buf,
                                         n_buf, diff_buf, b_hh is not None)

@@ -214,3 +214,20 @@ def test_forward_matches_the_primitives_bit_for_bit():
     for i in range(6):
         h = ops.Tanh.apply(ops.Addmm.apply(pre, h, mg.tensor(p["weight_hh_l0"]).t(), index=i))
         np.testing.assert_array_equal(out.data[i], h.data)
+
+
+@pytest.mark.parametrize("layer", ["LSTM", "GRU"])
+def test_saturated_gates_give_their_limits_without_warnings(layer):
+    import warnings
+
+    rnn = getattr(nn, layer)(2, 3)
+    with mg.no_grad():
+        rnn.bias_ih_l0.fill_(-1e4)  # every pre-activation near -1e4: sigmoid 0, tanh -1 (e^1e4 overflows)
+    x = mg.randn(4, 1, 2, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, _ = rnn(x)
+        out.sum().backward()
+    # LSTM: i = f = o = 0, so c = h = 0. GRU: r = z = 0, n = -1, so h = (h - n) * 0 + n = -1.
+    np.testing.assert_array_equal(out.data, np.full((4, 1, 3), 0.0 if layer == "LSTM" else -1.0, np.float32))
+    assert np.isfinite(x.grad.data).all() and np.isfinite(rnn.weight_hh_l0.grad.data).all()
