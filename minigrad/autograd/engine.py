@@ -139,7 +139,7 @@ def _run_recurrence(
                 _check_versions(node)
         ext.append(grads.pop(node, None))
         owned.discard(node)
-    results = rec.backward(ext, nodes, record_norms)
+    results = rec.backward(ext, nodes, record_norms, retain_graph)
     if not retain_graph:
         head.recurrence = None
         for node in nodes:

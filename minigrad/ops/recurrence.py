@@ -50,17 +50,17 @@ def _sigmoid_(a: np.ndarray) -> None:
 
 
 def _sigmoid_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
-    """``Sigmoid.backward`` into ``out``: ``(1 - z) * z * g``."""
-    np.subtract(1, z, out=out)
-    out *= z
-    out *= g
+    """``Sigmoid.backward`` into ``out`` (which may be ``z`` itself): ``(1 - z) * z * g``."""
+    d = np.subtract(1, z)
+    d *= z
+    np.multiply(d, g, out=out)
 
 
 def _tanh_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
-    """``Tanh.backward`` into ``out``: ``(1 - z^2) * g``."""
-    np.square(z, out=out)
-    np.subtract(1, out, out=out)
-    np.multiply(out, g, out=out)
+    """``Tanh.backward`` into ``out`` (which may be ``z`` itself): ``(1 - z^2) * g``."""
+    d = np.square(z)
+    np.subtract(1, d, out=d)
+    np.multiply(d, g, out=out)
 
 
 class Recurrence:
@@ -85,9 +85,10 @@ class Recurrence:
         it may have users outside it (a step's output)."""
         raise NotImplementedError
 
-    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
         """Given ``ext[j]``, the gradient ``nodes[j]`` got from outside (or None), set every node's
-        ``grad_norm`` (when ``norms``) and return ``(parent, gradient, edges)`` for the parents outside."""
+        ``grad_norm`` (when ``norms``) and return ``(parent, gradient, edges)`` for the parents outside. Unless
+        ``keep`` (``retain_graph``), the saved arrays may be overwritten: the nodes are freed afterwards."""
         raise NotImplementedError
 
     def _time(self, k: int) -> int:
@@ -112,14 +113,14 @@ class Recurrence:
 
 class RNNRecurrence(Recurrence):
     """``h_t = act(pre[t] + h_{t-1} @ w)``: per step an ``AddmmBackward0`` and a ``TanhBackward0``
-    (``ReluBackward0``) node."""
+    (``ReluBackward0``) node. The outputs ``h (L, N, H)`` were written over ``pre``, in input-step order."""
 
     per_step = 2
 
-    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, relu: bool) -> None:
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, h0: np.ndarray,
+                 relu: bool) -> None:
         super().__init__(steps, reverse, w, need)
-        self.h = h
-        self.relu = relu
+        self.h, self.h0, self.relu = h, h0, relu
 
     def walk(self, head: Node) -> tuple[list, list, list]:
         nodes = []
@@ -132,9 +133,8 @@ class RNNRecurrence(Recurrence):
         inside[0] = 0
         return nodes, inside, [True, False] * self.steps
 
-    def backward(self, ext: list, nodes: list, norms: bool) -> list:
-        steps, w = self.steps, self.w
-        outputs = self._written(self.h)
+    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
+        steps, w, outputs = self.steps, self.w, self.h
         d_pre = np.empty_like(outputs)
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
         for k in range(steps):
@@ -150,11 +150,17 @@ class RNNRecurrence(Recurrence):
                 nodes[2 * k + 1].grad_norm = _norm(d)
             if k < steps - 1 or self.need[0]:
                 carry = d @ w.T
+        d_w = None
+        if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
+            hidden = outputs.shape[-1]
+            read, grads, first = (outputs[1:], d_pre[:-1], -1) if self.reverse else (outputs[:-1], d_pre[1:], 0)
+            d_w = read.reshape(-1, hidden).T @ grads.reshape(-1, hidden)
+            d_w += self.h0.T @ d_pre[first]
         last = nodes[-1]
         return [
             (last.parents[0], d_pre, steps),
             (last.parents[1], carry if self.need[0] else None, 1),
-            (last.parents[2], self._weight_grad(self.h, d_pre), steps),
+            (last.parents[2], d_w, steps),
         ]
 
 
@@ -190,11 +196,12 @@ class LSTMRecurrence(Recurrence):
         outside = [True, False, False, True, False, False, False, False, False, False] * self.steps
         return nodes, inside, outside
 
-    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
         hidden = self.c.shape[-1]
         c_read = self._read(self.c)
-        d_gates = np.empty_like(self.gates)
+        # Each step's gate gradients replace its gates once read, unless the graph is kept for another backward.
+        d_gates = np.empty_like(self.gates) if keep else self.gates
         carry_h = carry_c = None  # through step t + 1's Addmm and f * c
         for k in range(steps):
             t = self._time(k)
@@ -245,9 +252,9 @@ class GRURecurrence(Recurrence):
     _INSIDE = (2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 3)
 
     def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, gh: np.ndarray,
-                 rz: np.ndarray, n: np.ndarray, diff: np.ndarray, bias: bool) -> None:
+                 gates: np.ndarray, diff: np.ndarray, bias: bool) -> None:
         super().__init__(steps, reverse, w, need)
-        self.h, self.gh, self.rz, self.n, self.diff, self.bias = h, gh, rz, n, diff, bias
+        self.h, self.gh, self.gates, self.diff, self.bias = h, gh, gates, diff, bias  # gates: r | z | n
 
     def walk(self, head: Node) -> tuple[list, list, list]:
         nodes = []
@@ -266,17 +273,19 @@ class GRURecurrence(Recurrence):
         inside[0] = 0  # the head: ready
         return nodes, inside, ([True] + [False] * 11) * self.steps
 
-    def backward(self, ext: list, nodes: list, norms: bool) -> list:
+    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
-        hidden = self.n.shape[-1]
+        hidden = self.diff.shape[-1]
         d_gh = np.empty_like(self.gh)
-        d_gi = np.empty_like(self.gh)
+        # Each step's gradients replace its gates once read, unless the graph is kept for another backward.
+        d_gi = np.empty_like(self.gates) if keep else self.gates
         carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
         for k in range(steps):
             t = self._time(k)
             base = 12 * k
-            r, z = self.rz[t, :, :hidden], self.rz[t, :, hidden:]
-            n, diff, gh_n = self.n[t], self.diff[t], self.gh[t, :, 2 * hidden:]
+            gates = self.gates[t]
+            r, z, n = gates[:, :hidden], gates[:, hidden: 2 * hidden], gates[:, 2 * hidden:]
+            diff, gh_n = self.diff[t], self.gh[t, :, 2 * hidden:]
             dgh, dgi = d_gh[t], d_gi[t]
             dh = _plus(ext[base], carry)
             g_diff = dh * z  # (h - n) * z, as Mul.backward
@@ -378,22 +387,22 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     """One plain RNN layer and direction: ``h_t = act(pre[t] + h_{t-1} @ w_t)`` for ``t`` over ``pre (L, N, H)``.
 
     ``h0 (N, H)`` is the initial state, ``w_t (H, H)`` is ``weight_hh.t()``, ``act`` is tanh or ReLU, and the
-    reverse direction runs from the last step to the first. Each step's nodes are recorded under ``scope +
-    ('t={i}',)``. Returns the ``L`` outputs ``(N, H)`` in input-step order and the final state (a Tensor).
+    reverse direction runs from the last step to the first. The outputs are written over ``pre``'s array (the
+    layer's own temporary, which no node saves), as a hand-written RNN does. Each step's nodes are recorded under
+    ``scope + ('t={i}',)``. Returns the ``L`` outputs ``(N, H)`` in input-step order and the final state (a Tensor).
     """
     T = _function.Tensor
     pre_a, w = pre.data, w_t.data
-    steps, buf, record = _setup(pre, h0, w_t, pre_a.shape[2], reverse)
+    steps = pre_a.shape[0]
+    record = _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
     act_fn = Relu if relu else Tanh
     p_pre, p_w, w_check = _inputs(pre, w_t)
     outputs: list[Any] = [None] * steps
     h = h0
     node = None
     for i in range(steps - 1, -1, -1) if reverse else range(steps):
-        write, read = _rows(i, reverse)
-        y = buf[write]
-        np.matmul(buf[read], w, out=y)
-        y += pre_a[i]
+        y = pre_a[i]
+        y += h.data @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
         if relu:
             np.maximum(y, 0, out=y)
         else:
@@ -407,7 +416,8 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
             out.grad_fn = node
         outputs[i] = h = out
     if record:
-        node.recurrence = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), buf, relu)
+        node.recurrence = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data,
+                                        relu)
     _Scope.current = scope
     return outputs, h
 
@@ -429,7 +439,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
     c_buf = np.empty_like(h_buf)
     c_buf[steps if reverse else 0] = c0.data
-    gates = np.empty_like(pre_a)
+    gates = pre_a  # the gates are activated in place: pre is the layer's own temporary, which no node saves
     tanh_c = np.empty_like(h_buf[1:])
     p_pre, p_w, w_check = _inputs(pre, w_t)
     index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
@@ -439,8 +449,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             write, read = _rows(i, reverse)
             a = gates[i]
-            np.matmul(h_buf[read], w, out=a)
-            a += pre_a[i]
+            a += h_buf[read] @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
             _sigmoid_(a[:, : 2 * hidden])  # i and f are adjacent
             np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])
             _sigmoid_(a[:, 3 * hidden:])
@@ -506,9 +515,9 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     if b_hh is not None:
         record = record or (_GradMode.enabled and b_hh.requires_grad)
     gh_buf = np.empty_like(pre_a)
-    rz_buf = np.empty_like(pre_a[:, :, : 2 * hidden])
-    n_buf = np.empty_like(h_buf[1:])
-    diff_buf = np.empty_like(n_buf)
+    diff_buf = np.empty_like(h_buf[1:])
+    # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
+    rz_buf, n_buf = pre_a[:, :, : 2 * hidden], pre_a[:, :, 2 * hidden:]
     p_pre = (pre.grad_fn or pre) if pre.requires_grad else None
     p_w = (w_t.grad_fn or w_t) if w_t.requires_grad else None
     need_pre, need_w = pre.requires_grad, w_t.requires_grad
@@ -526,12 +535,11 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
             np.matmul(h_buf[read], w, out=gh)
             if b_hh is not None:
                 gh += b_hh.data
-            np.add(pre_a[i, :, : 2 * hidden], gh[:, : 2 * hidden], out=rz)
+            rz += gh[:, : 2 * hidden]  # pre + gh, as GateAdd adds
             _sigmoid_(rz)
             r, z = rz[:, :hidden], rz[:, hidden:]
             gh_n = gh[:, 2 * hidden:]
-            reset = r * gh_n
-            np.add(pre_a[i, :, 2 * hidden:], reset, out=n)
+            n += r * gh_n
             np.tanh(n, out=n)
             h_prev = h.data
             np.subtract(h_prev, n, out=diff)
@@ -572,7 +580,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                 out.grad_fn = node
             outputs[i] = h = out
     if record:
-        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, gh_buf, rz_buf,
-                                        n_buf, diff_buf, b_hh is not None)
+        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, gh_buf, pre_a,
+                                        diff_buf, b_hh is not None)
     _Scope.current = scope
     return outputs, h

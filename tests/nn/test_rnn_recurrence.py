@@ -98,9 +98,9 @@ def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, la
     calls = []
     original = kind.backward
 
-    def spy(self, ext, nodes, norms):
+    def spy(self, ext, nodes, norms, keep):
         calls.append((self.steps, len(nodes)))
-        return original(self, ext, nodes, norms)
+        return original(self, ext, nodes, norms, keep)
 
     monkeypatch.setattr(kind, "backward", spy)
     rnn = getattr(nn, layer)(3, 4, num_layers=2, bidirectional=True)
@@ -156,10 +156,12 @@ def test_the_recorded_step_nodes_are_those_apply_records():
         np.testing.assert_array_equal(act.saved[0], out.data[i])
 
 
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("retain", [True, False])
-def test_retain_graph_and_a_second_backward(retain):
+def test_retain_graph_and_a_second_backward(retain, layer):
+    # The one-loop backward reuses saved buffers for gradients unless the graph is retained.
     mg.manual_seed(2)
-    rnn = nn.RNN(2, 3, dtype=mg.float64)
+    rnn = getattr(nn, layer)(2, 3, dtype=mg.float64)
     out, _ = rnn(mg.randn(4, 1, 2, dtype=mg.float64))
     out.sum().backward(retain_graph=retain)
     first = rnn.weight_hh_l0.grad.data.copy()
