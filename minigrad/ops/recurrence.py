@@ -251,10 +251,10 @@ class GRURecurrence(Recurrence):
     #: and h', gh feeds the r and z sums and the slice.
     _INSIDE = (2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 3)
 
-    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, gh: np.ndarray,
+    def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, hn: np.ndarray,
                  gates: np.ndarray, diff: np.ndarray, bias: bool) -> None:
         super().__init__(steps, reverse, w, need)
-        self.h, self.gh, self.gates, self.diff, self.bias = h, gh, gates, diff, bias  # gates: r | z | n
+        self.h, self.hn, self.gates, self.diff, self.bias = h, hn, gates, diff, bias  # gates: r | z | n
 
     def walk(self, head: Node) -> tuple[list, list, list]:
         nodes = []
@@ -276,7 +276,7 @@ class GRURecurrence(Recurrence):
     def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
         hidden = self.diff.shape[-1]
-        d_gh = np.empty_like(self.gh)
+        d_gh = np.empty_like(self.gates)
         # Each step's gradients replace its gates once read, unless the graph is kept for another backward.
         d_gi = np.empty_like(self.gates) if keep else self.gates
         carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
@@ -285,7 +285,7 @@ class GRURecurrence(Recurrence):
             base = 12 * k
             gates = self.gates[t]
             r, z, n = gates[:, :hidden], gates[:, hidden: 2 * hidden], gates[:, 2 * hidden:]
-            diff, gh_n = self.diff[t], self.gh[t, :, 2 * hidden:]
+            diff, gh_n = self.diff[t], self.hn[t]
             dgh, dgi = d_gh[t], d_gi[t]
             dh = _plus(ext[base], carry)
             g_diff = dh * z  # (h - n) * z, as Mul.backward
@@ -514,7 +514,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
     if b_hh is not None:
         record = record or (_GradMode.enabled and b_hh.requires_grad)
-    gh_buf = np.empty_like(pre_a)
+    hn_buf = np.empty_like(h_buf[1:])  # gh's n part, which r * gh_n saves; the rest of gh is used at once
     diff_buf = np.empty_like(h_buf[1:])
     # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
     rz_buf, n_buf = pre_a[:, :, : 2 * hidden], pre_a[:, :, 2 * hidden:]
@@ -531,14 +531,15 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
             write, read = _rows(i, reverse)
-            gh, rz, n, diff, y = gh_buf[i], rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
-            np.matmul(h_buf[read], w, out=gh)
+            rz, n, diff, y = rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
+            gh = h_buf[read] @ w
             if b_hh is not None:
                 gh += b_hh.data
             rz += gh[:, : 2 * hidden]  # pre + gh, as GateAdd adds
             _sigmoid_(rz)
             r, z = rz[:, :hidden], rz[:, hidden:]
-            gh_n = gh[:, 2 * hidden:]
+            gh_n = hn_buf[i]
+            gh_n[...] = gh[:, 2 * hidden:]
             n += r * gh_n
             np.tanh(n, out=n)
             h_prev = h.data
@@ -580,7 +581,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                 out.grad_fn = node
             outputs[i] = h = out
     if record:
-        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, gh_buf, pre_a,
+        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, hn_buf, pre_a,
                                         diff_buf, b_hh is not None)
     _Scope.current = scope
     return outputs, h
