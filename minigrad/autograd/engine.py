@@ -49,6 +49,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
     outer: dict[Any, list] = {}  # key -> [rows, [a, ...], [g, ...]]: OuterGrads not multiplied out yet
     record_norms = GradStats.enabled
+    norm_of: tuple = (None, 0.0)  # (array, its norm): the last full gradient array measured
     ndarray = np.ndarray
     vdot, sqrt = np.vdot, math.sqrt
     ready = [start]
@@ -63,7 +64,12 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         g = grads.pop(node)
         owned.discard(node)
         if record_norms:
-            node.grad_norm = sqrt(float(vdot(g, g)))
+            base = g.base
+            if base is not None and base is norm_of[0] and g.size == base.size:
+                node.grad_norm = norm_of[1]  # a reshape of the last gradient measured (View nodes): the same norm
+            else:
+                node.grad_norm = sqrt(float(vdot(g, g)))
+                norm_of = (g if base is None else base if g.size == base.size else None, node.grad_norm)
         for check in node._checks:
             if check[1].value != check[2]:
                 _check_versions(node)
@@ -130,13 +136,14 @@ def _run_recurrence(
     for node, users, may in zip(nodes, inside, outside):
         if pending.get(node) != users or node.retained is not None or (not may and node in grads):
             return False
+    for node in nodes:  # all checks first: a failed one leaves the gradients as they were
+        for check in node._checks:
+            if check[1].value != check[2]:
+                _check_versions(node)
     ext = []
     for node in nodes:
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
-        for check in node._checks:
-            if check[1].value != check[2]:
-                _check_versions(node)
         ext.append(grads.pop(node, None))
         owned.discard(node)
     results = rec.backward(ext, nodes, record_norms, retain_graph)

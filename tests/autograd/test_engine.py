@@ -144,3 +144,29 @@ def test_retain_grad_on_intermediate():
     y.retain_grad()
     (y * y).sum().backward()
     np.testing.assert_allclose(y.grad.numpy(), 2 * y.data)
+
+
+def test_grad_norms_of_reshaped_transposed_and_shared_gradients_are_their_own():
+    # Each node's grad_norm is the 2-norm of dL/d(its output), computed here with numpy. Reshapes hand on a view
+    # of the same gradient (the engine reuses its norm); a transpose, a slice and a sum do not.
+    rng = np.random.default_rng(0)
+    x = mg.tensor(rng.standard_normal((4, 6)), requires_grad=True)
+    w = rng.standard_normal((3, 8))
+    a = x * 2.0                       # dL/da = reshape(w_full) (see below)
+    b = a.reshape(3, 8)               # dL/db = w + 1 (from the two uses below)
+    c = b.t()                         # dL/dc = w.T
+    d = b[:, :4]                      # dL/dd = ones
+    loss = (c * mg.tensor(w.T)).sum() + d.sum()
+    loss.backward()
+    g_b = w.copy()
+    g_b[:, :4] += 1
+    expected = {
+        "MulBackward0": np.linalg.norm(g_b), "ViewBackward0": np.linalg.norm(g_b),
+        "TBackward0": np.linalg.norm(w), "SliceBackward0": np.linalg.norm(np.ones((3, 4))),
+    }
+    got = {}
+    for node in (a.grad_fn, b.grad_fn, c.grad_fn, d.grad_fn):
+        got[node.name()] = node.grad_norm
+    assert got.keys() == expected.keys()
+    for name, value in expected.items():
+        assert got[name] == pytest.approx(value, rel=1e-12), name
