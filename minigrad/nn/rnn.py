@@ -710,6 +710,10 @@ def _unroll(
         top = module.num_layers - 1
 
         def join(outputs: list[Tensor], k: int) -> Tensor:
+            if k < top and getattr(outputs, "stacked", None) is not None:
+                # A layer below the top is seen only by the next layer, which never changes it in place: its
+                # steps are joined as the buffer they were computed in, without a copy (StackBackward0 all the same).
+                return ops.Stack.apply(*outputs, dim=0, laid_out=outputs.stacked)
             return stack(outputs, 1 if module.batch_first and k == top else 0)  # steps (N, H) -> (N, L, H)
 
     num_directions = 2 if module.bidirectional else 1

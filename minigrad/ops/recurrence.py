@@ -318,6 +318,13 @@ class GRURecurrence(Recurrence):
         return results
 
 
+class Steps(list):
+    """A layer direction's outputs, one Tensor ``(N, H)`` per step in input-step order, with ``stacked``: the
+    array ``(L, N, H)`` whose rows are their arrays (the buffer the loop wrote), so joining them needs no copy."""
+
+    stacked: Any = None
+
+
 def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
     """Shared start of a recorded loop: the state buffer with ``h0`` in place, and whether to record."""
     steps, batch = pre.data.shape[:2]
@@ -397,7 +404,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     record = _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
     act_fn = Relu if relu else Tanh
     p_pre, p_w, w_check = _inputs(pre, w_t)
-    outputs: list[Any] = [None] * steps
+    outputs = Steps([None] * steps)
     h = h0
     node = None
     for i in range(steps - 1, -1, -1) if reverse else range(steps):
@@ -419,6 +426,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
         node.recurrence = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data,
                                         relu)
     _Scope.current = scope
+    outputs.stacked = pre_a
     return outputs, h
 
 
@@ -443,7 +451,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     tanh_c = np.empty_like(h_buf[1:])
     p_pre, p_w, w_check = _inputs(pre, w_t)
     index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
-    outputs: list[Any] = [None] * steps
+    outputs = Steps([None] * steps)
     h, c, c_node = h0, c0, None
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
         for i in range(steps - 1, -1, -1) if reverse else range(steps):
@@ -493,6 +501,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
         node.recurrence = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad),
                                          h_buf, c_buf, gates, tanh_c)
     _Scope.current = scope
+    outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
     return outputs, h, c
 
 
@@ -525,7 +534,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     p_b = (b_hh.grad_fn or b_hh) if need_b else None
     w_check = (1, w_t._vc, w_t._vc.value, w_t.grad_fn.fn if w_t.grad_fn is not None else None)
     cut = [slice(j * hidden, (j + 1) * hidden) for j in range(3)]
-    outputs: list[Any] = [None] * steps
+    outputs = Steps([None] * steps)
     h = h0
     node = None
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
@@ -584,4 +593,5 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
         node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, hn_buf, pre_a,
                                         diff_buf, b_hh is not None)
     _Scope.current = scope
+    outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
     return outputs, h

@@ -167,8 +167,10 @@ class Stack(Function):
     """z = the inputs stacked along a new axis ``dim``;  each input's gradient is its slice of dL/dz."""
 
     @staticmethod
-    def forward(ctx, *arrays, dim):
+    def forward(ctx, *arrays, dim, laid_out=None):
         ctx.dim = dim
+        if laid_out is not None:  # the inputs are already the rows of this array (a recurrent layer's buffer)
+            return laid_out
         return np.stack(arrays, axis=dim)
 
     @staticmethod
