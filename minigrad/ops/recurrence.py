@@ -300,8 +300,11 @@ class GRURecurrence(Recurrence):
             dgh[:, : 2 * hidden] = dgi[:, : 2 * hidden]
             if norms:
                 n_dh, n_an = _norm(dh), _norm(g_an)
-                values = (n_dh, n_dh, _norm(g_diff), _norm(g_n), n_an, n_an, _norm(dgh[:, 2 * hidden:]), _norm(g_z),
-                          _norm(dgi[:, hidden: 2 * hidden]), _norm(g_r), _norm(dgi[:, :hidden]), _norm(dgh))
+                n_ghn, n_az = _norm(dgh[:, 2 * hidden:]), _norm(dgi[:, hidden: 2 * hidden])
+                n_ar = _norm(dgi[:, :hidden])
+                n_gh = math.sqrt(n_ar * n_ar + n_az * n_az + n_ghn * n_ghn)  # gh's gradient is those three side by side
+                values = (n_dh, n_dh, _norm(g_diff), _norm(g_n), n_an, n_an, n_ghn, _norm(g_z), n_az, _norm(g_r), n_ar,
+                          n_gh)
                 for j, value in enumerate(values):
                     nodes[base + j].grad_norm = value
             if k < steps - 1 or self.need[0]:
