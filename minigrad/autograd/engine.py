@@ -55,10 +55,11 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     ready = [start]
     while ready:
         node = ready.pop()
-        if node.recurrence is not None and _run_recurrence(
-            node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms
-        ):
-            continue
+        if node.recurrence is not None:
+            if _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms):
+                continue
+            if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
+                node.recurrence = None
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
         g = grads.pop(node)

@@ -233,3 +233,26 @@ def test_saturated_gates_give_their_limits_without_warnings(layer):
     # LSTM: i = f = o = 0, so c = h = 0. GRU: r = z = 0, n = -1, so h = (h - n) * 0 + n = -1.
     np.testing.assert_array_equal(out.data, np.full((4, 1, 3), 0.0 if layer == "LSTM" else -1.0, np.float32))
     assert np.isfinite(x.grad.data).all() and np.isfinite(rnn.weight_hh_l0.grad.data).all()
+
+
+def test_a_step_that_keeps_its_gradient_makes_the_engine_go_node_by_node():
+    # No public handle reaches a step's output, so ask the engine directly to keep one step's gradient
+    # (what retain_grad() does): the one-loop backward must step aside, and the numbers stay the same.
+    from minigrad.autograd import engine
+
+    def run(keep_step):
+        mg.manual_seed(8)
+        rnn = nn.RNN(3, 4, dtype=mg.float64)
+        x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
+        out, h_n = rnn(x)
+        holder = mg.zeros(2, 4, dtype=mg.float64)
+        if keep_step:
+            engine.retain(out.grad_fn.parents[2], holder)
+        (out * out).sum().backward()
+        return [p.grad.data for p in rnn.parameters()] + [x.grad.data], holder.grad
+
+    fast, none = run(False)
+    slow, kept = run(True)
+    assert none is None and kept is not None and kept.shape == (2, 4)
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
