@@ -49,7 +49,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
     outer: dict[Any, list] = {}  # key -> [rows, [a, ...], [g, ...]]: OuterGrads not multiplied out yet
     record_norms = GradStats.enabled
-    norm_of: tuple = (None, 0.0)  # (array, its norm): the last full gradient array measured
+    norm_of = [None, 0.0]  # [array, its norm]: the last full gradient array measured
     ndarray = np.ndarray
     vdot, sqrt = np.vdot, math.sqrt
     ready = [start]
@@ -57,12 +57,15 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         node = ready.pop()
         if node.recurrence is not None:
             if _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms):
+                norm_of[0] = None  # the recurrence may have written over gradient arrays
                 continue
             if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
                 node.recurrence = None
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
+            norm_of[0] = None  # the flush may have added into an array measured before
         g = grads.pop(node)
+        g_owned = node in owned
         owned.discard(node)
         if record_norms:
             base = g.base
@@ -70,7 +73,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                 node.grad_norm = norm_of[1]  # a reshape of the last gradient measured (View nodes): the same norm
             else:
                 node.grad_norm = sqrt(float(vdot(g, g)))
-                norm_of = (g if base is None else base if g.size == base.size else None, node.grad_norm)
+                norm_of[0] = g if base is None else base if g.size == base.size else None
+                norm_of[1] = node.grad_norm
         for check in node._checks:
             if check[1].value != check[2]:
                 _check_versions(node)
@@ -90,6 +94,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         if not retain_graph:
             node.saved = ()
             node.freed = True
+        fn = node.fn
+        fresh, passes = fn.fresh_grads, g_owned and fn.passes_grads
         for i in range(len(parents)):
             parent = parents[i]
             gi = in_grads[i]
@@ -106,6 +112,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                 gi = _checked(node, i, gi, shape, dtype)
             if key not in grads and type(gi) is ndarray:
                 grads[key] = gi  # the common case: the first gradient to arrive, stored as it is
+                if (passes or i in fresh) and key is parent:
+                    owned.add(key)  # nothing else holds it (a leaf's is still copied into .grad)
             elif type(gi) is OuterGrad:
                 _defer_outer(grads, owned, outer, key, gi)
             else:
@@ -141,13 +149,14 @@ def _run_recurrence(
         for check in node._checks:
             if check[1].value != check[2]:
                 _check_versions(node)
-    ext = []
+    ext, own = [], []
     for node in nodes:
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
         ext.append(grads.pop(node, None))
+        own.append(node in owned)
         owned.discard(node)
-    results = rec.backward(ext, nodes, record_norms, retain_graph)
+    results = rec.backward(ext, own, nodes, record_norms, retain_graph)
     if not retain_graph:
         head.recurrence = None
         for node in nodes:

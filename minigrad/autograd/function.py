@@ -188,6 +188,12 @@ class Function:
     is_view: bool = False
     #: True for elementwise binary ops, whose numpy broadcast error is re-raised in PyTorch's words.
     broadcasts: bool = False
+    #: Indices of the inputs whose gradient ``backward`` always returns as a new array that nothing else holds:
+    #: the engine may then add into it in place, and a recurrence may reuse it (``Addmm``: ``g @ b^T``).
+    fresh_grads: tuple = ()
+    #: True when ``backward`` only hands on views of its gradient, one part per input, and keeps nothing: a
+    #: gradient nothing else holds stays so (``View``, ``Stack``).
+    passes_grads: bool = False
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:

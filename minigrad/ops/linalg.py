@@ -144,6 +144,8 @@ class Addmm(Function):
     records one node instead of three (benchmarks/rnn_train.py showed the per-node cost dominating small RNNs).
     """
 
+    fresh_grads = (1,)  # g @ b^T
+
     @classmethod
     def node_name(cls):
         return "AddmmBackward0"

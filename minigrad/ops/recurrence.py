@@ -85,10 +85,11 @@ class Recurrence:
         it may have users outside it (a step's output)."""
         raise NotImplementedError
 
-    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
-        """Given ``ext[j]``, the gradient ``nodes[j]`` got from outside (or None), set every node's
-        ``grad_norm`` (when ``norms``) and return ``(parent, gradient, edges)`` for the parents outside. Unless
-        ``keep`` (``retain_graph``), the saved arrays may be overwritten: the nodes are freed afterwards."""
+    def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
+        """Given ``ext[j]``, the gradient ``nodes[j]`` got from outside (or None; ``own[j]``: nothing else holds
+        it, so it may be written over), set every node's ``grad_norm`` (when ``norms``) and return ``(parent,
+        gradient, edges)`` for the parents outside. Unless ``keep`` (``retain_graph``), the saved arrays may be
+        overwritten: the nodes are freed afterwards."""
         raise NotImplementedError
 
     def _time(self, k: int) -> int:
@@ -133,20 +134,23 @@ class RNNRecurrence(Recurrence):
         inside[0] = 0
         return nodes, inside, [True, False] * self.steps
 
-    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
+    def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w, outputs = self.steps, self.w, self.h
-        d_pre = np.empty_like(outputs)
+        d_pre = self._owned_rows(ext, own)
+        if d_pre is None:
+            d_pre = np.empty_like(outputs)
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
         for k in range(steps):
             t = self._time(k)
             dh = _plus(ext[2 * k], carry)
+            if norms:  # before d_pre[t], which may be dh's own array, is written
+                nodes[2 * k].grad_norm = _norm(dh)
             d = d_pre[t]
             if self.relu:  # as Relu.backward: g * (z > 0)
                 np.multiply(dh, outputs[t] > 0, out=d)
             else:
                 _tanh_grad(outputs[t], dh, d)
             if norms:
-                nodes[2 * k].grad_norm = _norm(dh)
                 nodes[2 * k + 1].grad_norm = _norm(d)
             if k < steps - 1 or self.need[0]:
                 carry = d @ w.T
@@ -162,6 +166,28 @@ class RNNRecurrence(Recurrence):
             (last.parents[1], carry if self.need[0] else None, 1),
             (last.parents[2], d_w, steps),
         ]
+
+
+    def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
+        """The array ``(L, N, H)`` whose row ``t`` is step ``t``'s outside gradient, when those rows are one
+        array that nothing else holds (the usual case: the slices ``StackBackward0`` cut from the gradient of
+        the layer's output): then each step's ``d_pre`` can replace its row once read, as a hand-written
+        backward reuses its buffer. Else None."""
+        rows = ext[::2]
+        if not all(own[::2]) or any(type(r) is not np.ndarray for r in rows):
+            return None
+        base = rows[0].base
+        shape = self.h.shape
+        if base is None or base.size != self.h.size or not base.flags.c_contiguous or base.dtype != self.h.dtype:
+            return None
+        start = base.__array_interface__["data"][0]
+        row_bytes = rows[0].nbytes
+        for k, r in enumerate(rows):
+            if r.base is not base or r.shape != shape[1:] or not r.flags.c_contiguous:
+                return None
+            if r.__array_interface__["data"][0] != start + self._time(k) * row_bytes:
+                return None
+        return base.reshape(shape)
 
 
 class LSTMRecurrence(Recurrence):
@@ -196,7 +222,7 @@ class LSTMRecurrence(Recurrence):
         outside = [True, False, False, True, False, False, False, False, False, False] * self.steps
         return nodes, inside, outside
 
-    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
+    def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
         hidden = self.c.shape[-1]
         c_read = self._read(self.c)
@@ -273,7 +299,7 @@ class GRURecurrence(Recurrence):
         inside[0] = 0  # the head: ready
         return nodes, inside, ([True] + [False] * 11) * self.steps
 
-    def backward(self, ext: list, nodes: list, norms: bool, keep: bool) -> list:
+    def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
         hidden = self.diff.shape[-1]
         d_gh = np.empty_like(self.gates)

@@ -11,6 +11,7 @@ class View(Function):
     """z = a reshaped to ``shape`` (same elements, same order);  dL/da = dL/dz reshaped back."""
 
     is_view = True
+    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, shape, copy=None):
@@ -165,6 +166,8 @@ class SliceAlias(Slice):
 
 class Stack(Function):
     """z = the inputs stacked along a new axis ``dim``;  each input's gradient is its slice of dL/dz."""
+
+    passes_grads = True
 
     @staticmethod
     def forward(ctx, *arrays, dim, laid_out=None):

@@ -170,3 +170,23 @@ def test_grad_norms_of_reshaped_transposed_and_shared_gradients_are_their_own():
     assert got.keys() == expected.keys()
     for name, value in expected.items():
         assert got[name] == pytest.approx(value, rel=1e-12), name
+
+
+@pytest.mark.parametrize("linear_first", [True, False])
+def test_grad_norm_of_a_gradient_added_into_after_a_reshape_counts_the_addition(linear_first):
+    # a's gradient arrives as a reshape of the Linear's input gradient (an array nothing else holds, which the
+    # engine may add into) and from a second use, in either order. Its norm and .grad are of the sum.
+    rng = np.random.default_rng(1)
+    x = mg.tensor(rng.standard_normal((2, 6)), requires_grad=True)
+    lin = mg.nn.Linear(3, 2, dtype=mg.float64)
+    a = x * 1.0
+    b = a.reshape(4, 3)
+    w2 = rng.standard_normal((2, 6))
+    first, second = lin(b).sum(), (a * mg.tensor(w2)).sum()
+    loss = first + second if linear_first else second + first
+    loss.backward()
+    g_b = np.ones((4, 2)) @ lin.weight.data  # d(sum of lin(b))/db
+    expected = g_b.reshape(2, 6) + w2
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    assert a.grad_fn.grad_norm == pytest.approx(np.linalg.norm(expected), rel=1e-12)
+    assert b.grad_fn.grad_norm == pytest.approx(np.linalg.norm(g_b), rel=1e-12)

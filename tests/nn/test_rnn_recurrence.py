@@ -98,9 +98,9 @@ def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, la
     calls = []
     original = kind.backward
 
-    def spy(self, ext, nodes, norms, keep):
+    def spy(self, ext, own, nodes, norms, keep):
         calls.append((self.steps, len(nodes)))
-        return original(self, ext, nodes, norms, keep)
+        return original(self, ext, own, nodes, norms, keep)
 
     monkeypatch.setattr(kind, "backward", spy)
     rnn = getattr(nn, layer)(3, 4, num_layers=2, bidirectional=True)
