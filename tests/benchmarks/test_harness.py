@@ -44,6 +44,18 @@ def test_median_best_spread_and_ratio():
     assert harness.ratio(timings, "missing", "fast") is None
 
 
+def test_paired_ratio_is_the_median_of_same_round_ratios():
+    # Round by round: 4/1, 8/3, 6/2 -> median of (4, 2.667, 3) is 3; a drifting machine moves both samples.
+    timings = {
+        "fast": harness.Timing("fast", 1, [1.0, 3.0, 2.0]),
+        "slow": harness.Timing("slow", 1, [4.0, 8.0, 6.0]),
+    }
+    assert harness.paired_ratio(timings, "slow", "fast") == 3.0
+    drift = {"a": harness.Timing("a", 1, [1.0, 10.0, 100.0]), "b": harness.Timing("b", 1, [2.0, 20.0, 200.0])}
+    assert harness.paired_ratio(drift, "a", "b") == 0.5
+    assert harness.paired_ratio(timings, "missing", "fast") is None
+
+
 def test_table_prints_each_candidate_and_only_ratios_it_can_compute():
     timings = {"numpy": harness.Timing("numpy", 2, [0.002, 0.002]), "torch": harness.Timing("torch", 2, [0.004])}
     out = io.StringIO()
@@ -51,5 +63,5 @@ def test_table_prints_each_candidate_and_only_ratios_it_can_compute():
     text = out.getvalue()
     assert "== demo" in text
     assert "2 ms" in text and "4 ms" in text
-    assert "torch/numpy = 2.000" in text
+    assert "torch/numpy = 2.000   (per-round median 2.000)" in text
     assert "minigrad" not in text
