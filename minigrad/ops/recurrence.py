@@ -67,9 +67,9 @@ class Recurrence:
     """What the engine needs to run one recorded layer direction's backward in one loop.
 
     Only the head node (the last step's output) carries it. It refers to no node: ``walk`` finds them from the
-    head through their parents, so no reference cycle keeps a graph alive. ``buf`` arrays hold the states in the
-    order the loop ran (the initial state first for the forward direction, last for the reverse one), so the
-    states that the steps read are one contiguous block.
+    head through their parents, so no reference cycle keeps a graph alive. The LSTM's and GRU's state buffers
+    ``(L + 1, N, H)`` hold the states in the order the loop ran (the initial state first for the forward
+    direction, last for the reverse one), so the states that the steps read are one contiguous block.
     """
 
     per_step = 0  # nodes recorded per step
@@ -99,10 +99,6 @@ class Recurrence:
     def _read(self, buf: np.ndarray) -> np.ndarray:
         """The states the steps read from ``buf`` (L + 1, N, H), in input-step order."""
         return buf[1:] if self.reverse else buf[:-1]
-
-    def _written(self, buf: np.ndarray) -> np.ndarray:
-        """The states the steps wrote into ``buf`` (L + 1, N, H), in input-step order."""
-        return buf[:-1] if self.reverse else buf[1:]
 
     def _weight_grad(self, h_buf: np.ndarray, d_pre: np.ndarray) -> np.ndarray | None:
         """``sum_t h_{t-1}^T @ d_pre[t]`` as one product over all steps."""
@@ -142,16 +138,17 @@ class RNNRecurrence(Recurrence):
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
         for k in range(steps):
             t = self._time(k)
-            dh = _plus(ext[2 * k], carry)
+            base = self.per_step * k
+            dh = _plus(ext[base], carry)
             if norms:  # before d_pre[t], which may be dh's own array, is written
-                nodes[2 * k].grad_norm = _norm(dh)
+                nodes[base].grad_norm = _norm(dh)
             d = d_pre[t]
             if self.relu:  # as Relu.backward: g * (z > 0)
                 np.multiply(dh, outputs[t] > 0, out=d)
             else:
                 _tanh_grad(outputs[t], dh, d)
             if norms:
-                nodes[2 * k + 1].grad_norm = _norm(d)
+                nodes[base + 1].grad_norm = _norm(d)
             if k < steps - 1 or self.need[0]:
                 carry = d @ w.T
         d_w = None
@@ -166,7 +163,6 @@ class RNNRecurrence(Recurrence):
             (last.parents[1], carry if self.need[0] else None, 1),
             (last.parents[2], d_w, steps),
         ]
-
 
     def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
         """The array ``(L, N, H)`` whose row ``t`` is step ``t``'s outside gradient, when those rows are one
@@ -231,7 +227,7 @@ class LSTMRecurrence(Recurrence):
         carry_h = carry_c = None  # through step t + 1's Addmm and f * c
         for k in range(steps):
             t = self._time(k)
-            base = 10 * k
+            base = self.per_step * k
             a, tc, dg = self.gates[t], self.tanh_c[t], d_gates[t]
             i, f, g, o = (a[:, j * hidden:(j + 1) * hidden] for j in range(4))
             di, df, dgg, do = (dg[:, j * hidden:(j + 1) * hidden] for j in range(4))
@@ -308,7 +304,7 @@ class GRURecurrence(Recurrence):
         carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
         for k in range(steps):
             t = self._time(k)
-            base = 12 * k
+            base = self.per_step * k
             gates = self.gates[t]
             r, z, n = gates[:, :hidden], gates[:, hidden: 2 * hidden], gates[:, 2 * hidden:]
             diff, gh_n = self.diff[t], self.hn[t]
@@ -354,13 +350,17 @@ class Steps(list):
     stacked: Any = None
 
 
+def _records(pre: Any, h0: Any, w_t: Any) -> bool:
+    """Whether the loop records nodes: grad mode is on and one of its inputs needs a gradient."""
+    return _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
+
+
 def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
-    """Shared start of a recorded loop: the state buffer with ``h0`` in place, and whether to record."""
+    """Shared start of the LSTM and GRU loops: the state buffer with ``h0`` in place, and whether to record."""
     steps, batch = pre.data.shape[:2]
     h = np.empty((steps + 1, batch, hidden), dtype=pre.data.dtype)
     h[steps if reverse else 0] = h0.data
-    record = _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
-    return steps, h, record
+    return steps, h, _records(pre, h0, w_t)
 
 
 def _rows(i: int, reverse: bool) -> tuple[int, int]:
@@ -430,7 +430,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     T = _function.Tensor
     pre_a, w = pre.data, w_t.data
     steps = pre_a.shape[0]
-    record = _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
+    record = _records(pre, h0, w_t)
     act_fn = Relu if relu else Tanh
     p_pre, p_w, w_check = _inputs(pre, w_t)
     outputs = Steps([None] * steps)
@@ -556,12 +556,10 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     diff_buf = np.empty_like(h_buf[1:])
     # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
     rz_buf, n_buf = pre_a[:, :, : 2 * hidden], pre_a[:, :, 2 * hidden:]
-    p_pre = (pre.grad_fn or pre) if pre.requires_grad else None
-    p_w = (w_t.grad_fn or w_t) if w_t.requires_grad else None
-    need_pre, need_w = pre.requires_grad, w_t.requires_grad
+    p_pre, p_w, w_check = _inputs(pre, w_t)
+    need_w = w_t.requires_grad
     need_b = b_hh is not None and b_hh.requires_grad
     p_b = (b_hh.grad_fn or b_hh) if need_b else None
-    w_check = (1, w_t._vc, w_t._vc.value, w_t.grad_fn.fn if w_t.grad_fn is not None else None)
     cut = [slice(j * hidden, (j + 1) * hidden) for j in range(3)]
     outputs = Steps([None] * steps)
     h = h0
@@ -603,7 +601,6 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                     added = _node(GateAdd, (p_pre, mm), gate, z_j,
                                   meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[j]), gh.shape, gh.dtype,
                                         (Ellipsis, cut[j])))
-                    added.needs_input_grad = (need_pre, True)
                     sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
                 (add_r, sig_r), (add_z, sig_z) = sums
                 gate = step + ("gate=n",)
@@ -611,7 +608,6 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                 mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
                 add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
                               meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
-                add_n.needs_input_grad = (need_pre, True)
                 tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
                 sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(h_prev.shape, n.shape))
                 mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
