@@ -210,9 +210,44 @@ def _per_element(g: np.ndarray, reduction: str, n: int, weight: np.ndarray | Non
     return scale if weight is None else scale * weight
 
 
+#: Elements squared at a time by ``_sum_of_squared_differences``: a scratch array of at most 64 KiB, which the
+#: allocator hands back warm for the next chunk, where an array of all the differences would be fresh memory.
+_SQUARE_CHUNK = 8192
+
+
+def _sum_of_squared_differences(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``sum((a - b) ** 2)`` in ``a``'s dtype (a 0-d array), ``_SQUARE_CHUNK`` elements at a time.
+
+    Each chunk is summed pairwise by numpy, as one ``np.sum`` of every square would be, and the chunk sums are
+    added in order: the result differs from that one ``np.sum`` by float round-off only.
+    """
+    if a.size <= _SQUARE_CHUNK or not (a.flags.c_contiguous and b.flags.c_contiguous):
+        diff = np.subtract(a, b).reshape(-1)  # small, or strided (an expanded target): the differences at once
+        if diff.size <= _SQUARE_CHUNK:
+            return np.sum(np.multiply(diff, diff, out=diff), dtype=diff.dtype)
+        chunks = ((diff[i:i + _SQUARE_CHUNK], None) for i in range(0, diff.size, _SQUARE_CHUNK))
+    else:
+        a, b = a.reshape(-1), b.reshape(-1)
+        chunks = ((a[i:i + _SQUARE_CHUNK], b[i:i + _SQUARE_CHUNK]) for i in range(0, a.size, _SQUARE_CHUNK))
+    scratch = np.empty(_SQUARE_CHUNK, dtype=a.dtype)
+    total = np.zeros((), dtype=a.dtype)
+    for x, y in chunks:
+        sq = scratch[: x.size]
+        if y is None:
+            np.multiply(x, x, out=sq)
+        else:
+            np.subtract(x, y, out=sq)
+            np.multiply(sq, sq, out=sq)
+        total += np.sum(sq, dtype=a.dtype)
+    return total
+
+
 class MseLoss(Function):
     """z = reduce((a - b)^2) with ``reduction`` 'mean', 'sum' or 'none' (a, b of one shape);
-    dL/da = dL/dz * 2 (a - b) (divided by the element count for 'mean'),  dL/db = -dL/da."""
+    dL/da = dL/dz * 2 (a - b) (divided by the element count for 'mean'),  dL/db = -dL/da.
+
+    Saves ``a`` and ``b`` themselves, as PyTorch does (so changing either in place before backward is an error),
+    and takes ``a - b`` again in backward: the mean needs no array of differences at all."""
 
     @classmethod
     def node_name(cls):
@@ -220,16 +255,20 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, a, b, *, reduction):
-        diff = np.subtract(a, b)
-        ctx.save_for_backward(diff)
+        ctx.save_for_backward(a, b)
         ctx.reduction = reduction
-        return _reduced(diff * diff, reduction)
+        if reduction == "none":
+            d = np.subtract(a, b)
+            return np.multiply(d, d, out=d)
+        total = _sum_of_squared_differences(a, b)
+        return total / np.asarray(a.size, dtype=total.dtype) if reduction == "mean" else total
 
     @staticmethod
     def backward(ctx, g):
-        (diff,) = ctx.saved_tensors
-        scale = 2.0 / diff.size if ctx.reduction == "mean" else 2.0
-        ga = diff * (g * np.asarray(scale, dtype=g.dtype))
+        a, b = ctx.saved_tensors
+        scale = 2.0 / a.size if ctx.reduction == "mean" else 2.0
+        ga = np.subtract(a, b)
+        ga *= g * np.asarray(scale, dtype=g.dtype)
         na, nb = ctx.needs_input_grad
         return (ga if na else None), (np.negative(ga) if nb else None)
 

@@ -105,6 +105,44 @@ def test_mse_reductions_against_numpy():
     np.testing.assert_allclose(F.mse_loss(mg.tensor(a), mg.tensor(b), reduction="none").data, sq, rtol=1e-14)
 
 
+@pytest.mark.parametrize("shape", [(8192,), (8193,), (35, 32, 64), (3, 50000)])
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-13), (np.float32, 1e-6)])
+def test_mse_of_many_elements_against_numpy(shape, dtype, rtol):
+    # Past 8192 elements the squares are summed a chunk at a time: still numpy's sum, to float round-off.
+    a, b = RNG.standard_normal(shape).astype(dtype), RNG.standard_normal(shape).astype(dtype)
+    sq = (a.astype(np.float64) - b.astype(np.float64)) ** 2
+    x = mg.tensor(a, requires_grad=True)
+    mean = F.mse_loss(x, mg.tensor(b))
+    total = F.mse_loss(mg.tensor(a), mg.tensor(b), reduction="sum")
+    assert mean.dtype == total.dtype == x.dtype
+    np.testing.assert_allclose(mean.item(), sq.mean(), rtol=rtol)
+    np.testing.assert_allclose(total.item(), sq.sum(), rtol=rtol)
+    mean.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (a.astype(np.float64) - b) / a.size, rtol=rtol * 10)
+
+
+def test_mse_with_an_expanded_target_of_many_elements_against_numpy():
+    # The expanded target is strided: its differences are made at once, then summed a chunk at a time.
+    a, b = RNG.standard_normal((3, 9000)), RNG.standard_normal(9000)
+    x = mg.tensor(a, requires_grad=True)
+    with pytest.warns(UserWarning):
+        loss = F.mse_loss(x, mg.tensor(b))
+    np.testing.assert_allclose(loss.item(), ((a - b) ** 2).mean(), rtol=1e-13)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (a - b) / a.size, rtol=1e-13)
+
+
+def test_mse_saves_its_inputs_so_changing_one_in_place_fails_at_backward():
+    # As in PyTorch, whose MseLossBackward0 saves self and target.
+    x = mg.randn(4, 3, requires_grad=True)
+    pred = x * 2
+    loss = F.mse_loss(pred, mg.zeros(4, 3))
+    with mg.no_grad():
+        pred.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
 def test_cross_entropy_against_numpy_with_weights_and_ignore():
     x, t, w = RNG.standard_normal((6, 4)), np.array([0, 3, -100, 1, 3, 2]), np.array([1.0, 0.5, 2.0, 1.5])
     logp = x - np.log(np.exp(x).sum(1, keepdims=True))
