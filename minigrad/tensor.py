@@ -1098,12 +1098,14 @@ class Tensor:
             new = where(Tensor._make(mask, False), src, self)
             self._become(new)
         else:
+            self._vc.before_write()
             self.data[idx] = v
             self._vc.value += 1
 
     # ---- in-place ops ------------------------------------------------------------------------------------
     def _become(self, new: Tensor) -> None:
         """Take ``new``'s values in place (same array object) and its place in the graph."""
+        self._vc.before_write()
         np.copyto(self.data, new.data, casting="same_kind")
         self._vc.value += 1
         self.grad_fn = new.grad_fn
@@ -1130,6 +1132,7 @@ class Tensor:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(getattr(self, method)(b))
         else:
+            self._vc.before_write()
             ufunc(self.data, b.data, out=self.data, casting="unsafe")
             self._vc.value += 1
         return self
@@ -1163,6 +1166,7 @@ class Tensor:
         """Set every element to ``value`` in place."""
         if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
+        self._vc.before_write()
         self.data[...] = value
         self._vc.value += 1
         if _GradMode.enabled:
@@ -1181,6 +1185,7 @@ class Tensor:
             ) from None
         if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
+        self._vc.before_write()
         np.copyto(self.data, s, casting="unsafe")
         self._vc.value += 1
         return self
@@ -1192,6 +1197,7 @@ class Tensor:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(self.clamp(min, max))
             return self
+        self._vc.before_write()
         np.clip(self.data, min, max, out=self.data)
         self._vc.value += 1
         return self

@@ -56,8 +56,9 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     while ready:
         node = ready.pop()
         if node.recurrence is not None:
-            if _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms):
-                norm_of[0] = None  # the recurrence may have written over gradient arrays
+            ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
+            if ran is not None:
+                norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
                 continue
             if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
                 node.recurrence = None
@@ -68,12 +69,12 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         g_owned = node in owned
         owned.discard(node)
         if record_norms:
-            base = g.base
-            if base is not None and base is norm_of[0] and g.size == base.size:
-                node.grad_norm = norm_of[1]  # a reshape of the last gradient measured (View nodes): the same norm
+            owner = g if g.base is None else g.base
+            if owner is norm_of[0] and g.size == owner.size:
+                node.grad_norm = norm_of[1]  # the last gradient measured, or a reshape of it (View): the same norm
             else:
                 node.grad_norm = sqrt(float(vdot(g, g)))
-                norm_of[0] = g if base is None else base if g.size == base.size else None
+                norm_of[0] = owner if g.size == owner.size else None
                 norm_of[1] = node.grad_norm
         for check in node._checks:
             if check[1].value != check[2]:
@@ -131,9 +132,11 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
 def _run_recurrence(
     head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
     retain_graph: bool, record_norms: bool,
-) -> bool:
+) -> list | None:
     """Run the backward of the recorded recurrence whose last step is ``head`` in one loop (``ops.recurrence``),
-    if every gradient from outside it has arrived; return whether it ran.
+    if every gradient from outside it has arrived. Return None if it did not run, else the engine's norm memo
+    ``[array, norm]``: the gradient it handed last, when that completes a node that runs next and the loop knew
+    its norm, else ``[None, 0.0]``.
 
     ``walk`` lists the recurrence's nodes (found from ``head`` through parents), how many of their users are
     inside it, and which of them may also be used outside. When one of them still waits for a gradient from
@@ -144,7 +147,7 @@ def _run_recurrence(
     nodes, inside, outside = rec.walk(head)
     for node, users, may in zip(nodes, inside, outside):
         if pending.get(node) != users or node.retained is not None or (not may and node in grads):
-            return False
+            return None
     for node in nodes:  # all checks first: a failed one leaves the gradients as they were
         for check in node._checks:
             if check[1].value != check[2]:
@@ -162,7 +165,9 @@ def _run_recurrence(
         for node in nodes:
             node.saved = ()
             node.freed = True
-    for parent, g, edges in results:  # (a node or leaf outside, its gradient, how many recorded edges lead to it)
+    memo = [None, 0.0]
+    # (a node or leaf outside, its gradient, how many recorded edges lead to it, its norm if the loop knows it)
+    for parent, g, edges, norm in results:
         if parent is None or g is None:
             continue
         if type(parent) is Node:
@@ -170,16 +175,20 @@ def _run_recurrence(
         else:
             key = id(parent)
             leaves[key] = parent
-        if key in grads:
-            _add(grads, owned, key, g)
-        else:
+        whole = key not in grads  # g is all of key's gradient so far
+        if whole:
             grads[key] = g  # made by the recurrence: the engine's own
             owned.add(key)
+        else:
+            _add(grads, owned, key, g)
         if key is parent:
             pending[parent] -= edges
             if pending[parent] == 0:
-                ready.append(parent)
-    return True
+                ready.append(parent)  # runs next (unless a later result is also ready): its gradient is final
+                owner = g if g.base is None else g.base
+                known = whole and norm is not None and owner.size == g.size
+                memo = [owner, norm] if known else [None, 0.0]
+    return memo
 
 
 #: How many rows (time steps x batch) of ``OuterGrad`` pairs a gradient collects before one product of them all.

@@ -34,12 +34,47 @@ Tensor: Any = None
 
 
 class VersionCounter:
-    """How many times a tensor's array has been changed in place; views share their base's counter."""
+    """How many times a tensor's array has been changed in place; views share their base's counter.
+
+    Whatever writes into a tensor's array calls ``before_write()`` first and adds 1 to ``value`` after.
+    """
 
     __slots__ = ("value",)
 
     def __init__(self) -> None:
         self.value = 0
+
+    def before_write(self) -> None:
+        """Called just before the tensor's array (or a view's) is written; a plain counter has nothing to do."""
+
+
+class SharedVersion(VersionCounter):
+    """The counter of an output whose array is also read by its own graph's saved values (a recurrent layer's
+    top output is the buffer its loop wrote, see ``ops.recurrence``): before the first write, ``release()``
+    moves those saved values to a copy, so that changing the output in place leaves backward's numbers alone,
+    as when the output is a copy. The copy is made only if the output is written while the graph lives."""
+
+    __slots__ = ("release",)
+
+    def __init__(self, release: Any) -> None:
+        self.value = 0
+        self.release = release
+
+    def before_write(self) -> None:
+        release, self.release = self.release, None
+        if release is not None:
+            release()
+
+    def __reduce__(self) -> tuple:
+        # A copy or a pickle of the tensor has its own array, which no graph reads: a plain counter.
+        return _plain_counter, (self.value,)
+
+
+def _plain_counter(value: int) -> VersionCounter:
+    """A ``VersionCounter`` at ``value`` (how a ``SharedVersion`` is copied and pickled)."""
+    counter = VersionCounter()
+    counter.value = value
+    return counter
 
 
 class Node:

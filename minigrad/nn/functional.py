@@ -123,6 +123,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         # Take the out-of-place result's values and graph node; bumps the version counter.
         input._become(input.relu())
     else:
+        input._vc.before_write()
         np.maximum(input.data, 0, out=input.data)
         input._vc.value += 1
     return input

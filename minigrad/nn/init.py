@@ -76,6 +76,7 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into the tensor's array in place (nothing recorded) and bump its version."""
     with no_grad():
+        tensor._vc.before_write()
         tensor.data[...] = values
         tensor._vc.value += 1
     return tensor

@@ -33,7 +33,7 @@ from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops.recurrence import gru_steps, lstm_steps, rnn_steps
+from minigrad.ops.recurrence import gru_steps, lstm_steps, rnn_steps, share_output
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -710,11 +710,19 @@ def _unroll(
         top = module.num_layers - 1
 
         def join(outputs: list[Tensor], k: int) -> Tensor:
-            if k < top and getattr(outputs, "stacked", None) is not None:
-                # A layer below the top is seen only by the next layer, which never changes it in place: its
-                # steps are joined as the buffer they were computed in, without a copy (StackBackward0 all the same).
-                return ops.Stack.apply(*outputs, dim=0, laid_out=outputs.stacked)
-            return stack(outputs, 1 if module.batch_first and k == top else 0)  # steps (N, H) -> (N, L, H)
+            stacked = getattr(outputs, "stacked", None)
+            if stacked is not None and (k < top or not module.batch_first):
+                # The steps are joined as the buffer they were computed in, without a copy (StackBackward0 all
+                # the same). A layer below the top is seen only by the next layer, which never changes it in
+                # place; a bidirectional top layer's two directions are copied by cat below. A one-direction
+                # top layer's output is the caller's: it is copy-on-write for the values its steps saved.
+                out = ops.Stack.apply(*outputs, dim=0, laid_out=stacked)
+                if k == top and not module.bidirectional:
+                    share_output(out, outputs)
+                return out
+            # Batch-first: steps (N, H) -> (N, L, H), a copy. The steps share one shape and dtype: stacked
+            # without stack()'s per-tensor checks.
+            return ops.Stack.apply(*outputs, dim=1 if module.batch_first and k == top else 0)
 
     num_directions = 2 if module.bidirectional else 1
     finals: list[tuple[Tensor, ...]] = []

@@ -11,17 +11,22 @@ the engine hands the whole chain to ``Recurrence.backward`` (one loop, no per-no
 gradient as one product over all steps) instead of visiting the nodes one by one; otherwise (a ``retain_grad``, an
 unusual graph) it visits them one by one, with the same result. Why: at small sizes the per-node Python cost
 dominated a training step (``benchmarks/rnn_train.py``, size small).
+
+The layer's output is the buffer the loop wrote (no copy); ``share_output`` makes it copy-on-write for the values
+the steps saved from it, so changing it in place leaves backward's numbers as PyTorch's (whose output is a copy).
 """
 
 from __future__ import annotations
 
 import math
+import weakref
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import Node
+from minigrad.autograd.function import Node, SharedVersion
 from minigrad.autograd.grad_mode import _GradMode
 from minigrad.autograd.scope import _Scope
 from minigrad.ops.elementwise import Add, GateAdd, GateSigmoid, GateTanh, Mul, Relu, Sigmoid, Sub, Tanh
@@ -88,8 +93,9 @@ class Recurrence:
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         """Given ``ext[j]``, the gradient ``nodes[j]`` got from outside (or None; ``own[j]``: nothing else holds
         it, so it may be written over), set every node's ``grad_norm`` (when ``norms``) and return ``(parent,
-        gradient, edges)`` for the parents outside. Unless ``keep`` (``retain_graph``), the saved arrays may be
-        overwritten: the nodes are freed afterwards."""
+        gradient, edges, norm)`` for the parents outside, the input projection's last. ``norm`` is the
+        gradient's 2-norm when the loop already knows it (from its steps' norms), else None. Unless ``keep``
+        (``retain_graph``), the saved arrays may be overwritten: the nodes are freed afterwards."""
         raise NotImplementedError
 
     def _time(self, k: int) -> int:
@@ -131,26 +137,40 @@ class RNNRecurrence(Recurrence):
         return nodes, inside, [True, False] * self.steps
 
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
-        steps, w, outputs = self.steps, self.w, self.h
+        steps, outputs, relu = self.steps, self.h, self.relu
+        w_back = self.w.T
         d_pre = self._owned_rows(ext, own)
         if d_pre is None:
             d_pre = np.empty_like(outputs)
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
-        for k in range(steps):
-            t = self._time(k)
-            base = self.per_step * k
-            dh = _plus(ext[base], carry)
-            if norms:  # before d_pre[t], which may be dh's own array, is written
-                nodes[base].grad_norm = _norm(dh)
-            d = d_pre[t]
-            if self.relu:  # as Relu.backward: g * (z > 0)
-                np.multiply(dh, outputs[t] > 0, out=d)
-            else:
-                _tanh_grad(outputs[t], dh, d)
-            if norms:
-                nodes[base + 1].grad_norm = _norm(d)
-            if k < steps - 1 or self.need[0]:
-                carry = d @ w.T
+        last = steps if self.need[0] else steps - 1  # steps whose d_pre goes on to the step before
+        for k, t in enumerate(range(steps) if self.reverse else range(steps - 1, -1, -1)):
+            e = ext[2 * k]
+            d, y = d_pre[t], outputs[t]
+            if carry is None:
+                dh = e
+            elif e is None:
+                dh = carry
+            else:  # e + carry, as the engine adds them; into d_pre[t], which may be e's own array
+                dh = np.add(e, carry, out=d)
+            if norms:  # before d_pre[t], which may be dh's array, is written
+                nodes[2 * k].grad_norm = math.sqrt(float(np.vdot(dh, dh)))
+            if relu:  # as Relu.backward: g * (z > 0)
+                np.multiply(dh, y > 0, out=d)
+            else:  # as Tanh.backward: (1 - z^2) * g
+                slope = np.square(y)
+                np.subtract(1, slope, out=slope)
+                np.multiply(slope, dh, out=d)
+            if k < last:
+                carry = d @ w_back
+        d_norm = None
+        if norms:  # each d_pre[t] is final now: the activation nodes' norms in one pass
+            rows = d_pre.reshape(steps, -1)
+            squares = np.einsum("ij,ij->i", rows, rows).astype(np.float64)
+            per_step = np.sqrt(squares)
+            for k, t in enumerate(range(steps) if self.reverse else range(steps - 1, -1, -1)):
+                nodes[2 * k + 1].grad_norm = float(per_step[t])
+            d_norm = math.sqrt(float(squares.sum()))  # the input projection's gradient is d_pre itself
         d_w = None
         if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
             hidden = outputs.shape[-1]
@@ -159,9 +179,9 @@ class RNNRecurrence(Recurrence):
             d_w += self.h0.T @ d_pre[first]
         last = nodes[-1]
         return [
-            (last.parents[0], d_pre, steps),
-            (last.parents[1], carry if self.need[0] else None, 1),
-            (last.parents[2], d_w, steps),
+            (last.parents[1], carry if self.need[0] else None, 1, None),
+            (last.parents[2], d_w, steps, None),
+            (last.parents[0], d_pre, steps, d_norm),
         ]
 
     def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
@@ -176,13 +196,14 @@ class RNNRecurrence(Recurrence):
         shape = self.h.shape
         if base is None or base.size != self.h.size or not base.flags.c_contiguous or base.dtype != self.h.dtype:
             return None
-        start = base.__array_interface__["data"][0]
         row_bytes = rows[0].nbytes
-        for k, r in enumerate(rows):
-            if r.base is not base or r.shape != shape[1:] or not r.flags.c_contiguous:
+        at = base.ctypes.data + (0 if self.reverse else (self.steps - 1) * row_bytes)  # where row 0 must start
+        step = row_bytes if self.reverse else -row_bytes
+        row_shape = shape[1:]
+        for r in rows:
+            if r.base is not base or r.shape != row_shape or not r.flags.c_contiguous or r.ctypes.data != at:
                 return None
-            if r.__array_interface__["data"][0] != start + self._time(k) * row_bytes:
-                return None
+            at += step
         return base.reshape(shape)
 
 
@@ -225,6 +246,7 @@ class LSTMRecurrence(Recurrence):
         # Each step's gate gradients replace its gates once read, unless the graph is kept for another backward.
         d_gates = np.empty_like(self.gates) if keep else self.gates
         carry_h = carry_c = None  # through step t + 1's Addmm and f * c
+        squares = 0.0  # of the steps' gate gradients, which side by side are the input projection's
         for k in range(steps):
             t = self._time(k)
             base = self.per_step * k
@@ -250,15 +272,16 @@ class LSTMRecurrence(Recurrence):
                 n_dc = _norm(dc)
                 for j, grad in enumerate((dh, g_o, g_tc, None, None, None, g_i, g_g, g_f, dg)):
                     nodes[base + j].grad_norm = n_dc if grad is None else _norm(grad)
+                squares += nodes[base + 9].grad_norm ** 2
             if k < steps - 1 or self.need[0]:
                 carry_h = dg @ w.T
         last = nodes[-1]
         c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
         return [
-            (last.parents[0], d_gates, steps),
-            (last.parents[1], carry_h if self.need[0] else None, 1),
-            (last.parents[2], self._weight_grad(self.h, d_gates), steps),
-            (c0_parent, carry_c if self.need[2] else None, 1),
+            (last.parents[1], carry_h if self.need[0] else None, 1, None),
+            (last.parents[2], self._weight_grad(self.h, d_gates), steps, None),
+            (c0_parent, carry_c if self.need[2] else None, 1, None),
+            (last.parents[0], d_gates, steps, math.sqrt(squares) if norms else None),
         ]
 
 
@@ -302,6 +325,7 @@ class GRURecurrence(Recurrence):
         # Each step's gradients replace its gates once read, unless the graph is kept for another backward.
         d_gi = np.empty_like(self.gates) if keep else self.gates
         carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
+        squares = 0.0  # of the steps' input-projection gradients (d_gi's rows)
         for k in range(steps):
             t = self._time(k)
             base = self.per_step * k
@@ -325,6 +349,7 @@ class GRURecurrence(Recurrence):
                 n_ghn, n_az = _norm(dgh[:, 2 * hidden:]), _norm(dgi[:, hidden: 2 * hidden])
                 n_ar = _norm(dgi[:, :hidden])
                 n_gh = math.sqrt(n_ar * n_ar + n_az * n_az + n_ghn * n_ghn)  # gh's gradient is those three side by side
+                squares += n_ar * n_ar + n_az * n_az + n_an * n_an  # and the step's row of d_gi is r | z | n
                 values = (n_dh, n_dh, _norm(g_diff), _norm(g_n), n_an, n_an, n_ghn, _norm(g_z), n_az, _norm(g_r), n_ar,
                           n_gh)
                 for j, value in enumerate(values):
@@ -334,20 +359,54 @@ class GRURecurrence(Recurrence):
         gh_node = nodes[-1]
         h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
         results = [
-            (nodes[-8].parents[0], d_gi, 3 * steps),  # every step's three sums read the input projections
-            (h0_parent, carry if self.need[0] else None, 2),
-            (gh_node.parents[-1], self._weight_grad(self.h, d_gh), steps),
+            (h0_parent, carry if self.need[0] else None, 2, None),
+            (gh_node.parents[-1], self._weight_grad(self.h, d_gh), steps, None),
         ]
         if self.bias:
-            results.append((gh_node.parents[0], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), steps))
+            results.append((gh_node.parents[0], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), steps, None))
+        # Every step's three sums read the input projections.
+        results.append((nodes[-8].parents[0], d_gi, 3 * steps, math.sqrt(squares) if norms else None))
         return results
 
 
 class Steps(list):
     """A layer direction's outputs, one Tensor ``(N, H)`` per step in input-step order, with ``stacked``: the
-    array ``(L, N, H)`` whose rows are their arrays (the buffer the loop wrote), so joining them needs no copy."""
+    array ``(L, N, H)`` whose rows are their arrays (the buffer the loop wrote), so joining them needs no copy,
+    and ``head``: the last step's node, which carries the ``Recurrence`` (None when nothing was recorded)."""
 
     stacked: Any = None
+    head: Any = None
+
+
+def share_output(out: Any, steps: Steps) -> None:
+    """Let ``out``, the layer's output joined from ``steps`` without a copy (its array is ``steps.stacked``), be
+    changed in place as a copy could be: before its first in-place write, the values that the recorded steps
+    saved from that array move to a copy of it (``SharedVersion``). Nothing is copied when nothing writes."""
+    if steps.head is not None:
+        out._vc = SharedVersion(partial(_move_saved, weakref.ref(steps.head), steps.stacked))
+
+
+def _move_saved(head_ref: Any, array: np.ndarray) -> None:
+    """Point every saved view of ``array``'s memory in the recurrence ending at ``head_ref()`` (its nodes' saved
+    arrays and the ``Recurrence``'s buffers) at the same place in a copy. Nothing to do once backward has run."""
+    head = head_ref()
+    if head is None or head.freed or head.recurrence is None:
+        return
+    rec = head.recurrence
+    base = array if array.base is None else array.base
+    copy = base.copy()
+    start = base.ctypes.data
+
+    def moved(a: Any) -> Any:
+        if type(a) is not np.ndarray or (a is not base and a.base is not base):
+            return a
+        return np.ndarray(a.shape, a.dtype, buffer=copy, offset=a.ctypes.data - start, strides=a.strides)
+
+    for node in rec.walk(head)[0]:
+        if node.saved:
+            node.saved = tuple([moved(a) for a in node.saved])
+    for name, value in vars(rec).items():
+        setattr(rec, name, moved(value))
 
 
 def _records(pre: Any, h0: Any, w_t: Any) -> bool:
@@ -411,6 +470,17 @@ def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = 
     return node
 
 
+_STEP_NAMES: dict[int, str] = {}
+
+
+def _step_name(i: int) -> str:
+    """``'t={i}'``, the scope name of time step ``i``; made once per ``i`` for all layers and calls."""
+    name = _STEP_NAMES.get(i)
+    if name is None:
+        name = _STEP_NAMES[i] = f"t={i}"
+    return name
+
+
 def _inputs(pre: Any, w_t: Any) -> tuple:
     """Parents and version check shared by every step's Addmm."""
     p_pre = (pre.grad_fn or pre) if pre.requires_grad else None
@@ -433,6 +503,9 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     record = _records(pre, h0, w_t)
     act_fn = Relu if relu else Tanh
     p_pre, p_w, w_check = _inputs(pre, w_t)
+    # What every step's Addmm node shares (see _addmm_node, which this loop inlines: it runs once per step).
+    need_pre, need_w = pre.requires_grad, w_t.requires_grad
+    mm_shape, dtype, pre_shape = (pre_a.shape[1], w.shape[1]), pre_a.dtype, pre_a.shape
     outputs = Steps([None] * steps)
     h = h0
     node = None
@@ -445,9 +518,22 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
             np.tanh(y, out=y)
         out = T._make(y, record)
         if record:
-            step = scope + (f"t={i}",)
-            mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
-            node = _node(act_fn, (mm,), step, y, (y,))
+            step = scope + (_step_name(i),)
+            need_h = h.requires_grad
+            mm = Node(Addmm, (need_pre, need_h, need_w), (p_pre, (h.grad_fn or h) if need_h else None, p_w))
+            mm.scope, mm.shape, mm.dtype, mm.meta = step, mm_shape, dtype, (pre_shape, dtype, i)
+            if need_w:  # as _save_product
+                vc = h._vc
+                h_check = (0, vc, vc.value, h.grad_fn.fn if h.grad_fn is not None else None)
+                mm.saved = (h.data, w if need_h else None)
+                mm._checks = (h_check, w_check) if need_h else (h_check,)
+            elif need_h:
+                mm.saved = (None, w)
+                mm._checks = (w_check,)
+            else:
+                mm.saved = (None, None)
+            node = Node(act_fn, (True,), (mm,))
+            node.scope, node.shape, node.dtype, node.saved = step, y.shape, dtype, (y,)
             node._checks = ((0, out._vc, 0, act_fn),)
             out.grad_fn = node
         outputs[i] = h = out
@@ -456,6 +542,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
                                         relu)
     _Scope.current = scope
     outputs.stacked = pre_a
+    outputs.head = node if record else None
     return outputs, h
 
 
@@ -501,7 +588,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
             np.multiply(go, tc, out=y)
             out = T._make(y, record)
             if record:
-                step = scope + (f"t={i}",)
+                step = scope + (_step_name(i),)
                 mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
                 meta = (a.shape, a.dtype)
                 gate_nodes = [
@@ -531,6 +618,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
                                          h_buf, c_buf, gates, tanh_c)
     _Scope.current = scope
     outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
+    outputs.head = node if record else None
     return outputs, h, c
 
 
@@ -584,7 +672,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
             y += n
             out = T._make(y, record)
             if record:
-                step = scope + (f"t={i}",)
+                step = scope + (_step_name(i),)
                 need_h = h.requires_grad
                 p_h = (h.grad_fn or h) if need_h else None
                 if b_hh is None:
@@ -619,4 +707,5 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                                         diff_buf, b_hh is not None)
     _Scope.current = scope
     outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
+    outputs.head = node if record else None
     return outputs, h

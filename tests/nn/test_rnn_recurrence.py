@@ -36,14 +36,24 @@ def _step_nodes(*roots):
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 
+def _outer_nodes(*roots):
+    """(scope, name, grad_norm) of every node outside the time steps (the input projections, the joins, ...),
+    sorted."""
+    rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(*roots) if not any(s.startswith("t=") for s in n.scope)]
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+
+
 def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True,
-         steps=6):
+         steps=6, frozen=False):
     """Gradients of every parameter, the input and the initial states, and the step nodes' norms, after one
     backward through ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``, with the one-loop backward or node by node."""
     mg.manual_seed(3)
     options = {"nonlinearity": nonlinearity} if layer == "RNN" else {}
     rnn = getattr(nn, layer)(3, 5, num_layers=num_layers, bidirectional=bidirectional, bias=bias,
                              dtype=mg.float64, **options)
+    if frozen:  # only the input needs a gradient: the first step's product saves nothing
+        for p in rnn.parameters():
+            p.requires_grad_(False)
     d = 2 if bidirectional else 1
     x = mg.randn(steps, 2, 3, dtype=mg.float64, requires_grad=True)
     states = [mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) for _ in range(2)]
@@ -57,13 +67,13 @@ def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_
             head.recurrence = None  # the engine then visits every step's nodes one by one
     loss = (out * out.detach().cos()).sum() + (finals ** 2).sum()
     loss.backward()
-    grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters()}
+    grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters() if not frozen}
     grads["input"] = x.grad.data.copy()
     if h0:
         grads["h_0"] = states[0].grad.data.copy()
         if layer == "LSTM":
             grads["c_0"] = states[1].grad.data.copy()
-    return grads, _step_nodes(out, finals)
+    return grads, _step_nodes(out, finals) + _outer_nodes(out, finals)
 
 
 CASES = [
@@ -72,6 +82,8 @@ CASES = [
     {"layer": "LSTM", "h0": False}, {"layer": "LSTM", "bias": False}, {"layer": "LSTM", "steps": 1},
     {"layer": "GRU"}, {"layer": "GRU", "bidirectional": False, "num_layers": 1}, {"layer": "GRU", "h0": False},
     {"layer": "GRU", "bias": False}, {"layer": "GRU", "steps": 1},
+    {"frozen": True, "h0": False}, {"layer": "LSTM", "frozen": True, "h0": False},
+    {"layer": "GRU", "frozen": True, "h0": False},
 ]
 
 
@@ -86,7 +98,9 @@ def test_one_loop_backward_equals_the_node_by_node_backward(case):
     assert [r[:2] for r in fast_nodes] == [r[:2] for r in slow_nodes]
     options = {"layer": "RNN", "bidirectional": True, "num_layers": 2, "steps": 6} | case
     per_step = {"RNN": 2, "LSTM": 10, "GRU": 12}[options["layer"]]
-    assert len(fast_nodes) == per_step * options["steps"] * options["num_layers"] * (1 + options["bidirectional"])
+    steps = [r for r in fast_nodes if any(s.startswith("t=") for s in r[0])]
+    assert len(steps) == per_step * options["steps"] * options["num_layers"] * (1 + options["bidirectional"])
+    assert any(r[1] in ("AddmmBackward0", "MmBackward0") for r in fast_nodes if r not in steps)  # a projection
     assert all(r[2] is not None for r in fast_nodes)
     np.testing.assert_allclose([r[2] for r in fast_nodes], [r[2] for r in slow_nodes], rtol=1e-12)
 
@@ -256,3 +270,151 @@ def test_a_step_that_keeps_its_gradient_makes_the_engine_go_node_by_node():
     assert none is None and kept is not None and kept.shape == (2, 4)
     for a, b in zip(fast, slow):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_owned_rows_are_reused_only_when_they_are_the_steps_rows_of_one_array_in_order(reverse):
+    steps, batch, hidden = 4, 2, 3
+    h = np.zeros((steps, batch, hidden))
+    rec = recurrence.RNNRecurrence(steps, reverse, np.zeros((hidden, hidden)), (False, False), h, h[0], False)
+    g = np.arange(h.size, dtype=h.dtype).reshape(h.shape)
+    visit = [rec._time(k) for k in range(steps)]  # the time step backward visits k-th
+    ext = []
+    for t in visit:
+        ext += [g[t], None]  # row t is step t's outside gradient; the Addmm nodes get none
+    own = [True, False] * steps
+    rows = rec._owned_rows(ext, own)
+    assert rows is not None and rows.shape == g.shape
+    assert np.shares_memory(rows, g) and np.array_equal(rows, g)  # g itself, in time order
+    assert rec._owned_rows(ext, [False] + own[1:]) is None  # something else holds a row
+    swapped = ext.copy()
+    swapped[0], swapped[2] = ext[2], ext[0]  # every row of g, but two in the wrong order
+    assert rec._owned_rows(swapped, own) is None
+    shifted = ext.copy()
+    shifted[2] = g.reshape(-1)[1:1 + batch * hidden].reshape(batch, hidden)  # a row's worth of g, not a row
+    assert rec._owned_rows(shifted, own) is None
+    other = ext.copy()
+    other[2] = g[visit[1]].copy()  # the right values in another array
+    assert rec._owned_rows(other, own) is None
+
+
+def test_a_plain_rnn_under_a_linear_head_writes_its_gradients_over_the_heads_gradient(monkeypatch):
+    # The common case (RNN -> Linear -> loss): each layer's d_pre reuses the rows its StackBackward0 cut.
+    reused = []
+    original = recurrence.RNNRecurrence._owned_rows
+
+    def spy(self, ext, own):
+        rows = original(self, ext, own)
+        reused.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(recurrence.RNNRecurrence, "_owned_rows", spy)
+    rnn, head = nn.RNN(3, 4, num_layers=2), nn.Linear(4, 2)
+    out, _ = rnn(mg.randn(5, 2, 3))
+    head(out).pow(2).mean().backward()
+    assert reused == [True, True]
+
+
+# ---- the top layer's output is the loop's buffer, copy-on-write for the values its steps saved ----------------
+def _no_grad_mul(out):
+    with mg.no_grad():
+        out.mul_(2)
+
+
+IN_PLACE = {
+    "mul_": lambda o: o.mul_(2),
+    "add_ on a step": lambda o: o[0].add_(1),
+    "fill_ on a slice": lambda o: o[1:3].fill_(0.5),
+    "setitem": lambda o: o.__setitem__((slice(None), 0), 3.0),
+    "mul_ through detach": lambda o: o.detach().mul_(3),
+    "mul_ under no_grad": _no_grad_mul,
+    "relu inplace": lambda o: nn.functional.relu(o, inplace=True),
+    "zero_ through view": lambda o: o.view(-1).zero_(),
+    "copy_ through transpose": lambda o: o.transpose(0, 1).copy_(mg.ones(2, 5, 4, dtype=mg.float64)),
+    "clamp_ through unbind": lambda o: o.unbind(0)[2].clamp_(0, 0.1),
+    "nn.init": lambda o: nn.init.zeros_(o.detach()),
+    "dropout inplace": lambda o: nn.functional.dropout(o, 0.5, True, inplace=True),
+}
+
+
+def _after_in_place(layer, change, clone):
+    """Gradients of the parameters and the input when ``change`` writes into the layer's output before backward
+    (after ``clone()`` when ``clone``: the reference, whose saved values nothing can reach)."""
+    mg.manual_seed(0)
+    rnn = getattr(nn, layer)(3, 4, num_layers=2, dtype=mg.float64)
+    x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
+    out, h_n = rnn(x)
+    if clone:
+        out = out.clone()
+    change(out)
+    h = h_n[0] if layer == "LSTM" else h_n
+    (out.sum() + (h * h).sum()).backward()
+    return [p.grad.data.copy() for p in rnn.parameters()] + [x.grad.data.copy()], out.data.copy()
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
+def test_changing_the_output_in_place_leaves_the_gradients_as_with_a_copy(layer, name):
+    # PyTorch's output is a new tensor, so changing it never touches what backward reads; minigrad's output is
+    # the loop's buffer, and its saved values move to a copy before the first write.
+    grads, values = _after_in_place(layer, IN_PLACE[name], clone=False)
+    ref_grads, ref_values = _after_in_place(layer, IN_PLACE[name], clone=True)
+    np.testing.assert_array_equal(values, ref_values)
+    for g, ref in zip(grads, ref_grads):
+        np.testing.assert_allclose(g, ref, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
+def test_the_output_is_copied_only_when_written_and_only_while_its_graph_lives(layer):
+    rnn = getattr(nn, layer)(3, 4)
+    out, _ = rnn(mg.randn(5, 2, 3))
+    (head,) = [n for n in _heads(out)]
+    saved = [a for node in head.recurrence.walk(head)[0] for a in node.saved if isinstance(a, np.ndarray)]
+    assert any(np.shares_memory(a, out.data) for a in saved)  # no copy made by forward
+    before = out.data
+    out.add_(1)
+    assert out.data is before  # the output keeps its array (views of it stay views) ...
+    saved = [a for node in head.recurrence.walk(head)[0] for a in node.saved if isinstance(a, np.ndarray)]
+    assert not any(np.shares_memory(a, out.data) for a in saved)  # ... and the saved values moved
+    out2, _ = rnn(mg.randn(5, 2, 3))
+    out2.sum().backward()
+    out2.mul_(2)  # after backward: nothing left to move, nothing fails
+
+
+def test_changing_the_output_between_two_backwards_of_a_kept_graph():
+    mg.manual_seed(1)
+    rnn = nn.RNN(3, 4, num_layers=2, dtype=mg.float64)
+    x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
+    out, _ = rnn(x)
+    out.sum().backward()
+    once = x.grad.data.copy()
+    x.grad = None
+    out, _ = rnn(x)
+    loss = out.sum()
+    loss.backward(retain_graph=True)
+    with mg.no_grad():
+        out.zero_()  # only the layer's own steps saved out: they read their moved copy in the second backward
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * once, rtol=1e-12)
+    squared, _ = rnn(x)
+    loss = (squared * squared).sum()  # Mul saves squared itself: a change there must fail, as in PyTorch
+    loss.backward(retain_graph=True)
+    with mg.no_grad():
+        squared.zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+def test_an_output_pickles_and_deep_copies_as_a_tensor_of_its_own():
+    import copy
+    import pickle
+
+    rnn = nn.LSTM(3, 4)
+    out, _ = rnn(mg.randn(5, 2, 3))
+    values = out.data.copy()
+    for twin in (pickle.loads(pickle.dumps(out.detach())), copy.deepcopy(out.detach())):
+        np.testing.assert_array_equal(twin.data, values)
+        assert not np.shares_memory(twin.data, out.data)
+        assert type(twin._vc) is mg.autograd.function.VersionCounter
+        twin.mul_(2)  # its own array: nothing of rnn's graph moves or changes
+    np.testing.assert_array_equal(out.data, values)
