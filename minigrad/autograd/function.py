@@ -94,9 +94,10 @@ class Node:
     Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
     """
 
+    # meta and shapes: the ctx fields that the recurrent loops set on every step's nodes, kept out of a dict.
     __slots__ = (
         "fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype",
-        "freed", "retained", "grad_norm", "recurrence", "__dict__", "__weakref__",
+        "freed", "retained", "grad_norm", "recurrence", "meta", "shapes", "__dict__", "__weakref__",
     )
 
     def __init__(self, fn: type, needs_input_grad: tuple, parents: tuple = ()) -> None:

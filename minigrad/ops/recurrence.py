@@ -165,8 +165,8 @@ class RNNRecurrence(Recurrence):
                 carry = d @ w_back
         d_norm = None
         if norms:  # each d_pre[t] is final now: the activation nodes' norms in one pass
-            rows = d_pre.reshape(steps, -1)
-            squares = np.einsum("ij,ij->i", rows, rows).astype(np.float64)
+            rows = d_pre.reshape(steps, 1, -1)
+            squares = np.matmul(rows, rows.transpose(0, 2, 1)).reshape(steps).astype(np.float64)  # row dots
             per_step = np.sqrt(squares)
             for k, t in enumerate(range(steps) if self.reverse else range(steps - 1, -1, -1)):
                 nodes[2 * k + 1].grad_norm = float(per_step[t])
