@@ -176,7 +176,8 @@ class RNNRecurrence(Recurrence):
             hidden = outputs.shape[-1]
             read, grads, first = (outputs[1:], d_pre[:-1], -1) if self.reverse else (outputs[:-1], d_pre[1:], 0)
             d_w = read.reshape(-1, hidden).T @ grads.reshape(-1, hidden)
-            d_w += self.h0.T @ d_pre[first]
+            if self.h0.any():  # a zero h_0 adds nothing
+                d_w += self.h0.T @ d_pre[first]
         last = nodes[-1]
         return [
             (last.parents[1], carry if self.need[0] else None, 1, None),
@@ -509,9 +510,14 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     outputs = Steps([None] * steps)
     h = h0
     node = None
+    # A zero h_0 (the default) adds nothing to the first step, as a hand-written RNN knows; it is still recorded.
+    skip = not h0.data.any()
     for i in range(steps - 1, -1, -1) if reverse else range(steps):
         y = pre_a[i]
-        y += h.data @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
+        if skip:
+            skip = False
+        else:
+            y += h.data @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
         if relu:
             np.maximum(y, 0, out=y)
         else:
