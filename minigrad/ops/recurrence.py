@@ -144,7 +144,9 @@ class RNNRecurrence(Recurrence):
             d_pre = np.empty_like(outputs)
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
         last = steps if self.need[0] else steps - 1  # steps whose d_pre goes on to the step before
-        for k, t in enumerate(range(steps) if self.reverse else range(steps - 1, -1, -1)):
+        order = range(steps) if self.reverse else range(steps - 1, -1, -1)  # the time step visited k-th
+        dh_squares = np.empty(steps) if norms else None
+        for k, t in enumerate(order):
             e = ext[2 * k]
             d, y = d_pre[t], outputs[t]
             if carry is None:
@@ -154,7 +156,7 @@ class RNNRecurrence(Recurrence):
             else:  # e + carry, as the engine adds them; into d_pre[t], which may be e's own array
                 dh = np.add(e, carry, out=d)
             if norms:  # before d_pre[t], which may be dh's array, is written
-                nodes[2 * k].grad_norm = math.sqrt(float(np.vdot(dh, dh)))
+                dh_squares[k] = np.vdot(dh, dh)
             if relu:  # as Relu.backward: g * (z > 0)
                 np.multiply(dh, y > 0, out=d)
             else:  # as Tanh.backward: (1 - z^2) * g
@@ -164,12 +166,13 @@ class RNNRecurrence(Recurrence):
             if k < last:
                 carry = d @ w_back
         d_norm = None
-        if norms:  # each d_pre[t] is final now: the activation nodes' norms in one pass
+        if norms:  # each d_pre[t] is final now: the step products' (Addmm nodes') norms in one pass
             rows = d_pre.reshape(steps, 1, -1)
             squares = np.matmul(rows, rows.transpose(0, 2, 1)).reshape(steps).astype(np.float64)  # row dots
-            per_step = np.sqrt(squares)
-            for k, t in enumerate(range(steps) if self.reverse else range(steps - 1, -1, -1)):
-                nodes[2 * k + 1].grad_norm = float(per_step[t])
+            dh_norms, d_norms = np.sqrt(dh_squares).tolist(), np.sqrt(squares).tolist()
+            for k, t in enumerate(order):
+                nodes[2 * k].grad_norm = dh_norms[k]
+                nodes[2 * k + 1].grad_norm = d_norms[t]
             d_norm = math.sqrt(float(squares.sum()))  # the input projection's gradient is d_pre itself
         d_w = None
         if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
