@@ -536,9 +536,17 @@ def nll_loss(
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     t = target.data.reshape(-1).astype(np.int64)
     safe, w = _target_weights(t, weight, ignore_index, n_classes, dtype)
-    loss = ops.NllLoss2d if input.ndim > 2 else ops.NllLoss  # PyTorch's two names
-    out_shape = () if input.ndim == 1 else tuple(target.shape)
-    return loss.apply(input, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
+    if input.ndim in (1, 2, 4):
+        loss = ops.NllLoss2d if input.ndim == 4 else ops.NllLoss  # PyTorch's two names
+        out_shape = () if input.ndim == 1 else tuple(target.shape)
+        return loss.apply(input, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
+    # (N, C, d1) or (N, C, d1, ..., dk) with k > 2: PyTorch views the input as (N, C, 1, d1 * ... * dk) for its
+    # 2-D loss and, with reduction='none', views the result back: ViewBackward0 nodes on both sides, as here.
+    n = input.shape[0]
+    flat = input.reshape(n, n_classes, 1, -1) if input.numel() > 0 else input.reshape(n, n_classes, 0, 0)
+    out_shape = (n, flat.shape[2], flat.shape[3])
+    out = ops.NllLoss2d.apply(flat, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
+    return out.reshape(tuple(target.shape)) if reduction == "none" else out
 
 
 def cross_entropy(

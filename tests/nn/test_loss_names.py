@@ -19,6 +19,10 @@ P = RNG.uniform(0.05, 0.95, (3, 4)).astype(np.float32)
 LABELS = np.array([0, 3, 1])
 X4 = RNG.standard_normal((2, 4, 3, 2)).astype(np.float32)
 LABELS4 = RNG.integers(0, 4, (2, 3, 2))
+X3 = RNG.standard_normal((2, 4, 3)).astype(np.float32)  # (N, C, L): PyTorch views it as (N, C, 1, L)
+LABELS3 = RNG.integers(0, 4, (2, 3))
+X5 = RNG.standard_normal((2, 4, 3, 2, 2)).astype(np.float32)
+LABELS5 = RNG.integers(0, 4, (2, 3, 2, 2))
 
 
 def _grad(L, a):
@@ -61,6 +65,12 @@ CASES = {
     "cross_entropy_4d": (lambda L: L.F.cross_entropy(_grad(L, X4), L.t(LABELS4)), "NllLoss2DBackward0", None),
     "nll_4d_none": (lambda L: L.F.nll_loss(_grad(L, X4).log_softmax(1), L.t(LABELS4), reduction="none"),
                     "NllLoss2DBackward0", ["LogSoftmaxBackward0"]),
+    "cross_entropy_3d": (lambda L: L.F.cross_entropy(_grad(L, X3), L.t(LABELS3)), "NllLoss2DBackward0",
+                         ["ViewBackward0"]),
+    "cross_entropy_3d_none": (lambda L: L.F.cross_entropy(_grad(L, X3), L.t(LABELS3), reduction="none"),
+                              "ViewBackward0", ["NllLoss2DBackward0"]),
+    "nll_5d": (lambda L: L.F.nll_loss(_grad(L, X5).log_softmax(1), L.t(LABELS5)), "NllLoss2DBackward0",
+               ["ViewBackward0"]),
 }
 
 
