@@ -1203,9 +1203,56 @@ class Tensor:
         return self
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """A copy with ``value`` where the bool ``mask`` (broadcast to self's shape) is True."""
-        m = mask if isinstance(mask, Tensor) else Tensor._make(np.asarray(mask, dtype=bool), False)
-        return where(m, self._operand(value), self)
+        """A copy with ``value`` where the bool ``mask`` is True. Shapes: self and ``mask`` broadcast together
+        (the result has the broadcast shape); ``value`` is a number or a 0-dim tensor (which gets a gradient: the
+        sum of the result's gradient where ``mask`` is True), taken in self's dtype."""
+        m, v = self._fill_args(mask, value)
+        try:
+            shape = np.broadcast_shapes(m.shape, self.data.shape)
+        except ValueError as err:
+            _function._raise_broadcast_error(m, self.data, err)  # PyTorch expands the mask first
+        a = self if shape == self.data.shape else self.expand(shape)
+        return ops.MaskedFill.apply(a, v, mask=np.broadcast_to(m, shape))
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """Set self to ``value`` where the bool ``mask`` (broadcast to self's shape) is True, in place."""
+        m, v = self._fill_args(mask, value)
+        try:
+            shape = np.broadcast_shapes(self.data.shape, m.shape)
+        except ValueError as err:
+            _function._raise_broadcast_error(self.data, m, err)
+        if shape != self.data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(shape)}"
+            )
+        if _GradMode.enabled and (self.requires_grad or v.requires_grad):
+            if self.grad_fn is None and self.requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            self._become(ops.MaskedFill.apply(self, v, mask=np.broadcast_to(m, shape)))
+            return self
+        self._vc.before_write()
+        np.copyto(self.data, v.data, where=np.broadcast_to(m, shape))
+        self._vc.value += 1
+        return self
+
+    def _fill_args(self, mask: Any, value: Any) -> tuple[np.ndarray, Tensor]:
+        """``masked_fill``'s mask as a bool array and its value as a 0-dim tensor of self's dtype, with
+        PyTorch's errors for a non-bool mask or a value tensor with dimensions."""
+        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise RuntimeError(
+                f"masked_fill_ only supports boolean masks, but got mask with dtype {_dt.cpp_type_name(m.dtype)}"
+            )
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                    f"{value.ndim} dimension(s)."
+                )
+            v = value if value.data.dtype == self.data.dtype else value.to(self.dtype)
+        else:
+            v = Tensor._make(np.asarray(value).astype(self.data.dtype), False)
+        return m, v
 
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."

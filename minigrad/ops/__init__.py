@@ -11,6 +11,7 @@ from minigrad.ops.elementwise import (  # noqa: F401
     GateSigmoid,
     GateTanh,
     Log,
+    MaskedFill,
     Mul,
     Neg,
     Pow,

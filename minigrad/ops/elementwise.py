@@ -408,6 +408,29 @@ class Clamp(Function):
         return g * mask
 
 
+class MaskedFill(Function):
+    """z = v where ``mask`` else a (``mask`` of a's shape; ``v`` a 0-d array of a's dtype);
+    dL/da = dL/dz where not mask,  dL/dv = the sum of dL/dz where mask."""
+
+    @classmethod
+    def node_name(cls):
+        return "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, v, *, mask):
+        ctx.save_for_backward(mask)
+        return np.where(mask, v, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (mask,) = ctx.saved_tensors
+        na, nv = ctx.needs_input_grad
+        zero = np.zeros((), dtype=g.dtype)
+        ga = np.where(mask, zero, g) if na else None
+        gv = np.asarray(np.sum(g, where=mask, dtype=g.dtype)) if nv else None
+        return ga, gv
+
+
 class Where(Function):
     """z = cond ? a : b;  dL/da = dL/dz where cond,  dL/db = dL/dz elsewhere."""
 
