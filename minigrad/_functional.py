@@ -13,7 +13,7 @@ __all__ = [
     "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
     "concat", "where", "matmul", "mm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
-    "is_tensor", "allclose", "equal", "t", "flip", "cumsum", "topk", "sort", "argsort", "gather",
+    "is_tensor", "allclose", "equal", "t", "flip", "roll", "cumsum", "topk", "sort", "argsort", "gather",
 ]
 
 
@@ -317,6 +317,17 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     if not isinstance(dims, (tuple, list)):  # the method takes flip(0); the function wants a sequence
         raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
     return input.flip(tuple(dims))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift the elements along ``dims``, wrapping around; same shape (see ``Tensor.roll``).
+
+    Args:
+        input: a tensor of any shape.
+        shifts: an int or a tuple of ints, one per dim in ``dims``.
+        dims: an int, a tuple of ints, or None (the flattened tensor).
+    """
+    return input.roll(shifts, dims)
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:

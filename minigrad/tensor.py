@@ -905,6 +905,30 @@ class Tensor:
         d = wrap_dim(dim, self.data.ndim)
         return tuple(self[(slice(None),) * d + (i,)] for i in range(self.data.shape[d]))
 
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """Shift the elements ``shifts`` places along ``dims``, wrapping around; a copy of the same shape.
+
+        Args:
+            shifts: an int, or a tuple of ints, one per dim in ``dims``.
+            dims: an int or a tuple of ints; None shifts the flattened tensor and restores its shape.
+        """
+        shift_list = [int(s) for s in shifts] if isinstance(shifts, (tuple, list)) else [int(shifts)]
+        if dims is None:
+            if len(shift_list) != 1:
+                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
+            return ops.Roll.apply(self, shifts=shift_list[0], dims=None)
+        dim_list = list(dims) if isinstance(dims, (tuple, list)) else [dims]
+        if not shift_list:
+            raise RuntimeError("`shifts` required")
+        if len(shift_list) != len(dim_list):
+            raise RuntimeError(
+                f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}"
+            )
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim_list[0]} but tensor has no dimensions")
+        axes = tuple(wrap_dim(d, self.ndim) for d in dim_list)
+        return ops.Roll.apply(self, shifts=tuple(shift_list), dims=axes)
+
     def flip(self, *dims: Any) -> Tensor:
         """Reverse the order of the elements along each of ``dims`` (int, or a list/tuple of ints); a copy.
 

@@ -55,6 +55,7 @@ from minigrad.ops.shape import (  # noqa: F401
     Index,
     Permute,
     Repeat,
+    Roll,
     Select,
     Slice,
     SliceAlias,

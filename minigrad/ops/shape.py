@@ -235,6 +235,25 @@ class Flip(Function):
         return np.asarray(np.flip(g, ctx.dims))
 
 
+class Roll(Function):
+    """z = a with its elements shifted ``shifts[i]`` places along ``dims[i]``, wrapping around (``dims`` None:
+    along the flattened array);  dL/da = dL/dz shifted back."""
+
+    @staticmethod
+    def forward(ctx, a, *, shifts, dims):
+        ctx.meta = (shifts, dims)
+        if dims is None:
+            return np.roll(a.reshape(-1), shifts).reshape(a.shape)
+        return np.roll(a, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shifts, dims = ctx.meta
+        if dims is None:
+            return np.roll(g.reshape(-1), -shifts).reshape(g.shape)
+        return np.roll(g, tuple(-s for s in shifts), axis=dims)
+
+
 class Repeat(Function):
     """z = a tiled ``repeats`` times along each dim;  dL/da = dL/dz summed over the copies.
 
