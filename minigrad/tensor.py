@@ -1236,7 +1236,7 @@ class Tensor:
         except ValueError as err:
             _function._raise_broadcast_error(m, self.data, err)  # PyTorch expands the mask first
         a = self if shape == self.data.shape else self.expand(shape)
-        return ops.MaskedFill.apply(a, v, mask=np.broadcast_to(m, shape))
+        return _masked_fill(a, m, v, shape)
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """Set self to ``value`` where the bool ``mask`` (broadcast to self's shape) is True, in place."""
@@ -1249,19 +1249,20 @@ class Tensor:
             raise RuntimeError(
                 f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(shape)}"
             )
-        if _GradMode.enabled and (self.requires_grad or v.requires_grad):
+        is_tensor = isinstance(v, Tensor)
+        if _GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
-            self._become(ops.MaskedFill.apply(self, v, mask=np.broadcast_to(m, shape)))
+            self._become(_masked_fill(self, m, v, shape))
             return self
         self._vc.before_write()
-        np.copyto(self.data, v.data, where=np.broadcast_to(m, shape))
+        np.copyto(self.data, v.data if is_tensor else v, where=np.broadcast_to(m, shape))
         self._vc.value += 1
         return self
 
-    def _fill_args(self, mask: Any, value: Any) -> tuple[np.ndarray, Tensor]:
-        """``masked_fill``'s mask as a bool array and its value as a 0-dim tensor of self's dtype, with
-        PyTorch's errors for a non-bool mask or a value tensor with dimensions."""
+    def _fill_args(self, mask: Any, value: Any) -> tuple[np.ndarray, Any]:
+        """``masked_fill``'s mask as a bool array and its value in self's dtype (a 0-dim tensor when given as a
+        tensor, else a 0-d array), with PyTorch's errors for a non-bool mask or a value tensor with dimensions."""
         m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != np.bool_:
             raise RuntimeError(
@@ -1275,11 +1276,20 @@ class Tensor:
                 )
             v = value if value.data.dtype == self.data.dtype else value.to(self.dtype)
         else:
-            v = Tensor._make(np.asarray(value).astype(self.data.dtype), False)
+            v = np.asarray(value).astype(self.data.dtype)
         return m, v
 
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _masked_fill(a: Tensor, mask: np.ndarray, v: Any, shape: tuple) -> Tensor:
+    """``ops.MaskedFill`` of ``a`` (of ``shape``): a value tensor is the node's second input, a number is not
+    an input at all, so ``next_functions`` lists what PyTorch's lists."""
+    m = np.broadcast_to(mask, shape)
+    if isinstance(v, Tensor):
+        return ops.MaskedFill.apply(a, v, mask=m)
+    return ops.MaskedFill.apply(a, mask=m, value=v)
 
 
 def _sort_order(a: np.ndarray, d: int, descending: builtins.bool) -> np.ndarray:

@@ -102,3 +102,13 @@ def test_errors_in_pytorchs_words_and_nothing_changes(lib, case):
     assert str(info.value) == message
     np.testing.assert_array_equal(x.numpy(), X)
     assert x._version == 0
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_a_filled_number_is_not_an_input_of_the_node_but_a_value_tensor_is(lib):
+    L = _lib(lib)
+    y = L.tensor(X, requires_grad=True) * 1
+    mask = L.tensor(MASK)
+    counts = [len(y.masked_fill(mask, v).grad_fn.next_functions)
+              for v in (0.5, L.tensor(0.5, dtype=L.float64), L.tensor(0.5, dtype=L.float64, requires_grad=True))]
+    assert counts == [1, 2, 2]

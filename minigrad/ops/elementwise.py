@@ -409,7 +409,8 @@ class Clamp(Function):
 
 
 class MaskedFill(Function):
-    """z = v where ``mask`` else a (``mask`` of a's shape; ``v`` a 0-d array of a's dtype);
+    """z = v where ``mask`` else a (``mask`` of a's shape; ``v`` a 0-d array of a's dtype, given as a second input
+    when it is a tensor, else as the keyword ``value``, so that a number is no input of the node, as in PyTorch);
     dL/da = dL/dz where not mask,  dL/dv = the sum of dL/dz where mask."""
 
     @classmethod
@@ -417,17 +418,18 @@ class MaskedFill(Function):
         return "MaskedFillBackward0"
 
     @staticmethod
-    def forward(ctx, a, v, *, mask):
+    def forward(ctx, a, *v, mask, value=None):
         ctx.save_for_backward(mask)
-        return np.where(mask, v, a)
+        return np.where(mask, v[0] if v else value, a)
 
     @staticmethod
     def backward(ctx, g):
         (mask,) = ctx.saved_tensors
-        na, nv = ctx.needs_input_grad
         zero = np.zeros((), dtype=g.dtype)
-        ga = np.where(mask, zero, g) if na else None
-        gv = np.asarray(np.sum(g, where=mask, dtype=g.dtype)) if nv else None
+        ga = np.where(mask, zero, g) if ctx.needs_input_grad[0] else None
+        if len(ctx.needs_input_grad) == 1:
+            return ga
+        gv = np.asarray(np.sum(g, where=mask, dtype=g.dtype)) if ctx.needs_input_grad[1] else None
         return ga, gv
 
 
