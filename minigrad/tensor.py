@@ -1135,16 +1135,21 @@ class Tensor:
         self.grad_fn = new.grad_fn
         self.requires_grad = new.requires_grad
 
-    def _inplace(self, method: str, other: Any, ufunc: Any) -> Tensor:
-        b = self._operand(other)
+    def _check_writable_shape(self, other: np.ndarray) -> None:
+        """An in-place op with operand ``other`` keeps self's shape: ``other`` must broadcast to it, with
+        PyTorch's errors otherwise."""
         try:
-            out_shape = np.broadcast_shapes(self.data.shape, b.data.shape)
+            out_shape = np.broadcast_shapes(self.data.shape, other.shape)
         except ValueError as err:
-            _function._raise_broadcast_error(self.data, b.data, err)
+            _function._raise_broadcast_error(self.data, other, err)
         if out_shape != self.data.shape:
             raise RuntimeError(
                 f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(out_shape)}"
             )
+
+    def _inplace(self, method: str, other: Any, ufunc: Any) -> Tensor:
+        b = self._operand(other)
+        self._check_writable_shape(b.data)
         res = _promote(self.data, b.data)
         if _KIND_RANK[res.kind] > _KIND_RANK[self.data.dtype.kind]:
             raise RuntimeError(
@@ -1241,14 +1246,8 @@ class Tensor:
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """Set self to ``value`` where the bool ``mask`` (broadcast to self's shape) is True, in place."""
         m, v = self._fill_args(mask, value)
-        try:
-            shape = np.broadcast_shapes(self.data.shape, m.shape)
-        except ValueError as err:
-            _function._raise_broadcast_error(self.data, m, err)
-        if shape != self.data.shape:
-            raise RuntimeError(
-                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(shape)}"
-            )
+        self._check_writable_shape(m)
+        shape = self.data.shape
         is_tensor = isinstance(v, Tensor)
         if _GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
             if self.grad_fn is None and self.requires_grad:

@@ -159,10 +159,8 @@ class RNNRecurrence(Recurrence):
                 dh_squares[k] = np.vdot(dh, dh)
             if relu:  # as Relu.backward: g * (z > 0)
                 np.multiply(dh, y > 0, out=d)
-            else:  # as Tanh.backward: (1 - z^2) * g
-                slope = np.square(y)
-                np.subtract(1, slope, out=slope)
-                np.multiply(slope, dh, out=d)
+            else:
+                _tanh_grad(y, dh, d)
             if k < last:
                 carry = d @ w_back
         d_norm = None

@@ -242,16 +242,12 @@ class Roll(Function):
     @staticmethod
     def forward(ctx, a, *, shifts, dims):
         ctx.meta = (shifts, dims)
-        if dims is None:
-            return np.roll(a.reshape(-1), shifts).reshape(a.shape)
-        return np.roll(a, shifts, axis=dims)
+        return np.roll(a, shifts, axis=dims)  # axis None: numpy rolls the flattened array and restores the shape
 
     @staticmethod
     def backward(ctx, g):
         shifts, dims = ctx.meta
-        if dims is None:
-            return np.roll(g.reshape(-1), -shifts).reshape(g.shape)
-        return np.roll(g, tuple(-s for s in shifts), axis=dims)
+        return np.roll(g, np.negative(shifts), axis=dims)
 
 
 class Repeat(Function):
