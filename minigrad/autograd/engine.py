@@ -212,10 +212,12 @@ def _defer_outer(grads: dict, owned: set, outer: dict, key: Any, g: OuterGrad) -
 def _flush_outer(grads: dict, owned: set, key: Any, entry: list) -> None:
     """Add ``sum(a_i^T @ g_i)`` over the collected pairs into ``grads[key]``, as one product of stacked rows."""
     _, a, g = entry
-    if len(a) == 1:
-        product = a[0].T @ g[0]
+    a = a[0] if len(a) == 1 else np.concatenate(a)
+    g = g[0] if len(g) == 1 else np.concatenate(g)
+    if type(key) is Node and key.fn.transposes_2d:
+        product = (g.T @ a).T  # w.t()'s gradient: transposed back, w's is then C-contiguous, as w is
     else:
-        product = np.concatenate(a).T @ np.concatenate(g)
+        product = a.T @ g
     if key in grads:
         _add(grads, owned, key, product)
     else:
@@ -257,11 +259,28 @@ class GradStats:
 
 
 def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
-    """Add ``g`` into ``leaf.grad`` (a new Tensor the first time; never aliasing another tensor's array)."""
+    """Add ``g`` into ``leaf.grad`` (a new Tensor the first time; never aliasing another tensor's array).
+
+    ``.grad`` is laid out in memory like the leaf's array, as PyTorch's ``AccumulateGrad`` gives ``.grad`` its
+    variable's strides: a contiguous parameter gets a contiguous gradient, so ``p.grad.view(-1)`` works.
+    """
+    data = leaf.data
     if leaf.grad is None:
-        leaf.grad = _function.Tensor._make(g if owned else np.array(g, copy=True), False)
+        leaf.grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
     else:
-        leaf.grad.data = leaf.grad.data + g
+        total = leaf.grad.data + g
+        leaf.grad.data = total if _laid_out_like(total, data) else _copy_like(total, data)
+
+
+def _laid_out_like(g: np.ndarray, data: np.ndarray) -> bool:
+    return (g.flags.c_contiguous and data.flags.c_contiguous) or g.strides == data.strides
+
+
+def _copy_like(g: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """A copy of ``g`` in ``data``'s memory order (numpy's ``order='K'``; C order for a strided ``data``)."""
+    out = np.empty_like(data, dtype=g.dtype)
+    np.copyto(out, g)
+    return out
 
 
 def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> Any:

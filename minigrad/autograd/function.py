@@ -230,6 +230,9 @@ class Function:
     #: True when ``backward`` only hands on views of its gradient, one part per input, and keeps nothing: a
     #: gradient nothing else holds stays so (``View``, ``Stack``).
     passes_grads: bool = False
+    #: True when ``backward`` returns its 2-D gradient transposed (``t()``): the engine then multiplies out a
+    #: gradient for it already transposed, so that the input (a weight, usually) gets a C-contiguous one.
+    transposes_2d: bool = False
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:

@@ -51,6 +51,7 @@ class Transpose(Function):
     """z = a with axes ``d0`` and ``d1`` swapped;  dL/da = dL/dz swapped back."""
 
     is_view = True
+    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, dims):
@@ -65,6 +66,8 @@ class Transpose(Function):
 class TransposeT(Transpose):
     """``t()``: the transpose of a 2-D tensor, named ``TBackward0`` like PyTorch's."""
 
+    transposes_2d = True
+
     @classmethod
     def node_name(cls):
         return "TBackward0"
@@ -74,6 +77,7 @@ class Permute(Function):
     """z = a with its axes reordered by ``dims``;  dL/da = dL/dz with the inverse order."""
 
     is_view = True
+    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, dims):

@@ -296,6 +296,14 @@ def test_owned_rows_are_reused_only_when_they_are_the_steps_rows_of_one_array_in
     other = ext.copy()
     other[2] = g[visit[1]].copy()  # the right values in another array
     assert rec._owned_rows(other, own) is None
+    g.base.flags.writeable = False  # the rows are in order, but backward may not write over them
+    assert rec._owned_rows(ext, own) is None
+
+
+def test_address_is_where_numpy_says_the_array_starts():
+    a = np.zeros((5, 3, 4), dtype=np.float32)
+    for view in (a, a[0], a[3], a[2:4], a.reshape(-1)[4:8]):
+        assert recurrence._address(view) == view.ctypes.data
 
 
 def test_a_plain_rnn_under_a_linear_head_writes_its_gradients_over_the_heads_gradient(monkeypatch):
