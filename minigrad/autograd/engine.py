@@ -69,12 +69,17 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         g_owned = node in owned
         owned.discard(node)
         if record_norms:
-            owner = g if g.base is None else g.base
+            owner = g.base
+            if type(owner) is not ndarray:  # g owns its memory (or a non-numpy buffer does)
+                owner = g
             if owner is norm_of[0] and g.size == owner.size:
                 node.grad_norm = norm_of[1]  # the last gradient measured, or a reshape of it (View): the same norm
             else:
-                node.grad_norm = sqrt(float(vdot(g, g)))
-                norm_of[0] = owner if g.size == owner.size else None
+                whole = g.size == owner.size
+                # A gradient laid out transposed (a weight's, from t()) is measured in memory order: vdot would copy it.
+                flat = g if g.flags.c_contiguous or not whole else owner.reshape(-1, order="A")
+                node.grad_norm = sqrt(float(vdot(flat, flat)))
+                norm_of[0] = owner if whole else None
                 norm_of[1] = node.grad_norm
         for check in node._checks:
             if check[1].value != check[2]:
@@ -113,8 +118,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                 gi = _checked(node, i, gi, shape, dtype)
             if key not in grads and type(gi) is ndarray:
                 grads[key] = gi  # the common case: the first gradient to arrive, stored as it is
-                if (passes or i in fresh) and key is parent:
-                    owned.add(key)  # nothing else holds it (a leaf's is still copied into .grad)
+                if passes or i in fresh:
+                    owned.add(key)  # nothing else holds it: a leaf may take it as its .grad without a copy
             elif type(gi) is OuterGrad:
                 _defer_outer(grads, owned, outer, key, gi)
             else:
@@ -185,7 +190,7 @@ def _run_recurrence(
             pending[parent] -= edges
             if pending[parent] == 0:
                 ready.append(parent)  # runs next (unless a later result is also ready): its gradient is final
-                owner = g if g.base is None else g.base
+                owner = g if type(g.base) is not np.ndarray else g.base
                 known = whole and norm is not None and owner.size == g.size
                 memo = [owner, norm] if known else [None, 0.0]
     return memo

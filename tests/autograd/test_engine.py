@@ -190,3 +190,24 @@ def test_grad_norm_of_a_gradient_added_into_after_a_reshape_counts_the_addition(
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
     assert a.grad_fn.grad_norm == pytest.approx(np.linalg.norm(expected), rel=1e-12)
     assert b.grad_fn.grad_norm == pytest.approx(np.linalg.norm(g_b), rel=1e-12)
+
+
+@pytest.mark.parametrize("layer", ["Linear", "RNN"])
+def test_grad_norm_of_a_weights_transpose_is_the_weights_gradient_norm(layer):
+    # w.t()'s gradient is made transposed in memory (so w.grad is contiguous); its norm is still that of w.grad.
+    rng = np.random.default_rng(3)
+    if layer == "Linear":
+        model = mg.nn.Linear(3, 4, dtype=mg.float64)
+        out = model(mg.tensor(rng.standard_normal((5, 3))))
+        t_node = out.grad_fn.next_functions[2][0]
+        weight = model.weight
+    else:
+        model = mg.nn.RNN(3, 4, dtype=mg.float64)
+        out = model(mg.tensor(rng.standard_normal((6, 2, 3))))[0]
+        last_mm = out.grad_fn.next_functions[-1][0].next_functions[0][0]  # the last step's AddmmBackward0
+        t_node = last_mm.next_functions[2][0]
+        weight = model.weight_hh_l0
+    (out * mg.tensor(rng.standard_normal(out.shape))).sum().backward()
+    assert t_node.name() == "TBackward0"
+    assert weight.grad.data.flags.c_contiguous
+    assert t_node.grad_norm == pytest.approx(np.linalg.norm(weight.grad.data), rel=1e-12)

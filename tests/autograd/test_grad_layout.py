@@ -100,3 +100,30 @@ def test_a_leafs_gradient_strides_match_pytorch(use, transposed):
         call(lib, w, lib.tensor(x_np)).sum().backward()
         got[lib.__name__] = (_strides(w), _strides(w.grad))
     assert got["minigrad"] == got["torch"]
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_no_two_gradients_share_memory(name):
+    # The engine hands a leaf the gradient array it made (no copy) only when nothing else holds that array.
+    build, call, shape = MODELS[name]
+    model = build(mg)
+    x = mg.tensor(np.random.default_rng(1).standard_normal(shape).astype(np.float32), requires_grad=True)
+    out = call(model, x)
+    out.retain_grad()
+    out.pow(2).sum().backward()
+    arrays = [("input", x.data), ("input.grad", x.grad.data), ("output", out.data), ("output.grad", out.grad.data)]
+    arrays += [(n, p.data) for n, p in model.named_parameters()]
+    arrays += [(n + ".grad", p.grad.data) for n, p in model.named_parameters()]
+    for i, (name_a, a) in enumerate(arrays):
+        for name_b, b in arrays[i + 1:]:
+            assert not np.shares_memory(a, b), (name_a, name_b)
+
+
+def test_leaves_stacked_together_get_separate_gradients():
+    xs = [mg.tensor(np.full((2, 3), float(k)), requires_grad=True) for k in range(4)]
+    (mg.stack(xs) * mg.tensor(np.arange(4.0).reshape(4, 1, 1))).sum().backward()
+    for k, x in enumerate(xs):
+        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), float(k)))
+    xs[0].grad.data += 1  # one leaf's gradient changed in place leaves the others alone
+    for k, x in enumerate(xs[1:], 1):
+        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), float(k)))
