@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -150,20 +151,27 @@ def _run_recurrence(
     """
     rec = head.recurrence
     nodes, inside, outside = rec.walk(head)
+    waiting = pending.get
+    # All checks before any change, so a failed one leaves the gradients as they were. A changed saved value raises
+    # here what the node-by-node walk would raise on reaching that node.
     for node, users, may in zip(nodes, inside, outside):
-        if pending.get(node) != users or node.retained is not None or (not may and node in grads):
+        if waiting(node) != users or node.retained is not None or (not may and node in grads):
             return None
-    for node in nodes:  # all checks first: a failed one leaves the gradients as they were
         for check in node._checks:
             if check[1].value != check[2]:
                 _check_versions(node)
-    ext, own = [], []
-    for node in nodes:
+    count = len(nodes)
+    ext, own = [None] * count, [False] * count
+    for j in compress(range(count), outside):  # only these may hold a gradient from outside (checked above)
+        node = nodes[j]
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
-        ext.append(grads.pop(node, None))
-        own.append(node in owned)
-        owned.discard(node)
+        g = grads.pop(node, None)
+        if g is not None:
+            ext[j] = g
+            if node in owned:
+                own[j] = True
+                owned.discard(node)
     results = rec.backward(ext, own, nodes, record_norms, retain_graph)
     if not retain_graph:
         head.recurrence = None

@@ -175,12 +175,13 @@ class RNNRecurrence(Recurrence):
         d_norm = None
         if norms:  # each d_pre[t] is final now: the step products' (Addmm nodes') norms in one pass
             rows = d_pre.reshape(steps, 1, -1)
-            squares = np.matmul(rows, rows.transpose(0, 2, 1)).reshape(steps).astype(np.float64)  # row dots
-            dh_norms, d_norms = np.sqrt(dh_squares).tolist(), np.sqrt(squares).tolist()
-            for k, t in enumerate(order):
-                nodes[2 * k].grad_norm = dh_norms[k]
-                nodes[2 * k + 1].grad_norm = d_norms[t]
-            d_norm = math.sqrt(float(squares.sum()))  # the input projection's gradient is d_pre itself
+            squares = np.matmul(rows, rows.transpose(0, 2, 1)).reshape(steps)  # row dots, in time order
+            d_norm = math.sqrt(float(squares.sum(dtype=np.float64)))  # the projection's gradient is d_pre itself
+            table = np.empty((steps, 2))  # in node order: step k's activation, then its Addmm
+            table[:, 0] = dh_squares
+            table[:, 1] = squares if self.reverse else squares[::-1]
+            for node, value in zip(nodes, np.sqrt(table, out=table).ravel().tolist()):
+                node.grad_norm = value
         d_w = None
         if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
             hidden = outputs.shape[-1]

@@ -210,36 +210,38 @@ def _per_element(g: np.ndarray, reduction: str, n: int, weight: np.ndarray | Non
     return scale if weight is None else scale * weight
 
 
-#: Elements squared at a time by ``_sum_of_squared_differences``: a scratch array of at most 64 KiB, which the
+#: Bytes of differences squared at a time by ``_sum_of_squared_differences``: a 64 KiB scratch array, which the
 #: allocator hands back warm for the next chunk, where an array of all the differences would be fresh memory.
-_SQUARE_CHUNK = 8192
+_SQUARE_CHUNK_BYTES = 65536
 
 
 def _sum_of_squared_differences(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``sum((a - b) ** 2)`` in ``a``'s dtype (a 0-d array), ``_SQUARE_CHUNK`` elements at a time.
+    """``sum((a - b) ** 2)`` in ``a``'s dtype (a 0-d array), 64 KiB of differences at a time.
 
     Each chunk is summed pairwise by numpy, as one ``np.sum`` of every square would be, and the chunk sums are
-    added in order: the result differs from that one ``np.sum`` by float round-off only.
+    added in order in float64: the result differs from that one ``np.sum`` by float round-off only.
     """
-    if a.size <= _SQUARE_CHUNK or not (a.flags.c_contiguous and b.flags.c_contiguous):
+    n = _SQUARE_CHUNK_BYTES // a.itemsize
+    if a.size <= n or not (a.flags.c_contiguous and b.flags.c_contiguous):
         diff = np.subtract(a, b).reshape(-1)  # small, or strided (an expanded target): the differences at once
-        if diff.size <= _SQUARE_CHUNK:
+        if diff.size <= n:
             return np.sum(np.multiply(diff, diff, out=diff), dtype=diff.dtype)
-        chunks = ((diff[i:i + _SQUARE_CHUNK], None) for i in range(0, diff.size, _SQUARE_CHUNK))
+        a, b = diff, None
     else:
         a, b = a.reshape(-1), b.reshape(-1)
-        chunks = ((a[i:i + _SQUARE_CHUNK], b[i:i + _SQUARE_CHUNK]) for i in range(0, a.size, _SQUARE_CHUNK))
-    scratch = np.empty(_SQUARE_CHUNK, dtype=a.dtype)
-    total = np.zeros((), dtype=a.dtype)
-    for x, y in chunks:
+    scratch = np.empty(n, dtype=a.dtype)
+    total_of = np.add.reduce
+    total = 0.0
+    for i in range(0, a.size, n):
+        x = a[i:i + n]
         sq = scratch[: x.size]
-        if y is None:
+        if b is None:
             np.multiply(x, x, out=sq)
         else:
-            np.subtract(x, y, out=sq)
+            np.subtract(x, b[i:i + n], out=sq)
             np.multiply(sq, sq, out=sq)
-        total += np.sum(sq, dtype=a.dtype)
-    return total
+        total += float(total_of(sq))
+    return np.asarray(total, dtype=a.dtype)
 
 
 class MseLoss(Function):

@@ -105,10 +105,11 @@ def test_mse_reductions_against_numpy():
     np.testing.assert_allclose(F.mse_loss(mg.tensor(a), mg.tensor(b), reduction="none").data, sq, rtol=1e-14)
 
 
-@pytest.mark.parametrize("shape", [(8192,), (8193,), (35, 32, 64), (3, 50000)])
+@pytest.mark.parametrize("shape", [(8192,), (8193,), (16384,), (16385,), (35, 32, 64), (3, 50000)])
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-13), (np.float32, 1e-6)])
 def test_mse_of_many_elements_against_numpy(shape, dtype, rtol):
-    # Past 8192 elements the squares are summed a chunk at a time: still numpy's sum, to float round-off.
+    # Past 64 KiB (8192 float64 or 16384 float32 elements) the squares are summed a chunk at a time: still numpy's
+    # sum, to float round-off.
     a, b = RNG.standard_normal(shape).astype(dtype), RNG.standard_normal(shape).astype(dtype)
     sq = (a.astype(np.float64) - b.astype(np.float64)) ** 2
     x = mg.tensor(a, requires_grad=True)
