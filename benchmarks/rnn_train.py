@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/rnn_train.py [--sizes hello,small,medium] [--cell rnn,lstm,gru] [--repeats N]
+    python benchmarks/rnn_train.py [--sizes hello,small,medium] [--cell rnn,lstm,gru] [--repeats N] [--processes P]
 
 All three start from the same weights and data (see ``numpy_rnn.py`` for the model and the sizes, and
 ``numpy_lstm_gru.py`` for the LSTM and GRU variants) and are timed interleaved in this one process. Before
@@ -14,12 +14,20 @@ sizes. Targets (minigrad's median over the reference's):
     lstm, gru  small   minigrad/numpy <= 1.25      medium  minigrad/numpy <= 1.25
 
 PyTorch keeps its default thread count (printed); numpy's BLAS, which minigrad uses too, keeps its own.
+
+``--processes P`` runs all of that in ``P`` fresh processes, one after another, and judges each target by the
+median of the ``P`` ratios (each still a ratio of medians timed interleaved in one process). On a shared machine
+the same code gives ratios up to 15% apart from one process to the next (memory placement, neighbours), more
+than the rounds inside one process vary; the median of several processes is the steadier verdict.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -176,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell", default="rnn", help="comma-separated: rnn,lstm,gru (default rnn)")
     parser.add_argument("--repeats", type=int, default=7, help="interleaved rounds per size (default 7)")
     parser.add_argument("--min-sample-time", type=float, default=0.2, help="seconds per sample (default 0.2)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="run in this many fresh processes; judge by the median ratio (default 1)")
+    parser.add_argument("--report", action="store_true", help=argparse.SUPPRESS)  # a child: print its ratios as JSON
     args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in numpy_rnn.SIZES]
     if unknown:
@@ -185,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [c for c in cells if c not in CELLS]
     if unknown:
         parser.error(f"unknown cell(s) {unknown}; choose from {list(CELLS)}")
+
+    if args.processes > 1:
+        child = ["--sizes", args.sizes, "--cell", args.cell, "--repeats", str(args.repeats),
+                 "--min-sample-time", str(args.min_sample_time), "--report"]
+        return run_in_processes(child, args.processes, cells)
 
     libs = {}
     torch = load_torch()
@@ -217,15 +235,68 @@ def main(argv: list[str] | None = None) -> int:
             results[cell, size] = timings
 
     print("\ntargets")
+    measured = {}
     for cell, size, num, den, limit in TARGETS:
         if cell not in cells:
             continue
         r = ratio(results[cell, size], num, den) if (cell, size) in results else None
         verdict = "not measured" if r is None else f"{r:.3f}  {'PASS' if r <= limit else 'MISS'}"
         print(f"  {cell:<4} {size:<7} {num}/{den} <= {limit:.2f}: {verdict}")
+        if r is not None:
+            measured[f"{cell} {size}"] = r
     if not all_agree:
         print("\nfirst-step losses disagree: the timings above compare different computations")
+    if args.report:
+        print(REPORT + json.dumps({"ratios": measured, "agree": all_agree}))
     return 0 if all_agree else 1
+
+
+#: The line a child process (``--report``) ends with: this prefix, then its ratios as JSON.
+REPORT = "ratios of this process: "
+
+
+def run_in_processes(child_args: list[str], processes: int, cells: tuple[str, ...]) -> int:
+    """Run this script with ``child_args`` in ``processes`` fresh processes in turn, echo each one's tables, then
+    print every target's ratios and their median, judged against its limit. 1 if a child failed or its
+    first-step losses disagreed."""
+    reports, failed = [], False
+    for i in range(processes):
+        print(f"\n######## process {i + 1} of {processes}", flush=True)
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *child_args],
+                              capture_output=True, text=True)
+        report = None
+        for line in done.stdout.splitlines():
+            if line.startswith(REPORT):
+                report = json.loads(line[len(REPORT):])
+            else:
+                print(line)
+        if done.returncode != 0 or report is None or not report["agree"]:
+            print(done.stderr, file=sys.stderr)
+            failed = True
+        if report is not None:
+            reports.append(report["ratios"])
+    print(f"\ntargets, median over {processes} processes")
+    for line in summarize(reports, cells):
+        print(line)
+    return 1 if failed else 0
+
+
+def summarize(reports: list[dict[str, float]], cells: tuple[str, ...]) -> list[str]:
+    """One line per target of ``cells``: each process's ratio (from ``reports``, one dict per process keyed
+    ``"cell size"``), their median and whether the median meets the limit."""
+    lines = []
+    for cell, size, num, den, limit in TARGETS:
+        if cell not in cells:
+            continue
+        got = [r[f"{cell} {size}"] for r in reports if f"{cell} {size}" in r]
+        head = f"  {cell:<4} {size:<7} {num}/{den} <= {limit:.2f}:"
+        if not got:
+            lines.append(f"{head} not measured")
+            continue
+        median = statistics.median(got)
+        each = " ".join(f"{r:.3f}" for r in got)
+        lines.append(f"{head} {median:.3f}  {'PASS' if median <= limit else 'MISS'}   (processes: {each})")
+    return lines
 
 
 if __name__ == "__main__":

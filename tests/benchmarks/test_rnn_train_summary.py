@@ -1,0 +1,39 @@
+"""``rnn_train.py --processes``: the verdict over several processes is the median of their ratios, per target."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "rnn_train.py"
+_spec = importlib.util.spec_from_file_location("benchmarks_rnn_train", _PATH)
+rnn_train = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = rnn_train
+_spec.loader.exec_module(rnn_train)
+
+
+def test_each_target_is_judged_by_the_median_of_the_processes_ratios():
+    reports = [
+        {"rnn hello": 0.80, "rnn small": 1.30},
+        {"rnn hello": 0.90, "rnn small": 1.20},
+        {"rnn hello": 1.20, "rnn small": 1.10},
+    ]
+    lines = rnn_train.summarize(reports, ("rnn",))
+    assert len(lines) == 3
+    hello, small, medium = lines
+    assert "0.900  PASS" in hello and "(processes: 0.800 0.900 1.200)" in hello  # one slow process does not decide
+    assert "1.200  PASS" in small and "(processes: 1.300 1.200 1.100)" in small
+    assert medium.endswith("not measured")
+
+
+def test_a_median_over_the_limit_misses_and_the_limit_itself_passes():
+    reports = [{"gru small": 1.25, "gru medium": 1.26}, {"gru small": 1.25, "gru medium": 1.30}]
+    small, medium = rnn_train.summarize(reports, ("gru",))
+    assert "1.250  PASS" in small
+    assert "1.280  MISS" in medium
+
+
+def test_only_the_cells_asked_for_are_listed():
+    lines = rnn_train.summarize([{"rnn small": 1.0, "lstm small": 1.0}], ("lstm",))
+    assert [line.split()[0] for line in lines] == ["lstm", "lstm"]
