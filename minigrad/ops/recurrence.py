@@ -253,49 +253,80 @@ class LSTMRecurrence(Recurrence):
         outside = [True, False, False, True, False, False, False, False, False, False] * self.steps
         return nodes, inside, outside
 
+    #: Which of a step's squared norms (columns: dh, g_o, g_tc, dc, g_i, g_g, g_f, the gates' row) each of its
+    #: nodes gets, in ``walk`` order (h, o, tanh c, c, f*c, i*g, i, g, f, Addmm): c, f*c and i*g all pass on dc.
+    _NORM_COLUMNS = [0, 1, 2, 3, 3, 3, 4, 5, 6, 7]
+
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
+        w_back = w.T
         hidden = self.c.shape[-1]
         c_read = self._read(self.c)
         # Each step's gate gradients replace its gates once read, unless the graph is kept for another backward.
         d_gates = np.empty_like(self.gates) if keep else self.gates
-        carry_h = carry_c = None  # through step t + 1's Addmm and f * c
-        squares = 0.0  # of the steps' gate gradients, which side by side are the input projection's
+        # One step's (N, H) gradients, reused by every step: dh, g_o, g_tc, dc, g_i, g_g, g_f, then g_c. The first
+        # seven side by side give their squared norms in one product. dh holds the carry from the step after.
+        scratch = np.empty((8,) + self.tanh_c.shape[1:], dtype=self.tanh_c.dtype)
+        s_dh, s_go, s_gtc, s_dc, s_gi, s_gg, s_gf, s_gc = scratch
+        rows = scratch[:7].reshape(7, 1, -1)
+        cols = rows.transpose(0, 2, 1)
+        carries = np.empty((2,) + s_dc.shape, dtype=s_dc.dtype)  # dc * f, alternately: the next step reads it
+        table = np.empty((steps, 8)) if norms else None  # squared norms, one row per step (_NORM_COLUMNS)
+        carry_h = carry_c = None  # through step t + 1's Addmm (in s_dh until the last step) and f * c
         for k in range(steps):
             t = self._time(k)
             base = self.per_step * k
             a, tc, dg = self.gates[t], self.tanh_c[t], d_gates[t]
             i, f, g, o = (a[:, j * hidden:(j + 1) * hidden] for j in range(4))
             di, df, dgg, do = (dg[:, j * hidden:(j + 1) * hidden] for j in range(4))
-            dh = _plus(ext[base], carry_h)
-            g_o = dh * tc  # h = o * tanh(c), as Mul.backward
-            g_tc = dh * o
-            g_c = np.empty_like(tc)
-            _tanh_grad(tc, g_tc, g_c)
-            dc = _plus(_plus(ext[base + 3], g_c), carry_c)
-            g_i = dc * g  # i * g
-            g_g = dc * i
-            g_f = dc * c_read[t]  # f * c_{t-1}
-            if k < steps - 1 or self.need[2]:
-                carry_c = dc * f
-            _sigmoid_grad(i, g_i, di)
-            _sigmoid_grad(f, g_f, df)
-            _tanh_grad(g, g_g, dgg)
-            _sigmoid_grad(o, g_o, do)
+            e = ext[base]
+            if k == 0:
+                np.copyto(s_dh, e)
+            elif e is not None:
+                s_dh += e  # carry + e: e + carry, as the engine adds them (addition commutes exactly)
+            dh = s_dh
+            np.multiply(dh, tc, out=s_go)  # h = o * tanh(c), as Mul.backward
+            np.multiply(dh, o, out=s_gtc)
+            _tanh_grad(tc, s_gtc, s_gc)
+            e_c = ext[base + 3]
+            if e_c is None:
+                np.copyto(s_dc, s_gc)
+            else:
+                np.add(e_c, s_gc, out=s_dc)
+            if carry_c is not None:
+                s_dc += carry_c  # (e_c + g_c) + carry, the engine's order
+            dc = s_dc
+            np.multiply(dc, g, out=s_gi)  # i * g
+            np.multiply(dc, i, out=s_gg)
+            np.multiply(dc, c_read[t], out=s_gf)  # f * c_{t-1}
+            if k < steps - 1:
+                carry_c = np.multiply(dc, f, out=carries[k % 2])
+            elif self.need[2]:
+                carry_c = dc * f  # c_0's gradient: its own array
+            _sigmoid_grad(i, s_gi, di)
+            _sigmoid_grad(f, s_gf, df)
+            _tanh_grad(g, s_gg, dgg)
+            _sigmoid_grad(o, s_go, do)
             if norms:
-                n_dc = _norm(dc)
-                for j, grad in enumerate((dh, g_o, g_tc, None, None, None, g_i, g_g, g_f, dg)):
-                    nodes[base + j].grad_norm = n_dc if grad is None else _norm(grad)
-                squares += nodes[base + 9].grad_norm ** 2
-            if k < steps - 1 or self.need[0]:
-                carry_h = dg @ w.T
+                table[k, :7] = np.matmul(rows, cols).reshape(7)
+                table[k, 7] = np.vdot(dg, dg)
+            if k < steps - 1:
+                np.matmul(dg, w_back, out=s_dh)  # the next step's carry, where its dh is made
+            elif self.need[0]:
+                carry_h = dg @ w_back  # h_0's gradient: its own array
+        proj_norm = None
+        if norms:
+            proj_norm = math.sqrt(float(table[:, 7].sum()))  # the steps' gate rows side by side: d_gates
+            values = np.sqrt(table, out=table)[:, self._NORM_COLUMNS].ravel().tolist()
+            for node, value in zip(nodes, values):
+                node.grad_norm = value
         last = nodes[-1]
         c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
         return [
             (last.parents[1], carry_h if self.need[0] else None, 1, None),
             (last.parents[2], self._weight_grad(self.h, d_gates), steps, None),
             (c0_parent, carry_c if self.need[2] else None, 1, None),
-            (last.parents[0], d_gates, steps, math.sqrt(squares) if norms else None),
+            (last.parents[0], d_gates, steps, proj_norm),
         ]
 
 
