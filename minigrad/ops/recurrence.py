@@ -363,14 +363,26 @@ class GRURecurrence(Recurrence):
         inside[0] = 0  # the head: ready
         return nodes, inside, ([True] + [False] * 11) * self.steps
 
+    #: Which of a step's squared norms (columns: dh, g_diff, g_n, g_z, g_r, the n sum's, gh_n's, the z sum's, the r
+    #: sum's) each of its nodes gets, in ``walk`` order; gh's is computed from its three parts (last column).
+    _NORM_COLUMNS = [0, 0, 1, 2, 5, 5, 6, 3, 7, 4, 8, 9]
+
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
         steps, w = self.steps, self.w
+        w_back = w.T
         hidden = self.diff.shape[-1]
         d_gh = np.empty_like(self.gates)
         # Each step's gradients replace its gates once read, unless the graph is kept for another backward.
         d_gi = np.empty_like(self.gates) if keep else self.gates
-        carry = None  # dL/dh_t from step t + 1: through its gh product and its h - n
-        squares = 0.0  # of the steps' input-projection gradients (d_gi's rows)
+        # One step's (N, H) gradients, reused by every step: dh, g_diff, g_n, g_z, g_r, then the n sum's, gh_n's,
+        # the z sum's and the r sum's, which are copied into their column blocks of d_gi and d_gh. Side by side
+        # they give their squared norms in one product. dh holds the carry from the step after.
+        scratch = np.empty((9,) + self.diff.shape[1:], dtype=self.diff.dtype)
+        s_dh, s_gdiff, s_gn, s_gz, s_gr, s_an, s_ghn, s_az, s_ar = scratch
+        rows = scratch.reshape(9, 1, -1)
+        cols = rows.transpose(0, 2, 1)
+        table = np.empty((steps, 10)) if norms else None  # squared norms, one row per step (_NORM_COLUMNS)
+        carry = None  # dL/dh_t from step t + 1 (in s_dh until the last step): through its gh product and h - n
         for k in range(steps):
             t = self._time(k)
             base = self.per_step * k
@@ -378,29 +390,39 @@ class GRURecurrence(Recurrence):
             r, z, n = gates[:, :hidden], gates[:, hidden: 2 * hidden], gates[:, 2 * hidden:]
             diff, gh_n = self.diff[t], self.hn[t]
             dgh, dgi = d_gh[t], d_gi[t]
-            dh = _plus(ext[base], carry)
-            g_diff = dh * z  # (h - n) * z, as Mul.backward
-            g_z = dh * diff
-            g_n = dh - g_diff  # n feeds h' (dh) and h - n (-g_diff): the sum the engine would make
-            g_an = dgi[:, 2 * hidden:]
-            _tanh_grad(n, g_n, g_an)
-            g_r = g_an * gh_n  # r * gh_n
-            np.multiply(g_an, r, out=dgh[:, 2 * hidden:])
-            _sigmoid_grad(z, g_z, dgi[:, hidden: 2 * hidden])
-            _sigmoid_grad(r, g_r, dgi[:, :hidden])
+            e = ext[base]
+            if k == 0:
+                np.copyto(s_dh, e)
+            elif e is not None:
+                s_dh += e  # carry + e: e + carry, as the engine adds them (addition commutes exactly)
+            dh = s_dh
+            np.multiply(dh, z, out=s_gdiff)  # (h - n) * z, as Mul.backward
+            np.multiply(dh, diff, out=s_gz)
+            np.subtract(dh, s_gdiff, out=s_gn)  # n feeds h' (dh) and h - n (-g_diff): the sum the engine makes
+            _tanh_grad(n, s_gn, s_an)
+            np.multiply(s_an, gh_n, out=s_gr)  # r * gh_n
+            np.multiply(s_an, r, out=s_ghn)
+            _sigmoid_grad(z, s_gz, s_az)
+            _sigmoid_grad(r, s_gr, s_ar)
+            dgi[:, :hidden] = s_ar
+            dgi[:, hidden: 2 * hidden] = s_az
+            dgi[:, 2 * hidden:] = s_an
             dgh[:, : 2 * hidden] = dgi[:, : 2 * hidden]
+            dgh[:, 2 * hidden:] = s_ghn
             if norms:
-                n_dh, n_an = _norm(dh), _norm(g_an)
-                n_ghn, n_az = _norm(dgh[:, 2 * hidden:]), _norm(dgi[:, hidden: 2 * hidden])
-                n_ar = _norm(dgi[:, :hidden])
-                n_gh = math.sqrt(n_ar * n_ar + n_az * n_az + n_ghn * n_ghn)  # gh's gradient is those three side by side
-                squares += n_ar * n_ar + n_az * n_az + n_an * n_an  # and the step's row of d_gi is r | z | n
-                values = (n_dh, n_dh, _norm(g_diff), _norm(g_n), n_an, n_an, n_ghn, _norm(g_z), n_az, _norm(g_r), n_ar,
-                          n_gh)
-                for j, value in enumerate(values):
-                    nodes[base + j].grad_norm = value
-            if k < steps - 1 or self.need[0]:
-                carry = dgh @ w.T + g_diff
+                table[k, :9] = np.matmul(rows, cols).reshape(9)
+            if k < steps - 1:
+                np.matmul(dgh, w_back, out=s_dh)  # the next step's carry, where its dh is made
+                s_dh += s_gdiff
+            elif self.need[0]:
+                carry = dgh @ w_back + s_gdiff  # h_0's gradient: its own array
+        proj_norm = None
+        if norms:
+            table[:, 9] = table[:, 6] + table[:, 7] + table[:, 8]  # gh's gradient: gh_n's, z's and r's side by side
+            proj_norm = math.sqrt(float((table[:, 5] + table[:, 7] + table[:, 8]).sum()))  # d_gi's rows: r | z | n
+            values = np.sqrt(table, out=table)[:, self._NORM_COLUMNS].ravel().tolist()
+            for node, value in zip(nodes, values):
+                node.grad_norm = value
         gh_node = nodes[-1]
         h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
         results = [
@@ -410,7 +432,7 @@ class GRURecurrence(Recurrence):
         if self.bias:
             results.append((gh_node.parents[0], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), steps, None))
         # Every step's three sums read the input projections.
-        results.append((nodes[-8].parents[0], d_gi, 3 * steps, math.sqrt(squares) if norms else None))
+        results.append((nodes[-8].parents[0], d_gi, 3 * steps, proj_norm))
         return results
 
 
