@@ -68,6 +68,16 @@ def _sigmoid_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
     np.multiply(d, g, out=out)
 
 
+def _add_outside(dh: np.ndarray, e: np.ndarray | None, first: bool) -> np.ndarray:
+    """A step's dL/dh in ``dh``, which holds the carry from the step after (unless ``first``), once the
+    gradient ``e`` from outside (or None) is added: carry + e, which equals e + carry, the engine's sum, exactly."""
+    if first:
+        np.copyto(dh, e)
+    elif e is not None:
+        dh += e
+    return dh
+
+
 def _tanh_grad(z: np.ndarray, g: np.ndarray, out: np.ndarray) -> None:
     """``Tanh.backward`` into ``out`` (which may be ``z`` itself): ``(1 - z^2) * g``."""
     d = np.square(z)
@@ -279,12 +289,7 @@ class LSTMRecurrence(Recurrence):
             a, tc, dg = self.gates[t], self.tanh_c[t], d_gates[t]
             i, f, g, o = (a[:, j * hidden:(j + 1) * hidden] for j in range(4))
             di, df, dgg, do = (dg[:, j * hidden:(j + 1) * hidden] for j in range(4))
-            e = ext[base]
-            if k == 0:
-                np.copyto(s_dh, e)
-            elif e is not None:
-                s_dh += e  # carry + e: e + carry, as the engine adds them (addition commutes exactly)
-            dh = s_dh
+            dh = _add_outside(s_dh, ext[base], k == 0)
             np.multiply(dh, tc, out=s_go)  # h = o * tanh(c), as Mul.backward
             np.multiply(dh, o, out=s_gtc)
             _tanh_grad(tc, s_gtc, s_gc)
@@ -390,12 +395,7 @@ class GRURecurrence(Recurrence):
             r, z, n = gates[:, :hidden], gates[:, hidden: 2 * hidden], gates[:, 2 * hidden:]
             diff, gh_n = self.diff[t], self.hn[t]
             dgh, dgi = d_gh[t], d_gi[t]
-            e = ext[base]
-            if k == 0:
-                np.copyto(s_dh, e)
-            elif e is not None:
-                s_dh += e  # carry + e: e + carry, as the engine adds them (addition commutes exactly)
-            dh = s_dh
+            dh = _add_outside(s_dh, ext[base], k == 0)
             np.multiply(dh, z, out=s_gdiff)  # (h - n) * z, as Mul.backward
             np.multiply(dh, diff, out=s_gz)
             np.subtract(dh, s_gdiff, out=s_gn)  # n feeds h' (dh) and h - n (-g_diff): the sum the engine makes
