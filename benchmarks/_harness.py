@@ -117,6 +117,27 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """``(steal, total)`` CPU time of the whole machine so far, in clock ticks, from ``/proc/stat`` (Linux), or
+    None where there is no such file. Steal is the time a virtual machine's CPUs waited for the host."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if len(fields) < 9 or fields[0] != "cpu":
+        return None
+    ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal (guest is inside user)
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time stolen by the host between two :func:`cpu_times` readings, or None."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def print_table(
     title: str,
     timings: Mapping[str, Timing],

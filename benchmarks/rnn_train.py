@@ -42,7 +42,7 @@ for _path in (_HERE, _HERE.parent):  # numpy_rnn and _harness; this checkout's m
 
 import numpy_lstm_gru  # noqa: E402
 import numpy_rnn  # noqa: E402
-from _harness import print_table, ratio, run_interleaved  # noqa: E402
+from _harness import cpu_times, print_table, ratio, run_interleaved, steal_share  # noqa: E402
 
 LR = 0.01
 SEED = 0
@@ -226,12 +226,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{cell} {size}: {numpy_rnn.SIZES[size]}")
             steps = build_steps(size, libs, cell)
             all_agree &= check_first_losses(steps)
+            before = cpu_times()
             timings = run_interleaved(steps, repeats=args.repeats, min_sample_time=args.min_sample_time)
+            stolen = steal_share(before, cpu_times())
             print_table(
                 f"one training step, {cell} {size}",
                 timings,
                 ratios=[("torch", "numpy"), ("minigrad", "numpy"), ("minigrad", "torch")],
             )
+            if stolen is not None:  # time the host gave to other machines: the ratios are less trustworthy
+                print(f"  CPU time stolen by the host while timing: {stolen:.1%}")
             results[cell, size] = timings
 
     print("\ntargets")

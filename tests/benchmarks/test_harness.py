@@ -65,3 +65,20 @@ def test_table_prints_each_candidate_and_only_ratios_it_can_compute():
     assert "2 ms" in text and "4 ms" in text
     assert "torch/numpy = 2.000   (per-round median 2.000)" in text
     assert "minigrad" not in text
+
+
+def test_steal_share_is_the_stolen_part_of_the_ticks_between_two_readings():
+    assert harness.steal_share((10, 1000), (60, 2000)) == 0.05
+    assert harness.steal_share(None, (60, 2000)) is None
+    assert harness.steal_share((10, 1000), (10, 1000)) is None  # no time passed
+
+
+def test_cpu_times_reads_steal_and_total_from_proc_stat_where_it_exists():
+    got = harness.cpu_times()
+    if not Path("/proc/stat").exists():
+        assert got is None
+        return
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    steal, total = got
+    assert 0 <= steal <= total
+    assert total >= sum(int(v) for v in fields[1:9])  # the file was read again a moment later: never less
