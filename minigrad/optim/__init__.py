@@ -1,4 +1,4 @@
-"""minigrad.optim: optimizers that update parameters from their gradients (``SGD``, ``Adam``), and
+"""minigrad.optim: optimizers that update parameters from their gradients (``SGD``, ``Adam``, ``AdamW``), and
 ``lr_scheduler``, which changes their learning rates as training goes on.
 
     opt = minigrad.optim.Adam(model.parameters(), lr=1e-3)
@@ -9,8 +9,8 @@
 """
 
 from minigrad.optim import lr_scheduler
-from minigrad.optim.adam import Adam
+from minigrad.optim.adam import Adam, AdamW
 from minigrad.optim.optimizer import Optimizer
 from minigrad.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]

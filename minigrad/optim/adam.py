@@ -128,3 +128,28 @@ def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
         start += weight * (end - start)
     else:
         start[...] = end - (end - start) * (1 - weight)
+
+
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter): Adam whose weight decay shrinks the weights directly, ``p = p * (1 - lr *
+    weight_decay)`` before the moment update, instead of adding ``weight_decay * p`` to the gradient; PyTorch's
+    ``optim.AdamW``, whose ``weight_decay`` defaults to ``1e-2``.
+
+    The same as ``Adam(..., decoupled_weight_decay=True)``, which its ``defaults`` and ``repr`` show. Parameters
+    ``(*)`` of any shape; the state per parameter is Adam's (``'step'``, ``'exp_avg'``, ``'exp_avg_sq'``, and
+    ``'max_exp_avg_sq'`` with amsgrad).
+    """
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)

@@ -1,4 +1,4 @@
-"""Make the PyTorch golden fixtures for ``minigrad.optim`` and ``minigrad.nn.utils.clip_grad_norm_``.
+"""Make the PyTorch golden fixtures for ``minigrad.optim`` (SGD, Adam, AdamW) and ``minigrad.nn.utils.clip_grad_norm_``.
 
 Run from the repository root (needs torch; minigrad itself never imports it)::
 
@@ -43,6 +43,11 @@ OPTIM_CASES: dict[str, dict] = {
                                                          "decoupled_weight_decay": True}},
     "adam_groups": {"optimizer": "Adam", "defaults": {"lr": 0.05},
                     "groups": [{"params": [0]}, {"params": [1], "lr": 0.01, "betas": [0.5, 0.9], "amsgrad": True}]},
+    "adamw_default": {"optimizer": "AdamW", "defaults": {"lr": 0.05}},  # weight_decay defaults to 1e-2
+    "adamw_amsgrad": {"optimizer": "AdamW", "defaults": {"lr": 0.05, "weight_decay": 0.3, "amsgrad": True}},
+    "adamw_maximize": {"optimizer": "AdamW", "defaults": {"lr": 0.05, "weight_decay": 0.2, "maximize": True}},
+    "adamw_groups": {"optimizer": "AdamW", "defaults": {"lr": 0.05},
+                     "groups": [{"params": [0], "weight_decay": 0.5}, {"params": [1], "weight_decay": 0.0}]},
 }
 
 # (norm_type, max_norm): with and without clipping for the 2-, inf- and 1-norms, and a 3-norm.

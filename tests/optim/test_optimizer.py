@@ -62,6 +62,9 @@ CTOR_ERRORS = [
     ("Adam", {"betas": (0.9, -0.1)}, ValueError, "Invalid beta parameter at index 1: -0.1"),
     ("Adam", {"weight_decay": -0.5}, ValueError, "Invalid weight_decay value: -0.5"),
     ("Adam", {"betas": (0, 0.5)}, ValueError, "betas must be either both floats or both Tensors"),
+    ("AdamW", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("AdamW", {"betas": (0.9, 1.0)}, ValueError, "Invalid beta parameter at index 1: 1.0"),
+    ("AdamW", {"weight_decay": -0.5}, ValueError, "Invalid weight_decay value: -0.5"),
 ]
 
 
@@ -475,3 +478,31 @@ def test_no_warnings_in_normal_use(rng):
         opt = Adam(params)
         _set_grads(params, rng)
         opt.step()
+
+
+def test_adamw_repr_matches_pytorch_without_its_device_options_live():
+    torch = pytest.importorskip("torch")
+    theirs = repr(torch.optim.AdamW([torch.zeros(2, requires_grad=True)], lr=0.01)).split("\n")
+    theirs = [line for line in theirs if line.strip().split(":")[0] not in TORCH_ONLY_KEYS]
+    assert repr(mg.optim.AdamW([Parameter(mg.zeros(2))], lr=0.01)).split("\n") == theirs
+
+
+def test_adamw_is_adam_with_decoupled_weight_decay_of_one_hundredth_by_default(rng):
+    # AdamW's documented rule, written out in numpy for one step: p * (1 - lr * wd), then Adam's first step,
+    # which moves every weight by lr * g / (|g| + eps) (both moments bias-corrected to g and g^2).
+    p0, g = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    p = Parameter(mg.tensor(p0))
+    opt = mg.optim.AdamW([p], lr=0.1)
+    assert opt.defaults["weight_decay"] == 0.01 and opt.defaults["decoupled_weight_decay"] is True
+    p.grad = mg.tensor(g)
+    opt.step()
+    expected = p0 * (1 - 0.1 * 0.01) - 0.1 * g / (np.abs(g) + 1e-8)
+    np.testing.assert_allclose(p.data, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_adamw_does_not_take_decoupled_weight_decay_as_in_pytorch():
+    with pytest.raises(TypeError):
+        mg.optim.AdamW([Parameter(mg.zeros(2))], decoupled_weight_decay=False)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        torch.optim.AdamW([torch.zeros(2, requires_grad=True)], decoupled_weight_decay=False)
