@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.grad_mode import enable_grad
+from minigrad.autograd.grad_mode import enable_grad, no_grad
 from minigrad.tensor import Tensor
 
 
@@ -154,6 +154,17 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss when a closure is given."""
         raise NotImplementedError
+
+    def _step_each(self, closure: Callable[[], Any] | None, update: Callable[[Tensor, dict, dict], None]) -> Any:
+        """A whole ``step``: run ``closure``, check every gradient (a failed step changes nothing), then call
+        ``update(p, group, state)`` without grad for each parameter that has a gradient; return the loss."""
+        loss = self._run_closure(closure)
+        self._check_grads()
+        with no_grad():
+            for group in self.param_groups:
+                for p in self._params_with_grad(group):
+                    update(p, group, self.state[p])
+        return loss
 
     def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:

@@ -1,4 +1,5 @@
-"""Make the PyTorch golden fixtures for ``minigrad.optim`` (SGD, Adam, AdamW) and ``minigrad.nn.utils.clip_grad_norm_``.
+"""Make the PyTorch golden fixtures for ``minigrad.optim`` (SGD, Adam, AdamW, RMSprop) and
+``minigrad.nn.utils.clip_grad_norm_``.
 
 Run from the repository root (needs torch; minigrad itself never imports it)::
 
@@ -48,6 +49,14 @@ OPTIM_CASES: dict[str, dict] = {
     "adamw_maximize": {"optimizer": "AdamW", "defaults": {"lr": 0.05, "weight_decay": 0.2, "maximize": True}},
     "adamw_groups": {"optimizer": "AdamW", "defaults": {"lr": 0.05},
                      "groups": [{"params": [0], "weight_decay": 0.5}, {"params": [1], "weight_decay": 0.0}]},
+    "rmsprop_default": {"optimizer": "RMSprop", "defaults": {}},
+    "rmsprop_centered": {"optimizer": "RMSprop", "defaults": {"lr": 0.05, "alpha": 0.7, "centered": True}},
+    "rmsprop_momentum": {"optimizer": "RMSprop", "defaults": {"lr": 0.02, "momentum": 0.9, "eps": 1e-3}},
+    "rmsprop_weight_decay_maximize": {"optimizer": "RMSprop", "defaults": {"lr": 0.03, "weight_decay": 0.2,
+                                                                           "maximize": True, "centered": True,
+                                                                           "momentum": 0.5}},
+    "rmsprop_groups": {"optimizer": "RMSprop", "defaults": {"lr": 0.01},
+                       "groups": [{"params": [0], "momentum": 0.8}, {"params": [1], "alpha": 0.5, "centered": True}]},
 }
 
 # (norm_type, max_norm): with and without clipping for the 2-, inf- and 1-norms, and a 3-norm.

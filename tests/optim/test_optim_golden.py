@@ -1,4 +1,5 @@
-"""SGD, Adam and AdamW against PyTorch: the same weights and gradients give the same weights and state, step by step.
+"""SGD, Adam, AdamW and RMSprop against PyTorch: the same weights and gradients give the same weights and state,
+step by step.
 
 References: tests/fixtures/optim_golden.npz (made by tests/golden/make_optim_fixtures.py) and, when torch is
 importable, a live run of PyTorch on the same inputs.
@@ -22,6 +23,7 @@ CASE_NAMES = [
     "sgd_plain", "sgd_momentum", "sgd_nesterov", "sgd_weight_decay", "sgd_dampening", "sgd_maximize", "sgd_groups",
     "adam_default", "adam_lr", "adam_weight_decay", "adam_amsgrad", "adam_small_beta1", "adam_maximize",
     "adam_decoupled", "adam_groups", "adamw_default", "adamw_amsgrad", "adamw_maximize", "adamw_groups",
+    "rmsprop_default", "rmsprop_centered", "rmsprop_momentum", "rmsprop_weight_decay_maximize", "rmsprop_groups",
 ]
 TOL = {"float64": {"rtol": 1e-10, "atol": 1e-10}, "float32": {"rtol": 1e-5, "atol": 1e-5}}
 

@@ -65,6 +65,12 @@ CTOR_ERRORS = [
     ("AdamW", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
     ("AdamW", {"betas": (0.9, 1.0)}, ValueError, "Invalid beta parameter at index 1: 1.0"),
     ("AdamW", {"weight_decay": -0.5}, ValueError, "Invalid weight_decay value: -0.5"),
+    ("RMSprop", {"lr": -0.1}, ValueError, "Invalid learning rate: -0.1"),
+    ("RMSprop", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("RMSprop", {"momentum": -0.9}, ValueError, "Invalid momentum value: -0.9"),
+    ("RMSprop", {"weight_decay": -1}, ValueError, "Invalid weight_decay value: -1"),
+    ("RMSprop", {"alpha": -0.5}, ValueError, "Invalid alpha value: -0.5"),
+    ("RMSprop", {"lr": -1.0, "alpha": -1.0}, ValueError, "Invalid learning rate: -1.0"),  # PyTorch's order
 ]
 
 
@@ -161,7 +167,8 @@ def test_param_groups_take_defaults_and_keep_their_own_options(rng):
 
 def test_param_group_options_match_pytorch_live(rng):
     torch = pytest.importorskip("torch")
-    for name, kwargs in [("SGD", {"lr": 0.2, "momentum": 0.5}), ("Adam", {"betas": (0.8, 0.9), "amsgrad": True})]:
+    for name, kwargs in [("SGD", {"lr": 0.2, "momentum": 0.5}), ("Adam", {"betas": (0.8, 0.9), "amsgrad": True}),
+                         ("AdamW", {"lr": 0.01}), ("RMSprop", {"centered": True, "momentum": 0.3})]:
         theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs).param_groups[0]
         ours = getattr(mg.optim, name)([Parameter(mg.zeros(2))], **kwargs).param_groups[0]
         expected = {k: v for k, v in theirs.items() if k not in TORCH_ONLY_KEYS | {"params"}}
@@ -374,7 +381,8 @@ def test_state_dict_structure_indexes_parameters(rng):
 
 @pytest.mark.parametrize("name, kwargs", [
     ("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.1}),
-    ("Adam", {"lr": 0.1, "amsgrad": True}),
+    ("Adam", {"lr": 0.1, "amsgrad": True}), ("AdamW", {"lr": 0.1}), ("RMSprop", {"lr": 0.1}),
+    ("RMSprop", {"lr": 0.1, "momentum": 0.9, "centered": True}),
 ])
 def test_state_dict_matches_pytorch_live(rng, name, kwargs):
     torch = pytest.importorskip("torch")
@@ -506,3 +514,26 @@ def test_adamw_does_not_take_decoupled_weight_decay_as_in_pytorch():
     torch = pytest.importorskip("torch")
     with pytest.raises(TypeError):
         torch.optim.AdamW([torch.zeros(2, requires_grad=True)], decoupled_weight_decay=False)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"centered": True, "momentum": 0.9, "weight_decay": 0.1}])
+def test_rmsprop_repr_matches_pytorch_without_its_device_options_live(kwargs):
+    torch = pytest.importorskip("torch")
+    theirs = repr(torch.optim.RMSprop([torch.zeros(2, requires_grad=True)], **kwargs)).split("\n")
+    theirs = [line for line in theirs if line.strip().split(":")[0] not in TORCH_ONLY_KEYS]
+    assert repr(mg.optim.RMSprop([Parameter(mg.zeros(2))], **kwargs)).split("\n") == theirs
+
+
+def test_rmsprop_first_steps_follow_the_documented_rule(rng):
+    # Two plain steps written out in numpy: v = alpha v + (1 - alpha) g^2, p -= lr g / (sqrt(v) + eps).
+    p0, g1, g2 = (rng.standard_normal((2, 3)) for _ in range(3))
+    p = Parameter(mg.tensor(p0))
+    opt = mg.optim.RMSprop([p], lr=0.1, alpha=0.9)
+    v, expected = np.zeros_like(p0), p0.copy()
+    for g in (g1, g2):
+        p.grad = mg.tensor(g)
+        opt.step()
+        v = 0.9 * v + 0.1 * g * g
+        expected -= 0.1 * g / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(p.data, expected, rtol=1e-12, atol=1e-14)
+    assert list(opt.state[p]) == ["step", "square_avg"] and float(opt.state[p]["step"].data) == 2.0
