@@ -4,7 +4,7 @@ from minigrad.nn import functional as functional
 from minigrad.nn import init as init
 from minigrad.nn import utils as utils
 from minigrad.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from minigrad.nn.container import ModuleList, Sequential
+from minigrad.nn.container import ModuleDict, ModuleList, Sequential
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.flatten import Flatten
 from minigrad.nn.linear import Identity, Linear
@@ -16,6 +16,6 @@ from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Tanh", "ReLU", "Sigmoid", "Softmax", "LogSoftmax", "Dropout",
-    "Flatten", "Embedding", "Sequential", "ModuleList", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
-    "CrossEntropyLoss", "init",
+    "Flatten", "Embedding", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "BCELoss",
+    "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "init",
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU"]

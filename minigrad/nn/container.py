@@ -1,18 +1,14 @@
-"""Containers: ``Sequential`` (a pipeline of modules) and ``ModuleList`` (a list of registered modules)."""
+"""Containers: ``Sequential`` (a pipeline of modules), ``ModuleList`` (a list of registered modules) and
+``ModuleDict`` (a dict of them)."""
 
 from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from minigrad.nn.module import Module
-
-
-def _typename(obj: Any) -> str:
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _abs_index(idx: Any, size: int) -> int:
@@ -25,12 +21,6 @@ def _abs_index(idx: Any, size: int) -> int:
 
 class _IndexedModules(Module):
     """Shared by the containers: children registered under ``"0"``, ``"1"``, ... (or given names)."""
-
-    def add_module(self, name: str, module: Module | None) -> None:
-        """Register ``module`` under ``name``; anything but a Module (or None) is refused."""
-        if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
-        super().add_module(name, module)
 
     def _reset(self, items: list) -> None:
         """Make ``items`` the children, under the keys ``"0" .. "n-1"`` (after a deletion or an insertion)."""
@@ -204,3 +194,84 @@ class ModuleList(_IndexedModules):
             head = f"({start}):" if start == end else f"({start}-{end}): {end - start + 1} x"
             lines.append(f"{head} {r}".replace("\n", "\n  "))
         return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters belong to the owner, in insertion order (a plain dict would hide them).
+
+    Like ``ModuleList`` it has no ``forward``. A child under key ``"enc"`` of ``self.blocks`` has parameters
+    ``"blocks.enc.weight"`` etc.; keys follow ``add_module``'s rules (strings, no ``"."``, not empty).
+
+    Example::
+
+        >>> self.heads = nn.ModuleDict({"chars": nn.Linear(16, 27), "stop": nn.Linear(16, 1)})
+        >>> logits = self.heads["chars"](h)
+    """
+
+    _scope_transparent = True
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def clear(self) -> None:
+        """Remove every child."""
+        self._modules.clear()
+
+    def pop(self, key: str) -> Module:
+        """Remove the child under ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def keys(self) -> Iterable[str]:
+        """The keys, in insertion order."""
+        return self._modules.keys()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        """``(key, module)`` pairs, in insertion order."""
+        return self._modules.items()
+
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return self._modules.values()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace children from a mapping (a dict, ``OrderedDict`` or ``ModuleDict``) or from an iterable
+        of ``(key, module)`` pairs, in their order."""
+        if not isinstance(modules, Iterable):
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                + type(modules).__name__
+            )
+        if isinstance(modules, (OrderedDict, ModuleDict, Mapping)):
+            for key, module in modules.items():
+                self[key] = module
+            return
+        for j, pair in enumerate(modules):
+            if not isinstance(pair, Iterable):
+                raise TypeError(
+                    f"ModuleDict update sequence element #{j} should be Iterable; is" + type(pair).__name__
+                )
+            if not len(pair) == 2:
+                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
+            self[pair[0]] = pair[1]

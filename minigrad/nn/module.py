@@ -35,6 +35,12 @@ class _IncompatibleKeys(tuple):
         return f"_IncompatibleKeys(missing_keys={self[0]}, unexpected_keys={self[1]})"
 
 
+
+def _typename(obj: Any) -> str:
+    """``torch.typename``'s spelling of ``obj``'s type: ``int``, or ``package.module.Class``."""
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
 class Module:
     """Base class of layers and models.
 
@@ -117,7 +123,17 @@ class Module:
         self._buffers[name] = tensor
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register ``module`` as a child under ``name``."""
+        """Register ``module`` as a child under ``name``, with PyTorch's checks of the module and the name."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {_typename(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f"module name can't contain \".\", got: {name}")
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
         if module is not None:
             self._adopt(name, module)
