@@ -1282,6 +1282,18 @@ class Tensor:
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
+def _typename(obj: Any) -> str:
+    """PyTorch's ``typename`` as its messages print it: ``minigrad.FloatTensor`` for a float32 tensor, ``int`` for
+    a builtin, else the qualified class name (``minigrad.nn.linear.Linear``)."""
+    if isinstance(obj, Tensor):
+        try:
+            return f"minigrad.{_dt.scalar_type_name(obj.data.dtype)}Tensor"
+        except KeyError:  # a dtype PyTorch has no tensor type name for
+            return "minigrad.Tensor"
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _masked_fill(a: Tensor, mask: np.ndarray, v: Any, shape: tuple) -> Tensor:
     """``ops.MaskedFill`` of ``a`` (of ``shape``): a value tensor is the node's second input, a number is not
     an input at all, so ``next_functions`` lists what PyTorch's lists."""

@@ -12,7 +12,7 @@ import numpy as np
 from minigrad.autograd.scope import _Scope
 from minigrad.dtypes import from_numpy_dtype
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Tensor, _to_arguments
+from minigrad.tensor import Tensor, _to_arguments, _typename
 
 #: Outermost modules called so far, by the scope name their nodes carry (weak: drawing keeps nothing alive).
 called_roots: weakref.WeakValueDictionary[str, Module] = weakref.WeakValueDictionary()
@@ -34,12 +34,6 @@ class _IncompatibleKeys(tuple):
             return "<All keys matched successfully>"
         return f"_IncompatibleKeys(missing_keys={self[0]}, unexpected_keys={self[1]})"
 
-
-
-def _typename(obj: Any) -> str:
-    """``torch.typename``'s spelling of ``obj``'s type: ``int``, or ``package.module.Class``."""
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 class Module:
     """Base class of layers and models.

@@ -14,10 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from minigrad.autograd.grad_mode import enable_grad, no_grad
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _typename
 
 
 class _RequiredParameter:
@@ -28,20 +26,6 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
-
-_TENSOR_TYPE_NAMES = {
-    np.dtype(np.float16): "HalfTensor", np.dtype(np.float32): "FloatTensor", np.dtype(np.float64): "DoubleTensor",
-    np.dtype(np.int8): "CharTensor", np.dtype(np.uint8): "ByteTensor", np.dtype(np.int16): "ShortTensor",
-    np.dtype(np.int32): "IntTensor", np.dtype(np.int64): "LongTensor", np.dtype(np.bool_): "BoolTensor",
-}
-
-
-def _typename(obj: Any) -> str:
-    """PyTorch's ``typename``: ``minigrad.FloatTensor`` for a float32 tensor, else the qualified class name."""
-    if isinstance(obj, Tensor):
-        return "minigrad." + _TENSOR_TYPE_NAMES.get(obj.data.dtype, "Tensor")
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 class Optimizer:

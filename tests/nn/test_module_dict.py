@@ -96,6 +96,9 @@ ERRORS = {
                                    "module name should be a string. Got int"),
     "a value that is not a Module": (lambda L, d: d.__setitem__("z", 5), TypeError, "int is not a Module subclass"),
 }
+# The same errors naming a tensor: minigrad's type name where PyTorch prints its own.
+TENSOR_VALUE = {"minigrad": "minigrad.FloatTensor is not a Module subclass",
+                "torch": "torch.FloatTensor is not a Module subclass"}
 
 
 @pytest.mark.parametrize("case", list(ERRORS))
@@ -126,3 +129,12 @@ def test_add_module_checks_apply_to_every_module():
         model.add_module("extra", "not a module")
     model.add_module("extra", None)  # None keeps the name with no module, as in PyTorch
     assert "extra" in model._modules and list(model.children()) == []
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_a_tensor_is_named_by_its_tensor_type(lib):
+    L = mg if lib == "minigrad" else pytest.importorskip("torch")
+    d = L.nn.ModuleDict()
+    with pytest.raises(TypeError) as info:
+        d["x"] = L.zeros(2)
+    assert str(info.value) == TENSOR_VALUE[lib]
