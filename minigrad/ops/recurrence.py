@@ -41,15 +41,14 @@ def _address(a: np.ndarray) -> int:
     return addressof(c_char.from_buffer(a))
 
 
-def _norm(a: np.ndarray) -> float:
-    return math.sqrt(float(np.vdot(a, a)))
-
-
-def _plus(a: Any, b: Any) -> Any:
-    """``a + b`` where either may be None (no gradient)."""
-    if a is None:
-        return b
-    return a if b is None else a + b
+def _give_norms(nodes: list, squares: np.ndarray, columns: list | None = None) -> None:
+    """Set each node's ``grad_norm`` from ``squares`` (steps, k), a row of squared norms per step: node ``j`` of a
+    step gets column ``columns[j]`` (by default column ``j``), nodes in ``walk`` order. ``squares`` is overwritten."""
+    norms = np.sqrt(squares, out=squares)
+    if columns is not None:
+        norms = norms[:, columns]
+    for node, value in zip(nodes, norms.ravel().tolist()):
+        node.grad_norm = value
 
 
 def _sigmoid_(a: np.ndarray) -> None:
@@ -190,8 +189,7 @@ class RNNRecurrence(Recurrence):
             table = np.empty((steps, 2))  # in node order: step k's activation, then its Addmm
             table[:, 0] = dh_squares
             table[:, 1] = squares if self.reverse else squares[::-1]
-            for node, value in zip(nodes, np.sqrt(table, out=table).ravel().tolist()):
-                node.grad_norm = value
+            _give_norms(nodes, table)
         d_w = None
         if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
             hidden = outputs.shape[-1]
@@ -322,9 +320,7 @@ class LSTMRecurrence(Recurrence):
         proj_norm = None
         if norms:
             proj_norm = math.sqrt(float(table[:, 7].sum()))  # the steps' gate rows side by side: d_gates
-            values = np.sqrt(table, out=table)[:, self._NORM_COLUMNS].ravel().tolist()
-            for node, value in zip(nodes, values):
-                node.grad_norm = value
+            _give_norms(nodes, table, self._NORM_COLUMNS)
         last = nodes[-1]
         c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
         return [
@@ -420,9 +416,7 @@ class GRURecurrence(Recurrence):
         if norms:
             table[:, 9] = table[:, 6] + table[:, 7] + table[:, 8]  # gh's gradient: gh_n's, z's and r's side by side
             proj_norm = math.sqrt(float((table[:, 5] + table[:, 7] + table[:, 8]).sum()))  # d_gi's rows: r | z | n
-            values = np.sqrt(table, out=table)[:, self._NORM_COLUMNS].ravel().tolist()
-            for node, value in zip(nodes, values):
-                node.grad_norm = value
+            _give_norms(nodes, table, self._NORM_COLUMNS)
         gh_node = nodes[-1]
         h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
         results = [
