@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.grad_mode import no_grad
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor
 
@@ -69,29 +67,17 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient (others are skipped); returns the closure's loss."""
-        loss = self._run_closure(closure)
-        self._check_grads()
-        with no_grad():
-            for group in self.param_groups:
-                # float() keeps a numpy float64 option from promoting a float32 parameter.
-                lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
-                beta1, beta2 = (float(b) for b in group["betas"])
-                for p in self._params_with_grad(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = Tensor._make(np.zeros((), dtype=np.float32), False)
-                        state["exp_avg"] = Tensor._make(np.zeros_like(p.data), False)
-                        state["exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
-                        if group["amsgrad"]:
-                            state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
-                    self._update(p, state, group, lr, beta1, beta2, eps, weight_decay)
-        return loss
-
-    @staticmethod
-    def _update(p: Tensor, state: dict[str, Any], group: dict[str, Any], lr: float, beta1: float, beta2: float,
-                eps: float, weight_decay: float) -> None:
+    def _update(self, p: Tensor, group: dict[str, Any]) -> None:
+        # float() keeps a numpy float64 option from promoting a float32 parameter.
+        lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        state = self.state[p]
+        if not state:
+            state["step"] = Tensor._make(np.zeros((), dtype=np.float32), False)
+            state["exp_avg"] = Tensor._make(np.zeros_like(p.data), False)
+            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
         g = p.grad.data
         if group["maximize"]:
             g = -g

@@ -136,19 +136,23 @@ class Optimizer:
                     g._vc.value += 1
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss when a closure is given."""
-        raise NotImplementedError
+        """Update every parameter that has a gradient; returns ``closure()``'s loss when a closure is given.
 
-    def _step_each(self, closure: Callable[[], Any] | None, update: Callable[[Tensor, dict, dict], None]) -> Any:
-        """A whole ``step``: run ``closure``, check every gradient (a failed step changes nothing), then call
-        ``update(p, group, state)`` without grad for each parameter that has a gradient; return the loss."""
+        Runs ``closure``, checks every gradient first (a failed step changes nothing), then calls ``_update(p,
+        group)`` without grad for each parameter that has a gradient. An optimizer defines ``_update`` (or its
+        own ``step``); ``_update`` reads ``self.state[p]`` only if it keeps state, so plain SGD's stays empty.
+        """
         loss = self._run_closure(closure)
         self._check_grads()
         with no_grad():
             for group in self.param_groups:
                 for p in self._params_with_grad(group):
-                    update(p, group, self.state[p])
+                    self._update(p, group)
         return loss
+
+    def _update(self, p: Tensor, group: dict[str, Any]) -> None:
+        """Update parameter ``p`` (which has a gradient) with the options of its ``group``."""
+        raise NotImplementedError
 
     def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -67,12 +66,8 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient (others are skipped); returns the closure's loss."""
-        return self._step_each(closure, self._update)
-
-    @staticmethod
-    def _update(p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+    def _update(self, p: Tensor, group: dict[str, Any]) -> None:
+        state = self.state[p]
         # float() keeps a numpy float64 option from promoting a float32 parameter.
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
         weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])

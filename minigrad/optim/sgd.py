@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.grad_mode import no_grad
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor
 
@@ -67,33 +65,26 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient (others are skipped); returns the closure's loss."""
-        loss = self._run_closure(closure)
-        self._check_grads()
-        with no_grad():
-            for group in self.param_groups:
-                # float() keeps a numpy float64 option from promoting a float32 parameter.
-                lr, momentum = float(group["lr"]), float(group["momentum"])
-                dampening, weight_decay = float(group["dampening"]), float(group["weight_decay"])
-                for p in self._params_with_grad(group):
-                    g = p.grad.data
-                    if group["maximize"]:
-                        g = -g
-                    if weight_decay != 0:
-                        g = g + weight_decay * p.data
-                    if momentum != 0:
-                        state = self.state[p]
-                        buf = state.get("momentum_buffer")
-                        if buf is None:
-                            buf = Tensor._make(np.array(g, copy=True), False)
-                            state["momentum_buffer"] = buf
-                        else:
-                            b = buf.data
-                            b *= momentum
-                            b += (1 - dampening) * g
-                            buf._vc.value += 1
-                        g = g + momentum * buf.data if group["nesterov"] else buf.data
-                    p.data -= lr * g
-                    p._vc.value += 1
-        return loss
+    def _update(self, p: Tensor, group: dict[str, Any]) -> None:
+        # float() keeps a numpy float64 option from promoting a float32 parameter.
+        lr, momentum = float(group["lr"]), float(group["momentum"])
+        dampening, weight_decay = float(group["dampening"]), float(group["weight_decay"])
+        g = p.grad.data
+        if group["maximize"]:
+            g = -g
+        if weight_decay != 0:
+            g = g + weight_decay * p.data
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = Tensor._make(np.array(g, copy=True), False)
+                state["momentum_buffer"] = buf
+            else:
+                b = buf.data
+                b *= momentum
+                b += (1 - dampening) * g
+                buf._vc.value += 1
+            g = g + momentum * buf.data if group["nesterov"] else buf.data
+        p.data -= lr * g
+        p._vc.value += 1
