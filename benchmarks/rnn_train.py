@@ -238,16 +238,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  CPU time stolen by the host while timing: {stolen:.1%}")
             results[cell, size] = timings
 
+    measured = {
+        f"{cell} {size}": ratio(results[cell, size], num, den)
+        for cell, size, num, den, _ in TARGETS
+        if (cell, size) in results
+    }
     print("\ntargets")
-    measured = {}
-    for cell, size, num, den, limit in TARGETS:
-        if cell not in cells:
-            continue
-        r = ratio(results[cell, size], num, den) if (cell, size) in results else None
-        verdict = "not measured" if r is None else f"{r:.3f}  {'PASS' if r <= limit else 'MISS'}"
-        print(f"  {cell:<4} {size:<7} {num}/{den} <= {limit:.2f}: {verdict}")
-        if r is not None:
-            measured[f"{cell} {size}"] = r
+    for line in summarize([measured], cells):
+        print(line)
     if not all_agree:
         print("\nfirst-step losses disagree: the timings above compare different computations")
     if args.report:
@@ -286,8 +284,8 @@ def run_in_processes(child_args: list[str], processes: int, cells: tuple[str, ..
 
 
 def summarize(reports: list[dict[str, float]], cells: tuple[str, ...]) -> list[str]:
-    """One line per target of ``cells``: each process's ratio (from ``reports``, one dict per process keyed
-    ``"cell size"``), their median and whether the median meets the limit."""
+    """One line per target of ``cells``: the median of the processes' ratios (``reports``, one dict per process
+    keyed ``"cell size"``), whether it meets the limit and, for several processes, each one's ratio."""
     lines = []
     for cell, size, num, den, limit in TARGETS:
         if cell not in cells:
@@ -298,8 +296,10 @@ def summarize(reports: list[dict[str, float]], cells: tuple[str, ...]) -> list[s
             lines.append(f"{head} not measured")
             continue
         median = statistics.median(got)
-        each = " ".join(f"{r:.3f}" for r in got)
-        lines.append(f"{head} {median:.3f}  {'PASS' if median <= limit else 'MISS'}   (processes: {each})")
+        line = f"{head} {median:.3f}  {'PASS' if median <= limit else 'MISS'}"
+        if len(reports) > 1:
+            line += "   (processes: " + " ".join(f"{r:.3f}" for r in got) + ")"
+        lines.append(line)
     return lines
 
 

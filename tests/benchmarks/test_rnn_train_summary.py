@@ -37,3 +37,10 @@ def test_a_median_over_the_limit_misses_and_the_limit_itself_passes():
 def test_only_the_cells_asked_for_are_listed():
     lines = rnn_train.summarize([{"rnn small": 1.0, "lstm small": 1.0}], ("lstm",))
     assert [line.split()[0] for line in lines] == ["lstm", "lstm"]
+
+
+def test_one_process_prints_its_ratio_alone():
+    hello, small, medium = rnn_train.summarize([{"rnn hello": 0.8, "rnn small": 1.3}], ("rnn",))
+    assert hello == "  rnn  hello   minigrad/torch <= 1.00: 0.800  PASS"
+    assert small == "  rnn  small   minigrad/numpy <= 1.25: 1.300  MISS"
+    assert medium == "  rnn  medium  minigrad/numpy <= 1.10: not measured"
