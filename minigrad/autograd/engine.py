@@ -70,9 +70,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         g_owned = node in owned
         owned.discard(node)
         if record_norms:
-            owner = g.base
-            if type(owner) is not ndarray:  # g owns its memory (or a non-numpy buffer does)
-                owner = g
+            owner = _owner(g)
             if owner is norm_of[0] and g.size == owner.size:
                 node.grad_norm = norm_of[1]  # the last gradient measured, or a reshape of it (View): the same norm
             else:
@@ -198,10 +196,17 @@ def _run_recurrence(
             pending[parent] -= edges
             if pending[parent] == 0:
                 ready.append(parent)  # runs next (unless a later result is also ready): its gradient is final
-                owner = g if type(g.base) is not np.ndarray else g.base
+                owner = _owner(g)
                 known = whole and norm is not None and owner.size == g.size
                 memo = [owner, norm] if known else [None, 0.0]
     return memo
+
+
+def _owner(g: np.ndarray) -> np.ndarray:
+    """The array whose memory ``g`` is: its base, or ``g`` itself when it owns its memory (or a non-numpy buffer
+    does). A reshape or transpose of a measured gradient has the same owner, and so the same norm."""
+    base = g.base
+    return base if type(base) is np.ndarray else g
 
 
 #: How many rows (time steps x batch) of ``OuterGrad`` pairs a gradient collects before one product of them all.

@@ -263,7 +263,7 @@ class ModuleDict(Module):
                 "ModuleDict.update should be called with an iterable of key/value pairs, but got "
                 + type(modules).__name__
             )
-        if isinstance(modules, (OrderedDict, ModuleDict, Mapping)):
+        if isinstance(modules, (ModuleDict, Mapping)):  # an OrderedDict is a Mapping
             for key, module in modules.items():
                 self[key] = module
             return
