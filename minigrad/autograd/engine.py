@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, Node, OuterGrad
+from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, LazyParents, Node, OuterGrad
 from minigrad.dtypes import scalar_type_name
 
 
@@ -36,7 +36,10 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         node = stack.pop()
         if node.freed:
             raise RuntimeError(_FREED_MESSAGE)
-        for parent in node.parents:
+        parents = node.parents
+        if type(parents) is LazyParents:  # a recurrence recorded without its step nodes: one unit, see below
+            parents = parents.rec.lazy_parents(node)
+        for parent in parents:
             if type(parent) is Node:
                 if parent in pending:
                     pending[parent] += 1
@@ -57,12 +60,16 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     while ready:
         node = ready.pop()
         if node.recurrence is not None:
-            ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
-            if ran is not None:
-                norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
+            if type(node.parents) is LazyParents:  # the last step's node: the whole loop, its step nodes never made
+                norm_of = _run_lazily(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
                 continue
-            if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
-                node.recurrence = None
+            else:
+                ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
+                if ran is not None:
+                    norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
+                    continue
+                if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
+                    node.recurrence = None
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
             norm_of[0] = None  # the flush may have added into an array measured before
@@ -87,10 +94,19 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             kept = node.retained()
             if kept is not None:
                 kept.grad = _function.Tensor._make(g.copy(), False)
+        parents = node.parents
+        if type(parents) is LazyParents:  # a lazy recurrence's joined output: its gradient goes to the loop whole
+            parents.rec.join_rows(g, g_owned)
+            if not retain_graph:
+                node.freed = True
+            head = parents.head
+            pending[head] -= 1
+            if pending[head] == 0:
+                ready.append(head)
+            continue
         in_grads = node.fn.backward(node, g)
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
-        parents = node.parents
         if len(in_grads) != len(parents):
             raise RuntimeError(
                 f"function {node.name()} returned an incorrect number of gradients "
@@ -176,6 +192,32 @@ def _run_recurrence(
         for node in nodes:
             node.saved = ()
             node.freed = True
+    return _hand_on(results, grads, owned, pending, ready, leaves)
+
+
+def _run_lazily(
+    head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
+    retain_graph: bool, record_norms: bool,
+) -> list:
+    """Run the backward of a recurrence recorded without its step nodes, ``head`` being its last step's node
+    (ready: the joined output, if it was used, has handed its gradient over). Returns the norm memo, as
+    ``_run_recurrence``."""
+    if outer and head in outer:
+        _flush_outer(grads, owned, head, outer.pop(head))
+    final = grads.pop(head, None)
+    final_owned = head in owned
+    owned.discard(head)
+    rec = head.recurrence
+    results = rec.run_lazily(head, final, final_owned, record_norms, retain_graph)
+    if not retain_graph:
+        head.freed = True
+        head.recurrence = None
+    return _hand_on(results, grads, owned, pending, ready, leaves)
+
+
+def _hand_on(results: list, grads: dict, owned: set, pending: dict, ready: list, leaves: dict) -> list:
+    """Give a recurrence's results to the parents outside it. Returns the engine's norm memo ``[array, norm]``:
+    the gradient handed last, when that completes a node that runs next and the loop knew its norm."""
     memo = [None, 0.0]
     # (a node or leaf outside, its gradient, how many recorded edges lead to it, its norm if the loop knows it)
     for parent, g, edges, norm in results:

@@ -21,6 +21,7 @@ The same class is the extension point for users::
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -135,6 +136,41 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.fn.node_name()} object at {hex(id(self))}>"
+
+
+class LazyParents:
+    """``parents`` of a node whose parents are nodes not made yet: a recurrence recorded without its step nodes
+    (``ops.recurrence``) gives it to its joined output's ``StackBackward0`` and to its last step's node. Any use
+    makes them (``rec.materialize()``), which replaces this object with the real tuple, and answers from that;
+    the engine asks ``rec.lazy_parents(node)`` instead. ``head`` is the last step's node (None on that node
+    itself): the joined output keeps it alive, as its real parents would."""
+
+    __slots__ = ("rec", "node", "head")
+
+    def __init__(self, rec: Any, node: Node, head: Node | None) -> None:
+        self.rec, self.node, self.head = rec, weakref.ref(node), head
+
+    def _real(self) -> tuple:
+        self.rec.materialize()
+        node = self.node()
+        return () if node is None else node.parents
+
+    def __iter__(self) -> Any:
+        return iter(self._real())
+
+    def __len__(self) -> int:
+        return len(self._real())
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._real()[i]
+
+    def __eq__(self, other: object) -> bool:
+        return self._real() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._real())
 
 
 class IndexedGrad:

@@ -33,7 +33,7 @@ from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops.recurrence import gru_steps, lstm_steps, rnn_steps, share_output
+from minigrad.ops.recurrence import LazySteps, gru_steps, lstm_steps, rnn_steps, share_output
 from minigrad.tensor import _DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
@@ -711,7 +711,13 @@ def _unroll(
 
         def join(outputs: list[Tensor], k: int) -> Tensor:
             stacked = getattr(outputs, "stacked", None)
-            if stacked is not None and (k < top or not module.batch_first):
+            copy = k == top and module.batch_first
+            if type(outputs) is LazySteps:  # RNN: the step nodes are made only if looked at
+                out = outputs.join(1 if copy else 0)
+                if not copy and k == top and not module.bidirectional:
+                    share_output(out, outputs)
+                return out
+            if stacked is not None and not copy:
                 # The steps are joined as the buffer they were computed in, without a copy (StackBackward0 all
                 # the same). A layer below the top is seen only by the next layer, which never changes it in
                 # place; a bidirectional top layer's two directions are copied by cat below. A one-direction

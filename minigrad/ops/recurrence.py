@@ -12,6 +12,11 @@ gradient as one product over all steps) instead of visiting the nodes one by one
 unusual graph) it visits them one by one, with the same result. Why: at small sizes the per-node Python cost
 dominated a training step (``benchmarks/rnn_train.py``, size small).
 
+``rnn_steps`` goes one step further: it records only the last step's node and, through ``LazySteps.join``, the
+joined output's node, and makes the step nodes when something reads those nodes' ``parents``
+(``RNNRecurrence.materialize``); the engine runs such a layer without making them (``lazy_parents``,
+``run_lazily``).
+
 The layer's output is the buffer the loop wrote (no copy); ``share_output`` makes it copy-on-write for the values
 the steps saved from it, so changing it in place leaves backward's numbers as PyTorch's (whose output is a copy).
 """
@@ -27,12 +32,12 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import Node, SharedVersion
+from minigrad.autograd.function import LazyParents, Node, SharedVersion, VersionCounter
 from minigrad.autograd.grad_mode import _GradMode
 from minigrad.autograd.scope import _Scope
 from minigrad.ops.elementwise import Add, GateAdd, GateSigmoid, GateTanh, Mul, Relu, Sigmoid, Sub, Tanh
 from minigrad.ops.linalg import Addmm, Mm
-from minigrad.ops.shape import Slice
+from minigrad.ops.shape import Slice, Stack
 
 
 def _address(a: np.ndarray) -> int:
@@ -94,6 +99,8 @@ class Recurrence:
     """
 
     per_step = 0  # nodes recorded per step
+    lazy: Any = None  # a _Lazy while the step nodes are not made yet (RNN only), see RNNRecurrence.materialize
+    rows: Any = None  # (gradient, owned) of a lazy recurrence's joined output, during backward
 
     def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple) -> None:
         self.steps = steps
@@ -155,9 +162,23 @@ class RNNRecurrence(Recurrence):
         return nodes, inside, [True, False] * self.steps
 
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
+        table, (carry, d_w, d_pre, d_norm) = self._loop(ext[::2], self._owned_rows(ext, own), norms)
+        if norms:
+            _give_norms(nodes, table)
+        last = nodes[-1]
+        return [
+            (last.parents[1], carry, 1, None),
+            (last.parents[2], d_w, self.steps, None),
+            (last.parents[0], d_pre, self.steps, d_norm),
+        ]
+
+    def _loop(self, ext: list, d_pre: np.ndarray | None, norms: bool) -> tuple:
+        """BPTT over the steps, ``ext[k]`` being the gradient from outside of the output visited ``k``-th (or
+        None), into ``d_pre`` (a free ``(L, N, H)`` array, or None for a new one). Returns the squared norms
+        ``(steps, 2)`` in walk order (activation, Addmm) when ``norms`` (else None), and the gradients of
+        ``h_0``, ``weight_hh^T``, ``pre`` with the norm of the last."""
         steps, outputs, relu = self.steps, self.h, self.relu
         w_back = self.w.T
-        d_pre = self._owned_rows(ext, own)
         if d_pre is None:
             d_pre = np.empty_like(outputs)
         carry = None  # dL/dh_t through step t + 1's Addmm: g @ w^T, as Addmm.backward gives it
@@ -165,7 +186,7 @@ class RNNRecurrence(Recurrence):
         order = range(steps) if self.reverse else range(steps - 1, -1, -1)  # the time step visited k-th
         dh_squares = np.empty(steps) if norms else None
         for k, t in enumerate(order):
-            e = ext[2 * k]
+            e = ext[k]
             d, y = d_pre[t], outputs[t]
             if carry is None:
                 dh = e
@@ -181,7 +202,7 @@ class RNNRecurrence(Recurrence):
                 _tanh_grad(y, dh, d)
             if k < last:
                 carry = d @ w_back
-        d_norm = None
+        d_norm = table = None
         if norms:  # each d_pre[t] is final now: the step products' (Addmm nodes') norms in one pass
             rows = d_pre.reshape(steps, 1, -1)
             squares = np.matmul(rows, rows.transpose(0, 2, 1)).reshape(steps)  # row dots, in time order
@@ -189,7 +210,6 @@ class RNNRecurrence(Recurrence):
             table = np.empty((steps, 2))  # in node order: step k's activation, then its Addmm
             table[:, 0] = dh_squares
             table[:, 1] = squares if self.reverse else squares[::-1]
-            _give_norms(nodes, table)
         d_w = None
         if self.need[1]:  # sum_t h_{t-1}^T @ d_pre[t]: h_{t-1} is outputs[t -+ 1], or h_0 at the first step
             hidden = outputs.shape[-1]
@@ -197,12 +217,142 @@ class RNNRecurrence(Recurrence):
             d_w = (grads.reshape(-1, hidden).T @ read.reshape(-1, hidden)).T  # transposed: as _weight_grad
             if not self.h0_zero:  # a zero h_0 adds nothing
                 d_w += self.h0.T @ d_pre[first]
-        last = nodes[-1]
-        return [
-            (last.parents[1], carry if self.need[0] else None, 1, None),
-            (last.parents[2], d_w, steps, None),
-            (last.parents[0], d_pre, steps, d_norm),
-        ]
+        return table, (carry if self.need[0] else None, d_w, d_pre, d_norm)
+
+    # ---- recorded without its step nodes ----------------------------------------------------------------------
+    # The forward makes only the last step's node (the final state's grad_fn) and the joined output's
+    # StackBackward0; the 2 L step nodes are made on first use of either one's ``parents`` (a drawing,
+    # ``next_functions``), exactly as the loop would have recorded them. Backward runs the loop without them.
+
+    def record_lazily(self, pre: Any, h0: Any, w_t: Any, final: Any, last: int, scope: tuple) -> Node:
+        """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s activation)."""
+        lazy = self.lazy = _Lazy()
+        lazy.scope, lazy.act_fn = scope, Relu if self.relu else Tanh
+        lazy.p_pre, lazy.p_w, lazy.w_check = _inputs(pre, w_t)
+        lazy.need_pre = pre.requires_grad
+        lazy.p_h0 = (h0.grad_fn or h0) if h0.requires_grad else None
+        checks = [lazy.w_check] if self.steps > 1 or h0.requires_grad else []  # Addmms that save weight_hh
+        lazy.h0_check = None
+        if w_t.requires_grad:  # the first Addmm saves h_0
+            vc = h0._vc
+            lazy.h0_check = (0, vc, vc.value, h0.grad_fn.fn if h0.grad_fn is not None else None)
+            checks.append(lazy.h0_check)
+        lazy.checks = tuple([(c[1], c[2]) for c in checks])
+        lazy.final_vc = final._vc
+        lazy.pre_shape, lazy.dtype, lazy.mm_shape = pre.data.shape, pre.data.dtype, final.data.shape
+        lazy.joins, lazy.dim, lazy.freed, lazy.norms = [], 0, False, None
+        head = Node(lazy.act_fn, (True,))
+        head.parents = LazyParents(self, head, None)
+        head.scope = scope + (_step_name(last),)
+        head.shape, head.dtype = lazy.mm_shape, lazy.dtype
+        head.recurrence = self
+        lazy.head = weakref.ref(head)
+        final.grad_fn = head
+        return head
+
+    def lazy_parents(self, node: Node) -> tuple:
+        """For the engine: what ``node`` (the joined output's or the last step's node) leads to when the
+        recurrence runs as one unit: the last step's node, resp. the loop's parents outside. If a saved value
+        was changed in place, the step nodes are made instead (the node-by-node walk then reports it)."""
+        lazy = self.lazy
+        if lazy is not None and all([counter.value == value for counter, value in lazy.checks]):
+            parents = node.parents
+            return (parents.head,) if parents.head is not None else (lazy.p_h0, lazy.p_w, lazy.p_pre)
+        self.materialize()
+        return node.parents
+
+    def join_rows(self, g: np.ndarray, owned: bool) -> None:
+        """Keep ``g``, the joined output's gradient, for ``run_lazily`` (``owned``: nothing else holds it)."""
+        self.rows = (g, owned)
+
+    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+        """The backward of the whole recurrence recorded lazily: ``final`` (or None) is what the last step's output
+        got from outside, the joined output's gradient came through ``join_rows``. Returns ``(parent, gradient,
+        1, norm)`` for the loop's parents outside, as ``backward`` does (one edge each, as the engine counted)."""
+        lazy = self.lazy
+        rows, rows_owned = self.rows or (None, False)
+        self.rows = None
+        order = range(self.steps) if self.reverse else range(self.steps - 1, -1, -1)
+        ext = [None] * self.steps
+        d_pre = None
+        if rows is not None:
+            if lazy.dim == 1:  # batch-first: the joined output was a copy (N, L, H)
+                rows, rows_owned = rows.transpose(1, 0, 2), False
+            if rows_owned and rows.flags.c_contiguous and rows.flags.writeable:
+                d_pre = rows  # as _owned_rows: each step's d_pre replaces its row once read
+            ext = [rows[t] for t in order]
+        if final is not None:  # the last step's output is also h_n's: the engine's sum of its two gradients
+            e = ext[0]
+            if e is None:
+                ext[0] = final
+            elif d_pre is not None:
+                np.add(e, final, out=e)
+            else:
+                ext[0] = e + final
+        table, (carry, d_w, d_pre, d_norm) = self._loop(ext, d_pre, norms)
+        if norms:
+            lazy.norms = np.sqrt(table, out=table)
+            head.grad_norm = float(table[0, 0])
+        if not keep:  # what the nodes would free
+            self.h = self.h0 = self.w = None
+            lazy.freed = True
+        return [(lazy.p_h0, carry, 1, None), (lazy.p_w, d_w, 1, None), (lazy.p_pre, d_pre, 1, d_norm)]
+
+    def materialize(self) -> None:
+        """Make the step nodes the loop did not record, as ``rnn_steps`` with per-step recording would have
+        (the same fields, saved arrays and version checks; freed, and with their gradient norms, after a
+        backward), reusing the last step's node, and give them to the joined output's node as its parents."""
+        lazy = self.lazy
+        if lazy is None:
+            return
+        self.lazy = None
+        act_fn, dtype, live = lazy.act_fn, lazy.dtype, not lazy.freed
+        need_pre, need_h0, need_w = lazy.need_pre, self.need[0], self.need[1]
+        p_pre, p_w, w_check = lazy.p_pre, lazy.p_w, lazy.w_check
+        buf, w = self.h, self.w
+        head = lazy.head()
+        acts: list = [None] * self.steps
+        walk: list = []
+        prev = prev_vc = prev_row = None
+        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        for n, i in enumerate(order):
+            first, last = n == 0, n == self.steps - 1
+            step = lazy.scope + (_step_name(i),)
+            need_h = need_h0 if first else True
+            mm = Node(Addmm, (need_pre, need_h, need_w), (p_pre, lazy.p_h0 if first else prev, p_w))
+            mm.scope, mm.shape, mm.dtype, mm.meta = step, lazy.mm_shape, dtype, (lazy.pre_shape, dtype, i)
+            if need_w:
+                h_check = lazy.h0_check if first else (0, prev_vc, 0, act_fn)
+                mm.saved = ((self.h0 if first else prev_row) if live else None, w if need_h else None)
+                mm._checks = (h_check, w_check) if need_h else (h_check,)
+            elif need_h:
+                mm.saved = (None, w)
+                mm._checks = (w_check,)
+            else:
+                mm.saved = (None, None)
+            vc = lazy.final_vc if last else VersionCounter()
+            act = head if last and head is not None else Node(act_fn, (True,))
+            act.parents = (mm,)
+            act.scope, act.shape, act.dtype = step, mm.shape, dtype
+            row = buf[i] if live else None
+            act.saved = (row,)
+            act._checks = ((0, vc, 0, act_fn),)
+            if not live:
+                for node in (mm, act):
+                    node.saved = ()
+                    node.freed = True
+            acts[i] = act
+            walk += (mm, act)
+            prev, prev_vc, prev_row = act, vc, row
+        prev.recurrence = self if live else None  # as after the one-loop backward
+        walk.reverse()  # from the last step back: activation, then its Addmm
+        if lazy.norms is not None:
+            for node, value in zip(walk, lazy.norms.ravel().tolist()):
+                node.grad_norm = value
+        for ref in lazy.joins:
+            join = ref()
+            if join is not None:
+                join.parents = tuple(acts)
 
     def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
         """The array ``(L, N, H)`` whose row ``t`` is step ``t``'s outside gradient, when those rows are one
@@ -430,6 +580,34 @@ class GRURecurrence(Recurrence):
         return results
 
 
+class _Lazy:
+    """What a lazily recorded RNN recurrence's step nodes would hold (see ``RNNRecurrence.record_lazily``)."""
+
+
+class LazySteps:
+    """A layer direction's outputs recorded lazily (``rnn_steps``): ``stacked`` (L, N, H) is the buffer the loop
+    wrote, ``head`` the last step's node; ``join`` makes the joined output."""
+
+    def __init__(self, rec: RNNRecurrence, stacked: np.ndarray, head: Node) -> None:
+        self.rec, self.stacked, self.head = rec, stacked, head
+
+    def join(self, dim: int) -> Any:
+        """``Stack.apply(*steps, dim=dim)`` of the step outputs: the buffer itself for ``dim=0``, a copy (N, L, H)
+        for ``dim=1``; its ``StackBackward0`` gets the step nodes as parents when they are made."""
+        rows = self.stacked
+        value = rows if dim == 0 else np.stack(list(rows), axis=1)
+        node = Node(Stack, (True,) * len(rows))
+        node.dim = dim
+        node.parents = LazyParents(self.rec, node, self.head)
+        node.shape, node.dtype = value.shape, value.dtype
+        lazy = self.rec.lazy
+        lazy.joins.append(weakref.ref(node))
+        lazy.dim = dim
+        out = _function.Tensor._make(value, True)
+        out.grad_fn = node
+        return out
+
+
 class Steps(list):
     """A layer direction's outputs, one Tensor ``(N, H)`` per step in input-step order, with ``stacked``: the
     array ``(L, N, H)`` whose rows are their arrays (the buffer the loop wrote), so joining them needs no copy,
@@ -463,9 +641,10 @@ def _move_saved(head_ref: Any, array: np.ndarray) -> None:
             return a
         return np.ndarray(a.shape, a.dtype, buffer=copy, offset=a.ctypes.data - start, strides=a.strides)
 
-    for node in rec.walk(head)[0]:
-        if node.saved:
-            node.saved = tuple([moved(a) for a in node.saved])
+    if rec.lazy is None:  # the step nodes are made: their saved views move too
+        for node in rec.walk(head)[0]:
+            if node.saved:
+                node.saved = tuple([moved(a) for a in node.saved])
     for name, value in vars(rec).items():
         setattr(rec, name, moved(value))
 
@@ -550,66 +729,43 @@ def _inputs(pre: Any, w_t: Any) -> tuple:
     return p_pre, p_w, w_check
 
 
-def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: tuple) -> tuple[list, Any]:
+def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: tuple) -> tuple[Any, Any]:
     """One plain RNN layer and direction: ``h_t = act(pre[t] + h_{t-1} @ w_t)`` for ``t`` over ``pre (L, N, H)``.
 
     ``h0 (N, H)`` is the initial state, ``w_t (H, H)`` is ``weight_hh.t()``, ``act`` is tanh or ReLU, and the
     reverse direction runs from the last step to the first. The outputs are written over ``pre``'s array (the
-    layer's own temporary, which no node saves), as a hand-written RNN does. Each step's nodes are recorded under
-    ``scope + ('t={i}',)``. Returns the ``L`` outputs ``(N, H)`` in input-step order and the final state (a Tensor).
+    layer's own temporary, which no node saves), as a hand-written RNN does. Returns the outputs and the final
+    state (a Tensor). When recording, the outputs are a ``LazySteps``: the step nodes (an ``AddmmBackward0`` and
+    a ``TanhBackward0`` / ``ReluBackward0`` per step, under ``scope + ('t={i}',)``) are made only when something
+    looks at them (``RNNRecurrence.materialize``); else a ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    T = _function.Tensor
     pre_a, w = pre.data, w_t.data
     steps = pre_a.shape[0]
-    record = _records(pre, h0, w_t)
-    act_fn = Relu if relu else Tanh
-    p_pre, p_w, w_check = _inputs(pre, w_t)
-    # What every step's Addmm node shares (see _addmm_node, which this loop inlines: it runs once per step).
-    need_pre, need_w = pre.requires_grad, w_t.requires_grad
-    mm_shape, dtype, pre_shape = (pre_a.shape[1], w.shape[1]), pre_a.dtype, pre_a.shape
-    outputs = Steps([None] * steps)
-    h = h0
-    node = None
+    order = range(steps - 1, -1, -1) if reverse else range(steps)
+    h = h0.data
     # A zero h_0 (the default) adds nothing to the first step, as a hand-written RNN knows; it is still recorded.
-    skip = h0_zero = not h0.data.any()
-    for i in range(steps - 1, -1, -1) if reverse else range(steps):
+    skip = h0_zero = not h.any()
+    for i in order:
         y = pre_a[i]
         if skip:
             skip = False
         else:
-            y += h.data @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
+            y += h @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
         if relu:
             np.maximum(y, 0, out=y)
         else:
             np.tanh(y, out=y)
-        out = T._make(y, record)
-        if record:
-            step = scope + (_step_name(i),)
-            need_h = h.requires_grad
-            mm = Node(Addmm, (need_pre, need_h, need_w), (p_pre, (h.grad_fn or h) if need_h else None, p_w))
-            mm.scope, mm.shape, mm.dtype, mm.meta = step, mm_shape, dtype, (pre_shape, dtype, i)
-            if need_w:  # as _save_product
-                vc = h._vc
-                h_check = (0, vc, vc.value, h.grad_fn.fn if h.grad_fn is not None else None)
-                mm.saved = (h.data, w if need_h else None)
-                mm._checks = (h_check, w_check) if need_h else (h_check,)
-            elif need_h:
-                mm.saved = (None, w)
-                mm._checks = (w_check,)
-            else:
-                mm.saved = (None, None)
-            node = Node(act_fn, (True,), (mm,))
-            node.scope, node.shape, node.dtype, node.saved = step, y.shape, dtype, (y,)
-            node._checks = ((0, out._vc, 0, act_fn),)
-            out.grad_fn = node
-        outputs[i] = h = out
-    if record:
-        node.recurrence = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data,
-                                        relu, h0_zero)
+        h = y
     _Scope.current = scope
-    outputs.stacked = pre_a
-    outputs.head = node if record else None
-    return outputs, h
+    T = _function.Tensor
+    if not _records(pre, h0, w_t):
+        outputs = Steps([T._make(pre_a[i], False) for i in range(steps)])
+        outputs.stacked = pre_a
+        return outputs, outputs[order[-1]]
+    rec = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data, relu, h0_zero)
+    final = T._make(h, True)
+    head = rec.record_lazily(pre, h0, w_t, final, order[-1], scope)
+    return LazySteps(rec, pre_a, head), final
 
 
 def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tuple) -> tuple[list, Any, Any]:

@@ -26,8 +26,9 @@ def _nodes(*roots):
 
 
 def _heads(*roots):
-    """The nodes that carry a recurrence (one per layer and direction)."""
-    return [node for node in _nodes(*roots) if node.recurrence is not None]
+    """The nodes that carry a recurrence (one per layer and direction), once the walk has made every node."""
+    nodes = list(_nodes(*roots))
+    return [node for node in nodes if node.recurrence is not None]
 
 
 def _step_nodes(*roots):
@@ -44,27 +45,30 @@ def _outer_nodes(*roots):
 
 
 def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_layers=2, h0=True, bias=True,
-         steps=6, frozen=False):
+         steps=6, frozen=False, batch_first=False):
     """Gradients of every parameter, the input and the initial states, and the step nodes' norms, after one
-    backward through ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``, with the one-loop backward or node by node."""
+    backward through ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``, with the one-loop backward or node by node.
+    ``one_loop="lazy"``: nothing looks at the graph before backward, so an RNN's step nodes are made only by
+    the walk that reads their norms afterwards; with ``True`` that walk comes first (they are made in forward)."""
     mg.manual_seed(3)
     options = {"nonlinearity": nonlinearity} if layer == "RNN" else {}
     rnn = getattr(nn, layer)(3, 5, num_layers=num_layers, bidirectional=bidirectional, bias=bias,
-                             dtype=mg.float64, **options)
+                             batch_first=batch_first, dtype=mg.float64, **options)
     if frozen:  # only the input needs a gradient: the first step's product saves nothing
         for p in rnn.parameters():
             p.requires_grad_(False)
     d = 2 if bidirectional else 1
-    x = mg.randn(steps, 2, 3, dtype=mg.float64, requires_grad=True)
+    x = mg.randn(*((2, steps) if batch_first else (steps, 2)), 3, dtype=mg.float64, requires_grad=True)
     states = [mg.randn(d * num_layers, 2, 5, dtype=mg.float64, requires_grad=True) for _ in range(2)]
     hx = None if not h0 else tuple(states) if layer == "LSTM" else states[0]
     out, h_n = rnn(x, hx)
     finals = h_n[0] + h_n[1].exp() if layer == "LSTM" else h_n
-    heads = _heads(out, finals)
-    assert len(heads) == d * num_layers
-    if not one_loop:
-        for head in heads:
-            head.recurrence = None  # the engine then visits every step's nodes one by one
+    if one_loop != "lazy":
+        heads = _heads(out, finals)
+        assert len(heads) == d * num_layers
+        if not one_loop:
+            for head in heads:
+                head.recurrence = None  # the engine then visits every step's nodes one by one
     loss = (out * out.detach().cos()).sum() + (finals ** 2).sum()
     loss.backward()
     grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters() if not frozen}
@@ -84,12 +88,15 @@ CASES = [
     {"layer": "GRU", "bias": False}, {"layer": "GRU", "steps": 1},
     {"frozen": True, "h0": False}, {"layer": "LSTM", "frozen": True, "h0": False},
     {"layer": "GRU", "frozen": True, "h0": False},
+    {"batch_first": True}, {"batch_first": True, "bidirectional": False}, {"batch_first": True, "layer": "GRU"},
+    {"bidirectional": False, "h0": False, "steps": 1},
 ]
 
 
+@pytest.mark.parametrize("mode", ["lazy", True])
 @pytest.mark.parametrize("case", CASES)
-def test_one_loop_backward_equals_the_node_by_node_backward(case):
-    fast, fast_nodes = _run(True, **case)
+def test_one_loop_backward_equals_the_node_by_node_backward(case, mode):
+    fast, fast_nodes = _run(mode, **case)
     slow, slow_nodes = _run(False, **case)
     assert fast.keys() == slow.keys()
     for name in fast:
@@ -105,8 +112,110 @@ def test_one_loop_backward_equals_the_node_by_node_backward(case):
     np.testing.assert_allclose([r[2] for r in fast_nodes], [r[2] for r in slow_nodes], rtol=1e-12)
 
 
-@pytest.mark.parametrize("layer,kind,per_step", [("RNN", recurrence.RNNRecurrence, 2),
-                                                 ("LSTM", recurrence.LSTMRecurrence, 10),
+def test_an_rnn_nobody_looks_at_runs_its_backward_without_making_its_step_nodes(monkeypatch):
+    calls, made = [], []
+    run, materialize = recurrence.RNNRecurrence.run_lazily, recurrence.RNNRecurrence.materialize
+
+    def spy_run(self, head, final, owned, norms, keep):
+        calls.append((self.steps, final is not None))
+        return run(self, head, final, owned, norms, keep)
+
+    def spy_materialize(self):
+        made.append(self.lazy is not None)
+        materialize(self)
+
+    monkeypatch.setattr(recurrence.RNNRecurrence, "run_lazily", spy_run)
+    monkeypatch.setattr(recurrence.RNNRecurrence, "materialize", spy_materialize)
+    rnn = nn.RNN(3, 4, num_layers=2, bidirectional=True)
+    out, h_n = rnn(mg.randn(7, 2, 3))
+    out.sum().backward()  # h_n unused: the last steps get nothing but their rows of the joined outputs
+    assert calls == [(7, False)] * 4 and made == []
+    assert out.grad_fn.name() == "CatBackward0"
+    acts = out.grad_fn.parents[0].parents  # the forward direction's StackBackward0: its steps are made now
+    assert len(acts) == 7 and made == [True] and acts[3].name() == "TanhBackward0"
+    assert acts[3].scope == ("RNN", "l1", "t=3") and acts[3].freed and acts[3].grad_norm > 0
+    assert acts[3].parents[0].parents[1] is acts[2]  # h_3 = tanh(pre[3] + h_2 @ W_hh^T)
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        out.sum().backward()
+
+
+def test_a_lazily_recorded_rnn_leaves_no_reference_cycle():
+    # Its buffers go when its outputs go, without waiting for the cycle collector.
+    import gc
+    import weakref
+
+    rnn = nn.RNN(3, 4, num_layers=2)
+    gc.disable()
+    try:
+        out, h_n = rnn(mg.randn(5, 2, 3))
+        rec = weakref.ref(h_n.grad_fn.parents[0].recurrence)  # the last step of layer 0
+        assert rec() is not None
+        del out, h_n
+        assert rec() is None
+    finally:
+        gc.enable()
+
+
+def _graph(*roots):
+    """(name, scope, shape, needs_input_grad, freed, grad_norm, parent names) of every node, sorted: what a
+    drawing or a walk of ``next_functions`` can see."""
+    rows = []
+    for n in _nodes(*roots):
+        names = tuple(p.name() if isinstance(p, mg.autograd.function.Node) else type(p).__name__ for p in n.parents)
+        rows.append((n.name(), n.scope, n.shape, n.needs_input_grad, n.freed, n.grad_norm, names))
+    return sorted(rows, key=repr)
+
+
+@pytest.mark.parametrize("retain", [False, True])
+@pytest.mark.parametrize("options", [{}, {"batch_first": True, "bidirectional": True}, {"nonlinearity": "relu"}])
+def test_step_nodes_made_after_backward_are_those_made_before_it(options, retain):
+    def run(look_first):
+        mg.manual_seed(6)
+        rnn = nn.RNN(3, 4, num_layers=2, dtype=mg.float64, **options)
+        x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
+        h0 = mg.randn(2 * (1 + rnn.bidirectional), 2, 4, dtype=mg.float64, requires_grad=True)
+        out, h_n = rnn(x.transpose(0, 1) if rnn.batch_first else x, h0)
+        if look_first:
+            _graph(out, h_n)
+        ((out * out).sum() + h_n.sum()).backward(retain_graph=retain)
+        return _graph(out, h_n), [p.grad.data.copy() for p in rnn.parameters()]
+
+    (lazy, lazy_grads), (eager, eager_grads) = run(False), run(True)
+    assert [r[:5] + r[6:] for r in lazy] == [r[:5] + r[6:] for r in eager]
+    np.testing.assert_allclose([r[5] for r in lazy], [r[5] for r in eager], rtol=1e-12)
+    assert all(r[4] != retain for r in lazy)
+    for a, b in zip(lazy_grads, eager_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_a_kept_graph_looked_at_between_two_backwards_gives_the_same_gradients():
+    mg.manual_seed(7)
+    rnn = nn.RNN(3, 4, num_layers=2, dtype=mg.float64)
+    out, h_n = rnn(mg.randn(5, 2, 3, dtype=mg.float64))
+    loss = (out * out).sum() + (h_n * h_n).sum()
+    loss.backward(retain_graph=True)  # the one loop, the step nodes not made
+    first = [p.grad.data.copy() for p in rnn.parameters()]
+    assert len(out.grad_fn.next_functions) == 5  # made now, with their saved arrays: still usable
+    loss.backward()
+    for p, g in zip(rnn.parameters(), first):
+        np.testing.assert_allclose(p.grad.data, 2 * g, rtol=1e-12)
+
+
+@pytest.mark.parametrize("look_first", [False, True])
+def test_changing_h0_in_place_after_forward_fails_at_backward_as_node_by_node(look_first):
+    rnn = nn.RNN(3, 4)
+    h0 = mg.randn(1, 2, 4)
+    out, _ = rnn(mg.randn(5, 2, 3), h0)
+    if look_first:
+        _graph(out)
+    h0.add_(1)  # the first step's product saved h_0 for weight_hh's gradient
+    with pytest.raises(RuntimeError, match=r"\[minigrad.FloatTensor \[2, 4\]\] is at version 1; expected "
+                                           r"version 0 instead. Hint: the operation that failed was AddmmBackward0"):
+        out.sum().backward()
+    assert rnn.weight_hh_l0.grad is None and rnn.weight_ih_l0.grad is None
+
+
+@pytest.mark.parametrize("layer,kind,per_step", [("LSTM", recurrence.LSTMRecurrence, 10),
                                                  ("GRU", recurrence.GRURecurrence, 12)])
 def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, layer, kind, per_step):
     calls = []
@@ -309,18 +418,20 @@ def test_address_is_where_numpy_says_the_array_starts():
 def test_a_plain_rnn_under_a_linear_head_writes_its_gradients_over_the_heads_gradient(monkeypatch):
     # The common case (RNN -> Linear -> loss): each layer's d_pre reuses the rows its StackBackward0 cut.
     reused = []
-    original = recurrence.RNNRecurrence._owned_rows
+    original = recurrence.RNNRecurrence._loop
 
-    def spy(self, ext, own):
-        rows = original(self, ext, own)
-        reused.append(rows is not None)
-        return rows
+    def spy(self, ext, d_pre, norms):
+        reused.append(d_pre is not None and all(np.shares_memory(e, d_pre) for e in ext))
+        return original(self, ext, d_pre, norms)
 
-    monkeypatch.setattr(recurrence.RNNRecurrence, "_owned_rows", spy)
-    rnn, head = nn.RNN(3, 4, num_layers=2), nn.Linear(4, 2)
-    out, _ = rnn(mg.randn(5, 2, 3))
-    head(out).pow(2).mean().backward()
-    assert reused == [True, True]
+    monkeypatch.setattr(recurrence.RNNRecurrence, "_loop", spy)
+    for look_first in (False, True):  # the step nodes made lazily by backward, or by a look at the graph
+        rnn, head = nn.RNN(3, 4, num_layers=2), nn.Linear(4, 2)
+        out, _ = rnn(mg.randn(5, 2, 3))
+        if look_first:
+            assert len(out.grad_fn.next_functions) == 5
+        head(out).pow(2).mean().backward()
+    assert reused == [True, True, True, True]
 
 
 # ---- the top layer's output is the loop's buffer, copy-on-write for the values its steps saved ----------------
