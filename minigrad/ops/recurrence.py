@@ -12,9 +12,9 @@ gradient as one product over all steps) instead of visiting the nodes one by one
 unusual graph) it visits them one by one, with the same result. Why: at small sizes the per-node Python cost
 dominated a training step (``benchmarks/rnn_train.py``, size small).
 
-``rnn_steps`` goes one step further: it records only the last step's node and, through ``LazySteps.join``, the
-joined output's node, and makes the step nodes when something reads those nodes' ``parents``
-(``RNNRecurrence.materialize``); the engine runs such a layer without making them (``lazy_parents``,
+``rnn_steps`` and ``gru_steps`` go one step further: they record only the last step's node and, through
+``LazySteps.join``, the joined output's node, and make the step nodes when something reads those nodes'
+``parents`` (``materialize``); the engine runs such a layer without making them (``lazy_parents``,
 ``run_lazily``).
 
 The layer's output is the buffer the loop wrote (no copy); ``share_output`` makes it copy-on-write for the values
@@ -121,6 +121,51 @@ class Recurrence:
         (``retain_graph``), the saved arrays may be overwritten: the nodes are freed afterwards."""
         raise NotImplementedError
 
+    def _start_lazy(self, pre: Any, h0: Any, w_t: Any, scope: tuple) -> _Lazy:
+        """The ``_Lazy`` of a recurrence recorded without its step nodes, with what every kind keeps: the parents
+        outside, the first product's saved ``h_0`` and the version checks the step nodes would make."""
+        lazy = self.lazy = _Lazy()
+        lazy.scope, lazy.pre_shape, lazy.dtype = scope, pre.data.shape, pre.data.dtype
+        lazy.p_pre, lazy.p_w, lazy.w_check = _inputs(pre, w_t)
+        lazy.need_pre, lazy.need_w = pre.requires_grad, w_t.requires_grad
+        lazy.h0 = h0.data
+        lazy.p_h0 = (h0.grad_fn or h0) if h0.requires_grad else None
+        checks = [lazy.w_check] if self.steps > 1 or h0.requires_grad else []  # the products that save weight_hh
+        lazy.h0_check = None
+        if w_t.requires_grad:  # the first product saves h_0
+            vc = h0._vc
+            lazy.h0_check = (0, vc, vc.value, h0.grad_fn.fn if h0.grad_fn is not None else None)
+            checks.append(lazy.h0_check)
+        lazy.checks = tuple([(c[1], c[2]) for c in checks])
+        lazy.joins, lazy.dim, lazy.freed, lazy.norms = [], 0, False, None
+        return lazy
+
+    def _lazy_head(self, head: Node, final: Any, last: int) -> Node:
+        """Make ``head`` (a new node of the last step's output Function) ``final``'s node."""
+        lazy = self.lazy
+        head.parents = LazyParents(self, head, None)
+        head.scope = lazy.scope + (_step_name(last),)
+        head.shape, head.dtype = final.data.shape, lazy.dtype
+        head.recurrence = self
+        lazy.head = weakref.ref(head)
+        final.grad_fn = head
+        return head
+
+    def lazy_parents(self, node: Node) -> tuple:
+        """For the engine: what ``node`` (the joined output's or the last step's node) leads to when the
+        recurrence runs as one unit: the last step's node, resp. the loop's parents outside. If a saved value
+        was changed in place, the step nodes are made instead (the node-by-node walk then reports it)."""
+        lazy = self.lazy
+        if lazy is not None and all([counter.value == value for counter, value in lazy.checks]):
+            parents = node.parents
+            return (parents.head,) if parents.head is not None else lazy.outer
+        self.materialize()
+        return node.parents
+
+    def join_rows(self, g: np.ndarray, owned: bool) -> None:
+        """Keep ``g``, the joined output's gradient, for ``run_lazily`` (``owned``: nothing else holds it)."""
+        self.rows = (g, owned)
+
     def _time(self, k: int) -> int:
         """The time step that backward visits ``k``-th."""
         return k if self.reverse else self.steps - 1 - k
@@ -226,44 +271,12 @@ class RNNRecurrence(Recurrence):
 
     def record_lazily(self, pre: Any, h0: Any, w_t: Any, final: Any, last: int, scope: tuple) -> Node:
         """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s activation)."""
-        lazy = self.lazy = _Lazy()
-        lazy.scope, lazy.act_fn = scope, Relu if self.relu else Tanh
-        lazy.p_pre, lazy.p_w, lazy.w_check = _inputs(pre, w_t)
-        lazy.need_pre = pre.requires_grad
-        lazy.p_h0 = (h0.grad_fn or h0) if h0.requires_grad else None
-        checks = [lazy.w_check] if self.steps > 1 or h0.requires_grad else []  # Addmms that save weight_hh
-        lazy.h0_check = None
-        if w_t.requires_grad:  # the first Addmm saves h_0
-            vc = h0._vc
-            lazy.h0_check = (0, vc, vc.value, h0.grad_fn.fn if h0.grad_fn is not None else None)
-            checks.append(lazy.h0_check)
-        lazy.checks = tuple([(c[1], c[2]) for c in checks])
+        lazy = self._start_lazy(pre, h0, w_t, scope)
+        lazy.act_fn = Relu if self.relu else Tanh
+        lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_pre)  # the loop's parents outside, in run_lazily's order
         lazy.final_vc = final._vc
-        lazy.pre_shape, lazy.dtype, lazy.mm_shape = pre.data.shape, pre.data.dtype, final.data.shape
-        lazy.joins, lazy.dim, lazy.freed, lazy.norms = [], 0, False, None
-        head = Node(lazy.act_fn, (True,))
-        head.parents = LazyParents(self, head, None)
-        head.scope = scope + (_step_name(last),)
-        head.shape, head.dtype = lazy.mm_shape, lazy.dtype
-        head.recurrence = self
-        lazy.head = weakref.ref(head)
-        final.grad_fn = head
-        return head
-
-    def lazy_parents(self, node: Node) -> tuple:
-        """For the engine: what ``node`` (the joined output's or the last step's node) leads to when the
-        recurrence runs as one unit: the last step's node, resp. the loop's parents outside. If a saved value
-        was changed in place, the step nodes are made instead (the node-by-node walk then reports it)."""
-        lazy = self.lazy
-        if lazy is not None and all([counter.value == value for counter, value in lazy.checks]):
-            parents = node.parents
-            return (parents.head,) if parents.head is not None else (lazy.p_h0, lazy.p_w, lazy.p_pre)
-        self.materialize()
-        return node.parents
-
-    def join_rows(self, g: np.ndarray, owned: bool) -> None:
-        """Keep ``g``, the joined output's gradient, for ``run_lazily`` (``owned``: nothing else holds it)."""
-        self.rows = (g, owned)
+        lazy.mm_shape = final.data.shape
+        return self._lazy_head(Node(lazy.act_fn, (True,)), final, last)
 
     def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """The backward of the whole recurrence recorded lazily: ``final`` (or None) is what the last step's output
@@ -294,7 +307,7 @@ class RNNRecurrence(Recurrence):
             lazy.norms = np.sqrt(table, out=table)
             head.grad_norm = float(table[0, 0])
         if not keep:  # what the nodes would free
-            self.h = self.h0 = self.w = None
+            self.h = self.h0 = self.w = lazy.h0 = None
             lazy.freed = True
         return [(lazy.p_h0, carry, 1, None), (lazy.p_w, d_w, 1, None), (lazy.p_pre, d_pre, 1, d_norm)]
 
@@ -519,6 +532,28 @@ class GRURecurrence(Recurrence):
     _NORM_COLUMNS = [0, 0, 1, 2, 5, 5, 6, 3, 7, 4, 8, 9]
 
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
+        table, grads = self._loop(ext, norms, keep)
+        if norms:
+            _give_norms(nodes, table, self._NORM_COLUMNS)
+        gh_node = nodes[-1]
+        h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
+        # Every step's three sums read the input projections.
+        parents = (h0_parent, gh_node.parents[-1], gh_node.parents[0] if self.bias else None, nodes[-8].parents[0])
+        return self._results(parents, grads, (2, self.steps, self.steps, 3 * self.steps))
+
+    def _results(self, parents: tuple, grads: tuple, edges: tuple) -> list:
+        """``(parent, gradient, edges, norm)`` for h_0, weight_hh^T, b_hh (if any) and the input projections."""
+        carry, d_gh, d_gi, proj_norm = grads
+        results = [(parents[0], carry, edges[0], None), (parents[1], self._weight_grad(self.h, d_gh), edges[1], None)]
+        if self.bias:
+            results.append((parents[2], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), edges[2], None))
+        results.append((parents[3], d_gi, edges[3], proj_norm))
+        return results
+
+    def _loop(self, ext: list, norms: bool, keep: bool) -> tuple:
+        """BPTT over the steps, ``ext`` as for ``backward``. Returns the squared norms ``(steps, 10)`` (columns as
+        ``_NORM_COLUMNS`` says; None without ``norms``) and the gradients of h_0, gh and the input projections
+        with the latter's norm."""
         steps, w = self.steps, self.w
         w_back = w.T
         hidden = self.diff.shape[-1]
@@ -566,22 +601,114 @@ class GRURecurrence(Recurrence):
         if norms:
             table[:, 9] = table[:, 6] + table[:, 7] + table[:, 8]  # gh's gradient: gh_n's, z's and r's side by side
             proj_norm = math.sqrt(float((table[:, 5] + table[:, 7] + table[:, 8]).sum()))  # d_gi's rows: r | z | n
-            _give_norms(nodes, table, self._NORM_COLUMNS)
-        gh_node = nodes[-1]
-        h0_parent = nodes[-10].parents[0]  # the first step's h - n reads h_0, as its gh product does
-        results = [
-            (h0_parent, carry if self.need[0] else None, 2, None),
-            (gh_node.parents[-1], self._weight_grad(self.h, d_gh), steps, None),
-        ]
-        if self.bias:
-            results.append((gh_node.parents[0], d_gh.reshape(-1, d_gh.shape[-1]).sum(0), steps, None))
-        # Every step's three sums read the input projections.
-        results.append((nodes[-8].parents[0], d_gi, 3 * steps, proj_norm))
+        return table, (carry if self.need[0] else None, d_gh, d_gi, proj_norm)
+
+
+    # ---- recorded without its step nodes (as RNNRecurrence's) ------------------------------------------------
+
+    def record_lazily(self, pre: Any, h0: Any, w_t: Any, b_hh: Any, final: Any, last: int, scope: tuple) -> Node:
+        """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s ``h'``)."""
+        lazy = self._start_lazy(pre, h0, w_t, scope)
+        lazy.w_shape = w_t.data.shape
+        need_b = b_hh is not None and b_hh.requires_grad
+        lazy.p_b = (b_hh.grad_fn or b_hh) if need_b else None
+        lazy.b_meta = None if b_hh is None else (b_hh.data.shape, b_hh.data.dtype, None)
+        lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_b, lazy.p_pre)  # run_lazily's order
+        lazy.shapes = (self.h.shape, self.hn.shape, self.gates.shape)
+        return self._lazy_head(Node(Add, (True, True)), final, last)
+
+    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+        """As ``RNNRecurrence.run_lazily``: the whole backward, the step nodes not made."""
+        lazy = self.lazy
+        rows = (self.rows or (None, False))[0]
+        self.rows = None
+        ext = [None] * (self.per_step * self.steps)
+        if rows is not None:
+            if lazy.dim == 1:  # batch-first: the joined output was a copy (N, L, H)
+                rows = rows.transpose(1, 0, 2)
+            for k in range(self.steps):
+                ext[self.per_step * k] = rows[self._time(k)]
+        if final is not None:  # the engine's sum of the last step's two gradients (they commute exactly)
+            ext[0] = final if ext[0] is None else ext[0] + final
+        table, grads = self._loop(ext, norms, keep)
+        if norms:
+            lazy.norms = table
+            head.grad_norm = math.sqrt(table[0, self._NORM_COLUMNS[0]])
+        results = self._results(lazy.outer, grads, (1, 1, 1, 1))
+        if not keep:  # what the nodes would free
+            self.h = self.hn = self.gates = self.diff = self.w = lazy.h0 = None
+            lazy.freed = True
         return results
+
+    def materialize(self) -> None:
+        """Make the step nodes (``_gru_step_nodes`` for every step, in the loop's order), as
+        ``RNNRecurrence.materialize`` does."""
+        lazy = self.lazy
+        if lazy is None:
+            return
+        self.lazy = None
+        live = not lazy.freed
+        h_buf, hn, gates, diff = (self.h, self.hn, self.gates, self.diff) if live else (
+            _placeholder(shape, lazy.dtype) for shape in lazy.shapes + (lazy.shapes[1],))
+        hidden = hn.shape[-1]
+        # h_0 as the first step read it; its version check is put back as forward made it, below
+        h, p_h = _Like(lazy.h0 if live else h_buf[0], False, None, VersionCounter()), lazy.p_h0
+        head = lazy.head()
+        outs: list = [None] * self.steps
+        made: list = []
+        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        for n, i in enumerate(order):
+            write, read = _rows(i, self.reverse)
+            bufs = (gates[i, :, : 2 * hidden], gates[i, :, 2 * hidden:], hn[i], diff[i], h_buf[write])
+            node, mm = _gru_step_nodes(lazy, i, h, p_h, self.w, bufs)
+            if n == 0 and lazy.h0_check is not None:  # the check as forward made it, not as h_0 is now
+                mm._checks = (lazy.h0_check,) + mm._checks[1:]
+            if n == self.steps - 1 and head is not None:
+                _become(head, node)
+                node = head
+            outs[i] = node
+            made.append(node)
+            h, p_h = _Like(bufs[4], True, node, VersionCounter()), node
+        head = made[-1]
+        head.recurrence = self if live else None
+        nodes = self.walk(head)[0]
+        if not live:
+            for node in nodes:
+                node.saved = ()
+                node.freed = True
+        if lazy.norms is not None:
+            _give_norms(nodes, lazy.norms, self._NORM_COLUMNS)
+        for ref in lazy.joins:
+            join = ref()
+            if join is not None:
+                join.parents = tuple(outs)
+
+
+class _Like:
+    """What recording reads of a tensor (``data``, ``requires_grad``, ``grad_fn``, ``_vc``), for the states that a
+    lazily recorded recurrence never made tensors of."""
+
+    __slots__ = ("data", "requires_grad", "grad_fn", "_vc")
+
+    def __init__(self, data: Any, requires_grad: bool, grad_fn: Any, vc: Any) -> None:
+        self.data, self.requires_grad, self.grad_fn, self._vc = data, requires_grad, grad_fn, vc
+
+
+def _placeholder(shape: tuple, dtype: Any) -> np.ndarray:
+    """A read-only array of ``shape`` that takes no memory: stands for a freed buffer while freed nodes are made."""
+    return np.broadcast_to(np.zeros((), dtype), shape)
+
+
+def _become(node: Node, other: Node) -> None:
+    """Give ``node`` (made early, so that others could refer to it) the fields ``other`` was recorded with."""
+    for name in ("fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype", "meta",
+                 "shapes"):
+        if hasattr(other, name):
+            setattr(node, name, getattr(other, name))
 
 
 class _Lazy:
-    """What a lazily recorded RNN recurrence's step nodes would hold (see ``RNNRecurrence.record_lazily``)."""
+    """What a lazily recorded recurrence's step nodes would hold (see ``Recurrence._start_lazy``)."""
 
 
 class LazySteps:
@@ -844,7 +971,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     return outputs, h, c
 
 
-def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: tuple) -> tuple[list, Any]:
+def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: tuple) -> tuple[Any, Any]:
     """One GRU layer and direction over ``pre (L, N, 3H)``, the input projections with ``b_ih`` (gates r, z, n).
 
     ``h0 (N, H)``, ``w_t (H, 3H)`` is ``weight_hh.t()`` and ``b_hh (3H,)`` (or None) stays in ``gh``, so that
@@ -853,10 +980,10 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
         gh = h_{t-1} @ w_t + b_hh     r = sigmoid(pre_r + gh_r)     z = sigmoid(pre_z + gh_z)
         n = tanh(pre_n + r * gh_n)    h_t = (h_{t-1} - n) * z + n
 
-    Records the nodes of ``nn.rnn._gru_update`` under its scopes. Returns the ``L`` outputs ``(N, H)`` in
-    input-step order and the final state (a Tensor).
+    Returns the outputs and the final state (a Tensor). When recording, the outputs are a ``LazySteps``: the
+    nodes of ``nn.rnn._gru_update`` under its scopes (``_gru_step_nodes``) are made only when something looks at
+    them (``GRURecurrence.materialize``); else a ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    T = _function.Tensor
     pre_a, w = pre.data, w_t.data
     hidden = pre_a.shape[2] // 3
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
@@ -866,16 +993,10 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     diff_buf = np.empty_like(h_buf[1:])
     # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
     rz_buf, n_buf = pre_a[:, :, : 2 * hidden], pre_a[:, :, 2 * hidden:]
-    p_pre, p_w, w_check = _inputs(pre, w_t)
-    need_w = w_t.requires_grad
-    need_b = b_hh is not None and b_hh.requires_grad
-    p_b = (b_hh.grad_fn or b_hh) if need_b else None
-    cut = [slice(j * hidden, (j + 1) * hidden) for j in range(3)]
-    outputs = Steps([None] * steps)
-    h = h0
-    node = None
+    order = range(steps - 1, -1, -1) if reverse else range(steps)
+    h_prev = h0.data  # the first step reads the caller's own h_0
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
-        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+        for i in order:
             write, read = _rows(i, reverse)
             rz, n, diff, y = rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
             gh = h_buf[read] @ w
@@ -883,51 +1004,61 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
                 gh += b_hh.data
             rz += gh[:, : 2 * hidden]  # pre + gh, as GateAdd adds
             _sigmoid_(rz)
-            r, z = rz[:, :hidden], rz[:, hidden:]
+            r = rz[:, :hidden]
             gh_n = hn_buf[i]
             gh_n[...] = gh[:, 2 * hidden:]
             n += r * gh_n
             np.tanh(n, out=n)
-            h_prev = h.data
             np.subtract(h_prev, n, out=diff)
-            np.multiply(diff, z, out=y)
+            np.multiply(diff, rz[:, hidden:], out=y)
             y += n
-            out = T._make(y, record)
-            if record:
-                step = scope + (_step_name(i),)
-                need_h = h.requires_grad
-                p_h = (h.grad_fn or h) if need_h else None
-                if b_hh is None:
-                    mm = Node(Mm, (need_h, need_w), (p_h, p_w))
-                    mm.shapes = (h_prev.shape, w.shape)
-                else:
-                    mm = Node(Addmm, (need_b, need_h, need_w), (p_b, p_h, p_w))
-                    mm.meta = (b_hh.data.shape, b_hh.data.dtype, None)
-                mm.scope, mm.shape, mm.dtype = step, gh.shape, gh.dtype
-                _save_product(mm, h, w, w_check)
-                sums = []
-                for name, j, z_j in (("r", 0, r), ("z", 1, z)):
-                    gate = step + (f"gate={name}",)
-                    added = _node(GateAdd, (p_pre, mm), gate, z_j,
-                                  meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[j]), gh.shape, gh.dtype,
-                                        (Ellipsis, cut[j])))
-                    sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
-                (add_r, sig_r), (add_z, sig_z) = sums
-                gate = step + ("gate=n",)
-                piece = _node(Slice, (mm,), gate, gh_n, meta=(gh.shape, gh.dtype, (Ellipsis, cut[2])))
-                mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
-                add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
-                              meta=(pre_a.shape, pre_a.dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
-                tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
-                sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(h_prev.shape, n.shape))
-                mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
-                node = _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape))
-                out.grad_fn = node
-            outputs[i] = h = out
-    if record:
-        node.recurrence = GRURecurrence(steps, reverse, w, (h0.requires_grad, need_w), h_buf, hn_buf, pre_a,
-                                        diff_buf, b_hh is not None)
+            h_prev = y
     _Scope.current = scope
-    outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
-    outputs.head = node if record else None
-    return outputs, h
+    T = _function.Tensor
+    stacked = h_buf[:-1] if reverse else h_buf[1:]
+    if not record:
+        outputs = Steps([T._make(stacked[i], False) for i in range(steps)])
+        outputs.stacked = stacked
+        return outputs, outputs[order[-1]]
+    rec = GRURecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), h_buf, hn_buf, pre_a, diff_buf,
+                        b_hh is not None)
+    final = T._make(stacked[order[-1]], True)
+    head = rec.record_lazily(pre, h0, w_t, b_hh, final, order[-1], scope)
+    return LazySteps(rec, stacked, head), final
+
+
+def _gru_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, w: Any, bufs: tuple) -> tuple[Node, Node]:
+    """The twelve nodes ``nn.rnn._gru_update`` records for step ``i`` (and its ``gh`` product), from the state ``h``
+    it read (a ``_Like``) and its parent ``p_h`` (None if it needs no gradient), ``weight_hh^T`` and the buffers
+    ``(rz, n, gh_n, diff, y)`` of the step. Returns the step's output node and its ``gh`` node."""
+    rz, n, gh_n, diff, y = bufs
+    hidden = n.shape[-1]
+    r, z = rz[:, :hidden], rz[:, hidden:]
+    cut = [slice(j * hidden, (j + 1) * hidden) for j in range(3)]
+    step = lazy.scope + (_step_name(i),)
+    need_h, need_w, p_pre, p_w, p_b = p_h is not None, lazy.need_w, lazy.p_pre, lazy.p_w, lazy.p_b
+    dtype, gh_shape, pre_shape = lazy.dtype, (n.shape[0], 3 * hidden), lazy.pre_shape
+    if lazy.b_meta is None:
+        mm = Node(Mm, (need_h, need_w), (p_h, p_w))
+        mm.shapes = (n.shape, lazy.w_shape)
+    else:
+        mm = Node(Addmm, (p_b is not None, need_h, need_w), (p_b, p_h, p_w))
+        mm.meta = lazy.b_meta
+    mm.scope, mm.shape, mm.dtype = step, gh_shape, dtype
+    _save_product(mm, h, w, lazy.w_check)
+    sums = []
+    for name, j, z_j in (("r", 0, r), ("z", 1, z)):
+        gate = step + (f"gate={name}",)
+        added = _node(GateAdd, (p_pre, mm), gate, z_j,
+                      meta=(pre_shape, dtype, (i, Ellipsis, cut[j]), gh_shape, dtype, (Ellipsis, cut[j])))
+        sums.append((added, _node(Sigmoid, (added,), gate, z_j, (z_j,))))
+    (add_r, sig_r), (add_z, sig_z) = sums
+    gate = step + ("gate=n",)
+    piece = _node(Slice, (mm,), gate, gh_n, meta=(gh_shape, dtype, (Ellipsis, cut[2])))
+    mul_r = _node(Mul, (sig_r, piece), gate, gh_n, (r, gh_n), shapes=(r.shape, gh_n.shape))
+    add_n = _node(GateAdd, (p_pre, mul_r), gate, n,
+                  meta=(pre_shape, dtype, (i, Ellipsis, cut[2]), n.shape, n.dtype, None))
+    tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
+    sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(n.shape, n.shape))
+    mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
+    return _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape)), mm
