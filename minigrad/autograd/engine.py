@@ -95,8 +95,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             if kept is not None:
                 kept.grad = _function.Tensor._make(g.copy(), False)
         parents = node.parents
-        if type(parents) is LazyParents:  # a lazy recurrence's joined output: its gradient goes to the loop whole
-            parents.rec.join_rows(g, g_owned)
+        if type(parents) is LazyParents:  # a lazy recurrence's joined output or final state: its gradient goes to
+            parents.rec.take(node, g, g_owned)  # the loop whole
             if not retain_graph:
                 node.freed = True
             head = parents.head

@@ -1,21 +1,19 @@
-"""A recurrent layer's loop over time, run in numpy while recording PyTorch's per-step nodes.
+"""A recurrent layer's loop over time, run in numpy, with PyTorch's per-step nodes made when looked at.
 
 ``rnn_steps`` (``nn.RNN``), ``gru_steps`` (``nn.GRU``) and ``lstm_steps`` (``nn.LSTM`` without ``proj_size``)
-compute one layer and direction into preallocated buffers, the way a hand-written RNN does, and record for each
-step exactly the nodes that the primitives would record through ``Function.apply`` (``ops.Addmm``, ``ops.Tanh``,
-``ops.GateSigmoid``, ...): the same names, parents, scopes, saved arrays and version checks. Drawings,
-``next_functions`` and the per-node backward see no difference.
+compute one layer and direction into preallocated buffers, the way a hand-written RNN does. When recording, they
+make only the last step's output node (and the LSTM's last cell state's), which carries a ``Recurrence``, and,
+through ``LazySteps.join``, the joined output's ``StackBackward0``. The step nodes are made when something reads
+those nodes' ``parents`` (``materialize``: a drawing, ``next_functions``), exactly as the primitives would record
+them through ``Function.apply`` (``ops.Addmm``, ``ops.Tanh``, ``ops.GateSigmoid``, ...): the same names, parents,
+scopes, saved arrays and version checks, and after a backward freed and with their gradient norms.
 
-The last step's output node also carries a ``Recurrence``. When every gradient from outside the loop has arrived,
-the engine hands the whole chain to ``Recurrence.backward`` (one loop, no per-node dispatch, ``weight_hh``'s
-gradient as one product over all steps) instead of visiting the nodes one by one; otherwise (a ``retain_grad``, an
-unusual graph) it visits them one by one, with the same result. Why: at small sizes the per-node Python cost
-dominated a training step (``benchmarks/rnn_train.py``, size small).
-
-``rnn_steps`` and ``gru_steps`` go one step further: they record only the last step's node and, through
-``LazySteps.join``, the joined output's node, and make the step nodes when something reads those nodes'
-``parents`` (``materialize``); the engine runs such a layer without making them (``lazy_parents``,
-``run_lazily``).
+The engine runs a layer whose step nodes were never made as one unit (``lazy_parents``, ``take``,
+``run_lazily``): one loop, no per-node dispatch, ``weight_hh``'s gradient as one product over all steps. Once
+made, the last step's node hands the whole chain to ``Recurrence.backward`` the same way when every gradient from
+outside the loop has arrived; otherwise (a ``retain_grad``, an unusual graph) the engine visits the nodes one by
+one, with the same result. Why: at small sizes the per-node Python cost dominated a training step
+(``benchmarks/rnn_train.py``, size small).
 
 The layer's output is the buffer the loop wrote (no copy); ``share_output`` makes it copy-on-write for the values
 the steps saved from it, so changing it in place leaves backward's numbers as PyTorch's (whose output is a copy).
@@ -162,8 +160,57 @@ class Recurrence:
         self.materialize()
         return node.parents
 
-    def join_rows(self, g: np.ndarray, owned: bool) -> None:
-        """Keep ``g``, the joined output's gradient, for ``run_lazily`` (``owned``: nothing else holds it)."""
+    def _outside(self, final: np.ndarray | None) -> list:
+        """What ``backward``'s ``ext`` would be for a lazily recorded LSTM or GRU: each step's output row of the
+        joined output's gradient (``take``), plus ``final``, the last step's gradient from ``h_n``."""
+        rows = (self.rows or (None, False))[0]
+        self.rows = None
+        ext = [None] * (self.per_step * self.steps)
+        if rows is not None:
+            if self.lazy.dim == 1:  # batch-first: the joined output was a copy (N, L, H)
+                rows = rows.transpose(1, 0, 2)
+            for k in range(self.steps):
+                ext[self.per_step * k] = rows[self._time(k)]
+        if final is not None:  # the engine's sum of the last step's two gradients (they commute exactly)
+            ext[0] = final if ext[0] is None else ext[0] + final
+        return ext
+
+    def _release(self, lazy: _Lazy) -> None:
+        """Drop the buffers, as the step nodes free their saved arrays after a backward (no ``retain_graph``)."""
+        for name in self._BUFFERS:
+            setattr(self, name, None)
+        self.w = lazy.h0 = None
+        lazy.freed = True
+
+    def _buffers(self, lazy: _Lazy) -> list:
+        """The buffers named by ``_BUFFERS``; once released, read-only stand-ins of their shapes."""
+        if not lazy.freed:
+            return [getattr(self, name) for name in self._BUFFERS]
+        return [_placeholder(shape, lazy.dtype) for shape in lazy.shapes]
+
+    def _made(self, lazy: _Lazy, head: Node, outs: list) -> list:
+        """The end of an LSTM's or GRU's ``materialize``: ``head`` (the last step's output node) carries the
+        recurrence while the graph lives; the nodes are freed and get their norms as backward left them; the
+        joined output gets ``outs`` (the steps' output nodes in input-step order) as parents. Returns the nodes
+        in ``walk`` order."""
+        live = not lazy.freed
+        head.recurrence = self if live else None
+        nodes = self.walk(head)[0]
+        if not live:
+            for node in nodes:
+                node.saved = ()
+                node.freed = True
+        if lazy.norms is not None:
+            _give_norms(nodes, lazy.norms, self._NORM_COLUMNS)
+        for ref in lazy.joins:
+            join = ref()
+            if join is not None:
+                join.parents = tuple(outs)
+        return nodes
+
+    def take(self, node: Node, g: np.ndarray, owned: bool) -> None:
+        """Keep ``g``, the gradient of ``node`` (the joined output's; the LSTM's final cell state's too), for
+        ``run_lazily`` (``owned``: nothing else holds it)."""
         self.rows = (g, owned)
 
     def _time(self, k: int) -> int:
@@ -280,7 +327,7 @@ class RNNRecurrence(Recurrence):
 
     def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """The backward of the whole recurrence recorded lazily: ``final`` (or None) is what the last step's output
-        got from outside, the joined output's gradient came through ``join_rows``. Returns ``(parent, gradient,
+        got from outside, the joined output's gradient came through ``take``. Returns ``(parent, gradient,
         1, norm)`` for the loop's parents outside, as ``backward`` does (one edge each, as the engine counted)."""
         lazy = self.lazy
         rows, rows_owned = self.rows or (None, False)
@@ -397,6 +444,7 @@ class LSTMRecurrence(Recurrence):
     ``i * g``, their sum ``c``, ``tanh(c)`` and ``h = o * tanh(c)``)."""
 
     per_step = 10
+    _BUFFERS = ("h", "c", "gates", "tanh_c")  # what the loop wrote and backward reads (see _buffers)
     #: Users inside the recurrence of each node of a step, in ``walk`` order (h, o, tanh c, c, f*c, i*g, i, g, f,
     #: Addmm): h feeds the next step's Addmm, c the next step's f*c and this step's tanh, the Addmm four gates.
     _INSIDE = (1, 1, 1, 2, 1, 1, 1, 1, 1, 4)
@@ -429,6 +477,28 @@ class LSTMRecurrence(Recurrence):
     _NORM_COLUMNS = [0, 1, 2, 3, 3, 3, 4, 5, 6, 7]
 
     def backward(self, ext: list, own: list, nodes: list, norms: bool, keep: bool) -> list:
+        table, grads = self._loop(ext, norms, keep)
+        if norms:
+            _give_norms(nodes, table, self._NORM_COLUMNS)
+        last = nodes[-1]
+        c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
+        parents = (last.parents[1], last.parents[2], c0_parent, last.parents[0])
+        return self._results(parents, grads, (1, self.steps, 1, self.steps))
+
+    def _results(self, parents: tuple, grads: tuple, edges: tuple) -> list:
+        """``(parent, gradient, edges, norm)`` for h_0, weight_hh^T, c_0 and the input projections."""
+        carry_h, d_gates, carry_c, proj_norm = grads
+        return [
+            (parents[0], carry_h, edges[0], None),
+            (parents[1], self._weight_grad(self.h, d_gates), edges[1], None),
+            (parents[2], carry_c, edges[2], None),
+            (parents[3], d_gates, edges[3], proj_norm),
+        ]
+
+    def _loop(self, ext: list, norms: bool, keep: bool) -> tuple:
+        """BPTT over the steps, ``ext`` as for ``backward``. Returns the squared norms ``(steps, 8)`` (columns as
+        ``_NORM_COLUMNS`` says; None without ``norms``) and the gradients of h_0, the gates, c_0 and the gates'
+        norm."""
         steps, w = self.steps, self.w
         w_back = w.T
         hidden = self.c.shape[-1]
@@ -483,15 +553,103 @@ class LSTMRecurrence(Recurrence):
         proj_norm = None
         if norms:
             proj_norm = math.sqrt(float(table[:, 7].sum()))  # the steps' gate rows side by side: d_gates
-            _give_norms(nodes, table, self._NORM_COLUMNS)
-        last = nodes[-1]
-        c0_parent = nodes[-6].parents[1]  # the first step's f * c reads c_0
-        return [
-            (last.parents[1], carry_h if self.need[0] else None, 1, None),
-            (last.parents[2], self._weight_grad(self.h, d_gates), steps, None),
-            (c0_parent, carry_c if self.need[2] else None, 1, None),
-            (last.parents[0], d_gates, steps, proj_norm),
-        ]
+        return table, (carry_h if self.need[0] else None, d_gates, carry_c if self.need[2] else None, proj_norm)
+
+    # ---- recorded without its step nodes (as RNNRecurrence's) ------------------------------------------------
+
+    def record_lazily(self, pre: Any, h0: Any, c0: Any, w_t: Any, final_h: Any, final_c: Any, last: int,
+                      scope: tuple) -> Node:
+        """Remember what the step nodes would hold, and make the final states' nodes (step ``last``'s ``h`` and
+        ``c``): ``final_c``'s takes its gradient to the loop as the joined output's does."""
+        lazy = self._start_lazy(pre, h0, w_t, scope)
+        lazy.c0 = c0.data
+        lazy.p_c0 = (c0.grad_fn or c0) if c0.requires_grad else None
+        lazy.c0_check = None
+        if c0.requires_grad:  # the first f * c saves c_0
+            vc = c0._vc
+            lazy.c0_check = (1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None)
+            lazy.checks += ((vc, vc.value),)
+        lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_c0, lazy.p_pre)  # run_lazily's order
+        lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]
+        head = self._lazy_head(Node(Mul, (True, True)), final_h, last)
+        c_node = Node(Add, (True, True))
+        c_node.parents = LazyParents(self, c_node, head)
+        c_node.scope = head.scope + ("state=c",)
+        c_node.shape, c_node.dtype = final_c.data.shape, lazy.dtype
+        lazy.c_node = weakref.ref(c_node)
+        final_c.grad_fn = c_node
+        lazy.c_final, lazy.h_unused = None, False
+        return head
+
+    def take(self, node: Node, g: np.ndarray, owned: bool) -> None:
+        if node is self.lazy.c_node():
+            self.lazy.c_final = g
+        else:
+            self.rows = (g, owned)
+
+    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+        """As ``RNNRecurrence.run_lazily``: the whole backward, the step nodes not made."""
+        lazy = self.lazy
+        ext = self._outside(final)
+        ext[3], lazy.c_final = lazy.c_final, None  # the last c's gradient from outside (c_n's)
+        lazy.h_unused = ext[0] is None  # only c_n was used: the last h, o and tanh(c) get no gradient
+        if lazy.h_unused:
+            ext[0] = np.zeros(head.shape, dtype=lazy.dtype)  # which adds nothing to dc
+        table, grads = self._loop(ext, norms, keep)
+        if norms:
+            lazy.norms = table
+            head.grad_norm = None if lazy.h_unused else math.sqrt(table[0, self._NORM_COLUMNS[0]])
+            c_node = lazy.c_node()
+            if c_node is not None:
+                c_node.grad_norm = math.sqrt(table[0, self._NORM_COLUMNS[3]])
+        results = self._results(lazy.outer, grads, (1, 1, 1, 1))
+        if not keep:
+            self._release(lazy)
+            lazy.c0 = None
+        return results
+
+    def materialize(self) -> None:
+        """Make the step nodes (``_lstm_step_nodes`` for every step, in the loop's order), as
+        ``RNNRecurrence.materialize`` does."""
+        lazy = self.lazy
+        if lazy is None:
+            return
+        self.lazy = None
+        live = not lazy.freed
+        h_buf, c_buf, gates, tanh_c = self._buffers(lazy)
+        first_read = _rows(self.steps - 1 if self.reverse else 0, self.reverse)[1]
+        # h_0 and c_0 as the first step read them; their version checks are put back as forward made them, below
+        h, p_h = _Like(lazy.h0 if live else h_buf[first_read], False, None, VersionCounter()), lazy.p_h0
+        c_prev, p_c = lazy.c0 if live else c_buf[first_read], lazy.p_c0
+        head, c_last = lazy.head(), lazy.c_node()
+        outs: list = [None] * self.steps
+        made: list = []
+        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        for n, i in enumerate(order):
+            write = _rows(i, self.reverse)[0]
+            bufs = (gates[i], c_prev, c_buf[write], tanh_c[i], h_buf[write])
+            node, c_node, tc_node, mm, fc = _lstm_step_nodes(lazy, i, h, p_h, p_c, self.w, bufs)
+            if n == 0:  # the checks as forward made them, not as h_0 and c_0 are now
+                if lazy.h0_check is not None:
+                    mm._checks = (lazy.h0_check,) + mm._checks[1:]
+                if lazy.c0_check is not None:
+                    fc._checks = (lazy.c0_check,)
+            if n == self.steps - 1:
+                if c_last is not None:
+                    _become(c_last, c_node)
+                    tc_node.parents = (c_last,)
+                    c_node = c_last
+                if head is not None:
+                    _become(head, node)
+                    node = head
+            outs[i] = node
+            made.append(node)
+            h, p_h = _Like(bufs[4], True, node, VersionCounter()), node
+            c_prev, p_c = bufs[2], c_node
+        nodes = self._made(lazy, made[-1], outs)
+        if lazy.norms is not None and lazy.h_unused:  # as node by node, which never visits them
+            for node in nodes[:3]:
+                node.grad_norm = None
 
 
 class GRURecurrence(Recurrence):
@@ -500,6 +658,7 @@ class GRURecurrence(Recurrence):
     ``h' = (h - n) * z + n``)."""
 
     per_step = 12
+    _BUFFERS = ("h", "hn", "gates", "diff")
     #: Users inside of each node of a step, in ``walk`` order (h', (h - n) * z, h - n, n, the n sum, r * gh_n,
     #: the slice gh_n, z, the z sum, r, the r sum, gh): h' feeds the next step's gh and h - n, n feeds h - n
     #: and h', gh feeds the r and z sums and the slice.
@@ -614,30 +773,20 @@ class GRURecurrence(Recurrence):
         lazy.p_b = (b_hh.grad_fn or b_hh) if need_b else None
         lazy.b_meta = None if b_hh is None else (b_hh.data.shape, b_hh.data.dtype, None)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_b, lazy.p_pre)  # run_lazily's order
-        lazy.shapes = (self.h.shape, self.hn.shape, self.gates.shape)
+        lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]
         return self._lazy_head(Node(Add, (True, True)), final, last)
 
     def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """As ``RNNRecurrence.run_lazily``: the whole backward, the step nodes not made."""
         lazy = self.lazy
-        rows = (self.rows or (None, False))[0]
-        self.rows = None
-        ext = [None] * (self.per_step * self.steps)
-        if rows is not None:
-            if lazy.dim == 1:  # batch-first: the joined output was a copy (N, L, H)
-                rows = rows.transpose(1, 0, 2)
-            for k in range(self.steps):
-                ext[self.per_step * k] = rows[self._time(k)]
-        if final is not None:  # the engine's sum of the last step's two gradients (they commute exactly)
-            ext[0] = final if ext[0] is None else ext[0] + final
+        ext = self._outside(final)
         table, grads = self._loop(ext, norms, keep)
         if norms:
             lazy.norms = table
             head.grad_norm = math.sqrt(table[0, self._NORM_COLUMNS[0]])
         results = self._results(lazy.outer, grads, (1, 1, 1, 1))
-        if not keep:  # what the nodes would free
-            self.h = self.hn = self.gates = self.diff = self.w = lazy.h0 = None
-            lazy.freed = True
+        if not keep:
+            self._release(lazy)
         return results
 
     def materialize(self) -> None:
@@ -648,8 +797,7 @@ class GRURecurrence(Recurrence):
             return
         self.lazy = None
         live = not lazy.freed
-        h_buf, hn, gates, diff = (self.h, self.hn, self.gates, self.diff) if live else (
-            _placeholder(shape, lazy.dtype) for shape in lazy.shapes + (lazy.shapes[1],))
+        h_buf, hn, gates, diff = self._buffers(lazy)
         hidden = hn.shape[-1]
         # h_0 as the first step read it; its version check is put back as forward made it, below
         h, p_h = _Like(lazy.h0 if live else h_buf[0], False, None, VersionCounter()), lazy.p_h0
@@ -669,19 +817,7 @@ class GRURecurrence(Recurrence):
             outs[i] = node
             made.append(node)
             h, p_h = _Like(bufs[4], True, node, VersionCounter()), node
-        head = made[-1]
-        head.recurrence = self if live else None
-        nodes = self.walk(head)[0]
-        if not live:
-            for node in nodes:
-                node.saved = ()
-                node.freed = True
-        if lazy.norms is not None:
-            _give_norms(nodes, lazy.norms, self._NORM_COLUMNS)
-        for ref in lazy.joins:
-            join = ref()
-            if join is not None:
-                join.parents = tuple(outs)
+        self._made(lazy, made[-1], outs)
 
 
 class _Like:
@@ -794,19 +930,6 @@ def _rows(i: int, reverse: bool) -> tuple[int, int]:
     return (i, i + 1) if reverse else (i + 1, i)
 
 
-def _addmm_node(pre: Any, p_pre: Any, h: Any, w_t: Any, p_w: Any, w_check: tuple, i: int, scope: tuple) -> Node:
-    """The node ``Addmm.apply(pre, h, w_t, index=i)`` records, with its saved arrays and version checks."""
-    need_pre, need_h, need_w = pre.requires_grad, h.requires_grad, w_t.requires_grad
-    node = Node(Addmm, (need_pre, need_h, need_w), (p_pre, (h.grad_fn or h) if need_h else None, p_w))
-    node.scope = scope
-    data = pre.data
-    node.shape = (data.shape[1], w_t.data.shape[1])
-    node.dtype = data.dtype
-    node.meta = (data.shape, data.dtype, i)
-    _save_product(node, h, w_t.data, w_check)
-    return node
-
-
 def _save_product(node: Node, h: Any, w: np.ndarray, w_check: tuple) -> None:
     """Save what ``Addmm`` and ``Mm`` save for ``h @ w`` (``h`` if ``w`` needs a gradient, ``w`` if ``h`` does),
     with the version checks ``apply`` would add."""
@@ -895,7 +1018,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     return LazySteps(rec, pre_a, head), final
 
 
-def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tuple) -> tuple[list, Any, Any]:
+def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tuple) -> tuple[Any, Any, Any]:
     """One LSTM layer and direction (no projection) over ``pre (L, N, 4H)``, the summed input projections.
 
     ``h0``, ``c0`` are ``(N, H)``, ``w_t (H, 4H)`` is ``weight_hh.t()``. Each step computes, with gates i, f, g, o
@@ -903,72 +1026,84 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
 
         c_t = f * c_{t-1} + i * g        h_t = o * tanh(c_t)
 
-    and records the nodes of ``nn.rnn._lstm_update`` under its scopes (``t={i}``, ``gate=i``, ..., ``state=c``).
-    Returns the ``L`` outputs ``(N, H)`` in input-step order and the final ``h`` and ``c`` (Tensors).
+    Returns the outputs and the final ``h`` and ``c`` (Tensors). When recording, the outputs are a ``LazySteps``:
+    the nodes of ``nn.rnn._lstm_update`` under its scopes (``t={i}``, ``gate=i``, ..., ``state=c``; made by
+    ``_lstm_step_nodes``) are made only when something looks at them (``LSTMRecurrence.materialize``); else a
+    ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    T = _function.Tensor
     pre_a, w = pre.data, w_t.data
     hidden = pre_a.shape[2] // 4
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
+    record = record or (_GradMode.enabled and c0.requires_grad)
     c_buf = np.empty_like(h_buf)
     c_buf[steps if reverse else 0] = c0.data
     gates = pre_a  # the gates are activated in place: pre is the layer's own temporary, which no node saves
     tanh_c = np.empty_like(h_buf[1:])
-    p_pre, p_w, w_check = _inputs(pre, w_t)
-    index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
-    outputs = Steps([None] * steps)
-    h, c, c_node = h0, c0, None
+    order = range(steps - 1, -1, -1) if reverse else range(steps)
+    c_prev = c0.data  # the first step reads the caller's own c_0
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
-        for i in range(steps - 1, -1, -1) if reverse else range(steps):
+        for i in order:
             write, read = _rows(i, reverse)
             a = gates[i]
             a += h_buf[read] @ w  # (h @ w) + pre[i], as Addmm adds: the same sum
             _sigmoid_(a[:, : 2 * hidden])  # i and f are adjacent
             np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])
             _sigmoid_(a[:, 3 * hidden:])
-            gi, gf, gg, go = (a[idx] for idx in index)
-            c_prev = c_buf[read] if c is not c0 else c0.data  # the first step reads the caller's own c_0
             c_new = c_buf[write]
-            np.multiply(gf, c_prev, out=c_new)
-            c_new += gi * gg
+            np.multiply(a[:, hidden: 2 * hidden], c_prev, out=c_new)
+            c_new += a[:, :hidden] * a[:, 2 * hidden: 3 * hidden]
             tc = tanh_c[i]
             np.tanh(c_new, out=tc)
-            y = h_buf[write]
-            np.multiply(go, tc, out=y)
-            out = T._make(y, record)
-            if record:
-                step = scope + (_step_name(i),)
-                mm = _addmm_node(pre, p_pre, h, w_t, p_w, w_check, i, step)
-                meta = (a.shape, a.dtype)
-                gate_nodes = [
-                    _node(fn, (mm,), step + (f"gate={name}",), z, (z,), meta=meta + (idx,))
-                    for fn, name, z, idx in zip((GateSigmoid, GateSigmoid, GateTanh, GateSigmoid), "ifgo",
-                                                (gi, gf, gg, go), index)
-                ]
-                n_i, n_f, n_g, n_o = gate_nodes
-                state = step + ("state=c",)
-                need_c = c.requires_grad
-                shapes = (gi.shape, gi.shape)
-                fc = _node(Mul, (n_f, (c.grad_fn or c) if need_c else None), state, c_new,
-                           (gf if need_c else None, c_prev), shapes=shapes)
-                if need_c and c is c0:
-                    vc = c0._vc
-                    fc._checks = ((1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None),)
-                ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
-                c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
-                tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
-                node = _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes)
-                out.grad_fn = node
-            outputs[i] = h = out
-            c = T._make(c_new, record)
-            c.grad_fn = c_node
-    if record:
-        node.recurrence = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad),
-                                         h_buf, c_buf, gates, tanh_c)
+            np.multiply(a[:, 3 * hidden:], tc, out=h_buf[write])
+            c_prev = c_new
     _Scope.current = scope
-    outputs.stacked = h_buf[:-1] if reverse else h_buf[1:]
-    outputs.head = node if record else None
-    return outputs, h, c
+    T = _function.Tensor
+    stacked = h_buf[:-1] if reverse else h_buf[1:]
+    last = _rows(order[-1], reverse)[0]
+    if not record:
+        outputs = Steps([T._make(stacked[i], False) for i in range(steps)])
+        outputs.stacked = stacked
+        return outputs, outputs[order[-1]], T._make(c_buf[last], False)
+    rec = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad), h_buf, c_buf,
+                         gates, tanh_c)
+    final_h, final_c = T._make(h_buf[last], True), T._make(c_buf[last], True)
+    head = rec.record_lazily(pre, h0, c0, w_t, final_h, final_c, order[-1], scope)
+    return LazySteps(rec, stacked, head), final_h, final_c
+
+
+def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> Node:
+    """The ``AddmmBackward0`` of ``pre[i] + h @ w_t`` at step ``i``, as ``ops.Addmm.apply(pre, h, w_t, index=i)``
+    records it, from the state ``h`` (a ``_Like``) and its parent ``p_h`` (None if it needs no gradient)."""
+    mm = Node(Addmm, (lazy.need_pre, p_h is not None, lazy.need_w), (lazy.p_pre, p_h, lazy.p_w))
+    mm.scope, mm.shape, mm.dtype = step, (lazy.pre_shape[1], lazy.pre_shape[2]), lazy.dtype
+    mm.meta = (lazy.pre_shape, lazy.dtype, i)
+    _save_product(mm, h, w, lazy.w_check)
+    return mm
+
+
+def _lstm_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, p_c: Any, w: Any, bufs: tuple) -> tuple:
+    """The ten nodes ``nn.rnn._lstm_update`` records for step ``i``, from the state ``h`` it read (a ``_Like``),
+    the parents ``p_h``, ``p_c`` of ``h`` and ``c`` (None if they need no gradient), ``weight_hh^T`` and the step's
+    arrays ``(gates, c_{t-1}, c_t, tanh(c_t), h_t)``. Returns the nodes of ``h_t``, ``c_t``, ``tanh(c_t)``, the
+    product and ``f * c``."""
+    a, c_prev, c_new, tc, y = bufs
+    hidden = c_new.shape[-1]
+    index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
+    gi, gf, gg, go = (a[idx] for idx in index)
+    step = lazy.scope + (_step_name(i),)
+    mm = _step_product(lazy, i, step, h, p_h, w)
+    meta = (a.shape, a.dtype)
+    n_i, n_f, n_g, n_o = [
+        _node(fn, (mm,), step + (f"gate={name}",), z, (z,), meta=meta + (idx,))
+        for fn, name, z, idx in zip((GateSigmoid, GateSigmoid, GateTanh, GateSigmoid), "ifgo", (gi, gf, gg, go), index)
+    ]
+    state = step + ("state=c",)
+    shapes = (gi.shape, gi.shape)
+    fc = _node(Mul, (n_f, p_c), state, c_new, (gf if p_c is not None else None, c_prev), shapes=shapes)
+    ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
+    c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
+    tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
+    return _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes), c_node, tc_node, mm, fc
 
 
 def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: tuple) -> tuple[Any, Any]:

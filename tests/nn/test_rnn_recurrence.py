@@ -113,6 +113,7 @@ def test_one_loop_backward_equals_the_node_by_node_backward(case, mode):
 
 
 @pytest.mark.parametrize("layer,kind,step_name", [("RNN", recurrence.RNNRecurrence, "TanhBackward0"),
+                                                  ("LSTM", recurrence.LSTMRecurrence, "MulBackward0"),
                                                   ("GRU", recurrence.GRURecurrence, "AddBackward0")])
 def test_a_layer_nobody_looks_at_runs_its_backward_without_making_its_step_nodes(monkeypatch, layer, kind,
                                                                                    step_name):
@@ -139,13 +140,15 @@ def test_a_layer_nobody_looks_at_runs_its_backward_without_making_its_step_nodes
     assert acts[3].scope == (layer, "l1", "t=3") and acts[3].freed and acts[3].grad_norm > 0
     if layer == "RNN":  # h_3 = tanh(pre[3] + h_2 @ W_hh^T)
         assert acts[3].parents[0].parents[1] is acts[2]
+    elif layer == "LSTM":  # h_3 = o * tanh(c_3), o = sigmoid(pre[3] + h_2 @ W_hh^T)
+        assert acts[3].parents[0].parents[0].parents[1] is acts[2]
     else:  # h_3 = (h_2 - n) * z + n
         assert acts[3].parents[0].parents[0].parents[0] is acts[2]
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
         out.sum().backward()
 
 
-@pytest.mark.parametrize("layer", ["RNN", "GRU"])
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
 def test_a_lazily_recorded_layer_leaves_no_reference_cycle(layer):
     # Its buffers go when its outputs go, without waiting for the cycle collector.
     import gc
@@ -155,9 +158,10 @@ def test_a_lazily_recorded_layer_leaves_no_reference_cycle(layer):
     gc.disable()
     try:
         out, h_n = rnn(mg.randn(5, 2, 3))
-        rec = weakref.ref(h_n.grad_fn.parents[0].recurrence)  # the last step of layer 0
+        h = h_n[0] if layer == "LSTM" else h_n  # (h_n, c_n)
+        rec = weakref.ref(h.grad_fn.parents[0].recurrence)  # the last step of layer 0
         assert rec() is not None
-        del out, h_n
+        del out, h_n, h
         assert rec() is None
     finally:
         gc.enable()
@@ -177,18 +181,21 @@ def _graph(*roots):
 @pytest.mark.parametrize("layer,options", [("RNN", {}), ("RNN", {"batch_first": True, "bidirectional": True}),
                                            ("RNN", {"nonlinearity": "relu"}), ("GRU", {}),
                                            ("GRU", {"batch_first": True, "bidirectional": True}),
-                                           ("GRU", {"bias": False})])
+                                           ("GRU", {"bias": False}), ("LSTM", {}),
+                                           ("LSTM", {"batch_first": True, "bidirectional": True}),
+                                           ("LSTM", {"bias": False})])
 def test_step_nodes_made_after_backward_are_those_made_before_it(layer, options, retain):
     def run(look_first):
         mg.manual_seed(6)
         rnn = getattr(nn, layer)(3, 4, num_layers=2, dtype=mg.float64, **options)
         x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
-        h0 = mg.randn(2 * (1 + rnn.bidirectional), 2, 4, dtype=mg.float64, requires_grad=True)
-        out, h_n = rnn(x.transpose(0, 1) if rnn.batch_first else x, h0)
+        states = [mg.randn(2 * (1 + rnn.bidirectional), 2, 4, dtype=mg.float64, requires_grad=True) for _ in "hc"]
+        out, h_n = rnn(x.transpose(0, 1) if rnn.batch_first else x, tuple(states) if layer == "LSTM" else states[0])
+        finals = h_n if layer == "LSTM" else (h_n,)
         if look_first:
-            _graph(out, h_n)
-        ((out * out).sum() + h_n.sum()).backward(retain_graph=retain)
-        return _graph(out, h_n), [p.grad.data.copy() for p in rnn.parameters()]
+            _graph(out, *finals)
+        ((out * out).sum() + sum(h.pow(2).sum() for h in finals)).backward(retain_graph=retain)
+        return _graph(out, *finals), [t.grad.data.copy() for t in [*rnn.parameters(), *states] if t.grad is not None]
 
     (lazy, lazy_grads), (eager, eager_grads) = run(False), run(True)
     assert [r[:5] + r[6:] for r in lazy] == [r[:5] + r[6:] for r in eager]
@@ -198,12 +205,12 @@ def test_step_nodes_made_after_backward_are_those_made_before_it(layer, options,
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("layer", ["RNN", "GRU"])
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
 def test_a_kept_graph_looked_at_between_two_backwards_gives_the_same_gradients(layer):
     mg.manual_seed(7)
     rnn = getattr(nn, layer)(3, 4, num_layers=2, dtype=mg.float64)
     out, h_n = rnn(mg.randn(5, 2, 3, dtype=mg.float64))
-    loss = (out * out).sum() + (h_n * h_n).sum()
+    loss = (out * out).sum() + sum((h * h).sum() for h in (h_n if layer == "LSTM" else (h_n,)))
     loss.backward(retain_graph=True)  # the one loop, the step nodes not made
     first = [p.grad.data.copy() for p in rnn.parameters()]
     assert len(out.grad_fn.next_functions) == 5  # made now, with their saved arrays: still usable
@@ -213,11 +220,12 @@ def test_a_kept_graph_looked_at_between_two_backwards_gives_the_same_gradients(l
 
 
 @pytest.mark.parametrize("look_first", [False, True])
-@pytest.mark.parametrize("layer,product", [("RNN", "AddmmBackward0"), ("GRU", "AddmmBackward0")])
+@pytest.mark.parametrize("layer,product", [("RNN", "AddmmBackward0"), ("GRU", "AddmmBackward0"),
+                                           ("LSTM", "AddmmBackward0")])
 def test_changing_h0_in_place_after_forward_fails_at_backward_as_node_by_node(look_first, layer, product):
     rnn = getattr(nn, layer)(3, 4)
     h0 = mg.randn(1, 2, 4)
-    out, _ = rnn(mg.randn(5, 2, 3), h0)
+    out, _ = rnn(mg.randn(5, 2, 3), (h0, mg.randn(1, 2, 4)) if layer == "LSTM" else h0)
     if look_first:
         _graph(out)
     h0.add_(1)  # the first step's product saved h_0 for weight_hh's gradient
@@ -227,8 +235,10 @@ def test_changing_h0_in_place_after_forward_fails_at_backward_as_node_by_node(lo
     assert rnn.weight_hh_l0.grad is None and rnn.weight_ih_l0.grad is None
 
 
-@pytest.mark.parametrize("layer,kind,per_step", [("LSTM", recurrence.LSTMRecurrence, 10)])
-def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, layer, kind, per_step):
+@pytest.mark.parametrize("layer,kind,per_step", [("RNN", recurrence.RNNRecurrence, 2),
+                                                 ("LSTM", recurrence.LSTMRecurrence, 10),
+                                                 ("GRU", recurrence.GRURecurrence, 12)])
+def test_once_made_the_step_nodes_get_one_loop_per_layer_and_direction(monkeypatch, layer, kind, per_step):
     calls = []
     original = kind.backward
 
@@ -239,8 +249,34 @@ def test_the_one_loop_backward_runs_once_per_layer_and_direction(monkeypatch, la
     monkeypatch.setattr(kind, "backward", spy)
     rnn = getattr(nn, layer)(3, 4, num_layers=2, bidirectional=True)
     out, _ = rnn(mg.randn(7, 2, 3))
+    assert len(_heads(out)) == 4  # a look at the graph makes the step nodes
     out.sum().backward()
     assert calls == [(7, 7 * per_step)] * 4
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_an_lstm_backward_from_h_n_or_c_n_alone_is_the_same_made_lazily_or_node_by_node(which):
+    def grads(mode):
+        mg.manual_seed(9)
+        lstm = nn.LSTM(2, 3, num_layers=2, dtype=mg.float64)
+        x = mg.randn(4, 2, 2, dtype=mg.float64, requires_grad=True)
+        _, states = lstm(x)
+        if mode != "lazy":
+            heads = _heads(states[which])
+            if mode == "node":
+                for head in heads:
+                    head.recurrence = None
+        (states[which] ** 2).sum().backward()
+        rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(states[which])]
+        return [p.grad.data for p in lstm.parameters()] + [x.grad.data], sorted(rows, key=repr)
+
+    (lazy, lazy_nodes), (slow, slow_nodes) = grads("lazy"), grads("node")
+    for a, b in zip(lazy, slow):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    assert [r[:2] for r in lazy_nodes] == [r[:2] for r in slow_nodes]
+    assert [r[2] is None for r in lazy_nodes] == [r[2] is None for r in slow_nodes]  # c_n alone: h never reached
+    np.testing.assert_allclose([r[2] for r in lazy_nodes if r[2] is not None],
+                               [r[2] for r in slow_nodes if r[2] is not None], rtol=1e-12)
 
 
 def test_backward_from_h_n_alone_runs_the_one_loop_and_matches_node_by_node():
