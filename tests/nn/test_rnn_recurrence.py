@@ -584,3 +584,16 @@ def test_an_output_pickles_and_deep_copies_as_a_tensor_of_its_own():
         assert type(twin._vc) is mg.autograd.function.VersionCounter
         twin.mul_(2)  # its own array: nothing of rnn's graph moves or changes
     np.testing.assert_array_equal(out.data, values)
+
+
+def test_an_lstm_whose_c0_alone_needs_a_gradient_records_and_gives_it():
+    # Parameters frozen, input and h_0 plain: only c_0 asks for a gradient, which must still reach it.
+    mg.manual_seed(10)
+    lstm = nn.LSTM(3, 4, num_layers=2, dtype=mg.float64)
+    for p in lstm.parameters():
+        p.requires_grad_(False)
+    x, h0 = mg.randn(5, 2, 3, dtype=mg.float64), mg.randn(2, 2, 4, dtype=mg.float64)
+    c0 = mg.randn(2, 2, 4, dtype=mg.float64, requires_grad=True)
+    out, _ = lstm(x, (h0, c0))
+    assert out.requires_grad and out.grad_fn is not None
+    assert mg.autograd.gradcheck(lambda c: lstm(x, (h0, c))[0], (c0,))
