@@ -63,13 +63,12 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             if type(node.parents) is LazyParents:  # the last step's node: the whole loop, its step nodes never made
                 norm_of = _run_lazily(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
                 continue
-            else:
-                ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
-                if ran is not None:
-                    norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
-                    continue
-                if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
-                    node.recurrence = None
+            ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
+            if ran is not None:
+                norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
+                continue
+            if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
+                node.recurrence = None
         if outer and node in outer:
             _flush_outer(grads, owned, node, outer.pop(node))
             norm_of[0] = None  # the flush may have added into an array measured before

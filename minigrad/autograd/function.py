@@ -84,14 +84,15 @@ class Node:
     Attributes:
         fn: the ``Function`` subclass.
         parents: one entry per positional input of ``apply``: the input's ``Node``, the leaf ``Tensor`` that
-            collects the gradient, or ``None`` when that input needs no gradient.
+            collects the gradient, or ``None`` when that input needs no gradient. A recurrent layer's joined output
+            and last step hold a ``LazyParents`` until first used (see there).
         needs_input_grad: tuple of bools, one per positional input.
         saved: arrays saved by ``save_for_backward`` (``None`` once freed by backward).
         scope: the scope path current when the node was made.
         shape, dtype: shape and numpy dtype of the output.
         grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None.
-        recurrence: on the last step of a recorded RNN recurrence only, what the engine needs to run the whole
-            recurrence's backward in one loop (``ops.recurrence``); else None.
+        recurrence: on the last step of a recorded RNN, LSTM or GRU layer direction only, what the engine needs
+            to run the whole recurrence's backward in one loop (``ops.recurrence``); else None.
     Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
     """
 
@@ -140,10 +141,10 @@ class Node:
 
 class LazyParents:
     """``parents`` of a node whose parents are nodes not made yet: a recurrence recorded without its step nodes
-    (``ops.recurrence``) gives it to its joined output's ``StackBackward0`` and to its last step's node. Any use
-    makes them (``rec.materialize()``), which replaces this object with the real tuple, and answers from that;
-    the engine asks ``rec.lazy_parents(node)`` instead. ``head`` is the last step's node (None on that node
-    itself): the joined output keeps it alive, as its real parents would."""
+    (``ops.recurrence``) gives it to its joined output's ``StackBackward0``, its last step's node (and the LSTM's
+    last cell state's node). Any use makes them (``rec.materialize()``), which replaces this object with the real
+    tuple, and answers from that; the engine asks ``rec.lazy_parents(node)`` instead. ``head`` is the last step's
+    output node (None on that node itself): the others keep it alive, as their real parents would."""
 
     __slots__ = ("rec", "node", "head")
 

@@ -99,6 +99,9 @@ class Recurrence:
     per_step = 0  # nodes recorded per step
     lazy: Any = None  # a _Lazy while the step nodes are not made yet (RNN only), see RNNRecurrence.materialize
     rows: Any = None  # (gradient, owned) of a lazy recurrence's joined output, during backward
+    _BUFFERS: tuple = ()  # the arrays the loop wrote and backward reads, dropped by _release
+    #: Which column of a step's row of squared norms each of its nodes gets, in ``walk`` order (None: in order).
+    _NORM_COLUMNS: Any = None
 
     def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple) -> None:
         self.steps = steps
@@ -136,6 +139,7 @@ class Recurrence:
             checks.append(lazy.h0_check)
         lazy.checks = tuple([(c[1], c[2]) for c in checks])
         lazy.joins, lazy.dim, lazy.freed, lazy.norms = [], 0, False, None
+        lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]  # for _buffers once released
         return lazy
 
     def _lazy_head(self, head: Node, final: Any, last: int) -> Node:
@@ -189,7 +193,7 @@ class Recurrence:
         return [_placeholder(shape, lazy.dtype) for shape in lazy.shapes]
 
     def _made(self, lazy: _Lazy, head: Node, outs: list) -> list:
-        """The end of an LSTM's or GRU's ``materialize``: ``head`` (the last step's output node) carries the
+        """The end of ``materialize``: ``head`` (the last step's output node) carries the
         recurrence while the graph lives; the nodes are freed and get their norms as backward left them; the
         joined output gets ``outs`` (the steps' output nodes in input-step order) as parents. Returns the nodes
         in ``walk`` order."""
@@ -236,6 +240,8 @@ class RNNRecurrence(Recurrence):
     ``h0_zero``: the forward found ``h0`` all zeros (the first Addmm's version check keeps it so)."""
 
     per_step = 2
+    _BUFFERS = ("h", "h0")
+    _NORM_COLUMNS = None  # a step's nodes in walk order (activation, Addmm) get its columns in that order
 
     def __init__(self, steps: int, reverse: bool, w: np.ndarray, need: tuple, h: np.ndarray, h0: np.ndarray,
                  relu: bool, h0_zero: bool = False) -> None:
@@ -351,68 +357,43 @@ class RNNRecurrence(Recurrence):
                 ext[0] = e + final
         table, (carry, d_w, d_pre, d_norm) = self._loop(ext, d_pre, norms)
         if norms:
-            lazy.norms = np.sqrt(table, out=table)
-            head.grad_norm = float(table[0, 0])
-        if not keep:  # what the nodes would free
-            self.h = self.h0 = self.w = lazy.h0 = None
-            lazy.freed = True
+            lazy.norms = table
+            head.grad_norm = math.sqrt(table[0, 0])
+        if not keep:
+            self._release(lazy)
         return [(lazy.p_h0, carry, 1, None), (lazy.p_w, d_w, 1, None), (lazy.p_pre, d_pre, 1, d_norm)]
 
     def materialize(self) -> None:
-        """Make the step nodes the loop did not record, as ``rnn_steps`` with per-step recording would have
-        (the same fields, saved arrays and version checks; freed, and with their gradient norms, after a
-        backward), reusing the last step's node, and give them to the joined output's node as its parents."""
+        """Make the step nodes the loop did not record (an ``AddmmBackward0`` and the activation per step), as
+        the primitives would have recorded them (the same fields, saved arrays and version checks; freed, and
+        with their gradient norms, after a backward), reusing the last step's node, and give them to the joined
+        output's node as its parents."""
         lazy = self.lazy
         if lazy is None:
             return
         self.lazy = None
-        act_fn, dtype, live = lazy.act_fn, lazy.dtype, not lazy.freed
-        need_pre, need_h0, need_w = lazy.need_pre, self.need[0], self.need[1]
-        p_pre, p_w, w_check = lazy.p_pre, lazy.p_w, lazy.w_check
-        buf, w = self.h, self.w
+        buf, h0 = self._buffers(lazy)
         head = lazy.head()
-        acts: list = [None] * self.steps
-        walk: list = []
-        prev = prev_vc = prev_row = None
+        outs: list = [None] * self.steps
+        made: list = []
+        # h_0 as the first step read it; its version check is put back as forward made it, below
+        h, p_h = _Like(h0, False, None, VersionCounter()), lazy.p_h0
         order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
         for n, i in enumerate(order):
-            first, last = n == 0, n == self.steps - 1
             step = lazy.scope + (_step_name(i),)
-            need_h = need_h0 if first else True
-            mm = Node(Addmm, (need_pre, need_h, need_w), (p_pre, lazy.p_h0 if first else prev, p_w))
-            mm.scope, mm.shape, mm.dtype, mm.meta = step, lazy.mm_shape, dtype, (lazy.pre_shape, dtype, i)
-            if need_w:
-                h_check = lazy.h0_check if first else (0, prev_vc, 0, act_fn)
-                mm.saved = ((self.h0 if first else prev_row) if live else None, w if need_h else None)
-                mm._checks = (h_check, w_check) if need_h else (h_check,)
-            elif need_h:
-                mm.saved = (None, w)
-                mm._checks = (w_check,)
-            else:
-                mm.saved = (None, None)
-            vc = lazy.final_vc if last else VersionCounter()
-            act = head if last and head is not None else Node(act_fn, (True,))
-            act.parents = (mm,)
-            act.scope, act.shape, act.dtype = step, mm.shape, dtype
-            row = buf[i] if live else None
-            act.saved = (row,)
-            act._checks = ((0, vc, 0, act_fn),)
-            if not live:
-                for node in (mm, act):
-                    node.saved = ()
-                    node.freed = True
-            acts[i] = act
-            walk += (mm, act)
-            prev, prev_vc, prev_row = act, vc, row
-        prev.recurrence = self if live else None  # as after the one-loop backward
-        walk.reverse()  # from the last step back: activation, then its Addmm
-        if lazy.norms is not None:
-            for node, value in zip(walk, lazy.norms.ravel().tolist()):
-                node.grad_norm = value
-        for ref in lazy.joins:
-            join = ref()
-            if join is not None:
-                join.parents = tuple(acts)
+            mm = _step_product(lazy, i, step, h, p_h, self.w)
+            if n == 0 and lazy.h0_check is not None:
+                mm._checks = (lazy.h0_check,) + mm._checks[1:]
+            vc = lazy.final_vc if n == self.steps - 1 else VersionCounter()  # the step output's counter
+            act = _node(lazy.act_fn, (mm,), step, buf[i], (buf[i],))
+            act._checks = ((0, vc, 0, lazy.act_fn),)
+            if n == self.steps - 1 and head is not None:
+                _become(head, act)
+                act = head
+            outs[i] = act
+            made.append(act)
+            h, p_h = _Like(buf[i], True, act, vc), act
+        self._made(lazy, made[-1], outs)
 
     def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
         """The array ``(L, N, H)`` whose row ``t`` is step ``t``'s outside gradient, when those rows are one
@@ -570,7 +551,6 @@ class LSTMRecurrence(Recurrence):
             lazy.c0_check = (1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None)
             lazy.checks += ((vc, vc.value),)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_c0, lazy.p_pre)  # run_lazily's order
-        lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]
         head = self._lazy_head(Node(Mul, (True, True)), final_h, last)
         c_node = Node(Add, (True, True))
         c_node.parents = LazyParents(self, c_node, head)
@@ -773,7 +753,6 @@ class GRURecurrence(Recurrence):
         lazy.p_b = (b_hh.grad_fn or b_hh) if need_b else None
         lazy.b_meta = None if b_hh is None else (b_hh.data.shape, b_hh.data.dtype, None)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_b, lazy.p_pre)  # run_lazily's order
-        lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]
         return self._lazy_head(Node(Add, (True, True)), final, last)
 
     def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
