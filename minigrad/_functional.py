@@ -9,7 +9,8 @@ from minigrad.ops._util import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, _to_array, matmul, maximum, minimum, where
 
 __all__ = [
-    "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh",
+    "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "reciprocal", "abs", "sin", "cos",
+    "tanh",
     "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
     "concat", "where", "matmul", "mm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
@@ -67,6 +68,11 @@ def log(input: Tensor) -> Tensor:
 def sqrt(input: Tensor) -> Tensor:
     """Square root, elementwise."""
     return input.sqrt()
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """``1 / input``, elementwise (integers give the default float dtype)."""
+    return input.reciprocal()
 
 
 def abs(input: Tensor) -> Tensor:

@@ -442,25 +442,30 @@ class Tensor:
         return ops.Add.apply(*self._pair(other))
 
     def __radd__(self, other: Any) -> Tensor:
-        return ops.Add.apply(*self._pair(other, True))
+        return ops.Add.apply(*self._pair(other))  # self first, as PyTorch records ``1 + x``: the same sum
 
     def __sub__(self, other: Any) -> Tensor:
         return ops.Sub.apply(*self._pair(other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ops.Rsub.apply(*self._pair(other, True))
+        a, b = self._pair(other)
+        if _is_number(other):  # RsubBackward1: the number is no input
+            return ops.Rsub.apply(a, other=b.data)
+        return ops.RsubTensor.apply(a, b)
 
     def __mul__(self, other: Any) -> Tensor:
         return ops.Mul.apply(*self._pair(other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return ops.Mul.apply(*self._pair(other, True))
+        return ops.Mul.apply(*self._pair(other))  # self first, as PyTorch records ``2 * x``: the same product
 
     def __truediv__(self, other: Any) -> Tensor:
         a, b = self._pair(other)
         return _true_divide(a, b)
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        if _is_number(other):  # as PyTorch: x.reciprocal() * number (the same values, to the last bit)
+            return self.reciprocal() * other
         a, b = self._pair(other, True)
         return _true_divide(a, b)
 
@@ -472,7 +477,10 @@ class Tensor:
         return ops.Pow.apply(*self._pair(other))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return ops.RPow.apply(*self._pair(other, True))
+        if _is_number(other):  # PowBackward2: the base is no input
+            a, b = self._pair(other)
+            return ops.RPow.apply(a, base=b.data.item())
+        return ops.Pow.apply(*self._pair(other, True))
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, other)
@@ -556,6 +564,10 @@ class Tensor:
     def exp(self) -> Tensor:
         """e ** self, elementwise."""
         return ops.Exp.apply(self._floating())
+
+    def reciprocal(self) -> Tensor:
+        """1 / self, elementwise (integers give the default float dtype, as in PyTorch)."""
+        return ops.Reciprocal.apply(self._floating())
 
     def log(self) -> Tensor:
         """Natural logarithm, elementwise."""
@@ -1400,6 +1412,11 @@ class _Scatter(ops.Index):
         return g[ctx.index]
 
 
+def _is_number(x: Any) -> bool:
+    """A Python or numpy number (a "wrapped number" in PyTorch's words), not a tensor or an array."""
+    return isinstance(x, (builtins.bool, builtins.int, builtins.float, np.bool_, np.integer, np.floating))
+
+
 def _true_divide(a: Tensor, b: Tensor) -> Tensor:
     if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
         a, b = a.to(_DEFAULT_FLOAT), b.to(_DEFAULT_FLOAT)
@@ -1445,7 +1462,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         _function._raise_broadcast_error(np.broadcast_shapes(cond.shape, input.data.shape) and
                                          np.empty(np.broadcast_shapes(cond.shape, input.data.shape)),
                                          other.data, ValueError())
-    return ops.Where.apply(Tensor._make(cond, False), input, other)
+    return ops.Where.apply(input, other, cond=cond)
 
 
 def maximum(a: Tensor, b: Tensor) -> Tensor:

@@ -93,7 +93,7 @@ def test_integer_tensor_with_python_float_gives_float32():
     assert (x ** 2).dtype == mg.int64
 
 
-@pytest.mark.parametrize("method", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid"])
+@pytest.mark.parametrize("method", ["exp", "log", "sqrt", "reciprocal", "sin", "cos", "tanh", "sigmoid"])
 def test_float_functions_of_integer_tensors_give_float32(method):
     x = mg.tensor([1, 2])
     assert getattr(x, method)().dtype == mg.float32

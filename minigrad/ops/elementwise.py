@@ -42,12 +42,43 @@ class Sub(Function):
         return (unbroadcast(g, sa) if na else None, unbroadcast(-g, sb) if nb else None)
 
 
-class Rsub(Sub):
-    """``number - tensor``, the same primitive named ``RsubBackward1`` like PyTorch's scalar overload."""
+class Rsub(Function):
+    """z = other - a for a number ``other`` (``number - tensor``);  dL/da = -dL/dz. PyTorch's scalar overload,
+    ``RsubBackward1``: the number is an option, not an input, so ``next_functions`` lists the tensor alone."""
 
     @classmethod
     def node_name(cls):
         return "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, *, other):
+        return np.subtract(other, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.negative(g)
+
+
+class RsubTensor(Function):
+    """z = b - a (``array - tensor``, reaching the tensor's ``__rsub__``);  dL/da = -dL/dz,  dL/db = dL/dz.
+    PyTorch's ``RsubBackward0``: the tensor first, as ``torch.rsub(self, other)`` records it."""
+
+    broadcasts = True
+
+    @classmethod
+    def node_name(cls):
+        return "RsubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.subtract(b, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(-g, sa) if na else None, unbroadcast(g, sb) if nb else None)
 
 
 class Mul(Function):
@@ -119,12 +150,46 @@ class Pow(Function):
         return ga, gb
 
 
-class RPow(Pow):
-    """``number ** tensor``, the same primitive named ``PowBackward2`` like PyTorch's scalar-base overload."""
+class RPow(Function):
+    """z = base ** a for a number ``base`` (``number ** tensor``);  dL/da = dL/dz * z * log(base) (0 for a zero
+    base, as PyTorch). PyTorch's ``PowBackward2``: the base is an option, so ``next_functions`` lists the tensor
+    alone."""
 
     @classmethod
     def node_name(cls):
         return "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, a, *, base):
+        with np.errstate(divide="ignore"):  # 0 ** -x is inf, silently as in PyTorch
+            z = np.power(base, a)
+        ctx.save_for_backward(a, z)
+        ctx.base = base
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = z * float(np.log(ctx.base))  # a Python float: computed in z's dtype, as PyTorch's scalar
+            if ctx.base == 0:  # 0 ** a: no gradient where a >= 0, as PyTorch
+                d = np.where(a >= 0, np.zeros((), z.dtype), d)
+            return g * d
+
+
+class Reciprocal(Function):
+    """z = 1 / a;  dL/da = -dL/dz * (z * z), in PyTorch's order."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.reciprocal(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return np.negative(g) * (z * z)
 
 
 class PowScalar(Function):
@@ -434,20 +499,21 @@ class MaskedFill(Function):
 
 
 class Where(Function):
-    """z = cond ? a : b;  dL/da = dL/dz where cond,  dL/db = dL/dz elsewhere."""
+    """z = cond ? a : b;  dL/da = dL/dz where cond,  dL/db = dL/dz elsewhere. ``cond`` is an option, not an input:
+    ``next_functions`` lists a and b, as PyTorch's ``WhereBackward0``."""
 
     @staticmethod
-    def forward(ctx, cond, a, b):
-        ctx.save_for_backward(cond)
+    def forward(ctx, a, b, *, cond):
+        ctx.cond = cond
         ctx.shapes = (np.shape(a), np.shape(b))
         return np.where(cond, a, b)
 
     @staticmethod
     def backward(ctx, g):
-        (cond,) = ctx.saved_tensors
-        _, na, nb = ctx.needs_input_grad
+        cond = ctx.cond
+        na, nb = ctx.needs_input_grad
         sa, sb = ctx.shapes
         zero = np.zeros((), dtype=g.dtype)
         ga = unbroadcast(np.where(cond, g, zero), sa) if na else None
         gb = unbroadcast(np.where(cond, zero, g), sb) if nb else None
-        return None, ga, gb
+        return ga, gb
