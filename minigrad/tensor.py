@@ -1468,17 +1468,13 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def maximum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise maximum (gradient to the larger operand; split evenly on ties)."""
     a, b = a._pair(b)
-    if a.data.dtype.kind != "f":  # integers and bools: nothing to differentiate, keep the dtype
-        return Tensor._make(np.maximum(a.data, b.data), False)
-    return (a + b + (a - b).abs()) * 0.5
+    return ops.Maximum.apply(a, b)
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise minimum (gradient to the smaller operand; split evenly on ties)."""
     a, b = a._pair(b)
-    if a.data.dtype.kind != "f":  # integers and bools: nothing to differentiate, keep the dtype
-        return Tensor._make(np.minimum(a.data, b.data), False)
-    return (a + b - (a - b).abs()) * 0.5
+    return ops.Minimum.apply(a, b)
 
 
 _function.Tensor = Tensor

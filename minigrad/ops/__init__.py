@@ -12,6 +12,8 @@ from minigrad.ops.elementwise import (  # noqa: F401
     GateTanh,
     Log,
     MaskedFill,
+    Maximum,
+    Minimum,
     Mul,
     Neg,
     Pow,

@@ -498,6 +498,37 @@ class MaskedFill(Function):
         return ga, gv
 
 
+class Maximum(Function):
+    """z = max(a, b) elementwise (NaN wins);  dL/da = dL/dz where a > b, dL/db where b > a, and half to each where
+    they are equal, as PyTorch's ``MaximumBackward0``."""
+
+    broadcasts = True
+    larger = True  # Minimum: the smaller operand gets the gradient
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b) if cls.larger else np.minimum(a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        split = np.where(a == b, g / 2, g)
+        zero = np.zeros((), dtype=g.dtype)
+        a_wins = (a > b) if cls.larger else (a < b)
+        b_wins = (a < b) if cls.larger else (a > b)
+        ga = unbroadcast(np.where(b_wins, zero, split), np.shape(a)) if na else None
+        gb = unbroadcast(np.where(a_wins, zero, split), np.shape(b)) if nb else None
+        return ga, gb
+
+
+class Minimum(Maximum):
+    """z = min(a, b) elementwise (NaN wins);  the gradient as ``Maximum``'s with the smaller operand winning."""
+
+    larger = False
+
+
 class Where(Function):
     """z = cond ? a : b;  dL/da = dL/dz where cond,  dL/db = dL/dz elsewhere. ``cond`` is an option, not an input:
     ``next_functions`` lists a and b, as PyTorch's ``WhereBackward0``."""

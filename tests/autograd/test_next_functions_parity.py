@@ -33,6 +33,9 @@ CASES = {
     "where(a > 0, a, c * 2)": (lambda L, a, c, v: L.where(a > 0, a, c * 2),
                                ("WhereBackward0", ("leaf", "MulBackward0"))),
     "where(a > 0, a, 0.0)": (lambda L, a, c, v: L.where(a > 0, a, 0.0), ("WhereBackward0", ("leaf", None))),
+    "maximum(a, c)": (lambda L, a, c, v: L.maximum(a, c), ("MaximumBackward0", ("leaf", "leaf"))),
+    "minimum(a, 2 * c)": (lambda L, a, c, v: L.minimum(a, 2 * c), ("MinimumBackward0", ("leaf", "MulBackward0"))),
+    "max(a, v)": (lambda L, a, c, v: L.max(a, v), ("MaximumBackward0", ("leaf", "leaf"))),
     "a + v": (lambda L, a, c, v: a + v, ("AddBackward0", ("leaf", "leaf"))),
     "a @ v": (lambda L, a, c, v: a @ v, ("MvBackward0", ("leaf", "leaf"))),
     "softmax": (lambda L, a, c, v: L.softmax(a, 1), ("SoftmaxBackward0", ("leaf",))),
@@ -108,3 +111,49 @@ def test_reciprocal_is_a_function_too_and_agrees_with_numpy():
     x = np.array([[0.5, -2.0], [4.0, 3.0]])
     np.testing.assert_array_equal(mg.reciprocal(mg.tensor(x)).data, np.reciprocal(x))
     np.testing.assert_array_equal(mg.tensor(x).reciprocal().data, np.reciprocal(x))
+
+
+# maximum / minimum: values are numpy's own (bit for bit, NaN wins); the gradient goes to the larger (smaller)
+# operand, half to each on a tie, and on through a NaN to both, as PyTorch's derivative formula says.
+TIE_A = np.array([0.1, 0.3, 2.0, -1.0, 5.0, np.nan])
+TIE_B = np.array([0.3, 0.1, 2.0, -1.0, np.nan, 1.0])
+WEIGHTS = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+
+
+@pytest.mark.parametrize("name,pick", [("maximum", np.maximum), ("minimum", np.minimum)])
+def test_maximum_and_minimum_values_and_gradients(name, pick):
+    a, b = mg.tensor(TIE_A, requires_grad=True), mg.tensor(TIE_B, requires_grad=True)
+    z = getattr(mg, name)(a, b)
+    np.testing.assert_array_equal(z.data, pick(TIE_A, TIE_B))  # (0.1 + 0.3 + 0.2) / 2 would not be 0.3
+    (z * mg.tensor(WEIGHTS)).sum().backward()
+    a_wins = TIE_A > TIE_B if name == "maximum" else TIE_A < TIE_B
+    b_wins = TIE_B > TIE_A if name == "maximum" else TIE_B < TIE_A
+    share = np.where(TIE_A == TIE_B, WEIGHTS / 2, WEIGHTS)
+    np.testing.assert_array_equal(a.grad.data, np.where(b_wins, 0.0, share))
+    np.testing.assert_array_equal(b.grad.data, np.where(a_wins, 0.0, share))
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_and_minimum_match_pytorch_with_ties_nan_and_broadcasting(name):
+    torch = pytest.importorskip("torch")
+    got = []
+    for lib in (mg, torch):
+        a = lib.tensor(np.stack([TIE_A, TIE_B]), requires_grad=True)
+        b = lib.tensor(TIE_B, requires_grad=True)
+        z = getattr(lib, name)(a, b)
+        (z * lib.tensor(WEIGHTS)).sum().backward()
+        got.append([np.asarray(t.detach().numpy() if lib is torch else t.data) for t in (z, a.grad, b.grad)])
+    for mine, theirs in zip(*got):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_and_minimum_pass_gradcheck_away_from_ties(name):
+    a = mg.tensor(A, requires_grad=True)
+    c = mg.tensor(C, requires_grad=True)
+    assert gradcheck(getattr(mg, name), (a, c))
+
+
+def test_maximum_of_integers_keeps_the_dtype():
+    z = mg.maximum(mg.tensor([1, 5, 3]), mg.tensor([4, 2, 3]))
+    assert z.dtype == mg.int64 and z.tolist() == [4, 5, 3] and z.grad_fn is None
