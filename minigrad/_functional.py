@@ -9,8 +9,8 @@ from minigrad.ops._util import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, _to_array, matmul, maximum, minimum, where
 
 __all__ = [
-    "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "reciprocal", "abs", "sin", "cos",
-    "tanh",
+    "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square",
+    "sign", "abs", "sin", "cos", "tanh", "logsumexp", "tril", "triu",
     "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
     "concat", "where", "matmul", "mm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
@@ -73,6 +73,36 @@ def sqrt(input: Tensor) -> Tensor:
 def reciprocal(input: Tensor) -> Tensor:
     """``1 / input``, elementwise (integers give the default float dtype)."""
     return input.reciprocal()
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    """``1 / sqrt(input)``, elementwise."""
+    return input.rsqrt()
+
+
+def square(input: Tensor) -> Tensor:
+    """``input ** 2``, elementwise."""
+    return input.square()
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 by the sign of each element; its gradient is 0."""
+    return input.sign()
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(input)))`` over ``dim`` (int or tuple), without overflow."""
+    return input.logsumexp(dim, keepdim)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input`` with the elements above diagonal ``diagonal`` of its last two dims set to 0."""
+    return input.tril(diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input`` with the elements below diagonal ``diagonal`` of its last two dims set to 0."""
+    return input.triu(diagonal)
 
 
 def abs(input: Tensor) -> Tensor:

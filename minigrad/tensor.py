@@ -7,6 +7,7 @@ Every differentiable method is a thin wrapper that calls a primitive from ``mini
 from __future__ import annotations
 
 import builtins
+import operator
 from collections import namedtuple
 from collections.abc import Iterator
 from typing import Any
@@ -577,6 +578,18 @@ class Tensor:
         """Square root, elementwise."""
         return ops.Sqrt.apply(self._floating())
 
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(self), elementwise (integers give the default float dtype)."""
+        return ops.Rsqrt.apply(self._floating())
+
+    def square(self) -> Tensor:
+        """self ** 2, elementwise (``PowBackward0``, as in PyTorch)."""
+        return self ** 2
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 by the sign of each element, same dtype; its gradient is 0."""
+        return ops.Sign.apply(self)
+
     def abs(self) -> Tensor:
         """Absolute value, elementwise."""
         return ops.Abs.apply(self)
@@ -621,6 +634,28 @@ class Tensor:
             np_dtype = np.dtype(np.int64)
         fn = ops.Sum if dim is None else ops.SumDim
         return fn.apply(self, axes=axes, keepdim=keepdim, dtype=np_dtype)
+
+    def logsumexp(self, dim: Any, keepdim: builtins.bool = False) -> Tensor:
+        """log(sum(exp(self))) over ``dim`` (int or tuple), without overflow. Shape: reduced dims removed unless
+        keepdim. Integers give the default float dtype."""
+        x = self._floating()
+        axes = () if x.data.ndim == 0 else normalize_dims(dim, x.data.ndim)
+        return ops.Logsumexp.apply(x, dims=axes, keepdim=keepdim)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """A copy with the elements above diagonal ``diagonal`` of the last two dims set to 0. Shape: as self
+        (at least 2-D)."""
+        return self._triangle(ops.Tril, "tril", diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """A copy with the elements below diagonal ``diagonal`` of the last two dims set to 0. Shape: as self
+        (at least 2-D)."""
+        return self._triangle(ops.Triu, "triu", diagonal)
+
+    def _triangle(self, fn: Any, name: str, diagonal: int) -> Tensor:
+        if self.data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return fn.apply(self, diagonal=operator.index(diagonal))
 
     def mean(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
         """Mean over ``dim`` (int or tuple; all dims when None); floating point tensors only (or give ``dtype``)."""

@@ -226,6 +226,34 @@ class Neg(Function):
         return -g
 
 
+class Rsqrt(Function):
+    """z = 1 / sqrt(a);  dL/da = -0.5 * dL/dz * z^3, in PyTorch's order."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 -> inf, negative -> nan, as PyTorch
+            z = np.reciprocal(np.sqrt(a))
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return (-0.5 * g) * (z * z * z)
+
+
+class Sign(Function):
+    """z = sign(a) (-1, 0 or 1);  dL/da = 0 everywhere, as PyTorch."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.sign(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros_like(g)
+
+
 class Exp(Function):
     """z = e^a;  dL/da = dL/dz * z."""
 

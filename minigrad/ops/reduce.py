@@ -395,6 +395,29 @@ class BinaryCrossEntropyWithLogits(Function):
         return gx, gy, None, None
 
 
+class Logsumexp(Function):
+    """z = log(sum(exp(a))) over ``dims``, shifted by the max so that it cannot overflow;
+    dL/da = dL/dz * exp(a - z) (z broadcast back over ``dims``)."""
+
+    @staticmethod
+    def forward(ctx, a, *, dims, keepdim):
+        m = np.max(a, axis=dims, keepdims=True)
+        m = np.where(np.isinf(m), np.zeros((), a.dtype), m)  # all -inf (or an inf): shift by 0, as PyTorch
+        with np.errstate(divide="ignore"):
+            z = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
+        ctx.save_for_backward(a, z)
+        ctx.meta = (dims, keepdim)
+        return z if keepdim else np.squeeze(z, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        dims, keepdim = ctx.meta
+        if not keepdim:
+            g = np.expand_dims(g, dims)
+        return g * np.exp(a - z)
+
+
 class Cumsum(Function):
     """z_i = a_0 + ... + a_i along ``dim``;  dL/da_i = dL/dz_i + ... + dL/dz_n (a cumulative sum from the end)."""
 

@@ -186,6 +186,32 @@ class Stack(Function):
         return tuple(g[lead + (i,)] if need else None for i, need in enumerate(ctx.needs_input_grad))
 
 
+class Tril(Function):
+    """z = a with the elements above diagonal ``diagonal`` of its last two dims set to 0 (``Triu``: below it);
+    dL/da = dL/dz masked the same way."""
+
+    upper = False
+
+    @classmethod
+    def forward(cls, ctx, a, *, diagonal):
+        ctx.diagonal = diagonal
+        return cls._mask(a, diagonal)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        return cls._mask(g, ctx.diagonal)
+
+    @classmethod
+    def _mask(cls, a, diagonal):
+        return np.triu(a, diagonal) if cls.upper else np.tril(a, diagonal)
+
+
+class Triu(Tril):
+    """z = a with the elements below diagonal ``diagonal`` of its last two dims set to 0; see ``Tril``."""
+
+    upper = True
+
+
 class Cat(Function):
     """z = the inputs joined along axis ``dim``;  each input's gradient is its section of dL/dz."""
 

@@ -1,0 +1,89 @@
+"""``rsqrt``, ``square``, ``sign``, ``logsumexp``, ``tril`` and ``triu``: values against numpy, gradients by
+gradcheck, node names and errors as PyTorch's (stored, and compared live when ``torch`` is installed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.autograd import gradcheck
+
+X = np.random.default_rng(3).standard_normal((3, 4))
+POS = np.abs(X) + 0.5
+
+
+def _max_shifted_logsumexp(x, axis, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+#: name -> (call on a library's tensor, numpy reference on an array, input, PyTorch's grad_fn name)
+CASES = {
+    "rsqrt": (lambda t: t.rsqrt(), lambda a: 1 / np.sqrt(a), POS, "RsqrtBackward0"),
+    "square": (lambda t: t.square(), lambda a: a * a, X, "PowBackward0"),
+    "sign": (lambda t: t.sign(), np.sign, X, "SignBackward0"),
+    "logsumexp(1)": (lambda t: t.logsumexp(1), lambda a: _max_shifted_logsumexp(a, 1), X, "LogsumexpBackward0"),
+    "logsumexp((0, 1), keepdim)": (lambda t: t.logsumexp((0, 1), keepdim=True),
+                                   lambda a: _max_shifted_logsumexp(a, (0, 1), True), X, "LogsumexpBackward0"),
+    "tril": (lambda t: t.tril(), np.tril, X, "TrilBackward0"),
+    "tril(1)": (lambda t: t.tril(1), lambda a: np.tril(a, 1), X, "TrilBackward0"),
+    "triu(-1)": (lambda t: t.triu(-1), lambda a: np.triu(a, -1), X, "TriuBackward0"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_values_and_node_names(case):
+    call, reference, x, name = CASES[case]
+    out = call(mg.tensor(x, requires_grad=True))
+    np.testing.assert_allclose(out.data, reference(x), rtol=1e-15, atol=1e-15)
+    assert out.grad_fn.name() == name
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_gradients_pass_gradcheck(case):
+    call, _, x, _ = CASES[case]
+    assert gradcheck(call, (mg.tensor(x, requires_grad=True),))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_values_gradients_and_names_match_pytorch(case):
+    torch = pytest.importorskip("torch")
+    call, _, x, name = CASES[case]
+    w = np.random.default_rng(4).standard_normal(call(torch.tensor(x)).shape)
+    got, want = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    a, b = call(got), call(want)
+    (a * mg.tensor(w)).sum().backward()
+    (b * torch.tensor(w)).sum().backward()
+    assert b.grad_fn.name() == name
+    np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(got.grad.data, want.grad.numpy(), rtol=1e-13, atol=1e-15)
+
+
+def test_logsumexp_does_not_overflow_and_keeps_infinities():
+    big = mg.tensor([[1000.0, 1000.0], [-np.inf, -np.inf]])
+    np.testing.assert_allclose(big.logsumexp(1).data, [1000.0 + np.log(2.0), -np.inf])
+    assert mg.logsumexp(mg.tensor([1, 2, 3]), 0).dtype == mg.float32  # integers: the default float dtype
+
+
+def test_sign_keeps_the_dtype_and_rsqrt_of_integers_is_float():
+    assert mg.tensor([-2, 0, 3]).sign().tolist() == [-1, 0, 1] and mg.tensor([-2, 0, 3]).sign().dtype == mg.int64
+    assert mg.tensor([4]).rsqrt().dtype == mg.float32
+
+
+@pytest.mark.parametrize("name", ["tril", "triu"])
+def test_tril_and_triu_need_two_dims_in_pytorchs_words(name):
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=f"^{name}: input tensor must have at least 2 dimensions$"):
+        getattr(x, name)()
+    assert x.grad is None
+
+
+def test_the_functions_are_the_methods():
+    x = mg.tensor(POS)
+    for name in ("rsqrt", "square", "sign"):
+        np.testing.assert_array_equal(getattr(mg, name)(x).data, getattr(x, name)().data)
+    np.testing.assert_array_equal(mg.logsumexp(x, 0).data, x.logsumexp(0).data)
+    np.testing.assert_array_equal(mg.tril(x, -1).data, x.tril(-1).data)
+    np.testing.assert_array_equal(mg.triu(x, 2).data, x.triu(2).data)
