@@ -13,7 +13,7 @@ __all__ = [
     "sign", "abs", "sin", "cos", "tanh", "logsumexp", "tril", "triu",
     "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
-    "concat", "where", "matmul", "mm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
+    "concat", "where", "matmul", "mm", "bmm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
     "is_tensor", "allclose", "equal", "t", "flip", "roll", "cumsum", "topk", "sort", "argsort", "gather",
 ]
 
@@ -294,6 +294,11 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``; see ``Tensor.bmm``."""
+    return input.bmm(mat2)
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:

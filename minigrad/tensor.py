@@ -489,6 +489,23 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return matmul(self._operand(other), self)
 
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``: both 3-D, the same batch and dtype."""
+        if self.data.ndim != 3 or mat2.data.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor" if self.data.ndim != 3 else "batch2 must be a 3D tensor")
+        want = [self.data.shape[0], self.data.shape[2]]
+        if list(mat2.data.shape[:2]) != want:
+            raise RuntimeError(
+                f"Expected size for first two dimensions of batch2 tensor to be: {want} but got: "
+                f"{list(mat2.data.shape[:2])}."
+            )
+        if self.data.dtype != mat2.data.dtype:
+            raise RuntimeError(
+                f"expected scalar type {_dt.scalar_type_name(self.data.dtype)} but found "
+                f"{_dt.scalar_type_name(mat2.data.dtype)}"
+            )
+        return matmul(self, mat2)
+
     def __neg__(self) -> Tensor:
         return ops.Neg.apply(self)
 

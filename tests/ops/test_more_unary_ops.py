@@ -87,3 +87,41 @@ def test_the_functions_are_the_methods():
     np.testing.assert_array_equal(mg.logsumexp(x, 0).data, x.logsumexp(0).data)
     np.testing.assert_array_equal(mg.tril(x, -1).data, x.tril(-1).data)
     np.testing.assert_array_equal(mg.triu(x, 2).data, x.triu(2).data)
+
+
+# ---- bmm ----------------------------------------------------------------------------------------------------------
+def test_bmm_is_the_batched_product_and_records_bmmbackward0():
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4, 5))
+    out = mg.bmm(mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True))
+    np.testing.assert_allclose(out.data, a @ b, rtol=1e-14)
+    assert out.grad_fn.name() == "BmmBackward0"
+    assert gradcheck(mg.bmm, (mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)))
+    np.testing.assert_array_equal(mg.tensor(a).bmm(mg.tensor(b)).data, out.data)
+
+
+SIZE_MESSAGE = "Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: "
+BMM_ERRORS = [  # (shape of input, shape and dtype of mat2, PyTorch's message)
+    ((3, 4), (4, 5), np.float32, "batch1 must be a 3D tensor"),
+    ((2, 3, 4), (4, 5), np.float32, "batch2 must be a 3D tensor"),
+    ((2, 3, 4), (2, 5, 6), np.float32, SIZE_MESSAGE + "[2, 5]."),
+    ((2, 3, 4), (3, 4, 5), np.float32, SIZE_MESSAGE + "[3, 4]."),
+    ((2, 3, 4), (2, 4, 5), np.float64, "expected scalar type Float but found Double"),
+]
+
+
+@pytest.mark.parametrize("sa,sb,dtype,message", BMM_ERRORS)
+def test_bmm_errors_are_pytorchs(sa, sb, dtype, message):
+    a = mg.zeros(*sa, requires_grad=True)
+    b = mg.tensor(np.zeros(sb, dtype=dtype))
+    with pytest.raises(RuntimeError) as err:
+        mg.bmm(a, b)
+    assert str(err.value) == message and a.grad is None
+
+
+@pytest.mark.parametrize("sa,sb,dtype,message", BMM_ERRORS)
+def test_the_stored_bmm_errors_are_what_pytorch_says(sa, sb, dtype, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError) as err:
+        torch.bmm(torch.zeros(*sa), torch.tensor(np.zeros(sb, dtype=dtype)))
+    assert str(err.value) == message
