@@ -15,6 +15,7 @@ __all__ = [
     "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
     "concat", "where", "matmul", "mm", "bmm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
     "is_tensor", "allclose", "equal", "t", "flip", "roll", "cumsum", "topk", "sort", "argsort", "gather",
+    "index_select",
 ]
 
 
@@ -294,6 +295,11 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return matmul(input, mat2)
+
+
+def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
+    """``input.index_select(dim, index)``: the slices at ``index`` (1-D) along ``dim``."""
+    return input.index_select(dim, index)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:

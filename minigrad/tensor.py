@@ -489,6 +489,22 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return matmul(self._operand(other), self)
 
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        """The slices of self at ``index`` (a 1-D int32/int64 tensor) along ``dim``, in that order (repeats
+        allowed). Shape: self's, with ``len(index)`` at ``dim``."""
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        if idx.dtype not in (np.int32, np.int64):
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+        d = wrap_dim(dim, self.data.ndim)
+        idx = idx.reshape(-1)
+        size = self.data.shape[d]
+        bad = idx[(idx < 0) | (idx >= size)]
+        if bad.size:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={size}")
+        return ops.IndexSelect.apply(self, dim=d, index=idx.astype(np.intp))
+
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``: both 3-D, the same batch and dtype."""
         if self.data.ndim != 3 or mat2.data.ndim != 3:

@@ -60,6 +60,7 @@ from minigrad.ops.shape import (  # noqa: F401
     Flip,
     Gather,
     Index,
+    IndexSelect,
     Permute,
     Repeat,
     Roll,

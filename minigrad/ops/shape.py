@@ -333,6 +333,19 @@ class Gather(Function):
         return IndexedGrad(shape, dtype, picks, g, repeats=True)
 
 
+class IndexSelect(Index):
+    """z = a's slices at ``index`` (1-D) along ``dim``;  dL/da = dL/dz added back at those slices (a slice picked
+    twice gets both gradients), as ``Index``."""
+
+    @classmethod
+    def node_name(cls):
+        return "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index):
+        return Index.forward(ctx, a, index=(slice(None),) * dim + (index,))
+
+
 class Sort(Function):
     """z = a's values reordered along ``dim`` by ``order`` (computed by the caller);  dL/da = dL/dz put back
     where each value came from."""
