@@ -192,6 +192,22 @@ class Recurrence:
             return [getattr(self, name) for name in self._BUFFERS]
         return [_placeholder(shape, lazy.dtype) for shape in lazy.shapes]
 
+    def _begin_made(self) -> tuple | None:
+        """The start of ``materialize``, which makes the step nodes the loop did not record, as the primitives
+        would have recorded them (the same fields, saved arrays and version checks; freed, and with their
+        gradient norms, after a backward), reuses the nodes that exist and gives the steps' output nodes to the
+        joined output's node as its parents (``_made``). Returns None if they are made already, else ``(lazy,
+        buffers, the last step's node or None, h_0 as the first step read it, the loop's order)``; h_0 is a state
+        as ``_save_product`` takes it, with its version check as forward made it, not as h_0 is now."""
+        lazy = self.lazy
+        if lazy is None:
+            return None
+        self.lazy = None
+        buffers = self._buffers(lazy)
+        h0 = buffers[0][0] if lazy.freed else lazy.h0  # any row of a released buffer stands for it
+        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        return lazy, buffers, lazy.head(), (h0, lazy.h0_check), order
+
     def _made(self, lazy: _Lazy, head: Node, outs: list) -> list:
         """The end of ``materialize``: ``head`` (the last step's output node) carries the
         recurrence while the graph lives; the nodes are freed and get their norms as backward left them; the
@@ -364,36 +380,26 @@ class RNNRecurrence(Recurrence):
         return [(lazy.p_h0, carry, 1, None), (lazy.p_w, d_w, 1, None), (lazy.p_pre, d_pre, 1, d_norm)]
 
     def materialize(self) -> None:
-        """Make the step nodes the loop did not record (an ``AddmmBackward0`` and the activation per step), as
-        the primitives would have recorded them (the same fields, saved arrays and version checks; freed, and
-        with their gradient norms, after a backward), reusing the last step's node, and give them to the joined
-        output's node as its parents."""
-        lazy = self.lazy
-        if lazy is None:
+        """Make the step nodes the loop did not record (an ``AddmmBackward0`` and the activation per step); see
+        ``Recurrence._begin_made``."""
+        begun = self._begin_made()
+        if begun is None:
             return
-        self.lazy = None
-        buf, h0 = self._buffers(lazy)
-        head = lazy.head()
+        lazy, (buf, _), head, h, order = begun
         outs: list = [None] * self.steps
-        made: list = []
-        # h_0 as the first step read it; its version check is put back as forward made it, below
-        h, p_h = _Like(h0, False, None, VersionCounter()), lazy.p_h0
-        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        p_h, act = lazy.p_h0, None
         for n, i in enumerate(order):
+            last = n == self.steps - 1
             step = lazy.scope + (_step_name(i),)
             mm = _step_product(lazy, i, step, h, p_h, self.w)
-            if n == 0 and lazy.h0_check is not None:
-                mm._checks = (lazy.h0_check,) + mm._checks[1:]
-            vc = lazy.final_vc if n == self.steps - 1 else VersionCounter()  # the step output's counter
+            vc = lazy.final_vc if last else VersionCounter()  # the step output's counter
             act = _node(lazy.act_fn, (mm,), step, buf[i], (buf[i],))
             act._checks = ((0, vc, 0, lazy.act_fn),)
-            if n == self.steps - 1 and head is not None:
-                _become(head, act)
-                act = head
+            if last:
+                act = _become(head, act)
             outs[i] = act
-            made.append(act)
-            h, p_h = _Like(buf[i], True, act, vc), act
-        self._made(lazy, made[-1], outs)
+            h, p_h = (buf[i], (0, vc, 0, lazy.act_fn)), act
+        self._made(lazy, act, outs)
 
     def _owned_rows(self, ext: list, own: list) -> np.ndarray | None:
         """The array ``(L, N, H)`` whose row ``t`` is step ``t``'s outside gradient, when those rows are one
@@ -589,44 +595,27 @@ class LSTMRecurrence(Recurrence):
         return results
 
     def materialize(self) -> None:
-        """Make the step nodes (``_lstm_step_nodes`` for every step, in the loop's order), as
-        ``RNNRecurrence.materialize`` does."""
-        lazy = self.lazy
-        if lazy is None:
+        """Make the step nodes (``_lstm_step_nodes`` for every step); see ``Recurrence._begin_made``."""
+        begun = self._begin_made()
+        if begun is None:
             return
-        self.lazy = None
-        live = not lazy.freed
-        h_buf, c_buf, gates, tanh_c = self._buffers(lazy)
-        first_read = _rows(self.steps - 1 if self.reverse else 0, self.reverse)[1]
-        # h_0 and c_0 as the first step read them; their version checks are put back as forward made them, below
-        h, p_h = _Like(lazy.h0 if live else h_buf[first_read], False, None, VersionCounter()), lazy.p_h0
-        c_prev, p_c = lazy.c0 if live else c_buf[first_read], lazy.p_c0
-        head, c_last = lazy.head(), lazy.c_node()
+        lazy, (h_buf, c_buf, gates, tanh_c), head, h, order = begun
+        c_prev = c_buf[0] if lazy.freed else lazy.c0  # c_0 as the first step read it
+        p_h, p_c, c_check, c_last = lazy.p_h0, lazy.p_c0, lazy.c0_check, lazy.c_node()
         outs: list = [None] * self.steps
-        made: list = []
-        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        node = None
         for n, i in enumerate(order):
             write = _rows(i, self.reverse)[0]
             bufs = (gates[i], c_prev, c_buf[write], tanh_c[i], h_buf[write])
-            node, c_node, tc_node, mm, fc = _lstm_step_nodes(lazy, i, h, p_h, p_c, self.w, bufs)
-            if n == 0:  # the checks as forward made them, not as h_0 and c_0 are now
-                if lazy.h0_check is not None:
-                    mm._checks = (lazy.h0_check,) + mm._checks[1:]
-                if lazy.c0_check is not None:
-                    fc._checks = (lazy.c0_check,)
+            node, c_node, tc_node = _lstm_step_nodes(lazy, i, h, p_h, p_c, c_check, self.w, bufs)
             if n == self.steps - 1:
-                if c_last is not None:
-                    _become(c_last, c_node)
-                    tc_node.parents = (c_last,)
-                    c_node = c_last
-                if head is not None:
-                    _become(head, node)
-                    node = head
+                c_node = _become(c_last, c_node)
+                tc_node.parents = (c_node,)
+                node = _become(head, node)
             outs[i] = node
-            made.append(node)
-            h, p_h = _Like(bufs[4], True, node, VersionCounter()), node
-            c_prev, p_c = bufs[2], c_node
-        nodes = self._made(lazy, made[-1], outs)
+            h, p_h = (bufs[4], (0, VersionCounter(), 0, node.fn)), node
+            c_prev, p_c, c_check = bufs[2], c_node, None
+        nodes = self._made(lazy, node, outs)
         if lazy.norms is not None and lazy.h_unused:  # as node by node, which never visits them
             for node in nodes[:3]:
                 node.grad_norm = None
@@ -769,44 +758,23 @@ class GRURecurrence(Recurrence):
         return results
 
     def materialize(self) -> None:
-        """Make the step nodes (``_gru_step_nodes`` for every step, in the loop's order), as
-        ``RNNRecurrence.materialize`` does."""
-        lazy = self.lazy
-        if lazy is None:
+        """Make the step nodes (``_gru_step_nodes`` for every step); see ``Recurrence._begin_made``."""
+        begun = self._begin_made()
+        if begun is None:
             return
-        self.lazy = None
-        live = not lazy.freed
-        h_buf, hn, gates, diff = self._buffers(lazy)
+        lazy, (h_buf, hn, gates, diff), head, h, order = begun
         hidden = hn.shape[-1]
-        # h_0 as the first step read it; its version check is put back as forward made it, below
-        h, p_h = _Like(lazy.h0 if live else h_buf[0], False, None, VersionCounter()), lazy.p_h0
-        head = lazy.head()
         outs: list = [None] * self.steps
-        made: list = []
-        order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
+        p_h, node = lazy.p_h0, None
         for n, i in enumerate(order):
-            write, read = _rows(i, self.reverse)
+            write = _rows(i, self.reverse)[0]
             bufs = (gates[i, :, : 2 * hidden], gates[i, :, 2 * hidden:], hn[i], diff[i], h_buf[write])
-            node, mm = _gru_step_nodes(lazy, i, h, p_h, self.w, bufs)
-            if n == 0 and lazy.h0_check is not None:  # the check as forward made it, not as h_0 is now
-                mm._checks = (lazy.h0_check,) + mm._checks[1:]
-            if n == self.steps - 1 and head is not None:
-                _become(head, node)
-                node = head
+            node = _gru_step_nodes(lazy, i, h, p_h, self.w, bufs)
+            if n == self.steps - 1:
+                node = _become(head, node)
             outs[i] = node
-            made.append(node)
-            h, p_h = _Like(bufs[4], True, node, VersionCounter()), node
-        self._made(lazy, made[-1], outs)
-
-
-class _Like:
-    """What recording reads of a tensor (``data``, ``requires_grad``, ``grad_fn``, ``_vc``), for the states that a
-    lazily recorded recurrence never made tensors of."""
-
-    __slots__ = ("data", "requires_grad", "grad_fn", "_vc")
-
-    def __init__(self, data: Any, requires_grad: bool, grad_fn: Any, vc: Any) -> None:
-        self.data, self.requires_grad, self.grad_fn, self._vc = data, requires_grad, grad_fn, vc
+            h, p_h = (bufs[4], (0, VersionCounter(), 0, node.fn)), node
+        self._made(lazy, node, outs)
 
 
 def _placeholder(shape: tuple, dtype: Any) -> np.ndarray:
@@ -814,12 +782,16 @@ def _placeholder(shape: tuple, dtype: Any) -> np.ndarray:
     return np.broadcast_to(np.zeros((), dtype), shape)
 
 
-def _become(node: Node, other: Node) -> None:
-    """Give ``node`` (made early, so that others could refer to it) the fields ``other`` was recorded with."""
+def _become(node: Node | None, other: Node) -> Node:
+    """Give ``node`` (made early, so that others could refer to it) the fields ``other`` was recorded with, and
+    return it; ``other`` itself when there is no such node (nothing kept it alive)."""
+    if node is None:
+        return other
     for name in ("fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype", "meta",
                  "shapes"):
         if hasattr(other, name):
             setattr(node, name, getattr(other, name))
+    return node
 
 
 class _Lazy:
@@ -891,6 +863,14 @@ def _move_saved(head_ref: Any, array: np.ndarray) -> None:
         setattr(rec, name, moved(value))
 
 
+def _unrecorded(stacked: np.ndarray, last: int) -> tuple:
+    """What a loop that records nothing returns: a ``Steps`` of tensors over the rows of ``stacked`` (L, N, H), and
+    the one of step ``last`` (the final state)."""
+    outputs = Steps([_function.Tensor._make(row, False) for row in stacked])
+    outputs.stacked = stacked
+    return outputs, outputs[last]
+
+
 def _records(pre: Any, h0: Any, w_t: Any) -> bool:
     """Whether the loop records nodes: grad mode is on and one of its inputs needs a gradient."""
     return _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
@@ -909,15 +889,16 @@ def _rows(i: int, reverse: bool) -> tuple[int, int]:
     return (i, i + 1) if reverse else (i + 1, i)
 
 
-def _save_product(node: Node, h: Any, w: np.ndarray, w_check: tuple) -> None:
+def _save_product(node: Node, h: tuple, w: np.ndarray, w_check: tuple) -> None:
     """Save what ``Addmm`` and ``Mm`` save for ``h @ w`` (``h`` if ``w`` needs a gradient, ``w`` if ``h`` does),
-    with the version checks ``apply`` would add."""
+    with the version checks ``apply`` would add. ``h`` is a state as a step read it: ``(array, version check)``,
+    the check as forward would have made it for the tensor the array was."""
     need_h, need_w = node.needs_input_grad[-2:]
-    node.saved = (h.data if need_w else None, w if need_h else None)
+    data, h_check = h
+    node.saved = (data if need_w else None, w if need_h else None)
     checks = []
     if need_w:
-        vc = h._vc
-        checks.append((0, vc, vc.value, h.grad_fn.fn if h.grad_fn is not None else None))
+        checks.append(h_check)
     if need_h:
         checks.append(w_check)
     node._checks = tuple(checks)
@@ -988,9 +969,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     _Scope.current = scope
     T = _function.Tensor
     if not _records(pre, h0, w_t):
-        outputs = Steps([T._make(pre_a[i], False) for i in range(steps)])
-        outputs.stacked = pre_a
-        return outputs, outputs[order[-1]]
+        return _unrecorded(pre_a, order[-1])
     rec = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data, relu, h0_zero)
     final = T._make(h, True)
     head = rec.record_lazily(pre, h0, w_t, final, order[-1], scope)
@@ -1040,9 +1019,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     stacked = h_buf[:-1] if reverse else h_buf[1:]
     last = _rows(order[-1], reverse)[0]
     if not record:
-        outputs = Steps([T._make(stacked[i], False) for i in range(steps)])
-        outputs.stacked = stacked
-        return outputs, outputs[order[-1]], T._make(c_buf[last], False)
+        return *_unrecorded(stacked, order[-1]), T._make(c_buf[last], False)
     rec = LSTMRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad, c0.requires_grad), h_buf, c_buf,
                          gates, tanh_c)
     final_h, final_c = T._make(h_buf[last], True), T._make(c_buf[last], True)
@@ -1052,7 +1029,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
 
 def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> Node:
     """The ``AddmmBackward0`` of ``pre[i] + h @ w_t`` at step ``i``, as ``ops.Addmm.apply(pre, h, w_t, index=i)``
-    records it, from the state ``h`` (a ``_Like``) and its parent ``p_h`` (None if it needs no gradient)."""
+    records it, from the state ``h`` (see ``_save_product``) and its parent ``p_h`` (None if it needs no gradient)."""
     mm = Node(Addmm, (lazy.need_pre, p_h is not None, lazy.need_w), (lazy.p_pre, p_h, lazy.p_w))
     mm.scope, mm.shape, mm.dtype = step, (lazy.pre_shape[1], lazy.pre_shape[2]), lazy.dtype
     mm.meta = (lazy.pre_shape, lazy.dtype, i)
@@ -1060,11 +1037,11 @@ def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> N
     return mm
 
 
-def _lstm_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, p_c: Any, w: Any, bufs: tuple) -> tuple:
-    """The ten nodes ``nn.rnn._lstm_update`` records for step ``i``, from the state ``h`` it read (a ``_Like``),
-    the parents ``p_h``, ``p_c`` of ``h`` and ``c`` (None if they need no gradient), ``weight_hh^T`` and the step's
-    arrays ``(gates, c_{t-1}, c_t, tanh(c_t), h_t)``. Returns the nodes of ``h_t``, ``c_t``, ``tanh(c_t)``, the
-    product and ``f * c``."""
+def _lstm_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, p_c: Any, c_check: Any, w: Any, bufs: tuple) -> tuple:
+    """The ten nodes ``nn.rnn._lstm_update`` records for step ``i``, from the state ``h`` it read (see
+    ``_save_product``), the parents ``p_h``, ``p_c`` of ``h`` and ``c`` (None if they need no gradient), the
+    version check of ``c_0`` for the first step (else None), ``weight_hh^T`` and the step's arrays ``(gates,
+    c_{t-1}, c_t, tanh(c_t), h_t)``. Returns the nodes of ``h_t``, ``c_t`` and ``tanh(c_t)``."""
     a, c_prev, c_new, tc, y = bufs
     hidden = c_new.shape[-1]
     index = [(Ellipsis, slice(j * hidden, (j + 1) * hidden)) for j in range(4)]
@@ -1079,10 +1056,12 @@ def _lstm_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, p_c: Any, w: Any, bufs
     state = step + ("state=c",)
     shapes = (gi.shape, gi.shape)
     fc = _node(Mul, (n_f, p_c), state, c_new, (gf if p_c is not None else None, c_prev), shapes=shapes)
+    if c_check is not None:  # f * c_0 saved the caller's c_0
+        fc._checks = (c_check,)
     ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
     c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
     tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
-    return _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes), c_node, tc_node, mm, fc
+    return _node(Mul, (n_o, tc_node), step, y, (go, tc), shapes=shapes), c_node, tc_node
 
 
 def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: tuple) -> tuple[Any, Any]:
@@ -1131,9 +1110,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     T = _function.Tensor
     stacked = h_buf[:-1] if reverse else h_buf[1:]
     if not record:
-        outputs = Steps([T._make(stacked[i], False) for i in range(steps)])
-        outputs.stacked = stacked
-        return outputs, outputs[order[-1]]
+        return _unrecorded(stacked, order[-1])
     rec = GRURecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), h_buf, hn_buf, pre_a, diff_buf,
                         b_hh is not None)
     final = T._make(stacked[order[-1]], True)
@@ -1141,10 +1118,10 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     return LazySteps(rec, stacked, head), final
 
 
-def _gru_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, w: Any, bufs: tuple) -> tuple[Node, Node]:
+def _gru_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, w: Any, bufs: tuple) -> Node:
     """The twelve nodes ``nn.rnn._gru_update`` records for step ``i`` (and its ``gh`` product), from the state ``h``
-    it read (a ``_Like``) and its parent ``p_h`` (None if it needs no gradient), ``weight_hh^T`` and the buffers
-    ``(rz, n, gh_n, diff, y)`` of the step. Returns the step's output node and its ``gh`` node."""
+    it read (see ``_save_product``) and its parent ``p_h`` (None if it needs no gradient), ``weight_hh^T`` and the
+    buffers ``(rz, n, gh_n, diff, y)`` of the step. Returns the step's output node."""
     rz, n, gh_n, diff, y = bufs
     hidden = n.shape[-1]
     r, z = rz[:, :hidden], rz[:, hidden:]
@@ -1175,4 +1152,4 @@ def _gru_step_nodes(lazy: Any, i: int, h: Any, p_h: Any, w: Any, bufs: tuple) ->
     tanh_n = _node(Tanh, (add_n,), gate, n, (n,))
     sub = _node(Sub, (p_h, tanh_n), step, diff, shapes=(n.shape, n.shape))
     mul_dz = _node(Mul, (sub, sig_z), step, y, (diff, z), shapes=(diff.shape, z.shape))
-    return _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape)), mm
+    return _node(Add, (mul_dz, tanh_n), step, y, shapes=(y.shape, n.shape))
