@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd.grad_mode import enable_grad, no_grad
 from minigrad.tensor import Tensor, _typename
 
@@ -274,3 +276,29 @@ def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_copy_state_value(param, name, v, index) for v in value)
     return value
+
+
+def _check_lr(lr: Any) -> None:
+    """PyTorch's first two checks of a learning rate: a tensor lr has one element, and no lr is negative."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _zeros_like(p: Tensor) -> Tensor:
+    """A state buffer of ``p``'s shape and dtype, filled with zeros (never recorded by autograd)."""
+    return Tensor._make(np.zeros_like(p.data), False)
+
+
+def _scalar_state(value: float) -> Tensor:
+    """A 0-d float32 state tensor (a step counter, or a scalar PyTorch keeps in its default dtype)."""
+    return Tensor._make(np.array(value, dtype=np.float32), False)
+
+
+def _bump(p: Tensor, state: dict[str, Any]) -> None:
+    """Mark ``p`` and its state tensors as changed in place (their version counters)."""
+    for value in state.values():
+        if isinstance(value, Tensor):
+            value._vc.value += 1
+    p._vc.value += 1
