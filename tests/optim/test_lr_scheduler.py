@@ -52,10 +52,7 @@ def run_minigrad(case, steps=G.STEPS):
 def step(opt, sched, case, i):
     """Epoch ``i`` of a case: the optimizer's step, then the scheduler's (with that epoch's metric if it needs one)."""
     opt.step()
-    if "metrics" in case:
-        sched.step(G.METRICS[case["metrics"]][i])
-    else:
-        sched.step()
+    G.step_scheduler(sched, case, i)
 
 
 def lrs(opt):
