@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from minigrad.optim.optimizer import Optimizer, _bump, _check_lr, _scalar_state, _zeros_like
 from minigrad.tensor import Tensor
 
@@ -82,6 +84,7 @@ class ASGD(Optimizer):
         else:
             ax[...] = p.data
         t = float(state["step"].data)
-        state["eta"].data[...] = lr / ((1 + lambd * lr * t) ** alpha)
-        state["mu"].data[...] = 1 / max(1, t - t0)
+        # PyTorch makes both as float32 scalars, so they are float32-rounded even when a loaded state is float64
+        state["eta"].data[...] = np.float32(lr / ((1 + lambd * lr * t) ** alpha))
+        state["mu"].data[...] = np.float32(1 / max(1, t - t0))
         _bump(p, state)

@@ -72,6 +72,8 @@ class LBFGS(Optimizer):
     the parameters, their gradients and this state back as they were.
     """
 
+    _state_has_param_shapes = False  # its state holds flat (N,) vectors
+
     def __init__(
         self,
         params: Any,

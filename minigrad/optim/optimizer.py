@@ -182,6 +182,9 @@ class Optimizer:
                     )
 
     # ---- saving and loading ------------------------------------------------------------------------------
+    #: Whether every non-scalar state tensor has its parameter's shape (checked on loading); LBFGS's do not.
+    _state_has_param_shapes = True
+
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as ``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``.
 
@@ -226,7 +229,8 @@ class Optimizer:
         for k, v in state_dict["state"].items():
             if k in by_index:
                 p = by_index[k]
-                state[p] = {name: _copy_state_value(p, name, value, k) for name, value in v.items()}
+                state[p] = {name: _copy_state_value(p, name, value, k, self._state_has_param_shapes)
+                            for name, value in v.items()}
             else:
                 state[k] = v
 
@@ -259,12 +263,13 @@ def _copy_plain(value: Any) -> Any:
     return value
 
 
-def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
-    """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays)."""
+def _copy_state_value(param: Tensor, name: str, value: Any, index: Any, check_shape: bool = True) -> Any:
+    """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays), as
+    PyTorch casts them. With ``check_shape``, a state tensor that is not 0-d must have the parameter's shape."""
     if isinstance(value, Tensor):
         arr = value.data
         if name != "step" and param.data.dtype.kind == "f":
-            if arr.shape != param.data.shape:
+            if check_shape and arr.ndim and arr.shape != param.data.shape:
                 raise ValueError(
                     f"loaded state '{name}' of parameter {index} has shape {list(arr.shape)}, but the parameter has "
                     f"shape {list(param.data.shape)}"
@@ -272,9 +277,9 @@ def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
             return Tensor._make(arr.astype(param.data.dtype), False)
         return Tensor._make(arr.copy(), False)
     if isinstance(value, dict):
-        return {k: _copy_state_value(param, k, v, index) for k, v in value.items()}
+        return {k: _copy_state_value(param, k, v, index, check_shape) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_copy_state_value(param, name, v, index) for v in value)
+        return type(value)(_copy_state_value(param, name, v, index, check_shape) for v in value)
     return value
 
 
