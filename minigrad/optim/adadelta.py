@@ -28,7 +28,9 @@ class Adadelta(Optimizer):
         rho: decay rate of the two running averages, in ``[0, 1]``.
         eps: added inside both square roots (it also sets the size of the very first steps).
         weight_decay: L2 penalty added to the gradient.
-        foreach, capturable, differentiable: accepted for PyTorch compatibility and ignored (numpy has one path).
+        foreach: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'`` (a 0-d float32 tensor counting updates), ``'square_avg'`` (``v``) and

@@ -29,8 +29,10 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of every ``s``. As in PyTorch, the constructor's value is
             used for every group (a group's own ``initial_accumulator_value`` is only recorded).
         eps: added to the denominator for numerical stability.
-        foreach, differentiable, fused: accepted for PyTorch compatibility and ignored (numpy has one path);
-            ``fused=True`` with ``differentiable`` or ``foreach`` raises as in PyTorch.
+        foreach: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
+        fused: accepted for PyTorch compatibility and ignored (``fused=True`` with ``differentiable`` or
+            ``foreach`` raises, as in PyTorch).
         maximize: ascend instead of descend.
 
     State per parameter, created by the constructor (so it is there before the first step): ``'step'`` (a 0-d

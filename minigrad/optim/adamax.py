@@ -28,7 +28,9 @@ class Adamax(Optimizer):
         betas: ``(beta1, beta2)``, decay rates of ``m`` and ``u``, each in ``[0, 1)``.
         eps: added to ``|g|`` so ``u`` is never zero.
         weight_decay: L2 penalty added to the gradient.
-        foreach, differentiable, capturable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'`` (a 0-d float32 tensor), ``'exp_avg'`` (``m``) and ``'exp_inf'`` (``u``),

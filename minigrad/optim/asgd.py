@@ -33,7 +33,9 @@ class ASGD(Optimizer):
         alpha: power of the step-size decay.
         t0: the step at which averaging starts.
         weight_decay: L2 penalty added to the gradient.
-        foreach, differentiable, capturable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'``, ``'eta'`` and ``'mu'`` (0-d float32 tensors) and ``'ax'``, a tensor of the

@@ -34,7 +34,9 @@ class NAdam(Optimizer):
         weight_decay: L2 penalty.
         momentum_decay: how fast ``mu_t`` approaches ``beta1``.
         decoupled_weight_decay: shrink the weights directly (as AdamW) instead of adding to the gradient.
-        foreach, capturable, differentiable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'`` and ``'mu_product'`` (``P``), 0-d float32 tensors, and ``'exp_avg'`` and

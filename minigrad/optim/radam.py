@@ -35,7 +35,9 @@ class RAdam(Optimizer):
         eps: added to the denominator for numerical stability.
         weight_decay: L2 penalty.
         decoupled_weight_decay: shrink the weights directly (as AdamW) instead of adding to the gradient.
-        foreach, capturable, differentiable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'`` (a 0-d float32 tensor), ``'exp_avg'`` (``m``) and ``'exp_avg_sq'`` (``v``),

@@ -30,7 +30,9 @@ class Rprop(Optimizer):
         lr: the starting step size of every entry.
         etas: ``(etaminus, etaplus)``, the shrink and grow factors, ``0 < etaminus < 1 < etaplus``.
         step_sizes: ``(min, max)``, the bounds of a step size.
-        capturable, foreach, differentiable: accepted for PyTorch compatibility and ignored.
+        capturable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility and ignored.
+        differentiable: accepted for PyTorch compatibility and ignored.
         maximize: ascend instead of descend.
 
     State per parameter: ``'step'`` (a 0-d float32 tensor), ``'prev'`` and ``'step_size'``, tensors of the
