@@ -2,6 +2,7 @@
 updates, dtypes and repr, checked against explicit expectations and (live) PyTorch."""
 
 import copy
+import inspect
 import warnings
 
 import numpy as np
@@ -633,19 +634,32 @@ def test_new_optimizers_group_options_and_repr_match_pytorch_live(name, kwargs):
     assert repr(ours).split("\n") == lines
 
 
+def _implementation_flags(cls):
+    return {k for k in inspect.signature(cls).parameters if k in TORCH_ONLY_KEYS}
+
+
 @pytest.mark.parametrize("name", NEW_OPTIMIZERS)
 def test_new_optimizers_accept_and_ignore_pytorchs_implementation_flags(rng, name):
-    flags = {"foreach": False, "differentiable": False}
-    flags.update({"fused": False} if name == "Adagrad" else {} if name in ("Adagrad",) else {"capturable": False})
-    plain, flagged = _params(rng), None
+    flags = _implementation_flags(getattr(mg.optim, name))
+    assert flags and flags <= {"foreach", "capturable", "differentiable", "fused"}
+    plain = _params(rng)
     flagged = [Parameter(mg.from_numpy(p.data.copy())) for p in plain]
-    a, b = getattr(mg.optim, name)(plain), getattr(mg.optim, name)(flagged, **flags)
+    a = getattr(mg.optim, name)(plain)
+    b = getattr(mg.optim, name)(flagged, **{k: False for k in flags})
     grads = _grads(rng, plain, 3)
     _train(a, plain, grads)
     _train(b, flagged, grads)
     for p, q in zip(plain, flagged):
         np.testing.assert_array_equal(p.data, q.data)
     assert not set(b.param_groups[0]) & TORCH_ONLY_KEYS
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS + ["LBFGS"])
+def test_new_optimizers_take_the_same_arguments_as_pytorch_live(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = inspect.signature(getattr(mg.optim, name)), inspect.signature(getattr(torch.optim, name))
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == \
+        [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
 
 
 @pytest.mark.parametrize("name, kwargs", [(n, k) for n, k in NEW_OPTIONS if n != "LBFGS"])
@@ -910,3 +924,25 @@ def test_loading_casts_float32_scalar_state_to_the_parameter_dtype_as_pytorch_li
     assert runs[0][0] == runs[1][0]
     assert set(runs[0][0].values()) == {"float32", "float64"}  # 'step' stays float32, the others become float64
     np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_state_dict_round_trip_continues_identically(line_search_fn):
+    opt, closure, params, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn=line_search_fn, max_iter=3,
+                                             lr=0.3, history_size=2)
+    opt.step(closure)
+    opt.step(closure)
+    saved = copy.deepcopy(opt.state_dict())
+    values = [p.data.copy() for p in params]
+    opt.step(closure)
+    opt.step(closure)
+    resumed, closure2, params2, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn=line_search_fn,
+                                                   max_iter=3, lr=0.3, history_size=2)
+    for p, v in zip(params2, values):
+        p.data[...] = v
+    resumed.load_state_dict(saved)
+    resumed.step(closure2)
+    resumed.step(closure2)
+    for p, q in zip(params, params2):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert resumed.state[params2[0]]["func_evals"] == opt.state[params[0]]["func_evals"]
