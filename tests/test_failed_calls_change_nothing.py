@@ -100,3 +100,137 @@ def test_backward_failing_in_a_custom_function_writes_no_leaf_gradient():
     with pytest.raises(RuntimeError, match="returned an invalid gradient"):
         out.backward()
     assert x.grad is None and w.grad is None
+
+
+# ---- optimizers and learning-rate schedulers ----------------------------------------------------------------
+def _optimizer_snapshot(opt):
+    """Everything an optimizer holds, copied: options, and each parameter's state (tensors as arrays)."""
+    def plain(v):
+        if isinstance(v, mg.Tensor):
+            return ("tensor", v.data.copy(), v._version)
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    return ([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
+            {id(p): {k: plain(v) for k, v in s.items()} for p, s in opt.state.items()})
+
+
+def _assert_same_optimizer(before, after):
+    assert before[0] == after[0]
+    assert before[1].keys() == after[1].keys()
+    for pid in before[1]:
+        assert list(before[1][pid]) == list(after[1][pid])
+        for key, value in before[1][pid].items():
+            np.testing.assert_equal(after[1][pid][key], value, err_msg=key)
+
+
+NEW_OPTIMIZERS = ["Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_a_failed_optimizer_step_changes_no_parameter_gradient_or_state(name, tensors):
+    a, b, m, n, _ = tensors
+    opt = getattr(mg.optim, name)([a, b, m, n], lr=0.01)
+    opt.step()  # state exists
+    n.grad = mg.ones(4, 3)  # the wrong shape, on the last parameter: checked before anything is updated
+    before, state = snapshot(a, b, m, n), _optimizer_snapshot(opt)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+        opt.step()
+    assert_unchanged(before, [a, b, m, n])
+    _assert_same_optimizer(state, _optimizer_snapshot(opt))
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("Adadelta", {"rho": 2.0}), ("Adagrad", {"lr_decay": -1.0}), ("Adagrad", {"fused": True, "foreach": True}),
+    ("Adamax", {"betas": (0.9, 1.0)}), ("NAdam", {"momentum_decay": -0.1}), ("RAdam", {"eps": -1.0}),
+    ("ASGD", {"weight_decay": -1.0}), ("Rprop", {"etas": (1.5, 1.2)}), ("LBFGS", {"lr": -0.1}),
+])
+def test_a_failed_optimizer_construction_changes_no_parameter(name, kwargs, tensors):
+    before = snapshot(*tensors[:4])
+    with pytest.raises((ValueError, RuntimeError)):
+        getattr(mg.optim, name)(list(tensors[:4]), **kwargs)
+    assert_unchanged(before, tensors[:4])
+
+
+def test_a_failed_lbfgs_step_puts_parameters_gradients_and_state_back(tensors):
+    a, b, m, n, _ = tensors
+    opt = mg.optim.LBFGS([m, n], line_search_fn="strong_wolfe", max_iter=3)
+    target = mg.randn(2, 5)
+    calls, fail_at = [], []
+
+    def closure():
+        calls.append(1)
+        if len(calls) in fail_at:
+            raise ValueError("the closure failed")
+        opt.zero_grad()
+        loss = ((m * m - target) ** 2).sum() + ((n - 1.0) ** 4).sum()  # not solved by one step
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    calls.clear()
+    fail_at.append(2)  # the second step fails inside its line search, after moving the parameters
+    before, state = snapshot(m, n), _optimizer_snapshot(opt)
+    grads = [m.grad, n.grad]
+    with pytest.raises(ValueError, match="the closure failed"):
+        opt.step(closure)
+    assert len(calls) == 2 and [m.grad, n.grad] == grads  # the same gradient tensors, with their values
+    assert_unchanged(before, [m, n])
+    _assert_same_optimizer(state, _optimizer_snapshot(opt))
+
+
+def _scheduler_optimizer():
+    return mg.optim.SGD([{"params": [mg.zeros(2, requires_grad=True)], "lr": lr} for lr in (0.1, 0.02)],
+                        momentum=0.5)
+
+
+FAILING_SCHEDULERS = {
+    "CyclicLR max_lr count": lambda opt: mg.optim.lr_scheduler.CyclicLR(opt, 0.01, [0.1, 0.2, 0.3]),
+    "CyclicLR mode": lambda opt: mg.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode="square"),
+    "CyclicLR base_momentum count": lambda opt: mg.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1,
+                                                                               base_momentum=[0.8]),
+    "OneCycleLR pct_start": lambda opt: mg.optim.lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10, pct_start=1),
+    "OneCycleLR max_momentum count": lambda opt: mg.optim.lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10,
+                                                                                  max_momentum=[0.9] * 3),
+    "ConstantLR factor": lambda opt: mg.optim.lr_scheduler.ConstantLR(opt, factor=2.0),
+    "LinearLR start_factor": lambda opt: mg.optim.lr_scheduler.LinearLR(opt, start_factor=0.0),
+    "warm restarts T_0": lambda opt: mg.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=0),
+    "MultiplicativeLR not callable": lambda opt: mg.optim.lr_scheduler.MultiplicativeLR(opt, [0.9, 0.9]),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_SCHEDULERS))
+def test_a_failed_scheduler_construction_changes_no_optimizer_option(name):
+    opt = _scheduler_optimizer()
+    before = [dict(g) for g in opt.param_groups]
+    with pytest.raises((ValueError, TypeError)):
+        FAILING_SCHEDULERS[name](opt)
+    assert opt.param_groups == before and "step" not in vars(opt)  # not even wrapped for step tracking
+
+
+@pytest.mark.parametrize("make", [
+    lambda opt, inner: mg.optim.lr_scheduler.SequentialLR(opt, inner, milestones=[3, 4]),
+    lambda opt, inner: mg.optim.lr_scheduler.SequentialLR(opt, inner + [mg.optim.lr_scheduler.ReduceLROnPlateau(
+        opt)], milestones=[3, 4]),
+    lambda opt, inner: mg.optim.lr_scheduler.ChainedScheduler(inner + [object()]),
+], ids=["milestones", "plateau", "no optimizer"])
+def test_a_failed_sequential_or_chained_construction_changes_no_inner_scheduler(make):
+    opt = _scheduler_optimizer()
+    inner = [mg.optim.lr_scheduler.ConstantLR(opt, factor=0.5), mg.optim.lr_scheduler.ExponentialLR(opt, 0.9)]
+    groups, states = [dict(g) for g in opt.param_groups], [dict(s.state_dict()) for s in inner]
+    with pytest.raises((ValueError, TypeError)):
+        make(opt, inner)
+    assert opt.param_groups == groups and [s.state_dict() for s in inner] == states
+
+
+def test_stepping_one_cycle_past_its_end_changes_nothing():
+    opt = _scheduler_optimizer()
+    sched = mg.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, total_steps=3)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    groups, state = [dict(g) for g in opt.param_groups], dict(sched.state_dict())
+    with pytest.raises(ValueError, match="^Tried to step 4 times. The specified number of total steps is 3$"):
+        sched.step()
+    assert opt.param_groups == groups and sched.state_dict() == state

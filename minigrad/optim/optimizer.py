@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd.grad_mode import enable_grad, no_grad
 from minigrad.tensor import Tensor, typename
 
@@ -180,6 +182,9 @@ class Optimizer:
                     )
 
     # ---- saving and loading ------------------------------------------------------------------------------
+    #: Whether every non-scalar state tensor has its parameter's shape (checked on loading); LBFGS's do not.
+    _state_has_param_shapes = True
+
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as ``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``.
 
@@ -224,7 +229,8 @@ class Optimizer:
         for k, v in state_dict["state"].items():
             if k in by_index:
                 p = by_index[k]
-                state[p] = {name: _copy_state_value(p, name, value, k) for name, value in v.items()}
+                state[p] = {name: _copy_state_value(p, name, value, k, self._state_has_param_shapes)
+                            for name, value in v.items()}
             else:
                 state[k] = v
 
@@ -257,12 +263,13 @@ def _copy_plain(value: Any) -> Any:
     return value
 
 
-def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
-    """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays)."""
+def _copy_state_value(param: Tensor, name: str, value: Any, index: Any, check_shape: bool = True) -> Any:
+    """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays), as
+    PyTorch casts them. With ``check_shape``, a state tensor that is not 0-d must have the parameter's shape."""
     if isinstance(value, Tensor):
         arr = value.data
         if name != "step" and param.data.dtype.kind == "f":
-            if arr.shape != param.data.shape:
+            if check_shape and arr.ndim and arr.shape != param.data.shape:
                 raise ValueError(
                     f"loaded state '{name}' of parameter {index} has shape {list(arr.shape)}, but the parameter has "
                     f"shape {list(param.data.shape)}"
@@ -270,7 +277,33 @@ def _copy_state_value(param: Tensor, name: str, value: Any, index: Any) -> Any:
             return Tensor._make(arr.astype(param.data.dtype), False)
         return Tensor._make(arr.copy(), False)
     if isinstance(value, dict):
-        return {k: _copy_state_value(param, k, v, index) for k, v in value.items()}
+        return {k: _copy_state_value(param, k, v, index, check_shape) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_copy_state_value(param, name, v, index) for v in value)
+        return type(value)(_copy_state_value(param, name, v, index, check_shape) for v in value)
     return value
+
+
+def _check_lr(lr: Any) -> None:
+    """PyTorch's first two checks of a learning rate: a tensor lr has one element, and no lr is negative."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _zeros_like(p: Tensor) -> Tensor:
+    """A state buffer of ``p``'s shape and dtype, filled with zeros (never recorded by autograd)."""
+    return Tensor._make(np.zeros_like(p.data), False)
+
+
+def _scalar_state(value: float) -> Tensor:
+    """A 0-d float32 state tensor (a step counter, or a scalar PyTorch keeps in its default dtype)."""
+    return Tensor._make(np.array(value, dtype=np.float32), False)
+
+
+def _bump(p: Tensor, state: dict[str, Any]) -> None:
+    """Mark ``p`` and its state tensors as changed in place (their version counters)."""
+    for value in state.values():
+        if isinstance(value, Tensor):
+            value._vc.value += 1
+    p._vc.value += 1

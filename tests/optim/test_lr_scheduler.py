@@ -52,28 +52,25 @@ def run_minigrad(case, steps=G.STEPS):
 def step(opt, sched, case, i):
     """Epoch ``i`` of a case: the optimizer's step, then the scheduler's (with that epoch's metric if it needs one)."""
     opt.step()
-    if "metrics" in case:
-        sched.step(G.METRICS[case["metrics"]][i])
-    else:
-        sched.step()
+    G.step_scheduler(sched, case, i)
 
 
 def lrs(opt):
     return [g["lr"] for g in opt.param_groups]
 
 
-def _lib(name, sched, sgd, param):
+def _lib(name, optim, param):
     """One library (minigrad or torch) as the small interface the shared tests use."""
-    opt = lambda: sgd([{"params": [param()], "lr": lr} for lr in G.LRS])  # noqa: E731
-    return SimpleNamespace(name=name, sched=sched, sgd=sgd, param=param, opt=opt)
+    opt = lambda: optim.SGD([{"params": [param()], "lr": lr} for lr in G.LRS])  # noqa: E731
+    return SimpleNamespace(name=name, optim=optim, sched=optim.lr_scheduler, sgd=optim.SGD, param=param, opt=opt)
 
 
-MG = _lib("minigrad", lr_scheduler, SGD, make_param)
+MG = _lib("minigrad", mg.optim, make_param)
 
 
 def _torch_lib():
     torch = pytest.importorskip("torch")
-    return _lib("torch", torch.optim.lr_scheduler, torch.optim.SGD, lambda: torch.zeros(2, requires_grad=True))
+    return _lib("torch", torch.optim, lambda: torch.zeros(2, requires_grad=True))
 
 
 # ---- the schedules, against the golden fixture and live PyTorch ----------------------------------------------
@@ -339,6 +336,18 @@ def _reduce_after_adding_a_group(lib):
     sched.step(2.0)
 
 
+def _with_opt(lib, make):
+    return make(lib.opt())
+
+
+def _one_cycle_past_the_end(lib):
+    opt = lib.opt()
+    sched = lib.sched.OneCycleLR(opt, 0.1, total_steps=2)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+
+
 ERRORS = {
     "not_an_optimizer": (lambda lib: lib.sched.StepLR(5, 3), TypeError, "int is not an Optimizer"),
     "not_an_optimizer_cosine": (lambda lib: lib.sched.CosineAnnealingLR(object(), 3), TypeError,
@@ -359,6 +368,69 @@ ERRORS = {
                                      "Factor should be < 1.0."),
     "plateau_min_lr_count": (lambda lib: lib.sched.ReduceLROnPlateau(lib.opt(), min_lr=[0.1, 0.2, 0.3]),
                              ValueError, "expected 2 min_lrs, got 3"),
+    "constant_factor": (lambda lib: lib.sched.ConstantLR(lib.opt(), factor=1.5), ValueError,
+                        "Constant multiplicative factor expected to be between 0 and 1."),
+    "linear_start_factor": (lambda lib: lib.sched.LinearLR(lib.opt(), start_factor=0.0), ValueError,
+                            "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."),
+    "linear_end_factor": (lambda lib: lib.sched.LinearLR(lib.opt(), end_factor=1.5), ValueError,
+                          "Ending multiplicative factor expected to be between 0 and 1."),
+    "multiplicative_count": (lambda lib: lib.sched.MultiplicativeLR(lib.opt(), [lambda e: 1.0]), ValueError,
+                             "Expected 2 lr_lambdas, but got 1"),
+    "multiplicative_not_callable": (lambda lib: lib.sched.MultiplicativeLR(lib.opt(), 0.9), TypeError,
+                                    "lr_lambda should be a function, but got float"),
+    "multiplicative_not_an_optimizer": (lambda lib: lib.sched.MultiplicativeLR(3, lambda e: 1.0), AttributeError,
+                                        "'int' object has no attribute 'param_groups'"),
+    "sequential_empty": (lambda lib: lib.sched.SequentialLR(lib.opt(), [], []), ValueError,
+                         "SequentialLR expects at least one scheduler, but got no scheduler."),
+    "sequential_not_a_scheduler": (lambda lib: lib.sched.SequentialLR(lib.opt(), [3], []), TypeError,
+                                   "SequentialLR at index 0 should have `optimizer` as its attribute."),
+    "sequential_plateau": (lambda lib: _with_opt(lib, lambda o: lib.sched.SequentialLR(
+        o, [lib.sched.ConstantLR(o), lib.sched.ReduceLROnPlateau(o)], [2])), ValueError,
+        "SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+        "specified when calling `step`, but got one at index 1 in the given schedulers sequence."),
+    "sequential_milestones": (lambda lib: _with_opt(lib, lambda o: lib.sched.SequentialLR(
+        o, [lib.sched.ConstantLR(o), lib.sched.ExponentialLR(o, 0.9)], [2, 5])), ValueError,
+        "Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone "
+        "points, but got number of schedulers 2 and the number of milestones to be equal to 2"),
+    "chained_empty": (lambda lib: lib.sched.ChainedScheduler([]), ValueError,
+                      "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler."),
+    "chained_plateau": (lambda lib: _with_opt(lib, lambda o: lib.sched.ChainedScheduler(
+        [lib.sched.ReduceLROnPlateau(o)])), ValueError,
+        "ChainedScheduler does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+        "specified when calling `step`, but got one at index 0 in the given schedulers sequence."),
+    "cyclic_mode": (lambda lib: lib.sched.CyclicLR(lib.opt(), 0.01, 0.1, mode="square"), ValueError,
+                    "mode is invalid and scale_fn is None"),
+    "cyclic_max_lr_count": (lambda lib: lib.sched.CyclicLR(lib.opt(), 0.01, [0.1, 0.2, 0.3]), ValueError,
+                            "max_lr must have the same length as optimizer.param_groups. max_lr has 3 values, "
+                            "param_groups has 2."),
+    "cyclic_no_momentum": (lambda lib: lib.sched.CyclicLR(lib.optim.Adagrad([lib.param()]), 0.01, 0.1), ValueError,
+                           "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"),
+    "cyclic_not_an_optimizer": (lambda lib: lib.sched.CyclicLR("sgd", 0.01, 0.1), TypeError,
+                                "str is not an Optimizer"),
+    "warm_restarts_T_0": (lambda lib: lib.sched.CosineAnnealingWarmRestarts(lib.opt(), T_0=0), ValueError,
+                          "Expected positive integer T_0, but got 0"),
+    "warm_restarts_T_0_float": (lambda lib: lib.sched.CosineAnnealingWarmRestarts(lib.opt(), T_0=2.5), ValueError,
+                                "Expected positive integer T_0, but got 2.5"),
+    "warm_restarts_T_mult": (lambda lib: lib.sched.CosineAnnealingWarmRestarts(lib.opt(), 3, T_mult=0), ValueError,
+                             "Expected integer T_mult >= 1, but got 0"),
+    "warm_restarts_eta_min": (lambda lib: lib.sched.CosineAnnealingWarmRestarts(lib.opt(), 3, eta_min="0"),
+                              ValueError, "Expected float or int eta_min, but got 0 of type <class 'str'>"),
+    "warm_restarts_negative_epoch": (lambda lib: lib.sched.CosineAnnealingWarmRestarts(lib.opt(), 3).step(-1),
+                                     ValueError, "Expected non-negative epoch, but got -1"),
+    "one_cycle_no_length": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, epochs=3), ValueError,
+                            "You must define either total_steps OR (epochs AND steps_per_epoch)"),
+    "one_cycle_total_steps": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, total_steps=0), ValueError,
+                              "Expected positive integer total_steps, but got 0"),
+    "one_cycle_epochs": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, epochs=0, steps_per_epoch=3), ValueError,
+                         "Expected positive integer epochs, but got 0"),
+    "one_cycle_steps_per_epoch": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, epochs=2, steps_per_epoch=2.5),
+                                  ValueError, "Expected positive integer steps_per_epoch, but got 2.5"),
+    "one_cycle_pct_start": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, total_steps=9, pct_start=1),
+                            ValueError, "Expected float between 0 and 1 pct_start, but got 1"),
+    "one_cycle_anneal": (lambda lib: lib.sched.OneCycleLR(lib.opt(), 0.1, total_steps=9, anneal_strategy="exp"),
+                         ValueError, "anneal_strategy must be one of 'cos' or 'linear', instead got exp"),
+    "one_cycle_past_the_end": (_one_cycle_past_the_end, ValueError,
+                               "Tried to step 3 times. The specified number of total steps is 2"),
     "plateau_groups_changed": (_reduce_after_adding_a_group, RuntimeError,
                                "The number of param groups in the `optimizer` (3) differs from when "
                                "`ReduceLROnPlateau` was initialized (2), usually due to a new param group being "
@@ -446,7 +518,22 @@ def _right_order(lib):
             s.get_last_lr()
 
 
+def _epoch_argument(lib):
+    opt = lib.opt()
+    sched = lib.sched.StepLR(opt, 2)
+    opt.step()
+    sched.step(5)
+
+
+EPOCH_DEPRECATED = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use "
+    "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed "
+    "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
+    "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
 WARNINGS = {
+    "epoch_argument": (_epoch_argument, [EPOCH_DEPRECATED]),
     "scheduler_before_optimizer": (_scheduler_before_optimizer, [STEP_ORDER]),
     "optimizer_step_replaced": (_optimizer_step_replaced, [STEP_REPLACED]),
     "get_lr_outside_step": (_get_lr_outside_step, [GET_LR]),
@@ -472,3 +559,43 @@ def test_warnings_match_live_pytorch(name):
     run, messages = WARNINGS[name]
     got = _warnings_of(run, _torch_lib())
     assert [(c, m) for c, m, _ in got] == [(UserWarning, m) for m in messages]
+
+
+def test_scheduler_of_another_optimizer_error_names_it_as_pytorch_live():
+    makers = [lambda S, opt, inner: S.SequentialLR(opt, [inner], []),
+              lambda S, opt, inner: S.ChainedScheduler([S.ConstantLR(opt), inner])]
+    runs = []
+    for lib in (MG, _torch_lib()):
+        for make in makers:
+            opt, other = lib.opt(), lib.opt()
+            with pytest.raises(ValueError) as info:
+                make(lib.sched, opt, lib.sched.ExponentialLR(other, 0.9))
+            runs.append(str(info.value).replace(repr(other), "<the other optimizer>"))
+    assert runs[:2] == runs[2:]
+    assert runs[0] == ("SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler "
+                       "ExponentialLR at index 0 has <the other optimizer>, which is different from SGD.")
+
+
+CLOSED_FORMS = [
+    lambda S, o: S.StepLR(o, 3, 0.5), lambda S, o: S.MultiStepLR(o, [2, 5, 5], 0.5),
+    lambda S, o: S.ExponentialLR(o, 0.9), lambda S, o: S.CosineAnnealingLR(o, 7), lambda S, o: S.ConstantLR(o, 0.5, 4),
+    lambda S, o: S.LinearLR(o, 0.2, 0.9, 6), lambda S, o: S.PolynomialLR(o, 8, 2.0),
+    lambda S, o: S.LambdaLR(o, G.LAMBDAS["power"]),  # no closed form: get_lr at the given epoch
+]
+
+
+def test_step_with_an_epoch_uses_the_closed_form_as_pytorch_live():
+    runs = []
+    for lib in (MG, _torch_lib()):
+        out = []
+        for make in CLOSED_FORMS:
+            opt = lib.opt()
+            sched = make(lib.sched, opt)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for epoch in (4, 1, 9, 6):
+                    opt.step()
+                    sched.step(epoch)
+                    out.append([float(g["lr"]) for g in opt.param_groups] + [sched.last_epoch])
+        runs.append(out)
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-12, atol=1e-15)

@@ -2,6 +2,7 @@
 updates, dtypes and repr, checked against explicit expectations and (live) PyTorch."""
 
 import copy
+import inspect
 import warnings
 
 import numpy as np
@@ -537,3 +538,411 @@ def test_rmsprop_first_steps_follow_the_documented_rule(rng):
         expected -= 0.1 * g / (np.sqrt(v) + 1e-8)
     np.testing.assert_allclose(p.data, expected, rtol=1e-12, atol=1e-14)
     assert list(opt.state[p]) == ["step", "square_avg"] and float(opt.state[p]["step"].data) == 2.0
+
+
+# ---- the optimizers added for issue #17: Adadelta, Adagrad, Adamax, NAdam, RAdam, ASGD, Rprop, LBFGS ----------
+NEW_OPTIMIZERS = ["Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+
+NEW_CTOR_ERRORS = [
+    ("Adadelta", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("Adadelta", {"rho": 1.5}, ValueError, "Invalid rho value: 1.5"),
+    ("Adadelta", {"rho": -0.1, "eps": -1.0}, ValueError, "Invalid rho value: -0.1"),  # PyTorch's order
+    ("Adadelta", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("Adadelta", {"weight_decay": -0.1}, ValueError, "Invalid weight_decay value: -0.1"),
+    ("Adagrad", {"lr": -0.5}, ValueError, "Invalid learning rate: -0.5"),
+    ("Adagrad", {"lr_decay": -1.0}, ValueError, "Invalid lr_decay value: -1.0"),
+    ("Adagrad", {"weight_decay": -1.0, "eps": -1.0}, ValueError, "Invalid weight_decay value: -1.0"),
+    ("Adagrad", {"initial_accumulator_value": -1.0}, ValueError, "Invalid initial_accumulator_value value: -1.0"),
+    ("Adagrad", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("Adagrad", {"fused": True, "differentiable": True}, RuntimeError, "`fused` does not support `differentiable`"),
+    ("Adagrad", {"fused": True, "foreach": True}, RuntimeError, "`fused` and `foreach` cannot be `True` together."),
+    ("Adamax", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("Adamax", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("Adamax", {"betas": (1.0, 0.9)}, ValueError, "Invalid beta parameter at index 0: 1.0"),
+    ("Adamax", {"betas": (0.9, 1.0)}, ValueError, "Invalid beta parameter at index 1: 1.0"),
+    ("Adamax", {"weight_decay": -1.0}, ValueError, "Invalid weight_decay value: -1.0"),
+    ("NAdam", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("NAdam", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("NAdam", {"betas": (-0.1, 0.9)}, ValueError, "Invalid beta parameter at index 0: -0.1"),
+    ("NAdam", {"betas": (0.9, 1.5)}, ValueError, "Invalid beta parameter at index 1: 1.5"),
+    ("NAdam", {"weight_decay": -1.0}, ValueError, "Invalid weight_decay value: -1.0"),
+    ("NAdam", {"momentum_decay": -1.0}, ValueError, "Invalid momentum_decay value: -1.0"),
+    ("RAdam", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("RAdam", {"eps": -1.0}, ValueError, "Invalid epsilon value: -1.0"),
+    ("RAdam", {"betas": (1.0, 0.9)}, ValueError, "Invalid beta parameter at index 0: 1.0"),
+    ("RAdam", {"betas": (0.9, 1.0)}, ValueError, "Invalid beta parameter at index 1: 1.0"),
+    ("RAdam", {"weight_decay": -1.0}, ValueError, "Invalid weight_decay value: -1.0"),
+    ("ASGD", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("ASGD", {"weight_decay": -1.0}, ValueError, "Invalid weight_decay value: -1.0"),
+    ("Rprop", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+    ("Rprop", {"etas": (1.0, 1.2)}, ValueError, "Invalid eta values: 1.0, 1.2"),
+    ("Rprop", {"etas": (0.5, 1.0)}, ValueError, "Invalid eta values: 0.5, 1.0"),
+    ("Rprop", {"etas": (0.0, 1.2)}, ValueError, "Invalid eta values: 0.0, 1.2"),
+    ("LBFGS", {"lr": -1.0}, ValueError, "Invalid learning rate: -1.0"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, exc, message", NEW_CTOR_ERRORS)
+def test_new_optimizers_constructor_errors_use_pytorch_words(rng, name, kwargs, exc, message):
+    params = _params(rng)
+    before = [p.data.copy() for p in params]
+    with pytest.raises(exc) as info:
+        getattr(mg.optim, name)(params, **kwargs)
+    assert info.type is exc and str(info.value) == message
+    for p, b in zip(params, before):
+        np.testing.assert_array_equal(p.data, b)
+
+
+@pytest.mark.parametrize("name, kwargs, exc, message", NEW_CTOR_ERRORS)
+def test_new_optimizers_constructor_errors_match_pytorch_live(name, kwargs, exc, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(exc) as info:
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs)
+    assert info.type is exc and str(info.value) == message
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS + ["LBFGS"])
+def test_a_tensor_lr_must_have_one_element(name):
+    with pytest.raises(ValueError, match="^Tensor lr must be 1-element$"):
+        getattr(mg.optim, name)([Parameter(mg.zeros(2))], lr=mg.tensor([0.1, 0.2]))
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="^Tensor lr must be 1-element$"):
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], lr=torch.tensor([0.1, 0.2]))
+
+
+NEW_OPTIONS = [
+    ("Adadelta", {}), ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "maximize": True}),
+    ("Adagrad", {}), ("Adagrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.3, "eps": 1e-6}),
+    ("Adamax", {}), ("Adamax", {"betas": (0.8, 0.9), "weight_decay": 0.1}),
+    ("NAdam", {}), ("NAdam", {"momentum_decay": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RAdam", {}), ("RAdam", {"decoupled_weight_decay": True, "weight_decay": 0.2, "maximize": True}),
+    ("ASGD", {}), ("ASGD", {"lambd": 0.01, "alpha": 0.5, "t0": 10}),
+    ("Rprop", {}), ("Rprop", {"etas": (0.3, 1.5), "step_sizes": (1e-4, 1.0)}),
+    ("LBFGS", {}), ("LBFGS", {"max_iter": 8, "line_search_fn": "strong_wolfe", "history_size": 3}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", NEW_OPTIONS)
+def test_new_optimizers_group_options_and_repr_match_pytorch_live(name, kwargs):
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs)
+    ours = getattr(mg.optim, name)([Parameter(mg.zeros(2))], **kwargs)
+    expected = {k: v for k, v in theirs.param_groups[0].items() if k not in TORCH_ONLY_KEYS | {"params"}}
+    assert {k: v for k, v in ours.param_groups[0].items() if k != "params"} == expected
+    assert ours.defaults == {k: v for k, v in theirs.defaults.items() if k not in TORCH_ONLY_KEYS}
+    lines = [line for line in repr(theirs).split("\n") if line.strip().split(":")[0] not in TORCH_ONLY_KEYS]
+    assert repr(ours).split("\n") == lines
+
+
+def _implementation_flags(cls):
+    return {k for k in inspect.signature(cls).parameters if k in TORCH_ONLY_KEYS}
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_new_optimizers_accept_and_ignore_pytorchs_implementation_flags(rng, name):
+    flags = _implementation_flags(getattr(mg.optim, name))
+    assert flags and flags <= {"foreach", "capturable", "differentiable", "fused"}
+    plain = _params(rng)
+    flagged = [Parameter(mg.from_numpy(p.data.copy())) for p in plain]
+    a = getattr(mg.optim, name)(plain)
+    b = getattr(mg.optim, name)(flagged, **{k: False for k in flags})
+    grads = _grads(rng, plain, 3)
+    _train(a, plain, grads)
+    _train(b, flagged, grads)
+    for p, q in zip(plain, flagged):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert not set(b.param_groups[0]) & TORCH_ONLY_KEYS
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS + ["LBFGS"])
+def test_new_optimizers_take_the_same_arguments_as_pytorch_live(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = inspect.signature(getattr(mg.optim, name)), inspect.signature(getattr(torch.optim, name))
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == \
+        [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
+
+
+@pytest.mark.parametrize("name, kwargs", [(n, k) for n, k in NEW_OPTIONS if n != "LBFGS"])
+def test_new_optimizers_state_dict_matches_pytorch_live(rng, name, kwargs):
+    torch = pytest.importorskip("torch")
+    init = [rng.standard_normal(s) for s in [(3, 2), (2,)]]
+    grads = _grads(rng, [mg.from_numpy(x) for x in init], 7)
+    tp = [torch.tensor(x, requires_grad=True) for x in init]
+    topt = getattr(torch.optim, name)([{"params": tp[:1]}, {"params": tp[1:], "lr": 0.3}], **kwargs)
+    mp = [Parameter(mg.from_numpy(x.copy())) for x in init]
+    mopt = getattr(mg.optim, name)([{"params": mp[:1]}, {"params": mp[1:], "lr": 0.3}], **kwargs)
+    for g in grads:
+        for p, gi in zip(tp, g):
+            p.grad = torch.tensor(gi)
+        topt.step()
+    _train(mopt, mp, grads)
+    theirs, ours = topt.state_dict(), mopt.state_dict()
+    assert [{k: v for k, v in g.items() if k not in TORCH_ONLY_KEYS} for g in theirs["param_groups"]] == \
+        ours["param_groups"]
+    assert list(theirs["state"]) == list(ours["state"])
+    for idx in theirs["state"]:
+        assert list(theirs["state"][idx]) == list(ours["state"][idx])
+        for key, value in theirs["state"][idx].items():
+            mine = ours["state"][idx][key]
+            assert mine.shape == tuple(value.shape)
+            assert str(mine.dtype).split(".")[1] == str(value.dtype).split(".")[1], key
+            np.testing.assert_allclose(mine.data, value.numpy(), rtol=1e-12, atol=1e-14, err_msg=key)
+
+
+@pytest.mark.parametrize("name", [n for n in NEW_OPTIMIZERS if n not in ("NAdam", "ASGD")])
+def test_new_optimizers_state_dict_round_trip_continues_identically(rng, name):
+    params = _params(rng)
+    clones = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    make = lambda ps: getattr(mg.optim, name)([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.05}])  # noqa: E731
+    opt = make(params)
+    grads = _grads(rng, params, 8)
+    _train(opt, params, grads[:4])
+    fresh = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    other = make(fresh)
+    other.load_state_dict(copy.deepcopy(opt.state_dict()))
+    _train(other, fresh, grads[4:])
+    uninterrupted = make(clones)
+    _train(uninterrupted, clones, grads)
+    for p, q in zip(fresh, clones):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_new_optimizers_keep_float32_parameters_and_state_float32(rng, name):
+    params = _params(rng, np.float32)
+    opt = getattr(mg.optim, name)(params, lr=np.float64(0.01))
+    for _ in range(3):
+        _set_grads(params, rng)
+        opt.step()
+    for p in params:
+        assert p.data.dtype == np.float32
+        for key, value in opt.state[p].items():
+            assert value.data.dtype == np.float32, key  # 'step', 'eta', 'mu', 'mu_product' are float32 too
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_new_optimizers_failed_step_changes_nothing(rng, name):
+    params = _params(rng)
+    opt = getattr(mg.optim, name)(params)
+    _set_grads(params, rng)
+    opt.step()
+    _set_grads(params, rng)
+    params[1].grad = mg.from_numpy(np.ones(5))  # the second parameter's grad has the wrong shape
+    before = _snapshot(opt)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+        opt.step()
+    _assert_same(before, _snapshot(opt))
+
+
+def test_adagrad_state_exists_from_construction_as_in_pytorch(rng):
+    a, b = _params(rng)
+    opt = mg.optim.Adagrad([a], initial_accumulator_value=0.25)
+    assert list(opt.state[a]) == ["step", "sum"] and float(opt.state[a]["step"].data) == 0.0
+    np.testing.assert_array_equal(opt.state[a]["sum"].data, np.full(a.data.shape, 0.25))
+    opt.add_param_group({"params": [b], "initial_accumulator_value": 9.0})
+    assert b not in opt.state  # a group added later gets its state at its first step, from the defaults
+    b.grad = mg.from_numpy(np.ones(2))
+    opt.step()
+    np.testing.assert_array_equal(opt.state[b]["sum"].data, np.full(2, 0.25 + 1.0))
+
+
+def test_rprop_steps_by_the_sign_and_skips_a_flipped_entry():
+    # Written out by hand: sizes start at lr; same sign grows them by etaplus, a flip shrinks and skips the step.
+    p = Parameter(mg.tensor([0.0, 0.0, 0.0], dtype=mg.float64))
+    opt = mg.optim.Rprop([p], lr=0.1, etas=(0.5, 2.0), step_sizes=(0.01, 0.3))
+    for g in ([1.0, -2.0, 3.0], [4.0, 5.0, 0.0], [1.0, 1.0, 1.0]):
+        p.grad = mg.tensor(g, dtype=mg.float64)
+        opt.step()
+    # entry 0: +,+,+ -> -0.1 -0.2 -0.3 (capped at 0.3); entry 1: -,+ (flip: size 0.05, skipped), then + -> -0.05;
+    # entry 2: +, 0 (size kept, sign 0: no move), + -> -0.1 - 0.1
+    np.testing.assert_allclose(p.data, [-0.6, 0.1 - 0.05, -0.2], rtol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["step_size"].data, [0.3, 0.05, 0.1], rtol=1e-15)
+
+
+def test_asgd_average_follows_the_iterates_once_averaging_starts():
+    # With t0 = 2, mu = 1 / max(1, t - t0) set after step t is first below 1 after step 3: ax copies p up to step 4,
+    # then is the running mean of the iterates from step 4 on (mu = 1/2 here, exact in float32).
+    p = Parameter(mg.tensor([1.0, -1.0], dtype=mg.float64))
+    opt = mg.optim.ASGD([p], lr=0.1, t0=2)
+    iterates = []
+    for g in ([1.0, 2.0], [0.5, -1.0], [2.0, 0.0], [-1.0, 1.0], [0.3, 0.3]):
+        p.grad = mg.tensor(g, dtype=mg.float64)
+        opt.step()
+        iterates.append(p.data.copy())
+    np.testing.assert_allclose(opt.state[p]["ax"].data, np.mean(iterates[3:], axis=0), rtol=1e-15)
+
+
+# ---- LBFGS ----------------------------------------------------------------------------------------------------
+def _lbfgs_problem(lib, tensor, dtype, **options):
+    """A least-squares fit y = X w + b with the library's own autograd in the closure."""
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((20, 3)), rng.standard_normal((20, 1))
+    w = tensor(np.full((3, 1), 0.1, dtype=dtype), requires_grad=True)
+    b = tensor(np.zeros(1, dtype=dtype), requires_grad=True)
+    opt = lib.optim.LBFGS([w, b], **options)
+    xt, yt = tensor(x.astype(dtype)), tensor(y.astype(dtype))
+
+    def closure():
+        opt.zero_grad()
+        loss = ((xt @ w + b - yt) ** 2).mean()
+        loss.backward()
+        return loss
+
+    return opt, closure, (w, b), (x, y)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_with_an_autograd_closure_matches_pytorch_live_and_solves_least_squares(line_search_fn):
+    torch = pytest.importorskip("torch")
+    runs = []
+    for lib, tensor in ((mg, mg.tensor), (torch, torch.tensor)):
+        opt, closure, params, (x, y) = _lbfgs_problem(lib, tensor, "float64", line_search_fn=line_search_fn,
+                                                      lr=0.5 if line_search_fn is None else 1)
+        losses = [float(opt.step(closure).detach()) for _ in range(4)]
+        runs.append((losses, [p.detach().numpy().copy() for p in params], opt.state[params[0]]["func_evals"]))
+    (m_losses, m_params, m_evals), (t_losses, t_params, t_evals) = runs
+    assert m_evals == t_evals
+    np.testing.assert_allclose(m_losses, t_losses, rtol=1e-11)
+    for a, b in zip(m_params, t_params):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    if line_search_fn == "strong_wolfe":  # it has converged to numpy's least-squares solution
+        design = np.hstack([x, np.ones((20, 1))])
+        solution = np.linalg.lstsq(design, y, rcond=None)[0]
+        # (to the loss-change tolerance it stops at, 1e-9 on a loss of about 1)
+        np.testing.assert_allclose(np.vstack([m_params[0], m_params[1][:, None]]), solution, atol=1e-5)
+
+
+def test_lbfgs_returns_the_first_loss_and_keeps_its_state_on_the_first_parameter():
+    opt, closure, (w, b), _ = _lbfgs_problem(mg, mg.tensor, "float64", max_iter=3)
+    first = closure().item()
+    loss = opt.step(closure)
+    assert isinstance(loss, mg.Tensor) and loss.item() == first
+    assert set(opt.state) == {w}
+    state = opt.state[w]
+    # max_eval defaults to 3 * 5 // 4 = 3 closure calls: the first, and one after each of two fixed steps
+    assert state["n_iter"] == 2 and state["func_evals"] == 3
+    assert list(state) == ["func_evals", "n_iter", "al", "d", "t", "old_dirs", "old_stps", "ro", "H_diag",
+                           "prev_flat_grad", "prev_loss"]
+    assert state["d"].shape == (4,) and state["prev_flat_grad"].shape == (4,)
+    assert len(state["old_dirs"]) == len(state["old_stps"]) == len(state["ro"]) == 1
+    assert len(state["al"]) == 100 and state["al"][1] is None and state["t"] == 1
+
+
+def test_lbfgs_stops_at_once_when_the_gradient_is_below_tolerance_grad():
+    opt, closure, (w, b), _ = _lbfgs_problem(mg, mg.tensor, "float64", tolerance_grad=1e6)
+    before = w.data.copy()
+    opt.step(closure)
+    np.testing.assert_array_equal(w.data, before)
+    assert opt.state[w] == {"func_evals": 1, "n_iter": 0}
+
+
+def _lbfgs_snapshot(opt, params):
+    state = copy.deepcopy({k: v for k, v in opt.state[params[0]].items()})
+    return [p.data.copy() for p in params], [p._version for p in params], [p.grad for p in params], state
+
+
+@pytest.mark.parametrize("failure", ["closure raises midway", "unknown line search", "no closure", "wrong grad"])
+def test_lbfgs_failed_step_changes_no_parameter_gradient_or_state(failure):
+    opt, closure, params, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn="strong_wolfe", max_iter=4)
+    opt.step(closure)
+    values, versions, grads, state = _lbfgs_snapshot(opt, params)
+    grad_values = [g.data.copy() for g in grads]
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("data loader failed")
+        return closure()
+
+    def wrong_grad():
+        loss = closure()
+        params[1].grad = mg.zeros(3, dtype=mg.float64)
+        return loss
+
+    if failure == "unknown line search":
+        opt.param_groups[0]["line_search_fn"] = "armijo"
+    run = {"closure raises midway": lambda: opt.step(flaky), "unknown line search": lambda: opt.step(closure),
+           "no closure": lambda: opt.step(None), "wrong grad": lambda: opt.step(wrong_grad)}[failure]
+    with pytest.raises((RuntimeError, TypeError)):
+        run()
+    for p, v, ver, g, gv in zip(params, values, versions, grads, grad_values):
+        np.testing.assert_array_equal(p.data, v)
+        assert p._version == ver and p.grad is g
+        np.testing.assert_array_equal(p.grad.data, gv)
+    after = opt.state[params[0]]
+    assert list(after) == list(state)
+    for key, value in state.items():
+        if isinstance(value, mg.Tensor):
+            np.testing.assert_array_equal(after[key].data, value.data)
+        elif isinstance(value, list):
+            assert len(after[key]) == len(value)
+        else:
+            assert after[key] == value
+
+
+def test_lbfgs_takes_one_parameter_group_only():
+    a, b = Parameter(mg.zeros(2)), Parameter(mg.zeros(2))
+    with pytest.raises(ValueError, match=r"^LBFGS doesn't support per-parameter options \(parameter groups\)$"):
+        mg.optim.LBFGS([{"params": [a]}, {"params": [b]}])
+    opt = mg.optim.LBFGS([a])
+    opt.add_param_group({"params": [b]})
+    with pytest.raises(AssertionError, match="^Expected exactly one param_group, but got 2$"):
+        opt.step(lambda: mg.tensor(0.0))
+
+
+def test_lbfgs_unknown_line_search_message_matches_pytorch_live():
+    torch = pytest.importorskip("torch")
+    for lib, tensor in ((mg, mg.tensor), (torch, torch.tensor)):
+        opt, closure, _, _ = _lbfgs_problem(lib, tensor, "float64", line_search_fn="armijo")
+        with pytest.raises(RuntimeError, match="^only 'strong_wolfe' is supported$"):
+            opt.step(closure)
+
+
+@pytest.mark.parametrize("name", ["NAdam", "ASGD"])
+def test_loading_casts_float32_scalar_state_to_the_parameter_dtype_as_pytorch_live(rng, name):
+    # NAdam's mu_product and ASGD's eta and mu are float32 scalars; loading casts them to a float64 parameter's
+    # dtype as PyTorch does, so the resumed run continues in float64 exactly as PyTorch's resumed run does.
+    torch = pytest.importorskip("torch")
+    init = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(6)]
+    runs = []
+    for lib, make in ((mg.optim, lambda x: Parameter(mg.from_numpy(x.copy()))),
+                      (torch.optim, lambda x: torch.tensor(x, requires_grad=True))):
+        p, q = make(init), make(init)
+        opt, other = getattr(lib, name)([p], lr=0.05, **({"t0": 1} if name == "ASGD" else {})), None
+        for g in grads[:3]:
+            p.grad = make(g).detach() if lib is torch.optim else mg.from_numpy(g.copy())
+            opt.step()
+        other = getattr(lib, name)([q], lr=0.05, **({"t0": 1} if name == "ASGD" else {}))
+        other.load_state_dict(copy.deepcopy(opt.state_dict()))
+        scalars = {k: str(v.dtype).split(".")[-1] for k, v in other.state[q].items() if v.dim() == 0}
+        for g in grads[3:]:
+            q.grad = make(g).detach() if lib is torch.optim else mg.from_numpy(g.copy())
+            other.step()
+        runs.append((scalars, q.detach().numpy().copy()))
+    assert runs[0][0] == runs[1][0]
+    assert set(runs[0][0].values()) == {"float32", "float64"}  # 'step' stays float32, the others become float64
+    np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_state_dict_round_trip_continues_identically(line_search_fn):
+    opt, closure, params, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn=line_search_fn, max_iter=3,
+                                             lr=0.3, history_size=2)
+    opt.step(closure)
+    opt.step(closure)
+    saved = copy.deepcopy(opt.state_dict())
+    values = [p.data.copy() for p in params]
+    opt.step(closure)
+    opt.step(closure)
+    resumed, closure2, params2, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn=line_search_fn,
+                                                   max_iter=3, lr=0.3, history_size=2)
+    for p, v in zip(params2, values):
+        p.data[...] = v
+    resumed.load_state_dict(saved)
+    resumed.step(closure2)
+    resumed.step(closure2)
+    for p, q in zip(params, params2):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert resumed.state[params2[0]]["func_evals"] == opt.state[params[0]]["func_evals"]
