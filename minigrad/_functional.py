@@ -1,22 +1,66 @@
-"""``minigrad.<op>(tensor, ...)`` functions: the PyTorch-style free functions over Tensor methods."""
+"""``minigrad.<op>(tensor, ...)``: the PyTorch-style functions over tensors.
+
+Most of them are a ``Tensor`` method called on their first argument (``minigrad.tanh(x)`` is ``x.tanh()``): those
+are made here from the table ``METHOD_FORMS``, one name per op, with the method's docstring and signature
+(``self`` named ``input``). To give a new op both spellings, write the ``Tensor`` method and add its name to the
+table. Below the table, the functions whose function form differs from the method (``stack``, ``cat``, ``add``
+with ``alpha``, ...), written out.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from minigrad import ops
-from minigrad.ops._util import wrap_dim
+from minigrad.ops import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to_array, where
 
+#: ``minigrad.<name>(input, *args, **kwargs)`` is ``input.<name>(*args, **kwargs)``, by kind of op.
+METHOD_FORMS = {
+    "elementwise": [
+        "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square", "sign", "abs", "sin", "cos", "tanh", "sigmoid",
+        "relu", "clamp", "clip",
+    ],
+    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum"],
+    "shape and indexing": [
+        "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "t", "permute", "chunk", "unbind", "clone",
+        "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select",
+    ],
+    "linear algebra": ["bmm"],
+    "comparison and size": ["numel", "allclose", "equal"],
+}
+
+
+def _method_form(name: str) -> Callable[..., Any]:
+    """``minigrad.<name>``: calls ``Tensor.<name>`` on its first argument, which must be a tensor."""
+    method = getattr(Tensor, name)
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return method(input, *args, **kwargs)
+
+    signature = inspect.signature(method)
+    first, *rest = signature.parameters.values()
+    function.__signature__ = signature.replace(parameters=[first.replace(name="input"), *rest])
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    function.__wrapped__ = method  # documented as the method (docs/api/minigrad.md)
+    return function
+
+
+# The functions written out below.
 __all__ = [
-    "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square",
-    "sign", "abs", "sin", "cos", "tanh", "logsumexp", "tril", "triu",
-    "sigmoid", "relu", "clamp", "clip", "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "softmax",
-    "log_softmax", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "stack", "cat",
-    "concat", "where", "matmul", "mm", "bmm", "maximum", "minimum", "split", "chunk", "unbind", "clone", "numel",
-    "is_tensor", "allclose", "equal", "t", "flip", "roll", "cumsum", "topk", "sort", "argsort", "gather",
-    "index_select",
+    "add", "sub", "mul", "div", "true_divide", "pow", "softmax", "log_softmax", "stack", "cat", "concat", "where",
+    "matmul", "mm", "maximum", "minimum", "split", "is_tensor", "flip",
 ]
+
+for _names in METHOD_FORMS.values():
+    for _name in _names:
+        globals()[_name] = _method_form(_name)
+        __all__.append(_name)
 
 
 def _t(x: Any) -> Tensor:
@@ -51,141 +95,6 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return _t(input) ** exponent
 
 
-def neg(input: Tensor) -> Tensor:
-    """-input."""
-    return -input
-
-
-def exp(input: Tensor) -> Tensor:
-    """e ** input, elementwise."""
-    return input.exp()
-
-
-def log(input: Tensor) -> Tensor:
-    """Natural log, elementwise."""
-    return input.log()
-
-
-def sqrt(input: Tensor) -> Tensor:
-    """Square root, elementwise."""
-    return input.sqrt()
-
-
-def reciprocal(input: Tensor) -> Tensor:
-    """``1 / input``, elementwise (integers give the default float dtype)."""
-    return input.reciprocal()
-
-
-def rsqrt(input: Tensor) -> Tensor:
-    """``1 / sqrt(input)``, elementwise."""
-    return input.rsqrt()
-
-
-def square(input: Tensor) -> Tensor:
-    """``input ** 2``, elementwise."""
-    return input.square()
-
-
-def sign(input: Tensor) -> Tensor:
-    """-1, 0 or 1 by the sign of each element; its gradient is 0."""
-    return input.sign()
-
-
-def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
-    """``log(sum(exp(input)))`` over ``dim`` (int or tuple), without overflow."""
-    return input.logsumexp(dim, keepdim)
-
-
-def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """``input`` with the elements above diagonal ``diagonal`` of its last two dims set to 0."""
-    return input.tril(diagonal)
-
-
-def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """``input`` with the elements below diagonal ``diagonal`` of its last two dims set to 0."""
-    return input.triu(diagonal)
-
-
-def abs(input: Tensor) -> Tensor:
-    """Absolute value, elementwise."""
-    return input.abs()
-
-
-def sin(input: Tensor) -> Tensor:
-    """Sine, elementwise."""
-    return input.sin()
-
-
-def cos(input: Tensor) -> Tensor:
-    """Cosine, elementwise."""
-    return input.cos()
-
-
-def tanh(input: Tensor) -> Tensor:
-    """Hyperbolic tangent, elementwise."""
-    return input.tanh()
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    """Logistic sigmoid, elementwise."""
-    return input.sigmoid()
-
-
-def relu(input: Tensor) -> Tensor:
-    """max(input, 0), elementwise."""
-    return input.relu()
-
-
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit every element to [min, max]."""
-    return input.clamp(min, max)
-
-
-clip = clamp
-
-
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    """Sum over ``dim`` (all dims when None)."""
-    return input.sum(dim, keepdim, dtype=dtype)
-
-
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Mean over ``dim`` (all dims when None)."""
-    return input.mean(dim, keepdim)
-
-
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    """Largest element, ``(values, indices)`` along ``dim``, or the elementwise max of two tensors."""
-    return input.max(dim, keepdim)
-
-
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    """Smallest element, ``(values, indices)`` along ``dim``, or the elementwise min of two tensors."""
-    return input.min(dim, keepdim)
-
-
-def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    """Variance over ``dim`` with Bessel's correction by default."""
-    return input.var(dim, unbiased, keepdim, correction=correction)
-
-
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    """Standard deviation over ``dim``."""
-    return input.std(dim, unbiased, keepdim, correction=correction)
-
-
-def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Index of the largest element (along ``dim``)."""
-    return input.argmax(dim, keepdim)
-
-
-def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Index of the smallest element (along ``dim``)."""
-    return input.argmin(dim, keepdim)
-
-
 def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """Softmax along ``dim``."""
     return (input if dtype is None else input.to(dtype)).softmax(dim)
@@ -194,41 +103,6 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """Log-softmax along ``dim``."""
     return (input if dtype is None else input.to(dtype)).log_softmax(dim)
-
-
-def reshape(input: Tensor, shape: Any) -> Tensor:
-    """``input.reshape(shape)``."""
-    return input.reshape(shape)
-
-
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """``input.flatten(start_dim, end_dim)``."""
-    return input.flatten(start_dim, end_dim)
-
-
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    """``input.squeeze(dim)``."""
-    return input.squeeze(dim)
-
-
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """``input.unsqueeze(dim)``."""
-    return input.unsqueeze(dim)
-
-
-def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    """``input.transpose(dim0, dim1)``."""
-    return input.transpose(dim0, dim1)
-
-
-def t(input: Tensor) -> Tensor:
-    """``input.t()``."""
-    return input.t()
-
-
-def permute(input: Tensor, dims: Any) -> Tensor:
-    """``input.permute(dims)``."""
-    return input.permute(dims)
 
 
 def _sequence(tensors: Any, name: str) -> list[Tensor]:
@@ -297,54 +171,14 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
-def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
-    """``input.index_select(dim, index)``: the slices at ``index`` (1-D) along ``dim``."""
-    return input.index_select(dim, index)
-
-
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``; see ``Tensor.bmm``."""
-    return input.bmm(mat2)
-
-
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """``tensor.split(split_size_or_sections, dim)``."""
     return tensor.split(split_size_or_sections, dim)
 
 
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    """``input.chunk(chunks, dim)``."""
-    return input.chunk(chunks, dim)
-
-
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    """``input.unbind(dim)``."""
-    return input.unbind(dim)
-
-
-def clone(input: Tensor) -> Tensor:
-    """A differentiable copy."""
-    return input.clone()
-
-
-def numel(input: Tensor) -> int:
-    """Number of elements."""
-    return input.numel()
-
-
 def is_tensor(obj: Any) -> bool:
     """True for a minigrad Tensor."""
     return isinstance(obj, Tensor)
-
-
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08) -> bool:
-    """True when every element satisfies ``|input - other| <= atol + rtol * |other|``."""
-    return input.allclose(other, rtol, atol)
-
-
-def equal(input: Tensor, other: Tensor) -> bool:
-    """True when shapes and elements are equal."""
-    return input.equal(other)
 
 
 # Re-exported here so ``minigrad.where`` etc. live beside the other functions.
@@ -366,72 +200,3 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     return input.flip(tuple(dims))
 
 
-def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    """Shift the elements along ``dims``, wrapping around; same shape (see ``Tensor.roll``).
-
-    Args:
-        input: a tensor of any shape.
-        shifts: an int or a tuple of ints, one per dim in ``dims``.
-        dims: an int, a tuple of ints, or None (the flattened tensor).
-    """
-    return input.roll(shifts, dims)
-
-
-def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
-    """Cumulative sum along ``dim``; same shape (see ``Tensor.cumsum``).
-
-    Args:
-        input: a tensor of any shape.
-        dim: the dim to sum along.
-        dtype: the output dtype (int64 for integer and bool inputs by default).
-    """
-    return input.cumsum(dim, dtype=dtype)
-
-
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim`` (see ``Tensor.topk``).
-
-    Args:
-        input: a tensor of any shape.
-        k: how many elements to keep; ``dim`` has size ``k`` in both outputs.
-        dim: the dim to select along.
-        largest: the largest elements when True, else the smallest.
-        sorted: accepted for PyTorch's signature; the elements always come sorted.
-    """
-    return input.topk(k, dim, largest, sorted)
-
-
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
-    """``(values, indices)`` of ``input`` sorted along ``dim``, both of its shape (see ``Tensor.sort``).
-
-    Args:
-        input: a tensor of any shape.
-        dim: the dim to sort along.
-        descending: largest first when True.
-        stable: accepted for PyTorch's signature; every sort here is stable.
-    """
-    return input.sort(dim, descending, stable=stable)
-
-
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-    """The int64 indices that sort ``input`` along ``dim``, of its shape (see ``Tensor.argsort``).
-
-    Args:
-        input: a tensor of any shape.
-        dim: the dim to sort along.
-        descending: largest first when True.
-        stable: accepted for PyTorch's signature; every sort here is stable.
-    """
-    return input.argsort(dim, descending, stable=stable)
-
-
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    """Values of ``input`` picked along ``dim`` by ``index``; ``index``'s shape (see ``Tensor.gather``).
-
-    Args:
-        input: a tensor of any shape.
-        dim: the dim to pick along.
-        index: an int64 tensor with as many dims as ``input``.
-        sparse_grad: accepted for PyTorch's signature; gradients are always dense.
-    """
-    return input.gather(dim, index)

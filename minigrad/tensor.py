@@ -21,7 +21,7 @@ from minigrad.autograd import engine
 from minigrad.autograd import function as _function
 from minigrad.autograd.function import VersionCounter
 from minigrad.autograd.grad_mode import GradMode
-from minigrad.ops._util import normalize_dims, wrap_dim
+from minigrad.ops import normalize_dims, wrap_dim
 from minigrad.random import default_generator
 
 DEFAULT_FLOAT = np.dtype(np.float32)
@@ -525,6 +525,7 @@ class Tensor:
         return matmul(self, mat2)
 
     def __neg__(self) -> Tensor:
+        """``-self``, elementwise (``neg``)."""
         return ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
@@ -545,7 +546,9 @@ class Tensor:
     div = __truediv__
     pow = __pow__
     matmul = __matmul__
-    neg = __neg__
+    def neg(self) -> Tensor:
+        """``-self``, elementwise; the same shape and dtype."""
+        return ops.Neg.apply(self)
 
     # ---- comparisons (bool tensors, never recorded) ------------------------------------------------------
     def _compare(self, other: Any, fn: Any) -> Tensor:

@@ -22,7 +22,7 @@ from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.nn import _reduction
-from minigrad.ops._util import wrap_dim
+from minigrad.ops import wrap_dim
 from minigrad.tensor import Tensor, where
 
 __all__ = [

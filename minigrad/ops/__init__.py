@@ -1,6 +1,6 @@
 """The differentiable primitives, grouped by kind. Each is a ``Function`` with forward and backward together."""
 
-from minigrad.ops._util import unbroadcast  # noqa: F401  (the one broadcast-gradient helper, for fast/ too)
+from minigrad.ops._util import normalize_dims, unbroadcast, wrap_dim  # noqa: F401  (helpers the Tensor and nn share)
 from minigrad.ops.elementwise import (  # noqa: F401
     Abs,
     Add,

@@ -200,6 +200,7 @@ def api_directives() -> dict[str, str]:
 
 def canonical(module: types.ModuleType, name: str) -> str:
     obj = getattr(module, name)
+    obj = getattr(obj, "__wrapped__", obj)  # minigrad.tanh is made from Tensor.tanh and documented as it
     if isinstance(obj, types.ModuleType):
         return obj.__name__
     home, qual = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
