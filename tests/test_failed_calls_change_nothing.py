@@ -100,3 +100,36 @@ def test_backward_failing_in_a_custom_function_writes_no_leaf_gradient():
     with pytest.raises(RuntimeError, match="returned an invalid gradient"):
         out.backward()
     assert x.grad is None and w.grad is None
+
+
+# ---- layers: a failed call leaves every parameter, buffer, gradient and version as it was ---------------------
+def _trained(module, *shape):
+    """``module`` after one successful call and backward, so its gradients and running statistics are set."""
+    mg.manual_seed(1)
+    module(mg.randn(*shape)).pow(2).sum().backward()
+    return module
+
+
+FAILING_LAYERS = {
+    "BatchNorm1d batch of one": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (1, 3)),
+    "BatchNorm1d one value per channel (3-D)": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (1, 3, 1)),
+    "BatchNorm1d wrong channels": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (4, 5)),
+    "BatchNorm1d momentum=None wrong rank": (lambda: _trained(mg.nn.BatchNorm1d(3, momentum=None), 4, 3),
+                                             (2, 3, 4, 5)),
+    "BatchNorm2d wrong rank": (lambda: _trained(mg.nn.BatchNorm2d(2), 2, 2, 3, 3), (2, 2, 3)),
+    "LayerNorm wrong shape": (lambda: _trained(mg.nn.LayerNorm(4), 2, 4), (2, 5)),
+    "GroupNorm wrong channels": (lambda: _trained(mg.nn.GroupNorm(2, 4), 2, 4), (2, 6)),
+    "RMSNorm wrong shape": (lambda: _trained(mg.nn.RMSNorm(4), 2, 4), (4, 3)),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_LAYERS))
+def test_failed_layer_call_changes_no_parameter_buffer_or_gradient(name):
+    make, bad_shape = FAILING_LAYERS[name]
+    module = make()
+    state = [t for _, t in module.named_parameters()] + [t for _, t in module.named_buffers()]
+    x = mg.randn(*bad_shape, requires_grad=True)
+    before = snapshot(*state, x)
+    with pytest.raises((RuntimeError, ValueError)):
+        module(x)
+    assert_unchanged(before, [*state, x])

@@ -4,12 +4,14 @@ from minigrad.nn import functional as functional
 from minigrad.nn import init as init
 from minigrad.nn import utils as utils
 from minigrad.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.batchnorm import BatchNorm1d, BatchNorm2d
 from minigrad.nn.container import ModuleDict, ModuleList, Sequential
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.flatten import Flatten
 from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.module import Module
+from minigrad.nn.normalization import GroupNorm, LayerNorm, RMSNorm
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from minigrad.nn.sparse import Embedding
@@ -18,4 +20,5 @@ __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Tanh", "ReLU", "Sigmoid", "Softmax", "LogSoftmax", "Dropout",
     "Flatten", "Embedding", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "BCELoss",
     "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "init",
-    "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU"]
+    "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm"]

@@ -28,6 +28,7 @@ from minigrad.tensor import Tensor, where
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
+    "batch_norm", "layer_norm", "group_norm", "rms_norm",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -630,3 +631,219 @@ def _cross_entropy_probs(
     if reduction == "sum":
         return -terms.sum()
     return -terms.sum() / (input.numel() // max(n_classes, 1))
+
+
+# ---- normalization ------------------------------------------------------------------------------------------
+def _check_norm_dtypes(input: Tensor, params: list[Tensor | None], kernel: str) -> None:
+    """PyTorch's CPU dtype checks of the normalization kernels: a floating input, and parameters of its dtype."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+    for p in params:
+        if p is not None and p.data.dtype != input.data.dtype:
+            if input.data.dtype == np.float32:
+                raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def _verify_batch_size(shape: tuple[int, ...], as_size: bool = True) -> None:
+    """Batch statistics need two or more values per channel: PyTorch's ``ValueError`` otherwise."""
+    if math.prod(shape[:1] + shape[2:]) == 1:
+        size = f"minigrad.Size({list(shape)})" if as_size else str(list(shape))  # group_norm prints a list
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Normalise each channel (dim 1) to zero mean and unit variance, then scale by ``weight`` and shift by ``bias``.
+
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias``, with ``mean`` and the biased ``var`` taken over every
+    dim but the channel dim. Shapes: ``input (N, C, *)``; ``running_mean``, ``running_var``, ``weight``, ``bias``
+    ``(C,)`` -> ``(N, C, *)``.
+
+    With ``training=True`` the statistics are the batch's, and the running buffers (if given) are updated in
+    place, without gradient: ``running = (1 - momentum) * running + momentum * batch``, where the variance fed
+    to the running average is the unbiased one (``* n / (n - 1)``, ``n`` values per channel). With
+    ``training=False`` the running statistics are used as constants. The gradient flows through the batch
+    statistics (it is built from ``mean``, ``sub``, ``mul`` and ``rsqrt``).
+    """
+    if eps < 0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    shape = tuple(input.shape)
+    if training:
+        _verify_batch_size(shape)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    channels = shape[1] if len(shape) > 1 else 0
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    _check_norm_dtypes(input, [weight, bias, running_mean, running_var], "batch_norm")
+    if not training:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is None:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+    axes = (0, *range(2, input.ndim))
+    view = (1, channels) + (1,) * (input.ndim - 2)  # a (C,) vector that broadcasts along dim 1
+    if training:
+        mean = input.mean(axes, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(axes, keepdim=True)  # biased: the batch is the whole population
+        if running_mean is not None:
+            _update_running_stats(running_mean, running_var, mean.data, var.data, input.numel() // max(channels, 1),
+                                  momentum)
+    else:
+        centered = input - running_mean.detach().reshape(view)
+        var = running_var.detach().reshape(view)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out
+
+
+def _update_running_stats(running_mean: Tensor, running_var: Tensor, mean: np.ndarray, var: np.ndarray, n: int,
+                          momentum: float) -> None:
+    """Move the running averages towards this batch's statistics, in place and without recording."""
+    dtype = running_mean.data.dtype
+    unbiased = var.reshape(-1) * (n / (n - 1)) if n > 1 else np.full(var.size, np.nan)
+    for buf, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
+        buf._vc.before_write()
+        new = (1 - momentum) * buf.data.reshape(-1) + momentum * batch
+        buf.data[...] = new.reshape(buf.data.shape).astype(dtype)
+        buf._vc.value += 1
+
+
+def _normalized_shape(normalized_shape: Any) -> tuple[int, ...]:
+    if isinstance(normalized_shape, (int, np.integer)):
+        return (int(normalized_shape),)
+    return tuple(int(s) for s in normalized_shape)
+
+
+def _check_normalized_shape(input: Tensor, shape: tuple[int, ...], weight: Tensor | None,
+                            bias: Tensor | None, rms: bool = False) -> None:
+    """PyTorch's checks of ``layer_norm``/``rms_norm``: the trailing dims of ``input`` are ``shape``."""
+    if not shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got "
+            "normalized_shape = []"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                f"{list(t.shape)} and normalized_shape = {list(shape)}"
+            )
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or input.ndim < len(shape):
+        star = "[*" + ", ".join(map(str, shape)) + "]" if rms else "[*, " + ", ".join(map(str, shape)) + "]"
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape {star}, but got input of "
+            f"size{list(input.shape)}"
+        )
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Normalise over the trailing dims ``normalized_shape`` of each sample, then ``* weight + bias``.
+
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias``, statistics (biased variance) over the last
+    ``len(normalized_shape)`` dims. Shapes: ``input (*, *normalized_shape)``; ``weight``, ``bias``
+    ``normalized_shape`` -> same as input. Unlike ``batch_norm`` it keeps no running statistics and works the
+    same in training and evaluation.
+    """
+    shape = _normalized_shape(normalized_shape)
+    _check_normalized_shape(input, shape, weight, bias)
+    _check_norm_dtypes(input, [weight, bias], "LayerNormKernelImpl")
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    centered = input - input.mean(axes, keepdim=True)
+    var = (centered * centered).mean(axes, keepdim=True)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def rms_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """Divide by the root mean square over the trailing dims ``normalized_shape``, then ``* weight``.
+
+    ``y = x / sqrt(mean(x ** 2) + eps) * weight``; no centring and no bias. ``eps=None`` takes the machine epsilon
+    of the input's dtype (``finfo(dtype).eps``). Shapes: ``input (*, *normalized_shape)``, ``weight
+    normalized_shape`` -> same as input, in the input's dtype.
+    """
+    shape = _normalized_shape(normalized_shape)
+    _check_normalized_shape(input, shape, weight, None, rms=True)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"rms_norm" not implemented for \'{_type_name(input)}\'')
+    if eps is None:
+        eps = float(np.finfo(input.data.dtype).eps)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input * ((input * input).mean(axes, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return out.to(input.data.dtype)
+
+
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Split the channels (dim 1) into ``num_groups`` groups and normalise each group of each sample.
+
+    Statistics (biased variance) are over the group's channels and all the trailing dims; then each channel is
+    scaled by ``weight`` and shifted by ``bias``. Shapes: ``input (N, C, *)`` with ``C`` divisible by
+    ``num_groups``; ``weight``, ``bias`` ``(C,)`` -> ``(N, C, *)``. Same in training and evaluation.
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    shape = tuple(input.shape)
+    _verify_batch_size((shape[0] * shape[1] // num_groups, num_groups, *shape[2:]), as_size=False)
+    channels = shape[1]
+    if channels % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            f"{list(shape)} and num_groups={num_groups}"
+        )
+    # PyTorch names the weight's shape in both messages ([0] when there is no weight).
+    weight_shape = list(weight.shape) if weight is not None else [0]
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.numel() != channels):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in input, but got {name} "
+                f"of shape {weight_shape} and input of shape {list(shape)}"
+            )
+    _check_norm_dtypes(input, [weight, bias], "GroupNormKernelImpl")
+    n = shape[0]
+    grouped = input.reshape(n, num_groups, -1)
+    centered = grouped - grouped.mean(2, keepdim=True)
+    var = (centered * centered).mean(2, keepdim=True)
+    out = (centered * (var + eps).rsqrt()).reshape(shape)
+    view = (1, channels) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out

@@ -2,7 +2,7 @@
 
 Run from the repository root (needs torch; minigrad itself never imports it)::
 
-    python tests/golden/make_nn_fixtures.py
+    python tests/golden/make_nn_fixtures.py [group ...]
 
 It writes one small archive per group in ``GROUPS`` to ``tests/fixtures/nn_<group>.npz`` (plain arrays and JSON
 strings, loadable with ``allow_pickle=False``). For every case and both float64 and float32 it stores, under
@@ -14,8 +14,12 @@ strings, loadable with ``allow_pickle=False``). For every case and both float64 
   ``grad.param.<name>`` (every parameter), and ``after.param.<key>`` (the state dict after the call, which
   ``Embedding(max_norm=...)`` changes in place);
 
-and ``{case}.config``, the case as JSON. Arrays come from a numpy generator seeded by the case name, so the
-fixtures are the same on every run. The tests import ``CASES`` and ``run_torch`` from here for live comparisons.
+and ``{case}.config``, the case as JSON. A module case may add ``"eval": true`` (called in eval mode) and
+``"calls": n`` (called ``n`` times on the same inputs, e.g. to move running statistics; the last output counts).
+A function case may list in ``"mutates"`` the inputs it changes in place; their values after the call are
+stored as ``after.in.<name>``. Buffers are drawn too: positive floats (running variances, class weights) and
+small int64 counts. Arrays come from a numpy generator seeded by the case name, so the fixtures are the same on
+every run. The tests import ``CASES`` and ``run_torch`` from here for live comparisons.
 
 A case is either ``{"module": spec, "call": [input names]}`` with ``spec = [class name, keyword args]`` (for
 ``Sequential`` the args are a list of specs; an arg ``{"zeros": shape}`` becomes a zero tensor, e.g. a loss's
@@ -37,7 +41,7 @@ import numpy as np
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DTYPES = ("float64", "float32")
-GROUPS = ("linear", "activation", "loss", "embedding")
+GROUPS = ("linear", "activation", "loss", "embedding", "norm")
 
 
 def _x(shape: list[int], grad: bool = True) -> dict[str, Any]:
@@ -51,6 +55,63 @@ def _idx(shape: list[int], high: int, set_: list | None = None) -> dict[str, Any
 def _lin(i: int, o: int, bias: bool = True) -> list:
     return ["Linear", {"in_features": i, "out_features": o, "bias": bias}]
 
+
+def _norm(module: list, shape: list[int], **extra: Any) -> dict[str, Any]:
+    return {"group": "norm", "module": module, "call": ["input"], "inputs": {"input": _x(shape)}, **extra}
+
+
+def _bn(name: str, c: int, **kwargs: Any) -> list:
+    return [name, {"num_features": c, **kwargs}]
+
+
+NORM_CASES: dict[str, dict[str, Any]] = {
+    "batchnorm1d_2d_train": _norm(_bn("BatchNorm1d", 3), [5, 3]),
+    "batchnorm1d_3d_train": _norm(_bn("BatchNorm1d", 3), [4, 3, 5]),
+    "batchnorm1d_3d_eval": _norm(_bn("BatchNorm1d", 3), [4, 3, 5], eval=True),
+    "batchnorm1d_2d_eval_batch_of_one": _norm(_bn("BatchNorm1d", 4), [1, 4], eval=True),
+    "batchnorm1d_cumulative_three_calls": _norm(_bn("BatchNorm1d", 3, momentum=None), [6, 3], calls=3),
+    "batchnorm1d_momentum_two_calls": _norm(_bn("BatchNorm1d", 2, momentum=0.3, eps=1e-3), [3, 2, 4], calls=2),
+    "batchnorm1d_no_affine": _norm(_bn("BatchNorm1d", 3, affine=False), [5, 3]),
+    "batchnorm1d_no_bias": _norm(_bn("BatchNorm1d", 3, bias=False), [5, 3, 2]),
+    "batchnorm1d_untracked_train": _norm(_bn("BatchNorm1d", 3, track_running_stats=False), [5, 3]),
+    "batchnorm1d_untracked_eval": _norm(_bn("BatchNorm1d", 3, track_running_stats=False), [5, 3, 2], eval=True),
+    "batchnorm1d_two_values_per_channel": _norm(_bn("BatchNorm1d", 3), [1, 3, 2]),
+    "batchnorm2d_train": _norm(_bn("BatchNorm2d", 3), [2, 3, 4, 5]),
+    "batchnorm2d_eval": _norm(_bn("BatchNorm2d", 3), [2, 3, 2, 2], eval=True),
+    "batchnorm2d_cumulative": _norm(_bn("BatchNorm2d", 2, momentum=None, affine=False), [2, 2, 3, 3], calls=2),
+    "functional_batch_norm_train": {
+        "group": "norm", "fn": "batch_norm", "call": ["input", "running_mean", "running_var", "weight", "bias"],
+        "kwargs": {"training": True, "momentum": 0.2}, "mutates": ["running_mean", "running_var"],
+        "inputs": {"input": _x([4, 3, 2]), "running_mean": _x([3], False),
+                   "running_var": {"shape": [3], "kind": "positive"}, "weight": _x([3]), "bias": _x([3])}},
+    "functional_batch_norm_eval": {
+        "group": "norm", "fn": "batch_norm", "call": ["input", "running_mean", "running_var", "weight", "bias"],
+        "inputs": {"input": _x([4, 3]), "running_mean": _x([3], False),
+                   "running_var": {"shape": [3], "kind": "positive"}, "weight": _x([3]), "bias": _x([3])}},
+    "functional_batch_norm_no_stats": {"group": "norm", "fn": "batch_norm", "call": ["input"],
+                                       "kwargs": {"running_mean": None, "running_var": None, "training": True},
+                                       "inputs": {"input": _x([3, 2, 4])}},
+    "layernorm_last": _norm(["LayerNorm", {"normalized_shape": 4}], [2, 3, 4]),
+    "layernorm_two_dims": _norm(["LayerNorm", {"normalized_shape": [3, 4], "eps": 1e-3}], [2, 3, 4]),
+    "layernorm_no_affine": _norm(["LayerNorm", {"normalized_shape": [4], "elementwise_affine": False}], [5, 4]),
+    "layernorm_no_bias": _norm(["LayerNorm", {"normalized_shape": [4], "bias": False}], [4]),
+    "functional_layer_norm": {"group": "norm", "fn": "layer_norm", "call": ["input"],
+                              "kwargs": {"normalized_shape": [5]},
+                              "tensor_kwargs": ["weight", "bias"],
+                              "inputs": {"input": _x([3, 5]), "weight": _x([5]), "bias": _x([5])}},
+    "groupnorm": _norm(["GroupNorm", {"num_groups": 2, "num_channels": 4}], [3, 4, 5]),
+    "groupnorm_2d_input": _norm(["GroupNorm", {"num_groups": 2, "num_channels": 8}], [2, 8]),
+    "groupnorm_one_group_4d": _norm(["GroupNorm", {"num_groups": 1, "num_channels": 2, "eps": 1e-3}], [2, 2, 3, 2]),
+    "groupnorm_no_affine": _norm(["GroupNorm", {"num_groups": 4, "num_channels": 4, "affine": False}], [2, 4, 3]),
+    "functional_group_norm": {"group": "norm", "fn": "group_norm", "call": ["input"], "kwargs": {"num_groups": 2},
+                              "tensor_kwargs": ["weight", "bias"],
+                              "inputs": {"input": _x([2, 4, 3]), "weight": _x([4]), "bias": _x([4])}},
+    "rmsnorm": _norm(["RMSNorm", {"normalized_shape": 4}], [2, 3, 4]),
+    "rmsnorm_eps_two_dims": _norm(["RMSNorm", {"normalized_shape": [3, 4], "eps": 1e-4}], [2, 3, 4]),
+    "rmsnorm_no_affine": _norm(["RMSNorm", {"normalized_shape": [5], "elementwise_affine": False}], [5]),
+    "functional_rms_norm": {"group": "norm", "fn": "rms_norm", "call": ["input"], "kwargs": {"normalized_shape": [4]},
+                            "tensor_kwargs": ["weight"], "inputs": {"input": _x([3, 4]), "weight": _x([4])}},
+}
 
 CASES: dict[str, dict[str, Any]] = {
     # ---- Linear and containers ----
@@ -224,6 +285,7 @@ CASES: dict[str, dict[str, Any]] = {
         "call": ["input"], "inputs": {"input": _idx([2, 5], 6, [[0, 3], [1, 3], [2, 3], [4, 0]])}},
     "embedding_1d_input": {"group": "embedding", "module": ["Embedding", {"num_embeddings": 5, "embedding_dim": 3}],
                            "call": ["input"], "inputs": {"input": _idx([6], 5)}},
+    **NORM_CASES,
 }
 
 
@@ -280,10 +342,17 @@ def run_torch(name: str, dtype: str, seed_offset: int = 0) -> dict[str, np.ndarr
         params = {k for k, _ in module.named_parameters()}
         with torch.no_grad():
             for key, value in module.state_dict().items():
-                kind = "normal" if key in params else "positive"  # buffers here are a loss's class weights
-                arrays[f"param.{key}"] = make_input({"shape": list(value.shape), "kind": kind}, dtype, rng)
+                if not value.is_floating_point():  # a count, e.g. BatchNorm's num_batches_tracked
+                    arrays[f"param.{key}"] = rng.integers(0, 5, tuple(value.shape)).astype(np.int64)
+                else:
+                    # Buffers are positive: class weights and running variances (a running mean may be too).
+                    kind = "normal" if key in params else "positive"
+                    arrays[f"param.{key}"] = make_input({"shape": list(value.shape), "kind": kind}, dtype, rng)
                 value.copy_(torch.from_numpy(arrays[f"param.{key}"]))
-        out = module(*[tensors[k] for k in case["call"]])
+        if case.get("eval"):
+            module.eval()
+        for _ in range(case.get("calls", 1)):
+            out = module(*[tensors[k] for k in case["call"]])
     else:
         fn = getattr(torch.nn.functional, case["fn"])
         kwargs = dict(case.get("kwargs", {}))
@@ -297,6 +366,8 @@ def run_torch(name: str, dtype: str, seed_offset: int = 0) -> dict[str, np.ndarr
     for key, spec in case["inputs"].items():
         if spec.get("grad"):
             arrays[f"grad.in.{key}"] = tensors[key].grad.numpy().copy()
+    for key in case.get("mutates", []):
+        arrays[f"after.in.{key}"] = tensors[key].detach().numpy().copy()
     if module is not None:
         for key, p in module.named_parameters():
             arrays[f"grad.param.{key}"] = p.grad.numpy().copy()
@@ -305,9 +376,10 @@ def run_torch(name: str, dtype: str, seed_offset: int = 0) -> dict[str, np.ndarr
     return arrays
 
 
-def main() -> None:
+def main(groups: list[str]) -> None:
+    """Write the fixtures of ``groups`` (all of ``GROUPS`` when empty)."""
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for group in GROUPS:
+    for group in groups or GROUPS:
         out: dict[str, np.ndarray] = {}
         names = [n for n, c in CASES.items() if c["group"] == group]
         for name in names:
@@ -321,4 +393,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
