@@ -106,7 +106,8 @@ def test_backward_failing_in_a_custom_function_writes_no_leaf_gradient():
 def _trained(module, *shape):
     """``module`` after one successful call and backward, so its gradients and running statistics are set."""
     mg.manual_seed(1)
-    module(mg.randn(*shape)).pow(2).sum().backward()
+    x = mg.randn(*shape, requires_grad=True)
+    module(x).pow(2).sum().backward()
     return module
 
 
@@ -120,9 +121,12 @@ FAILING_LAYERS = {
     "LayerNorm wrong shape": (lambda: _trained(mg.nn.LayerNorm(4), 2, 4), (2, 5)),
     "GroupNorm wrong channels": (lambda: _trained(mg.nn.GroupNorm(2, 4), 2, 4), (2, 6)),
     "RMSNorm wrong shape": (lambda: _trained(mg.nn.RMSNorm(4), 2, 4), (4, 3)),
+    "Dropout1d wrong rank": (lambda: _trained(mg.nn.Dropout1d(), 2, 3), (2, 3, 4, 5)),
+    "Dropout2d one dim": (lambda: _trained(mg.nn.Dropout2d(), 2, 3, 4, 4), (3,)),
 }
 
 
+@pytest.mark.filterwarnings("ignore:dropout2d")
 @pytest.mark.parametrize("name", list(FAILING_LAYERS))
 def test_failed_layer_call_changes_no_parameter_buffer_or_gradient(name):
     make, bad_shape = FAILING_LAYERS[name]

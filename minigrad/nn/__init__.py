@@ -6,7 +6,7 @@ from minigrad.nn import utils as utils
 from minigrad.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from minigrad.nn.batchnorm import BatchNorm1d, BatchNorm2d
 from minigrad.nn.container import ModuleDict, ModuleList, Sequential
-from minigrad.nn.dropout import Dropout
+from minigrad.nn.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d
 from minigrad.nn.flatten import Flatten
 from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -21,4 +21,4 @@ __all__ = [
     "Flatten", "Embedding", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "BCELoss",
     "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "init",
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU",
-    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm"]
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "Dropout1d", "Dropout2d", "AlphaDropout"]

@@ -28,7 +28,7 @@ from minigrad.tensor import Tensor, where
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
-    "batch_norm", "layer_norm", "group_norm", "rms_norm",
+    "batch_norm", "layer_norm", "group_norm", "rms_norm", "dropout1d", "dropout2d", "alpha_dropout",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -176,8 +176,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     Shape: any -> same. The mask comes from minigrad's global generator (``minigrad.manual_seed``). With
     ``training=False`` or ``p=0`` the input itself is returned. The gradient is the same mask times the scale.
     """
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _check_p(p)
     if not training or p == 0:
         return input
     if not input.is_floating_point():
@@ -186,6 +185,103 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     mask = _const(keep * scale, input.data.dtype)
     return input.mul_(mask) if inplace else input * mask
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _channel_dropout(input: Tensor, p: float, inplace: bool, channel_dims: int) -> Tensor:
+    """Zero whole channels: one keep/drop draw per index of the first ``channel_dims`` dims, shared by the rest."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+    shape = tuple(input.shape[:channel_dims]) + (1,) * (input.ndim - channel_dims)
+    keep = default_generator().random(shape) >= p
+    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
+    mask = _const(keep * scale, input.data.dtype)
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels with probability ``p`` and scale the kept ones by ``1 / (1 - p)`` (training only).
+
+    Shapes: ``(N, C, L)`` or unbatched ``(C, L)`` -> same; every ``input[n, c, :]`` is kept or zeroed as one.
+    Neighbouring positions of a sequence are strongly correlated, so element-wise dropout barely regularises
+    them; dropping whole channels does. With ``training=False`` or ``p=0`` the values pass unchanged.
+    """
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if not training or p == 0:
+        return input
+    return _channel_dropout(input, p, inplace, input.ndim - 1)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels (feature maps) with probability ``p``, scaling the rest by ``1 / (1 - p)``.
+
+    Shapes: ``(N, C, H, W)`` -> same; each ``input[n, c]`` is kept or zeroed as one. As in PyTorch, dims 0 and 1
+    are always taken as batch and channel: a 3-D input is read as ``(N, C, L)`` (with PyTorch's warning), and
+    other ranks warn that they are deprecated.
+    """
+    _check_p(p)
+    nd = input.ndim
+    if nd not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will result in an error in a "
+            "future release. To retain the behavior and silence this warning, please use dropout instead. Note that "
+            "dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, "
+            "W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    if not training or p == 0:
+        return input
+    if nd < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _channel_dropout(input, p, inplace, 2)
+
+
+#: SELU's negative saturation value, ``-scale * alpha``: where AlphaDropout sends dropped units.
+_SELU_SATURATION = 1.7580993408473766
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for self-normalising (SELU) networks: keeps the mean and variance of its input (training only).
+
+    Each element is dropped with probability ``p`` and set to SELU's saturation value ``-1.7581``; then all are
+    mapped by ``a * x + b`` with ``a, b`` chosen so that a zero-mean, unit-variance input stays so. Note the
+    default ``training=False``, as in PyTorch. Shape: any -> same. ``p=1`` gives zeros.
+    """
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    if not input.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+    dtype = input.data.dtype
+    if p == 1:
+        zero = _const(0.0, dtype)
+        return input.mul_(zero) if inplace else input * zero
+    keep = (default_generator().random(input.shape) >= p).astype(np.float64)
+    alpha = _SELU_SATURATION
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    scale = _const(keep * a, dtype)
+    shift = _const((keep - 1) * alpha * a + alpha * a * p, dtype)
+    if inplace:
+        return input.mul_(scale).add_(shift)
+    return input * scale + shift
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
