@@ -123,6 +123,8 @@ FAILING_LAYERS = {
     "RMSNorm wrong shape": (lambda: _trained(mg.nn.RMSNorm(4), 2, 4), (4, 3)),
     "Dropout1d wrong rank": (lambda: _trained(mg.nn.Dropout1d(), 2, 3), (2, 3, 4, 5)),
     "Dropout2d one dim": (lambda: _trained(mg.nn.Dropout2d(), 2, 3, 4, 4), (3,)),
+    "PReLU wrong channels": (lambda: _trained(mg.nn.PReLU(3), 2, 3), (2, 4)),
+    "Softmin dim out of range": (lambda: _trained(mg.nn.Softmin(2), 2, 3, 2), (2, 3)),
 }
 
 
@@ -134,6 +136,6 @@ def test_failed_layer_call_changes_no_parameter_buffer_or_gradient(name):
     state = [t for _, t in module.named_parameters()] + [t for _, t in module.named_buffers()]
     x = mg.randn(*bad_shape, requires_grad=True)
     before = snapshot(*state, x)
-    with pytest.raises((RuntimeError, ValueError)):
+    with pytest.raises((RuntimeError, ValueError, IndexError)):
         module(x)
     assert_unchanged(before, [*state, x])

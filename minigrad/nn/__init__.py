@@ -3,7 +3,24 @@
 from minigrad.nn import functional as functional
 from minigrad.nn import init as init
 from minigrad.nn import utils as utils
-from minigrad.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.activation import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Tanh,
+    Threshold,
+)
 from minigrad.nn.batchnorm import BatchNorm1d, BatchNorm2d
 from minigrad.nn.container import ModuleDict, ModuleList, Sequential
 from minigrad.nn.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d
@@ -21,4 +38,5 @@ __all__ = [
     "Flatten", "Embedding", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "BCELoss",
     "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "init",
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU",
-    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "Dropout1d", "Dropout2d", "AlphaDropout"]
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "Dropout1d", "Dropout2d", "AlphaDropout",
+    "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardtanh", "ReLU6", "PReLU", "Softmin", "LogSigmoid", "Threshold"]

@@ -29,6 +29,8 @@ __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
     "batch_norm", "layer_norm", "group_norm", "rms_norm", "dropout1d", "dropout2d", "alpha_dropout",
+    "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "threshold", "prelu",
+    "softmin",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -130,6 +132,194 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input
 
 
+def _in_place(input: Tensor, compute: Any) -> Tensor:
+    """Write ``compute(input)`` into ``input`` and return it, as PyTorch's ``inplace=True`` does.
+
+    Fails on a leaf that requires grad. Otherwise, when recording, ``compute`` runs on a clone, so no node saves
+    the array about to be overwritten, and the input takes the result's values and graph node; its version
+    counter moves on, so a backward through an earlier op that saved the old values raises.
+    """
+    if is_grad_enabled() and input.requires_grad:
+        if input.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        input._become(compute(input.clone()))
+        return input
+    with no_grad():
+        out = compute(input)
+    input._vc.before_write()
+    np.copyto(input.data, out.data, casting="same_kind")
+    input._vc.value += 1
+    return input
+
+
+def _with_slope(x: Tensor, value: np.ndarray, slope: np.ndarray) -> Tensor:
+    """A tensor holding ``value`` whose gradient with respect to ``x`` is ``slope`` (elementwise, same shape).
+
+    minigrad has no primitive for ``erf``, ``log1p`` or ``expm1``; numpy (or ``math.erf``) computes them exactly,
+    and this builds the differentiable result from existing ops: the constant ``value`` plus ``(x - x.detach()) *
+    slope``, which is zero forward and carries ``slope`` backward (a first derivative: no double backward).
+    """
+    dtype = x.data.dtype
+    finite = np.isfinite(x.data)
+    with np.errstate(invalid="ignore"):
+        zero = x - x.detach()
+    if not finite.all():  # inf - inf is nan: keep the added term exactly zero there
+        zero = zero.masked_fill(_const(~finite, np.bool_), 0.0)
+    return _const(value, dtype) + zero * _const(slope, dtype)
+
+
+def _as_scalar(value: float, dtype: np.dtype) -> Any:
+    """``value`` rounded to a floating ``dtype``, as PyTorch's kernels compare: float32 ``0.7`` equals ``0.7``."""
+    return np.asarray(value, dtype=dtype)[()] if dtype.kind == "f" else value
+
+
+def _floating_only(input: Tensor, kernel: str) -> None:
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``negative_slope * x``. Shape: any -> same.
+
+    The gradient is 1 for ``x > 0`` and ``negative_slope`` for ``x <= 0`` (at 0 too, as in PyTorch).
+    """
+    _floating_only(input, "leaky_relu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        return where(_const(x.data > 0, np.bool_), x, x * negative_slope)
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``. Shape: any -> same. Gradient at 0: ``alpha``."""
+    _floating_only(input, "elu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        positive = _const(x.data > 0, np.bool_)
+        neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
+        expm1 = _with_slope(neg, np.expm1(neg.data), np.exp(neg.data))
+        return where(positive, x, expm1 * alpha)
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    """The standard normal density."""
+    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian Error Linear Unit: ``x * Phi(x)``, ``Phi`` the standard normal CDF. Shape: any -> same.
+
+    ``approximate='tanh'`` uses ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))`` (composed from
+    ``tanh``, so differentiated by the engine). The exact form needs ``erf``, which minigrad has no primitive
+    for: ``Phi`` is computed with ``math.erf`` and given its derivative, the normal density (``_with_slope``).
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _floating_only(input, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
+        return input * 0.5 * (inner.tanh() + 1)
+    x = input.data.astype(np.float64)
+    erf = np.vectorize(math.erf, otypes=[np.float64])(x * math.sqrt(0.5)) if x.size else x
+    cdf = _with_slope(input, (0.5 * (1 + erf)).astype(input.data.dtype), _phi(x))
+    return input * cdf
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Sigmoid Linear Unit (swish): ``x * sigmoid(x)``. Shape: any -> same."""
+    _floating_only(input, "silu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        return x * x.sigmoid()
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """Smooth ReLU: ``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
+
+    Shape: any -> same. The gradient is ``sigmoid(beta * x)`` (1 above the threshold). ``log1p`` has no
+    primitive: it is computed by numpy and given its derivative ``1 / (1 + u)`` (``_with_slope``).
+    """
+    _floating_only(input, "softplus_cpu")
+    z = input * beta
+    linear = _const(z.data > _as_scalar(threshold, z.data.dtype), np.bool_)
+    u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
+    smooth = _with_slope(u, np.log1p(u.data), 1 / (1 + u.data)) / beta
+    return where(linear, input, smooth)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, computed stably as ``min(x, 0) - log1p(exp(-|x|))``.
+
+    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0). Built with ``_with_slope`` (no ``log1p``
+    primitive).
+    """
+    _floating_only(input, "log_sigmoid_cpu")
+    x = input.data
+    with np.errstate(over="ignore"):
+        value = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        slope = 1 / (1 + np.exp(x))
+    return _with_slope(input, value, slope)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """Clip to ``[min_val, max_val]``. Shape: any -> same. Gradient 1 strictly inside, 0 outside and at the ends."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+
+    def compute(x: Tensor) -> Tensor:
+        a = x.data
+        lo, hi = _as_scalar(min_val, a.dtype), _as_scalar(max_val, a.dtype)
+        inside = _const((a > lo) & (a < hi), np.bool_)
+        return where(inside, x, _const(np.clip(a, lo, hi), a.dtype))
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``. Shape: any -> same."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value``. Shape: any -> same. Gradient 1 above the threshold, else 0."""
+
+    def compute(x: Tensor) -> Tensor:
+        a = x.data
+        above = _const(a > _as_scalar(threshold, a.dtype), np.bool_)
+        return where(above, x, _const(np.full(a.shape, value), a.dtype))
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Leaky ReLU with a learned slope: ``x`` where ``x > 0``, else ``weight * x``.
+
+    Shapes: ``input (N, C, *)`` (or any rank below 2, which has one channel); ``weight (C,)`` or ``(1,)`` (or
+    0-d), one slope per channel along dim 1 -> same as input. ``weight`` gets the gradient ``sum(x * grad)``
+    over the non-positive inputs.
+    """
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if input.data.dtype != weight.data.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_type_name(input)} and {_type_name(weight)}"
+        )
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    n = weight.numel()
+    if n != 1 and n != channels:
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{n} and channel size = {channels}."
+        )
+    w = weight.reshape((1, n) + (1,) * (input.ndim - 2)) if input.ndim >= 2 else weight.reshape(())
+    return where(_const(input.data > 0, np.bool_), input, input * w)
+
+
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
@@ -167,6 +357,16 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     """
     x, d = _softmax_input("log_softmax", input, dim, _stacklevel, dtype)
     return x.log_softmax(d)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``softmax(-x)`` along ``dim``: the smallest entries get the largest probabilities. Shape: any -> same.
+
+    ``dtype`` and ``dim=None`` (deprecated, PyTorch's warning) as in ``softmax``.
+    """
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
 
 
 # ---- dropout, one_hot, embedding ----------------------------------------------------------------------------

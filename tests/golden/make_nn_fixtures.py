@@ -25,7 +25,7 @@ A case is either ``{"module": spec, "call": [input names]}`` with ``spec = [clas
 ``Sequential`` the args are a list of specs; an arg ``{"zeros": shape}`` becomes a zero tensor, e.g. a loss's
 class weights, which ``param.*`` then fills), or ``{"fn": name in nn.functional, "call": [...], "tensor_kwargs":
 [...], "kwargs": {...}}``. ``inputs`` describes each input: ``shape``; ``kind`` ``normal`` (default), ``index``
-(int64 in ``[0, high)``, with ``set`` = ``[[flat position, value], ...]`` overrides, e.g. ignored targets),
+(int64 in ``[0, high)``), with ``set`` = ``[[flat position, value], ...]`` overrides (ignored targets, ties),
 ``prob`` (positive, summing to 1 along ``dim``), ``positive`` or ``unit`` (in
 (0, 1)); and ``grad`` (its gradient is checked).
 """
@@ -41,7 +41,7 @@ import numpy as np
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DTYPES = ("float64", "float32")
-GROUPS = ("linear", "activation", "loss", "embedding", "norm")
+GROUPS = ("linear", "activation", "loss", "embedding", "norm", "activation_extra")
 
 
 def _x(shape: list[int], grad: bool = True) -> dict[str, Any]:
@@ -111,6 +111,56 @@ NORM_CASES: dict[str, dict[str, Any]] = {
     "rmsnorm_no_affine": _norm(["RMSNorm", {"normalized_shape": [5], "elementwise_affine": False}], [5]),
     "functional_rms_norm": {"group": "norm", "fn": "rms_norm", "call": ["input"], "kwargs": {"normalized_shape": [4]},
                             "tensor_kwargs": ["weight"], "inputs": {"input": _x([3, 4]), "weight": _x([4])}},
+}
+
+def _xs(shape: list[int], values: list[float], grad: bool = True) -> dict[str, Any]:
+    """A normal input whose first elements are ``values`` (kinks, ties, thresholds, far tails)."""
+    return {"shape": shape, "grad": grad, "set": [[i, v] for i, v in enumerate(values)]}
+
+
+def _act(fn: str, values: list[float], shape: list[int] | None = None, **kwargs: Any) -> dict[str, Any]:
+    return {"group": "activation_extra", "fn": fn, "call": ["input"], "kwargs": kwargs,
+            "inputs": {"input": _xs(shape or [3, 5], values)}}
+
+
+def _act_module(spec: list, values: list[float], shape: list[int] | None = None) -> dict[str, Any]:
+    return {"group": "activation_extra", "module": spec, "call": ["input"],
+            "inputs": {"input": _xs(shape or [3, 5], values)}}
+
+
+ACTIVATION_CASES: dict[str, dict[str, Any]] = {
+    "leaky_relu": _act("leaky_relu", [0.0, -0.0, 1e-3]),
+    "leaky_relu_slope": _act("leaky_relu", [0.0, -2.0], negative_slope=0.2),
+    "leaky_relu_module": _act_module(["LeakyReLU", {"negative_slope": 0.3}], [0.0]),
+    "elu": _act("elu", [0.0, -30.0, 30.0, -1e-4]),
+    "elu_alpha_module": _act_module(["ELU", {"alpha": 0.7}], [0.0, -5.0]),
+    "gelu": _act("gelu", [0.0, -10.0, 10.0, -40.0, 3.0]),
+    "gelu_tanh": _act("gelu", [0.0, -10.0, 10.0], approximate="tanh"),
+    "gelu_module": _act_module(["GELU", {}], [0.0], [2, 3, 4]),
+    "gelu_tanh_module": _act_module(["GELU", {"approximate": "tanh"}], [0.0], [2, 3, 4]),
+    "silu": _act("silu", [0.0, -30.0, 30.0]),
+    "silu_module": _act_module(["SiLU", {}], [0.0]),
+    "softplus": _act("softplus", [0.0, 20.0, 21.0, -50.0, 19.5]),
+    "softplus_beta_threshold": _act("softplus", [2.5, 3.0, -40.0, 0.0, 2.4], beta=2.0, threshold=5.0),
+    "softplus_module": _act_module(["Softplus", {"beta": 0.5, "threshold": 3}], [6.0, 7.0, -3.0]),
+    "logsigmoid": _act("logsigmoid", [0.0, -50.0, 50.0, 800.0, -800.0]),
+    "logsigmoid_module": _act_module(["LogSigmoid", {}], [0.0]),
+    "hardtanh": _act("hardtanh", [-1.0, 1.0, 0.0, 2.0, -2.0]),
+    "hardtanh_bounds": _act("hardtanh", [-0.5, 0.7, 0.69, 0.71, -0.51], min_val=-0.5, max_val=0.7),
+    "hardtanh_module": _act_module(["Hardtanh", {"min_val": -0.2, "max_val": 0.3}], [-0.2, 0.3]),
+    "relu6": _act("relu6", [0.0, 6.0, 6.5, -1.0, 5.9]),
+    "relu6_module": _act_module(["ReLU6", {}], [0.0, 6.0, 7.0]),
+    "threshold": _act("threshold", [1.0, 1.1, 0.9], threshold=1.0, value=5.0),
+    "threshold_module": _act_module(["Threshold", {"threshold": 0.1, "value": -2.0}], [0.1, 0.0]),
+    "prelu_channels": {"group": "activation_extra", "fn": "prelu", "call": ["input", "weight"],
+                       "inputs": {"input": _xs([2, 3, 4], [0.0, -1.0]), "weight": _x([3])}},
+    "prelu_shared": {"group": "activation_extra", "fn": "prelu", "call": ["input", "weight"],
+                     "inputs": {"input": _xs([5], [0.0]), "weight": _x([1])}},
+    "prelu_module": _act_module(["PReLU", {"num_parameters": 3}], [0.0, -1.0], [2, 3]),
+    "prelu_module_shared_4d": _act_module(["PReLU", {}], [0.0], [2, 2, 2, 3]),
+    "softmin_dim1": _act("softmin", [0.0, 0.0], dim=1),
+    "softmin_dim0": _act("softmin", [], [2, 3, 4], dim=0),
+    "softmin_module": _act_module(["Softmin", {"dim": -1}], [1.0, 1.0]),
 }
 
 CASES: dict[str, dict[str, Any]] = {
@@ -286,6 +336,7 @@ CASES: dict[str, dict[str, Any]] = {
     "embedding_1d_input": {"group": "embedding", "module": ["Embedding", {"num_embeddings": 5, "embedding_dim": 3}],
                            "call": ["input"], "inputs": {"input": _idx([6], 5)}},
     **NORM_CASES,
+    **ACTIVATION_CASES,
 }
 
 
@@ -297,6 +348,12 @@ def make_input(spec: dict[str, Any], dtype: str, rng: np.random.Generator) -> np
         arr = rng.integers(0, spec["high"], shape).astype(np.int64)
         flat = arr.reshape(-1)
         for pos, value in spec.get("set", []):
+            flat[pos] = value
+        return flat.reshape(shape)
+    if "set" in spec:  # a float input with some exact values (ties, kinks, thresholds)
+        arr = make_input({k: v for k, v in spec.items() if k != "set"}, dtype, rng)
+        flat = arr.reshape(-1)
+        for pos, value in spec["set"]:
             flat[pos] = value
         return flat.reshape(shape)
     if kind == "prob":
