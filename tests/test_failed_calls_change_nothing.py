@@ -125,7 +125,19 @@ FAILING_LAYERS = {
     "Dropout2d one dim": (lambda: _trained(mg.nn.Dropout2d(), 2, 3, 4, 4), (3,)),
     "PReLU wrong channels": (lambda: _trained(mg.nn.PReLU(3), 2, 3), (2, 4)),
     "Softmin dim out of range": (lambda: _trained(mg.nn.Softmin(2), 2, 3, 2), (2, 3)),
+    "Unflatten sizes": (lambda: _trained(mg.nn.Unflatten(1, (2, 3)), 2, 6), (2, 5)),
 }
+
+
+def test_failed_bilinear_call_changes_nothing():
+    m = mg.nn.Bilinear(2, 3, 4)
+    a, b = mg.randn(5, 2, requires_grad=True), mg.randn(5, 3, requires_grad=True)
+    m(a, b).sum().backward()
+    tensors = [m.weight, m.bias, a, b]
+    before = snapshot(*tensors)
+    with pytest.raises(RuntimeError, match="input batch dimensions do not match"):
+        m(a, b[:4])
+    assert_unchanged(before, tensors)
 
 
 @pytest.mark.filterwarnings("ignore:dropout2d")

@@ -22,10 +22,11 @@ from minigrad.nn.activation import (
     Threshold,
 )
 from minigrad.nn.batchnorm import BatchNorm1d, BatchNorm2d
-from minigrad.nn.container import ModuleDict, ModuleList, Sequential
+from minigrad.nn.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from minigrad.nn.distance import CosineSimilarity, PairwiseDistance
 from minigrad.nn.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d
-from minigrad.nn.flatten import Flatten
-from minigrad.nn.linear import Identity, Linear
+from minigrad.nn.flatten import Flatten, Unflatten
+from minigrad.nn.linear import Bilinear, Identity, Linear
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.module import Module
 from minigrad.nn.normalization import GroupNorm, LayerNorm, RMSNorm
@@ -39,4 +40,5 @@ __all__ = [
     "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "init",
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "Dropout1d", "Dropout2d", "AlphaDropout",
-    "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardtanh", "ReLU6", "PReLU", "Softmin", "LogSigmoid", "Threshold"]
+    "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardtanh", "ReLU6", "PReLU", "Softmin", "LogSigmoid", "Threshold",
+    "ParameterList", "ParameterDict", "Unflatten", "Bilinear", "CosineSimilarity", "PairwiseDistance"]

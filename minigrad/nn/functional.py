@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad._functional import cat
 from minigrad.autograd.function import _raise_broadcast_error
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
@@ -30,7 +31,7 @@ __all__ = [
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
     "batch_norm", "layer_norm", "group_norm", "rms_norm", "dropout1d", "dropout2d", "alpha_dropout",
     "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "threshold", "prelu",
-    "softmin",
+    "softmin", "bilinear", "pad", "cosine_similarity", "pairwise_distance", "normalize",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -99,6 +100,96 @@ def _check_linear_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> 
         raise RuntimeError(
             f"self and mat2 must have the same dtype, but got {_type_name(bias)} and {_type_name(dw)}"
         )
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """The bilinear map ``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``.
+
+    Shapes: ``input1 (*, in1)``, ``input2 (*, in2)`` (same leading dims), ``weight (out, in1, in2)``, ``bias
+    (out,)`` -> ``(*, out)``. Built as one matmul of ``input1`` with ``weight`` laid out as ``(in1, out * in2)``,
+    then a product with ``input2`` summed over ``in2``.
+    """
+    dtypes = [t.data.dtype for t in (input1, input2, weight)]
+    if len(set(dtypes)) > 1:
+        names = ", ".join(f"{n}: {_type_name(d, True)}" for n, d in zip(("input1", "input2", "weight"), dtypes))
+        raise RuntimeError(f"All tensors must have the same dtype, got {names}")
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for i in range(input1.ndim - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} and "
+                f"{input2.shape[i]}"
+            )
+    if weight.ndim != 3:
+        raise RuntimeError("number of dimensions must match")
+    out_f, in1, in2 = weight.shape
+    for name, t, want in (("input1", input1, in1), ("input2", input2, in2)):
+        if t.shape[-1] != want:
+            raise RuntimeError(
+                f"bilinear(): {name} size does not match weight size: got {t.shape[-1]} but expected {want}"
+            )
+    if bias is not None and bias.shape[0] != out_f:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected {out_f}"
+        )
+    lead = tuple(input1.shape[:-1])
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, 1, in2)
+    w = weight.permute(1, 0, 2).reshape(in1, out_f * in2)
+    out = ((x1 @ w).reshape(-1, out_f, in2) * x2).sum(2)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(*lead, out_f)
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last dims of ``input`` with the constant ``value`` (default 0).
+
+    ``pad`` lists ``(left, right)`` amounts from the last dim backwards: ``(1, 2)`` pads the last dim by 1 before
+    and 2 after; ``(1, 2, 0, 3)`` also pads the second-to-last by 3 after. Shape: each padded dim grows by
+    ``left + right``. The gradient of the result's inner part flows back to ``input``; padding has none. Only
+    ``mode='constant'`` is implemented.
+    """
+    if mode != "constant":
+        if mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"minigrad's pad supports mode='constant' only, not {mode!r}")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    for i, p in enumerate(pad):
+        if not isinstance(p, (int, np.integer)):
+            raise TypeError(
+                f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
+                f"{type(p).__name__} at pos {i}"
+            )
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got padding length "
+            f"{len(pad)} and input of dimension {input.ndim}"
+        )
+    for i in range(len(pad) // 2):
+        size = input.shape[input.ndim - 1 - i]
+        if size + min(pad[2 * i], 0) + min(pad[2 * i + 1], 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    fill = 0 if value is None else value
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
+        if left < 0 or right < 0:  # negative amounts crop
+            index = [slice(None)] * input.ndim
+            index[dim] = slice(max(-left, 0), out.shape[dim] - max(-right, 0))
+            out = out[tuple(index)]
+        parts = []
+        for amount in (left, right):
+            shape = list(out.shape)
+            shape[dim] = max(amount, 0)
+            parts.append(_const(np.full(shape, fill), input.data.dtype) if amount > 0 else None)
+        pieces = [t for t in (parts[0], out, parts[1]) if t is not None]
+        if len(pieces) > 1:
+            out = cat(pieces, dim)
+    return out
 
 
 # ---- activations --------------------------------------------------------------------------------------------
@@ -1143,3 +1234,81 @@ def group_norm(
     if bias is not None:
         out = out + bias.reshape(view)
     return out
+
+
+
+# ---- distances ----------------------------------------------------------------------------------------------
+def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    """The ``p``-norm along ``dim``, with PyTorch's gradient of 0 where the norm is 0 (not ``0 / 0``)."""
+    p = float(p)
+    a = x.abs()
+    if p == math.inf:
+        return a.max(dim, keepdim)[0]
+    if p == -math.inf:
+        return a.min(dim, keepdim)[0]
+    if p == 0:  # how many entries are non-zero: a count, whose gradient is 0
+        count = _const((x.data != 0).sum(dim, keepdims=keepdim), x.data.dtype)
+        return count + (a * 0.0).sum(dim, keepdim)
+    if p == 1:
+        return a.sum(dim, keepdim)
+    total = (x * x).sum(dim, keepdim) if p == 2 else (a ** p).sum(dim, keepdim)
+    zero = _const(total.data == 0, np.bool_)
+    # The root of 0 has an infinite slope: take it of 1 there, then put the 0 back (where passes it no gradient).
+    root = where(zero, 1.0, total)
+    root = root.sqrt() if p == 2 else root ** (1.0 / p)
+    return where(zero, 0.0, root)
+
+
+def _broadcast_pair(x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
+    try:
+        shape = np.broadcast_shapes(x1.data.shape, x2.data.shape)
+    except ValueError as err:
+        _raise_broadcast_error(x1.data, x2.data, err)
+    x1, x2 = x1._pair(x2)
+    return (x1 if x1.shape == shape else x1.expand(shape)), (x2 if x2.shape == shape else x2.expand(shape))
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: ``sum(x1 * x2) / (|x1| * |x2|)``.
+
+    Shapes: ``x1``, ``x2`` broadcastable -> the broadcast shape without ``dim``. Each vector is divided by its norm
+    first (kept at least ``eps``, a clamp that passes the norm's gradient through, as PyTorch's), so the result
+    stays in [-1, 1]; a zero vector gives 0.
+    """
+    dt = np.result_type(x1.data.dtype, x2.data.dtype)
+    if dt.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_type_name(dt)}")
+    x1, x2 = _broadcast_pair(x1, x2)
+    d = wrap_dim(dim, x1.ndim)
+    n1, n2 = _vector_norm(x1, 2, d, True), _vector_norm(x2, 2, d, True)
+    # Raise the norms to eps without recording: the values change, the gradient stays the norm's.
+    n1 = n1 + _const(np.maximum(n1.data, eps) - n1.data, n1.data.dtype)
+    n2 = n2 + _const(np.maximum(n2.data, eps) - n2.data, n2.data.dtype)
+    return ((x1 / n1) * (x2 / n2)).sum(d)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """The ``p``-norm distance ``|x1 - x2 + eps|_p`` along the last dim.
+
+    Shapes: ``x1 (*, D)``, ``x2 (*, D)`` (broadcastable) -> ``(*)``, or ``(*, 1)`` with ``keepdim``. ``eps`` keeps
+    the distance of equal vectors away from 0, where the 2-norm has no gradient.
+    """
+    diff = x1 - x2 + eps
+    return _vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """Divide by the ``p``-norm along ``dim`` (at least ``eps``): ``input / max(|input|_p, eps)``.
+
+    Shape: any -> same; each slice along ``dim`` gets norm 1 (a zero slice stays 0). ``out`` must be None.
+    """
+    if out is not None:
+        raise NotImplementedError("minigrad's normalize has no out= argument")
+    if not input.is_floating_point():
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(input)}"
+        )
+    d = wrap_dim(dim, input.ndim)
+    norm = _vector_norm(input, p, d, True)
+    big = _const(norm.data >= eps, np.bool_)
+    return input / where(big, norm, _const(np.full(norm.shape, eps), norm.data.dtype))

@@ -41,7 +41,7 @@ import numpy as np
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DTYPES = ("float64", "float32")
-GROUPS = ("linear", "activation", "loss", "embedding", "norm", "activation_extra")
+GROUPS = ("linear", "activation", "loss", "embedding", "norm", "activation_extra", "similarity")
 
 
 def _x(shape: list[int], grad: bool = True) -> dict[str, Any]:
@@ -161,6 +161,55 @@ ACTIVATION_CASES: dict[str, dict[str, Any]] = {
     "softmin_dim1": _act("softmin", [0.0, 0.0], dim=1),
     "softmin_dim0": _act("softmin", [], [2, 3, 4], dim=0),
     "softmin_module": _act_module(["Softmin", {"dim": -1}], [1.0, 1.0]),
+}
+
+def _two(fn: str, a: dict, b: dict, module: list | None = None, **kwargs: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {"group": "similarity", "call": ["x1", "x2"], "inputs": {"x1": a, "x2": b}}
+    if module is not None:
+        case["module"] = module
+    else:
+        case.update(fn=fn, kwargs=kwargs)
+    return case
+
+
+ZERO_ROW = _xs([3, 4], [0.0, 0.0, 0.0, 0.0])
+SIMILARITY_CASES: dict[str, dict[str, Any]] = {
+    "bilinear_2d": {"group": "similarity", "module": ["Bilinear", {"in1_features": 2, "in2_features": 3,
+                                                                   "out_features": 4}],
+                    "call": ["x1", "x2"], "inputs": {"x1": _x([5, 2]), "x2": _x([5, 3])}},
+    "bilinear_3d_no_bias": {"group": "similarity",
+                            "module": ["Bilinear", {"in1_features": 3, "in2_features": 2, "out_features": 2,
+                                                    "bias": False}],
+                            "call": ["x1", "x2"], "inputs": {"x1": _x([2, 3, 3]), "x2": _x([2, 3, 2])}},
+    "bilinear_1d": {"group": "similarity", "module": ["Bilinear", {"in1_features": 2, "in2_features": 2,
+                                                                   "out_features": 3}],
+                    "call": ["x1", "x2"], "inputs": {"x1": _x([2]), "x2": _x([2])}},
+    "functional_bilinear": {"group": "similarity", "fn": "bilinear", "call": ["x1", "x2", "weight", "bias"],
+                            "inputs": {"x1": _x([4, 3]), "x2": _x([4, 2]), "weight": _x([5, 3, 2]),
+                                       "bias": _x([5])}},
+    "cosine_similarity": _two("cosine_similarity", _x([3, 4]), _x([3, 4])),
+    "cosine_similarity_broadcast_last": _two("cosine_similarity", _x([2, 3, 4]), _x([4]), dim=-1),
+    "cosine_similarity_zero_row": _two("cosine_similarity", ZERO_ROW, _x([3, 4])),
+    "cosine_similarity_module": _two("", _x([4, 3, 2]), _x([4, 3, 2]), ["CosineSimilarity", {"dim": 0}]),
+    "pairwise_distance": _two("pairwise_distance", _x([3, 4]), _x([3, 4])),
+    "pairwise_distance_p1_keepdim": _two("pairwise_distance", _x([3, 4]), _x([3, 4]), p=1.0, keepdim=True),
+    "pairwise_distance_p3": _two("pairwise_distance", _x([2, 3, 4]), _x([3, 4]), p=3.0),
+    "pairwise_distance_inf": _two("pairwise_distance", _x([3, 4]), _x([3, 4]), p=float("inf")),
+    "pairwise_distance_1d": _two("pairwise_distance", _x([5]), _x([5])),
+    "pairwise_distance_module": _two("", _x([3, 4]), _x([3, 4]), ["PairwiseDistance", {"p": 1.5, "eps": 1e-3}]),
+    "normalize": {"group": "similarity", "fn": "normalize", "call": ["input"], "inputs": {"input": ZERO_ROW}},
+    "normalize_p1_dim0": {"group": "similarity", "fn": "normalize", "call": ["input"],
+                          "kwargs": {"p": 1.0, "dim": 0}, "inputs": {"input": _x([3, 4])}},
+    "normalize_p3_last": {"group": "similarity", "fn": "normalize", "call": ["input"],
+                          "kwargs": {"p": 3.0, "dim": -1}, "inputs": {"input": _x([2, 3, 4])}},
+    "pad_last": {"group": "similarity", "fn": "pad", "call": ["input"], "kwargs": {"pad": [1, 2]},
+                 "inputs": {"input": _x([2, 3])}},
+    "pad_two_dims_value": {"group": "similarity", "fn": "pad", "call": ["input"],
+                           "kwargs": {"pad": [1, 0, 0, 3], "value": 0.5}, "inputs": {"input": _x([2, 3, 2])}},
+    "pad_crop": {"group": "similarity", "fn": "pad", "call": ["input"], "kwargs": {"pad": [-1, 2, 1, -1]},
+                 "inputs": {"input": _x([3, 4])}},
+    "unflatten": {"group": "similarity", "module": ["Unflatten", {"dim": 1, "unflattened_size": [2, -1]}],
+                  "call": ["x1"], "inputs": {"x1": _x([3, 6])}},
 }
 
 CASES: dict[str, dict[str, Any]] = {
@@ -337,6 +386,7 @@ CASES: dict[str, dict[str, Any]] = {
                            "call": ["input"], "inputs": {"input": _idx([6], 5)}},
     **NORM_CASES,
     **ACTIVATION_CASES,
+    **SIMILARITY_CASES,
 }
 
 
