@@ -151,3 +151,24 @@ def test_failed_layer_call_changes_no_parameter_buffer_or_gradient(name):
     with pytest.raises((RuntimeError, ValueError, IndexError)):
         module(x)
     assert_unchanged(before, [*state, x])
+
+
+FAILING_LOSSES = {
+    "SmoothL1Loss negative beta": lambda a, b: mg.nn.SmoothL1Loss(beta=-1.0)(a, b),
+    "HuberLoss zero delta": lambda a, b: mg.nn.HuberLoss(delta=0.0)(a, b),
+    "huber_loss weight size": lambda a, b: mg.nn.functional.huber_loss(a, b, weight=mg.ones(4)),
+    "KLDivLoss bad reduction": lambda a, b: mg.nn.KLDivLoss(reduction="foo")(a, b),
+    "CosineEmbeddingLoss target size": lambda a, b: mg.nn.CosineEmbeddingLoss()(a, b, mg.ones(5)),
+    "MarginRankingLoss ranks": lambda a, b: mg.nn.MarginRankingLoss()(a, b[0], mg.ones(3)),
+    "vector_to_parameters short": lambda a, b: mg.nn.utils.vector_to_parameters(mg.zeros(13), [a, b]),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_LOSSES))
+def test_failed_loss_call_changes_no_input_or_gradient(name):
+    a, b = mg.randn(3, 4, requires_grad=True), mg.randn(3, 4, requires_grad=True)
+    (a * b).sum().backward()
+    before = snapshot(a, b)
+    with pytest.raises((RuntimeError, ValueError)):
+        FAILING_LOSSES[name](a, b)
+    assert_unchanged(before, [a, b])

@@ -27,7 +27,19 @@ from minigrad.nn.distance import CosineSimilarity, PairwiseDistance
 from minigrad.nn.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d
 from minigrad.nn.flatten import Flatten, Unflatten
 from minigrad.nn.linear import Bilinear, Identity, Linear
-from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from minigrad.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from minigrad.nn.module import Module
 from minigrad.nn.normalization import GroupNorm, LayerNorm, RMSNorm
 from minigrad.nn.parameter import Parameter
@@ -41,4 +53,5 @@ __all__ = [
     "functional", "RNNCellBase", "RNNCell", "RNNBase", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "Dropout1d", "Dropout2d", "AlphaDropout",
     "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardtanh", "ReLU6", "PReLU", "Softmin", "LogSigmoid", "Threshold",
-    "ParameterList", "ParameterDict", "Unflatten", "Bilinear", "CosineSimilarity", "PairwiseDistance"]
+    "ParameterList", "ParameterDict", "Unflatten", "Bilinear", "CosineSimilarity", "PairwiseDistance",
+    "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss"]

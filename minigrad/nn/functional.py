@@ -31,7 +31,8 @@ __all__ = [
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
     "batch_norm", "layer_norm", "group_norm", "rms_norm", "dropout1d", "dropout2d", "alpha_dropout",
     "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "threshold", "prelu",
-    "softmin", "bilinear", "pad", "cosine_similarity", "pairwise_distance", "normalize",
+    "softmin", "bilinear", "pad", "cosine_similarity", "pairwise_distance", "normalize", "smooth_l1_loss",
+    "huber_loss", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -1018,6 +1019,190 @@ def _cross_entropy_probs(
     if reduction == "sum":
         return -terms.sum()
     return -terms.sum() / (input.numel() // max(n_classes, 1))
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def _expand_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """Broadcast ``input`` and ``target`` to one shape, with PyTorch's error if they cannot be."""
+    try:
+        shape = np.broadcast_shapes(input.data.shape, target.data.shape)
+    except ValueError as err:
+        _raise_broadcast_error(input.data, target.data, err)
+    return tuple(t if t.shape == shape else t.expand(shape) for t in (input, target))
+
+
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """``0.5 * d ** 2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``, with ``d = input - target``.
+
+    Quadratic near 0 and linear beyond ``beta``, so outliers pull with a bounded gradient. ``beta=0`` is
+    ``l1_loss``. Shapes: ``input (*)``, ``target (*)`` -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    _warn_if_broadcast(input, target)
+    input, target = _expand_pair(input, target)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{_type_name(input)}\'')
+    input, target = _same_float_dtype(input, target)
+    d = input - target
+    small = _const(np.abs(d.data) < beta, np.bool_)
+    loss = where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """``0.5 * d ** 2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``, with ``d = input - target``.
+
+    ``smooth_l1_loss`` times ``delta`` (with ``beta = delta``). ``weight`` (input's shape) multiplies each term;
+    ``'mean'`` then averages the weighted terms. Shapes: ``(*)``, ``(*)`` -> scalar, or ``(*)`` with ``'none'``.
+    """
+    reduction = _reduction.check(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    _warn_if_broadcast(input, target)
+    input, target = _expand_pair(input, target)
+    if not input.is_floating_point():
+        if target.is_floating_point():
+            raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+        raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(input)}\'')
+    input, target = _same_float_dtype(input, target)
+    d = input - target
+    small = _const(np.abs(d.data) < delta, np.bool_)
+    loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight.to(loss.data.dtype)
+    return _reduce(loss, reduction)
+
+
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Kullback-Leibler divergence ``target * (log(target) - input)`` pointwise, ``input`` being log-probabilities.
+
+    With ``log_target=True`` the target is given as log-probabilities too: ``exp(target) * (target - input)``.
+    A zero target contributes 0. ``reduction='batchmean'`` divides the sum by the batch size ``input.shape[0]``
+    (the divergence per sample); ``'mean'`` divides by the number of elements (PyTorch warns about it).
+    Shapes: ``input (*)``, ``target (*)`` -> scalar, or ``(*)`` with ``'none'``.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction.legacy_get_string(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+            "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
+            "to behave the same as 'batchmean' in the next major release.",
+            stacklevel=2,
+        )
+    if reduction != "batchmean":
+        _reduction.check(reduction)
+    if not input.is_floating_point() or not target.is_floating_point():
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    input, target = _same_float_dtype(input, target)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        zero = _const(target.data == 0, np.bool_)
+        with np.errstate(invalid="ignore"):
+            # xlogy(t, t): 0 where t is 0 (the log of 1 stands in, so no -inf meets the 0)
+            t_log_t = where(zero, 0.0, target * where(zero, 1.0, target).log())
+        loss = t_log_t - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.ndim != 0 else total
+    return _reduce(loss, reduction)
+
+
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Pull pairs together or push them apart by their cosine: ``1 - cos`` where ``target == 1``, and
+    ``max(0, cos - margin)`` where ``target == -1`` (0 for any other target value).
+
+    Shapes: ``input1 (N, D)``, ``input2 (N, D)``, ``target (N,)`` of 1 and -1 -> scalar, or ``(N,)`` with
+    ``'none'``; unbatched ``(D,)``, ``(D,)``, ``()`` -> scalar. The cosine uses ``|x|^2 + 1e-12`` under the root.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    t_dim = target.ndim
+    if t_dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if t_dim == 1 and (input1.ndim != 2 or input2.ndim != 2):
+        raise RuntimeError(
+            f"1D target tensor expects 2D input tensors, but found inputs with sizes {list(input1.shape)} and "
+            f"{list(input2.shape)}."
+        )
+    if t_dim == 0 and (input1.ndim != 1 or input2.ndim != 1):
+        raise RuntimeError(
+            f"0D target tensor expects 1D input tensors, but found inputs with sizes {list(input1.shape)} and "
+            f"{list(input2.shape)}."
+        )
+    prod = input1 * input2
+    cos = prod.sum(t_dim) / (((input1 * input1).sum(t_dim) + 1e-12) * ((input2 * input2).sum(t_dim) + 1e-12)).sqrt()
+    if not cos.is_floating_point():
+        cos = cos.float()
+    raw = cos - float(margin)
+    neg = where(_const(raw.data >= 0, np.bool_), raw, 0.0)
+    t = target.data
+    out = where(_const(t == 1, np.bool_), 1.0 - cos, 0.0) + where(_const(t == -1, np.bool_), neg, 0.0)
+    return _reduce(out, reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """``max(0, -target * (input1 - input2) + margin)``: ``target = 1`` asks ``input1`` to rank above ``input2`` by
+    at least ``margin``, ``-1`` the other way round.
+
+    Shapes: ``input1``, ``input2``, ``target`` of one rank, broadcastable -> scalar, or the broadcast shape with
+    ``'none'``.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+            f"{input1.shape!r}, input2: {input2.shape!r}, target: {target.shape!r} "
+        )
+    raw = -target * (input1 - input2) + float(margin)
+    return _reduce(where(_const(raw.data >= 0, np.bool_), raw, 0.0), reduction)
 
 
 # ---- normalization ------------------------------------------------------------------------------------------

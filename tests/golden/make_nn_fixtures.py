@@ -26,8 +26,8 @@ A case is either ``{"module": spec, "call": [input names]}`` with ``spec = [clas
 class weights, which ``param.*`` then fills), or ``{"fn": name in nn.functional, "call": [...], "tensor_kwargs":
 [...], "kwargs": {...}}``. ``inputs`` describes each input: ``shape``; ``kind`` ``normal`` (default), ``index``
 (int64 in ``[0, high)``), with ``set`` = ``[[flat position, value], ...]`` overrides (ignored targets, ties),
-``prob`` (positive, summing to 1 along ``dim``), ``positive`` or ``unit`` (in
-(0, 1)); and ``grad`` (its gradient is checked).
+``prob`` (positive, summing to 1 along ``dim``), ``positive``, ``unit`` (in
+(0, 1)) or ``sign`` (1 or -1); and ``grad`` (its gradient is checked).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import numpy as np
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DTYPES = ("float64", "float32")
-GROUPS = ("linear", "activation", "loss", "embedding", "norm", "activation_extra", "similarity")
+GROUPS = ("linear", "activation", "loss", "embedding", "norm", "activation_extra", "similarity", "loss_extra")
 
 
 def _x(shape: list[int], grad: bool = True) -> dict[str, Any]:
@@ -210,6 +210,69 @@ SIMILARITY_CASES: dict[str, dict[str, Any]] = {
                  "inputs": {"input": _x([3, 4])}},
     "unflatten": {"group": "similarity", "module": ["Unflatten", {"dim": 1, "unflattened_size": [2, -1]}],
                   "call": ["x1"], "inputs": {"x1": _x([3, 6])}},
+}
+
+def _loss(fn: str, shape: list[int], target: dict | None = None, module: list | None = None,
+          **kwargs: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {"group": "loss_extra", "call": ["input", "target"],
+                            "inputs": {"input": _xs(shape, [1.0, 0.0, -0.5, 3.0]),
+                                       "target": target or _xs(shape, [0.0, 0.0, 0.0, 0.0])}}
+    if module is not None:
+        case["module"] = module
+    else:
+        case.update(fn=fn, kwargs=kwargs)
+    return case
+
+
+PROB = {"shape": [3, 4], "kind": "prob", "dim": 1, "grad": True}
+SIGN3 = {"shape": [3], "kind": "sign"}
+WEIGHTED = {"input": _xs([3, 4], [1.0, 0.0, -0.5, 3.0]), "target": _xs([3, 4], [0.0] * 4),
+            "weight": {"shape": [3, 4], "kind": "positive"}}
+LOSS_CASES: dict[str, dict[str, Any]] = {
+    # the first input elements minus a zero target: an error of exactly beta/delta, 0, -0.5 and 3
+    "smooth_l1_mean": _loss("smooth_l1_loss", [3, 4]),
+    "smooth_l1_beta_sum": _loss("smooth_l1_loss", [3, 4], beta=0.5, reduction="sum"),
+    "smooth_l1_beta_zero": _loss("smooth_l1_loss", [3, 4], beta=0.0),
+    "smooth_l1_none": _loss("smooth_l1_loss", [2, 3, 2], beta=3.0, reduction="none"),
+    "smooth_l1_module": _loss("", [5], module=["SmoothL1Loss", {"beta": 0.2, "reduction": "sum"}]),
+    "huber_mean": _loss("huber_loss", [3, 4]),
+    "huber_delta_none": _loss("huber_loss", [3, 4], delta=0.5, reduction="none"),
+    "huber_weight_mean": {**_loss("huber_loss", [3, 4], delta=2.0), "tensor_kwargs": ["weight"],
+                          "inputs": WEIGHTED},
+    "huber_weight_sum": {**_loss("huber_loss", [3, 4], reduction="sum"), "tensor_kwargs": ["weight"],
+                         "inputs": WEIGHTED},
+    "huber_module": _loss("", [4, 2], module=["HuberLoss", {"delta": 3.0, "reduction": "sum"}]),
+    "kl_div_batchmean": _loss("kl_div", [3, 4], PROB, reduction="batchmean"),
+    "kl_div_sum_zero_target": _loss("kl_div", [3, 4], {"shape": [3, 4], "kind": "prob", "dim": 1,
+                                                       "set": [[0, 0.0], [5, 0.0]]}, reduction="sum"),
+    "kl_div_none": _loss("kl_div", [3, 4], PROB, reduction="none"),
+    "kl_div_log_target": _loss("kl_div", [3, 4], _x([3, 4]), reduction="batchmean", log_target=True),
+    "kl_div_module": _loss("", [2, 5], {"shape": [2, 5], "kind": "prob", "dim": 1},
+                           module=["KLDivLoss", {"reduction": "batchmean"}]),
+    "cosine_embedding": {"group": "loss_extra", "fn": "cosine_embedding_loss", "call": ["x1", "x2", "target"],
+                         "inputs": {"x1": _x([3, 4]), "x2": _x([3, 4]), "target": SIGN3}},
+    "cosine_embedding_margin_none": {"group": "loss_extra", "fn": "cosine_embedding_loss",
+                                     "call": ["x1", "x2", "target"], "kwargs": {"margin": -0.2, "reduction": "none"},
+                                     "inputs": {"x1": _x([5, 3]), "x2": _x([5, 3]),
+                                                "target": {"shape": [5], "kind": "sign"}}},
+    "cosine_embedding_unbatched": {"group": "loss_extra", "fn": "cosine_embedding_loss",
+                                   "call": ["x1", "x2", "target"],
+                                   "inputs": {"x1": _x([4]), "x2": _x([4]), "target": {"shape": [], "kind": "sign"}}},
+    "cosine_embedding_module": {"group": "loss_extra", "module": ["CosineEmbeddingLoss", {"margin": 0.1,
+                                                                                          "reduction": "sum"}],
+                                "call": ["x1", "x2", "target"],
+                                "inputs": {"x1": _x([4, 3]), "x2": _x([4, 3]),
+                                           "target": {"shape": [4], "kind": "sign"}}},
+    "margin_ranking": {"group": "loss_extra", "fn": "margin_ranking_loss", "call": ["x1", "x2", "target"],
+                       "inputs": {"x1": _x([6]), "x2": _x([6]), "target": {"shape": [6], "kind": "sign"}}},
+    "margin_ranking_margin_none": {"group": "loss_extra", "fn": "margin_ranking_loss",
+                                   "call": ["x1", "x2", "target"], "kwargs": {"margin": 0.3, "reduction": "none"},
+                                   "inputs": {"x1": _x([2, 3]), "x2": _x([2, 3]),
+                                              "target": {"shape": [2, 3], "kind": "sign"}}},
+    "margin_ranking_module": {"group": "loss_extra", "module": ["MarginRankingLoss", {"margin": 0.5,
+                                                                                      "reduction": "sum"}],
+                              "call": ["x1", "x2", "target"],
+                              "inputs": {"x1": _x([5]), "x2": _x([5]), "target": {"shape": [5], "kind": "sign"}}},
 }
 
 CASES: dict[str, dict[str, Any]] = {
@@ -387,6 +450,7 @@ CASES: dict[str, dict[str, Any]] = {
     **NORM_CASES,
     **ACTIVATION_CASES,
     **SIMILARITY_CASES,
+    **LOSS_CASES,
 }
 
 
@@ -411,6 +475,8 @@ def make_input(spec: dict[str, Any], dtype: str, rng: np.random.Generator) -> np
         return (e / e.sum(axis=spec["dim"], keepdims=True)).astype(dtype)
     if kind == "positive":
         return rng.uniform(0.2, 2.0, shape).astype(dtype)
+    if kind == "sign":  # labels of the pairwise losses: 1 or -1
+        return rng.choice([-1.0, 1.0], shape).astype(dtype)
     if kind == "unit":  # probabilities and binary targets, away from 0 and 1
         return rng.uniform(0.05, 0.95, shape).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
