@@ -1246,6 +1246,8 @@ def batch_norm(
     ``training=False`` the running statistics are used as constants. The gradient flows through the batch
     statistics (it is built from ``mean``, ``sub``, ``mul`` and ``rsqrt``).
     """
+    if momentum is None:  # the module turns momentum=None into a cumulative factor; the function needs a number
+        raise TypeError("batch_norm(): argument 'momentum' (position 7) must be float, not NoneType")
     if eps < 0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     shape = tuple(input.shape)

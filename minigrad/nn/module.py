@@ -62,12 +62,14 @@ class Module:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
             self.__dict__.pop(name, None)
             self._modules.pop(name, None)
+            self._buffers.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self.__dict__.pop(name, None)
             params.pop(name, None)
+            self._buffers.pop(name, None)
             self._modules[name] = value
             self._adopt(name, value)
         elif params is not None and name in params:
@@ -103,6 +105,7 @@ class Module:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
+        self._non_persistent_buffers_set.discard(name)
         for store in (self._parameters, self._buffers, self._modules):
             if name in store:
                 del store[name]

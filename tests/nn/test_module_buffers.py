@@ -108,3 +108,22 @@ def test_named_buffers_recurse_and_prefix():
     assert [n for n, _ in outer.named_buffers(recurse=False)] == ["own"]
     assert [n for n, _ in outer.named_buffers(prefix="m")][:2] == ["m.own", "m.0.running_mean"]
     assert len(list(outer.buffers())) == 4 and len(list(outer.buffers(recurse=False))) == 1
+
+
+def test_assigning_a_parameter_or_module_replaces_a_buffer_and_del_removes_it():
+    for L in (MG, *((torch_namespace(),) if _has_torch() else ())):
+        m = _module_with(L, "b", L.t(np.zeros(2)))
+        m.b = L.nn.Parameter(L.t(np.ones(2)))
+        assert [n for n, _ in m.named_buffers()] == [] and [n for n, _ in m.named_parameters()] == ["b"]
+        m.register_buffer("c", L.t(np.zeros(1)), persistent=False)
+        del m.c
+        m.register_buffer("c", L.t(np.zeros(1)))
+        assert list(m.state_dict()) == ["b", "c"]
+
+
+def _has_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
