@@ -182,14 +182,13 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
             index = [slice(None)] * input.ndim
             index[dim] = slice(max(-left, 0), out.shape[dim] - max(-right, 0))
             out = out[tuple(index)]
-        parts = []
+        shape = list(out.shape)
+        blocks = []
         for amount in (left, right):
-            shape = list(out.shape)
-            shape[dim] = max(amount, 0)
-            parts.append(_const(np.full(shape, fill), input.data.dtype) if amount > 0 else None)
-        pieces = [t for t in (parts[0], out, parts[1]) if t is not None]
-        if len(pieces) > 1:
-            out = cat(pieces, dim)
+            shape[dim] = amount
+            blocks.append([_const(np.full(shape, fill), input.data.dtype)] if amount > 0 else [])
+        if blocks[0] or blocks[1]:
+            out = cat(blocks[0] + [out] + blocks[1], dim)
     return out
 
 
