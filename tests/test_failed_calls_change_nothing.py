@@ -234,3 +234,75 @@ def test_stepping_one_cycle_past_its_end_changes_nothing():
     with pytest.raises(ValueError, match="^Tried to step 4 times. The specified number of total steps is 3$"):
         sched.step()
     assert opt.param_groups == groups and sched.state_dict() == state
+
+
+# ---- layers: a failed call leaves every parameter, buffer, gradient and version as it was ---------------------
+def _trained(module, *shape):
+    """``module`` after one successful call and backward, so its gradients and running statistics are set."""
+    mg.manual_seed(1)
+    x = mg.randn(*shape, requires_grad=True)
+    module(x).pow(2).sum().backward()
+    return module
+
+
+FAILING_LAYERS = {
+    "BatchNorm1d batch of one": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (1, 3)),
+    "BatchNorm1d one value per channel (3-D)": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (1, 3, 1)),
+    "BatchNorm1d wrong channels": (lambda: _trained(mg.nn.BatchNorm1d(3), 4, 3), (4, 5)),
+    "BatchNorm1d momentum=None wrong rank": (lambda: _trained(mg.nn.BatchNorm1d(3, momentum=None), 4, 3),
+                                             (2, 3, 4, 5)),
+    "BatchNorm2d wrong rank": (lambda: _trained(mg.nn.BatchNorm2d(2), 2, 2, 3, 3), (2, 2, 3)),
+    "LayerNorm wrong shape": (lambda: _trained(mg.nn.LayerNorm(4), 2, 4), (2, 5)),
+    "GroupNorm wrong channels": (lambda: _trained(mg.nn.GroupNorm(2, 4), 2, 4), (2, 6)),
+    "RMSNorm wrong shape": (lambda: _trained(mg.nn.RMSNorm(4), 2, 4), (4, 3)),
+    "Dropout1d wrong rank": (lambda: _trained(mg.nn.Dropout1d(), 2, 3), (2, 3, 4, 5)),
+    "Dropout2d one dim": (lambda: _trained(mg.nn.Dropout2d(), 2, 3, 4, 4), (3,)),
+    "PReLU wrong channels": (lambda: _trained(mg.nn.PReLU(3), 2, 3), (2, 4)),
+    "Softmin dim out of range": (lambda: _trained(mg.nn.Softmin(2), 2, 3, 2), (2, 3)),
+    "Unflatten sizes": (lambda: _trained(mg.nn.Unflatten(1, (2, 3)), 2, 6), (2, 5)),
+}
+
+
+def test_failed_bilinear_call_changes_nothing():
+    m = mg.nn.Bilinear(2, 3, 4)
+    a, b = mg.randn(5, 2, requires_grad=True), mg.randn(5, 3, requires_grad=True)
+    m(a, b).sum().backward()
+    tensors = [m.weight, m.bias, a, b]
+    before = snapshot(*tensors)
+    with pytest.raises(RuntimeError, match="input batch dimensions do not match"):
+        m(a, b[:4])
+    assert_unchanged(before, tensors)
+
+
+@pytest.mark.filterwarnings("ignore:dropout2d")
+@pytest.mark.parametrize("name", list(FAILING_LAYERS))
+def test_failed_layer_call_changes_no_parameter_buffer_or_gradient(name):
+    make, bad_shape = FAILING_LAYERS[name]
+    module = make()
+    state = [t for _, t in module.named_parameters()] + [t for _, t in module.named_buffers()]
+    x = mg.randn(*bad_shape, requires_grad=True)
+    before = snapshot(*state, x)
+    with pytest.raises((RuntimeError, ValueError, IndexError)):
+        module(x)
+    assert_unchanged(before, [*state, x])
+
+
+FAILING_LOSSES = {
+    "SmoothL1Loss negative beta": lambda a, b: mg.nn.SmoothL1Loss(beta=-1.0)(a, b),
+    "HuberLoss zero delta": lambda a, b: mg.nn.HuberLoss(delta=0.0)(a, b),
+    "huber_loss weight size": lambda a, b: mg.nn.functional.huber_loss(a, b, weight=mg.ones(4)),
+    "KLDivLoss bad reduction": lambda a, b: mg.nn.KLDivLoss(reduction="foo")(a, b),
+    "CosineEmbeddingLoss target size": lambda a, b: mg.nn.CosineEmbeddingLoss()(a, b, mg.ones(5)),
+    "MarginRankingLoss ranks": lambda a, b: mg.nn.MarginRankingLoss()(a, b[0], mg.ones(3)),
+    "vector_to_parameters short": lambda a, b: mg.nn.utils.vector_to_parameters(mg.zeros(13), [a, b]),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_LOSSES))
+def test_failed_loss_call_changes_no_input_or_gradient(name):
+    a, b = mg.randn(3, 4, requires_grad=True), mg.randn(3, 4, requires_grad=True)
+    (a * b).sum().backward()
+    before = snapshot(a, b)
+    with pytest.raises((RuntimeError, ValueError)):
+        FAILING_LOSSES[name](a, b)
+    assert_unchanged(before, [a, b])

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad._functional import cat
 from minigrad.autograd.function import raise_broadcast_error
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
@@ -28,6 +29,10 @@ from minigrad.tensor import Tensor, where
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
+    "batch_norm", "layer_norm", "group_norm", "rms_norm", "dropout1d", "dropout2d", "alpha_dropout",
+    "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "threshold", "prelu",
+    "softmin", "bilinear", "pad", "cosine_similarity", "pairwise_distance", "normalize", "smooth_l1_loss",
+    "huber_loss", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
 ]
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
@@ -98,6 +103,95 @@ def _check_linear_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> 
         )
 
 
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """The bilinear map ``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``.
+
+    Shapes: ``input1 (*, in1)``, ``input2 (*, in2)`` (same leading dims), ``weight (out, in1, in2)``, ``bias
+    (out,)`` -> ``(*, out)``. Built as one matmul of ``input1`` with ``weight`` laid out as ``(in1, out * in2)``,
+    then a product with ``input2`` summed over ``in2``.
+    """
+    dtypes = [t.data.dtype for t in (input1, input2, weight)]
+    if len(set(dtypes)) > 1:
+        names = ", ".join(f"{n}: {_type_name(d, True)}" for n, d in zip(("input1", "input2", "weight"), dtypes))
+        raise RuntimeError(f"All tensors must have the same dtype, got {names}")
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for i in range(input1.ndim - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} and "
+                f"{input2.shape[i]}"
+            )
+    if weight.ndim != 3:
+        raise RuntimeError("number of dimensions must match")
+    out_f, in1, in2 = weight.shape
+    for name, t, want in (("input1", input1, in1), ("input2", input2, in2)):
+        if t.shape[-1] != want:
+            raise RuntimeError(
+                f"bilinear(): {name} size does not match weight size: got {t.shape[-1]} but expected {want}"
+            )
+    if bias is not None and bias.shape[0] != out_f:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected {out_f}"
+        )
+    lead = tuple(input1.shape[:-1])
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, 1, in2)
+    w = weight.permute(1, 0, 2).reshape(in1, out_f * in2)
+    out = ((x1 @ w).reshape(-1, out_f, in2) * x2).sum(2)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(*lead, out_f)
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last dims of ``input`` with the constant ``value`` (default 0).
+
+    ``pad`` lists ``(left, right)`` amounts from the last dim backwards: ``(1, 2)`` pads the last dim by 1 before
+    and 2 after; ``(1, 2, 0, 3)`` also pads the second-to-last by 3 after. Shape: each padded dim grows by
+    ``left + right``. The gradient of the result's inner part flows back to ``input``; padding has none. Only
+    ``mode='constant'`` is implemented.
+    """
+    if mode != "constant":
+        if mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"minigrad's pad supports mode='constant' only, not {mode!r}")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    for i, p in enumerate(pad):
+        if not isinstance(p, (int, np.integer)):
+            raise TypeError(
+                f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
+                f"{type(p).__name__} at pos {i}"
+            )
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got padding length "
+            f"{len(pad)} and input of dimension {input.ndim}"
+        )
+    for i in range(len(pad) // 2):
+        size = input.shape[input.ndim - 1 - i]
+        if size + min(pad[2 * i], 0) + min(pad[2 * i + 1], 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    fill = 0 if value is None else value
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
+        if left < 0 or right < 0:  # negative amounts crop
+            index = [slice(None)] * input.ndim
+            index[dim] = slice(max(-left, 0), out.shape[dim] - max(-right, 0))
+            out = out[tuple(index)]
+        shape = list(out.shape)
+        blocks = []
+        for amount in (left, right):
+            shape[dim] = amount
+            blocks.append([_const(np.full(shape, fill), input.data.dtype)] if amount > 0 else [])
+        if blocks[0] or blocks[1]:
+            out = cat(blocks[0] + [out] + blocks[1], dim)
+    return out
+
+
 # ---- activations --------------------------------------------------------------------------------------------
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent, elementwise. Shape: any -> same."""
@@ -127,6 +221,194 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         np.maximum(input.data, 0, out=input.data)
         input._vc.value += 1
     return input
+
+
+def _in_place(input: Tensor, compute: Any) -> Tensor:
+    """Write ``compute(input)`` into ``input`` and return it, as PyTorch's ``inplace=True`` does.
+
+    Fails on a leaf that requires grad. Otherwise, when recording, ``compute`` runs on a clone, so no node saves
+    the array about to be overwritten, and the input takes the result's values and graph node; its version
+    counter moves on, so a backward through an earlier op that saved the old values raises.
+    """
+    if is_grad_enabled() and input.requires_grad:
+        if input.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        input._become(compute(input.clone()))
+        return input
+    with no_grad():
+        out = compute(input)
+    input._vc.before_write()
+    np.copyto(input.data, out.data, casting="same_kind")
+    input._vc.value += 1
+    return input
+
+
+def _with_slope(x: Tensor, value: np.ndarray, slope: np.ndarray) -> Tensor:
+    """A tensor holding ``value`` whose gradient with respect to ``x`` is ``slope`` (elementwise, same shape).
+
+    minigrad has no primitive for ``erf``, ``log1p`` or ``expm1``; numpy (or ``math.erf``) computes them exactly,
+    and this builds the differentiable result from existing ops: the constant ``value`` plus ``(x - x.detach()) *
+    slope``, which is zero forward and carries ``slope`` backward (a first derivative: no double backward).
+    """
+    dtype = x.data.dtype
+    finite = np.isfinite(x.data)
+    with np.errstate(invalid="ignore"):
+        zero = x - x.detach()
+    if not finite.all():  # inf - inf is nan: keep the added term exactly zero there
+        zero = zero.masked_fill(_const(~finite, np.bool_), 0.0)
+    return _const(value, dtype) + zero * _const(slope, dtype)
+
+
+def _as_scalar(value: float, dtype: np.dtype) -> Any:
+    """``value`` rounded to a floating ``dtype``, as PyTorch's kernels compare: float32 ``0.7`` equals ``0.7``."""
+    return np.asarray(value, dtype=dtype)[()] if dtype.kind == "f" else value
+
+
+def _floating_only(input: Tensor, kernel: str) -> None:
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``negative_slope * x``. Shape: any -> same.
+
+    The gradient is 1 for ``x > 0`` and ``negative_slope`` for ``x <= 0`` (at 0 too, as in PyTorch).
+    """
+    _floating_only(input, "leaky_relu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        return where(_const(x.data > 0, np.bool_), x, x * negative_slope)
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``. Shape: any -> same. Gradient at 0: ``alpha``."""
+    _floating_only(input, "elu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        positive = _const(x.data > 0, np.bool_)
+        neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
+        expm1 = _with_slope(neg, np.expm1(neg.data), np.exp(neg.data))
+        return where(positive, x, expm1 * alpha)
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    """The standard normal density."""
+    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian Error Linear Unit: ``x * Phi(x)``, ``Phi`` the standard normal CDF. Shape: any -> same.
+
+    ``approximate='tanh'`` uses ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))`` (composed from
+    ``tanh``, so differentiated by the engine). The exact form needs ``erf``, which minigrad has no primitive
+    for: ``Phi`` is computed with ``math.erf`` and given its derivative, the normal density (``_with_slope``).
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _floating_only(input, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
+        return input * 0.5 * (inner.tanh() + 1)
+    x = input.data.astype(np.float64)
+    erf = np.vectorize(math.erf, otypes=[np.float64])(x * math.sqrt(0.5)) if x.size else x
+    cdf = _with_slope(input, (0.5 * (1 + erf)).astype(input.data.dtype), _phi(x))
+    return input * cdf
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Sigmoid Linear Unit (swish): ``x * sigmoid(x)``. Shape: any -> same."""
+    _floating_only(input, "silu_cpu")
+
+    def compute(x: Tensor) -> Tensor:
+        return x * x.sigmoid()
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """Smooth ReLU: ``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
+
+    Shape: any -> same. The gradient is ``sigmoid(beta * x)`` (1 above the threshold). ``log1p`` has no
+    primitive: it is computed by numpy and given its derivative ``1 / (1 + u)`` (``_with_slope``).
+    """
+    _floating_only(input, "softplus_cpu")
+    z = input * beta
+    linear = _const(z.data > _as_scalar(threshold, z.data.dtype), np.bool_)
+    u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
+    smooth = _with_slope(u, np.log1p(u.data), 1 / (1 + u.data)) / beta
+    return where(linear, input, smooth)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, computed stably as ``min(x, 0) - log1p(exp(-|x|))``.
+
+    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0). Built with ``_with_slope`` (no ``log1p``
+    primitive).
+    """
+    _floating_only(input, "log_sigmoid_cpu")
+    x = input.data
+    with np.errstate(over="ignore"):
+        value = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        slope = 1 / (1 + np.exp(x))
+    return _with_slope(input, value, slope)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """Clip to ``[min_val, max_val]``. Shape: any -> same. Gradient 1 strictly inside, 0 outside and at the ends."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+
+    def compute(x: Tensor) -> Tensor:
+        a = x.data
+        lo, hi = _as_scalar(min_val, a.dtype), _as_scalar(max_val, a.dtype)
+        inside = _const((a > lo) & (a < hi), np.bool_)
+        return where(inside, x, _const(np.clip(a, lo, hi), a.dtype))
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``. Shape: any -> same."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value``. Shape: any -> same. Gradient 1 above the threshold, else 0."""
+
+    def compute(x: Tensor) -> Tensor:
+        a = x.data
+        above = _const(a > _as_scalar(threshold, a.dtype), np.bool_)
+        return where(above, x, _const(np.full(a.shape, value), a.dtype))
+
+    return _in_place(input, compute) if inplace else compute(input)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Leaky ReLU with a learned slope: ``x`` where ``x > 0``, else ``weight * x``.
+
+    Shapes: ``input (N, C, *)`` (or any rank below 2, which has one channel); ``weight (C,)`` or ``(1,)`` (or
+    0-d), one slope per channel along dim 1 -> same as input. ``weight`` gets the gradient ``sum(x * grad)``
+    over the non-positive inputs.
+    """
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if input.data.dtype != weight.data.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_type_name(input)} and {_type_name(weight)}"
+        )
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    n = weight.numel()
+    if n != 1 and n != channels:
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{n} and channel size = {channels}."
+        )
+    w = weight.reshape((1, n) + (1,) * (input.ndim - 2)) if input.ndim >= 2 else weight.reshape(())
+    return where(_const(input.data > 0, np.bool_), input, input * w)
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -168,6 +450,16 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     return x.log_softmax(d)
 
 
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``softmax(-x)`` along ``dim``: the smallest entries get the largest probabilities. Shape: any -> same.
+
+    ``dtype`` and ``dim=None`` (deprecated, PyTorch's warning) as in ``softmax``.
+    """
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
+
+
 # ---- dropout, one_hot, embedding ----------------------------------------------------------------------------
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the survivors by ``1 / (1 - p)`` (training only).
@@ -175,8 +467,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     Shape: any -> same. The mask comes from minigrad's global generator (``minigrad.manual_seed``). With
     ``training=False`` or ``p=0`` the input itself is returned. The gradient is the same mask times the scale.
     """
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _check_p(p)
     if not training or p == 0:
         return input
     if not input.is_floating_point():
@@ -185,6 +476,103 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     mask = _const(keep * scale, input.data.dtype)
     return input.mul_(mask) if inplace else input * mask
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _channel_dropout(input: Tensor, p: float, inplace: bool, channel_dims: int) -> Tensor:
+    """Zero whole channels: one keep/drop draw per index of the first ``channel_dims`` dims, shared by the rest."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+    shape = tuple(input.shape[:channel_dims]) + (1,) * (input.ndim - channel_dims)
+    keep = default_generator().random(shape) >= p
+    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
+    mask = _const(keep * scale, input.data.dtype)
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels with probability ``p`` and scale the kept ones by ``1 / (1 - p)`` (training only).
+
+    Shapes: ``(N, C, L)`` or unbatched ``(C, L)`` -> same; every ``input[n, c, :]`` is kept or zeroed as one.
+    Neighbouring positions of a sequence are strongly correlated, so element-wise dropout barely regularises
+    them; dropping whole channels does. With ``training=False`` or ``p=0`` the values pass unchanged.
+    """
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if not training or p == 0:
+        return input
+    return _channel_dropout(input, p, inplace, input.ndim - 1)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels (feature maps) with probability ``p``, scaling the rest by ``1 / (1 - p)``.
+
+    Shapes: ``(N, C, H, W)`` -> same; each ``input[n, c]`` is kept or zeroed as one. As in PyTorch, dims 0 and 1
+    are always taken as batch and channel: a 3-D input is read as ``(N, C, L)`` (with PyTorch's warning), and
+    other ranks warn that they are deprecated.
+    """
+    _check_p(p)
+    nd = input.ndim
+    if nd not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will result in an error in a "
+            "future release. To retain the behavior and silence this warning, please use dropout instead. Note that "
+            "dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, "
+            "W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    if not training or p == 0:
+        return input
+    if nd < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _channel_dropout(input, p, inplace, 2)
+
+
+#: SELU's negative saturation value, ``-scale * alpha``: where AlphaDropout sends dropped units.
+_SELU_SATURATION = 1.7580993408473766
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for self-normalising (SELU) networks: keeps the mean and variance of its input (training only).
+
+    Each element is dropped with probability ``p`` and set to SELU's saturation value ``-1.7581``; then all are
+    mapped by ``a * x + b`` with ``a, b`` chosen so that a zero-mean, unit-variance input stays so. Note the
+    default ``training=False``, as in PyTorch. Shape: any -> same. ``p=1`` gives zeros.
+    """
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    if not input.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+    dtype = input.data.dtype
+    if p == 1:
+        zero = _const(0.0, dtype)
+        return input.mul_(zero) if inplace else input * zero
+    keep = (default_generator().random(input.shape) >= p).astype(np.float64)
+    alpha = _SELU_SATURATION
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    scale = _const(keep * a, dtype)
+    shift = _const((keep - 1) * alpha * a + alpha * a * p, dtype)
+    if inplace:
+        return input.mul_(scale).add_(shift)
+    return input * scale + shift
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -630,3 +1018,483 @@ def _cross_entropy_probs(
     if reduction == "sum":
         return -terms.sum()
     return -terms.sum() / (input.numel() // max(n_classes, 1))
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def _expand_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """Broadcast ``input`` and ``target`` to one shape, with PyTorch's error if they cannot be."""
+    try:
+        shape = np.broadcast_shapes(input.data.shape, target.data.shape)
+    except ValueError as err:
+        raise_broadcast_error(input.data, target.data, err)
+    return tuple(t if t.shape == shape else t.expand(shape) for t in (input, target))
+
+
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """``0.5 * d ** 2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``, with ``d = input - target``.
+
+    Quadratic near 0 and linear beyond ``beta``, so outliers pull with a bounded gradient. ``beta=0`` is
+    ``l1_loss``. Shapes: ``input (*)``, ``target (*)`` -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    _warn_if_broadcast(input, target)
+    input, target = _expand_pair(input, target)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{_type_name(input)}\'')
+    input, target = _same_float_dtype(input, target)
+    d = input - target
+    small = _const(np.abs(d.data) < beta, np.bool_)
+    loss = where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """``0.5 * d ** 2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``, with ``d = input - target``.
+
+    ``smooth_l1_loss`` times ``delta`` (with ``beta = delta``). ``weight`` (input's shape) multiplies each term;
+    ``'mean'`` then averages the weighted terms. Shapes: ``(*)``, ``(*)`` -> scalar, or ``(*)`` with ``'none'``.
+    """
+    reduction = _reduction.check(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    _warn_if_broadcast(input, target)
+    input, target = _expand_pair(input, target)
+    if not input.is_floating_point():
+        if target.is_floating_point():
+            raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
+        raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(input)}\'')
+    input, target = _same_float_dtype(input, target)
+    d = input - target
+    small = _const(np.abs(d.data) < delta, np.bool_)
+    loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight.to(loss.data.dtype)
+    return _reduce(loss, reduction)
+
+
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Kullback-Leibler divergence ``target * (log(target) - input)`` pointwise, ``input`` being log-probabilities.
+
+    With ``log_target=True`` the target is given as log-probabilities too: ``exp(target) * (target - input)``.
+    A zero target contributes 0. ``reduction='batchmean'`` divides the sum by the batch size ``input.shape[0]``
+    (the divergence per sample); ``'mean'`` divides by the number of elements (PyTorch warns about it).
+    Shapes: ``input (*)``, ``target (*)`` -> scalar, or ``(*)`` with ``'none'``.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction.legacy_get_string(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+            "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
+            "to behave the same as 'batchmean' in the next major release.",
+            stacklevel=2,
+        )
+    if reduction != "batchmean":
+        _reduction.check(reduction)
+    if not input.is_floating_point() or not target.is_floating_point():
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    input, target = _same_float_dtype(input, target)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        zero = _const(target.data == 0, np.bool_)
+        with np.errstate(invalid="ignore"):
+            # xlogy(t, t): 0 where t is 0 (the log of 1 stands in, so no -inf meets the 0)
+            t_log_t = where(zero, 0.0, target * where(zero, 1.0, target).log())
+        loss = t_log_t - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.ndim != 0 else total
+    return _reduce(loss, reduction)
+
+
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Pull pairs together or push them apart by their cosine: ``1 - cos`` where ``target == 1``, and
+    ``max(0, cos - margin)`` where ``target == -1`` (0 for any other target value).
+
+    Shapes: ``input1 (N, D)``, ``input2 (N, D)``, ``target (N,)`` of 1 and -1 -> scalar, or ``(N,)`` with
+    ``'none'``; unbatched ``(D,)``, ``(D,)``, ``()`` -> scalar. The cosine uses ``|x|^2 + 1e-12`` under the root.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    t_dim = target.ndim
+    if t_dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if t_dim == 1 and (input1.ndim != 2 or input2.ndim != 2):
+        raise RuntimeError(
+            f"1D target tensor expects 2D input tensors, but found inputs with sizes {list(input1.shape)} and "
+            f"{list(input2.shape)}."
+        )
+    if t_dim == 0 and (input1.ndim != 1 or input2.ndim != 1):
+        raise RuntimeError(
+            f"0D target tensor expects 1D input tensors, but found inputs with sizes {list(input1.shape)} and "
+            f"{list(input2.shape)}."
+        )
+    prod = input1 * input2
+    cos = prod.sum(t_dim) / (((input1 * input1).sum(t_dim) + 1e-12) * ((input2 * input2).sum(t_dim) + 1e-12)).sqrt()
+    if not cos.is_floating_point():
+        cos = cos.float()
+    raw = cos - float(margin)
+    neg = where(_const(raw.data >= 0, np.bool_), raw, 0.0)
+    t = target.data
+    out = where(_const(t == 1, np.bool_), 1.0 - cos, 0.0) + where(_const(t == -1, np.bool_), neg, 0.0)
+    return _reduce(out, reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """``max(0, -target * (input1 - input2) + margin)``: ``target = 1`` asks ``input1`` to rank above ``input2`` by
+    at least ``margin``, ``-1`` the other way round.
+
+    Shapes: ``input1``, ``input2``, ``target`` of one rank, broadcastable -> scalar, or the broadcast shape with
+    ``'none'``.
+    """
+    reduction = _reduction.check(_legacy(size_average, reduce, reduction))
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+            f"{input1.shape!r}, input2: {input2.shape!r}, target: {target.shape!r} "
+        )
+    raw = -target * (input1 - input2) + float(margin)
+    return _reduce(where(_const(raw.data >= 0, np.bool_), raw, 0.0), reduction)
+
+
+# ---- normalization ------------------------------------------------------------------------------------------
+def _check_norm_dtypes(input: Tensor, params: list[Tensor | None], kernel: str) -> None:
+    """PyTorch's CPU dtype checks of the normalization kernels: a floating input, and parameters of its dtype."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+    for p in params:
+        if p is not None and p.data.dtype != input.data.dtype:
+            if input.data.dtype == np.float32:
+                raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def _verify_batch_size(shape: tuple[int, ...], as_size: bool = True) -> None:
+    """Batch statistics need two or more values per channel: PyTorch's ``ValueError`` otherwise."""
+    if math.prod(shape[:1] + shape[2:]) == 1:
+        size = f"minigrad.Size({list(shape)})" if as_size else str(list(shape))  # group_norm prints a list
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Normalise each channel (dim 1) to zero mean and unit variance, then scale by ``weight`` and shift by ``bias``.
+
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias``, with ``mean`` and the biased ``var`` taken over every
+    dim but the channel dim. Shapes: ``input (N, C, *)``; ``running_mean``, ``running_var``, ``weight``, ``bias``
+    ``(C,)`` -> ``(N, C, *)``.
+
+    With ``training=True`` the statistics are the batch's, and the running buffers (if given) are updated in
+    place, without gradient: ``running = (1 - momentum) * running + momentum * batch``, where the variance fed
+    to the running average is the unbiased one (``* n / (n - 1)``, ``n`` values per channel). With
+    ``training=False`` the running statistics are used as constants. The gradient flows through the batch
+    statistics (it is built from ``mean``, ``sub``, ``mul`` and ``rsqrt``).
+    """
+    if momentum is None:  # the module turns momentum=None into a cumulative factor; the function needs a number
+        raise TypeError("batch_norm(): argument 'momentum' (position 7) must be float, not NoneType")
+    if eps < 0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    shape = tuple(input.shape)
+    if training:
+        _verify_batch_size(shape)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    channels = shape[1] if len(shape) > 1 else 0
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    _check_norm_dtypes(input, [weight, bias, running_mean, running_var], "batch_norm")
+    if not training:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is None:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+    axes = (0, *range(2, input.ndim))
+    view = (1, channels) + (1,) * (input.ndim - 2)  # a (C,) vector that broadcasts along dim 1
+    if training:
+        mean = input.mean(axes, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(axes, keepdim=True)  # biased: the batch is the whole population
+        if running_mean is not None:
+            _update_running_stats(running_mean, running_var, mean.data, var.data, input.numel() // max(channels, 1),
+                                  momentum)
+    else:
+        centered = input - running_mean.detach().reshape(view)
+        var = running_var.detach().reshape(view)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out
+
+
+def _update_running_stats(running_mean: Tensor, running_var: Tensor, mean: np.ndarray, var: np.ndarray, n: int,
+                          momentum: float) -> None:
+    """Move the running averages towards this batch's statistics, in place and without recording."""
+    dtype = running_mean.data.dtype
+    unbiased = var.reshape(-1) * (n / (n - 1)) if n > 1 else np.full(var.size, np.nan)
+    for buf, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
+        buf._vc.before_write()
+        new = (1 - momentum) * buf.data.reshape(-1) + momentum * batch
+        buf.data[...] = new.reshape(buf.data.shape).astype(dtype)
+        buf._vc.value += 1
+
+
+def _normalized_shape(normalized_shape: Any) -> tuple[int, ...]:
+    if isinstance(normalized_shape, (int, np.integer)):
+        return (int(normalized_shape),)
+    return tuple(int(s) for s in normalized_shape)
+
+
+def _check_normalized_shape(input: Tensor, shape: tuple[int, ...], weight: Tensor | None,
+                            bias: Tensor | None, rms: bool = False) -> None:
+    """PyTorch's checks of ``layer_norm``/``rms_norm``: the trailing dims of ``input`` are ``shape``."""
+    if not shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got "
+            "normalized_shape = []"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                f"{list(t.shape)} and normalized_shape = {list(shape)}"
+            )
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or input.ndim < len(shape):
+        star = "[*" + ", ".join(map(str, shape)) + "]" if rms else "[*, " + ", ".join(map(str, shape)) + "]"
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape {star}, but got input of "
+            f"size{list(input.shape)}"
+        )
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Normalise over the trailing dims ``normalized_shape`` of each sample, then ``* weight + bias``.
+
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias``, statistics (biased variance) over the last
+    ``len(normalized_shape)`` dims. Shapes: ``input (*, *normalized_shape)``; ``weight``, ``bias``
+    ``normalized_shape`` -> same as input. Unlike ``batch_norm`` it keeps no running statistics and works the
+    same in training and evaluation.
+    """
+    shape = _normalized_shape(normalized_shape)
+    _check_normalized_shape(input, shape, weight, bias)
+    _check_norm_dtypes(input, [weight, bias], "LayerNormKernelImpl")
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    centered = input - input.mean(axes, keepdim=True)
+    var = (centered * centered).mean(axes, keepdim=True)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def rms_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """Divide by the root mean square over the trailing dims ``normalized_shape``, then ``* weight``.
+
+    ``y = x / sqrt(mean(x ** 2) + eps) * weight``; no centring and no bias. ``eps=None`` takes the machine epsilon
+    of the input's dtype (``finfo(dtype).eps``). Shapes: ``input (*, *normalized_shape)``, ``weight
+    normalized_shape`` -> same as input, in the input's dtype.
+    """
+    shape = _normalized_shape(normalized_shape)
+    _check_normalized_shape(input, shape, weight, None, rms=True)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"rms_norm" not implemented for \'{_type_name(input)}\'')
+    if eps is None:
+        eps = float(np.finfo(input.data.dtype).eps)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input * ((input * input).mean(axes, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return out.to(input.data.dtype)
+
+
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Split the channels (dim 1) into ``num_groups`` groups and normalise each group of each sample.
+
+    Statistics (biased variance) are over the group's channels and all the trailing dims; then each channel is
+    scaled by ``weight`` and shifted by ``bias``. Shapes: ``input (N, C, *)`` with ``C`` divisible by
+    ``num_groups``; ``weight``, ``bias`` ``(C,)`` -> ``(N, C, *)``. Same in training and evaluation.
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    shape = tuple(input.shape)
+    _verify_batch_size((shape[0] * shape[1] // num_groups, num_groups, *shape[2:]), as_size=False)
+    channels = shape[1]
+    if channels % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            f"{list(shape)} and num_groups={num_groups}"
+        )
+    # PyTorch names the weight's shape in both messages ([0] when there is no weight).
+    weight_shape = list(weight.shape) if weight is not None else [0]
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.numel() != channels):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in input, but got {name} "
+                f"of shape {weight_shape} and input of shape {list(shape)}"
+            )
+    _check_norm_dtypes(input, [weight, bias], "GroupNormKernelImpl")
+    n = shape[0]
+    grouped = input.reshape(n, num_groups, -1)
+    centered = grouped - grouped.mean(2, keepdim=True)
+    var = (centered * centered).mean(2, keepdim=True)
+    out = (centered * (var + eps).rsqrt()).reshape(shape)
+    view = (1, channels) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out
+
+
+
+# ---- distances ----------------------------------------------------------------------------------------------
+def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    """The ``p``-norm along ``dim``, with PyTorch's gradient of 0 where the norm is 0 (not ``0 / 0``)."""
+    p = float(p)
+    a = x.abs()
+    if p == math.inf:
+        return a.max(dim, keepdim)[0]
+    if p == -math.inf:
+        return a.min(dim, keepdim)[0]
+    if p == 0:  # how many entries are non-zero: a count, whose gradient is 0
+        count = _const((x.data != 0).sum(dim, keepdims=keepdim), x.data.dtype)
+        return count + (a * 0.0).sum(dim, keepdim)
+    if p == 1:
+        return a.sum(dim, keepdim)
+    total = (x * x).sum(dim, keepdim) if p == 2 else (a ** p).sum(dim, keepdim)
+    zero = _const(total.data == 0, np.bool_)
+    # The root of 0 has an infinite slope: take it of 1 there, then put the 0 back (where passes it no gradient).
+    root = where(zero, 1.0, total)
+    root = root.sqrt() if p == 2 else root ** (1.0 / p)
+    return where(zero, 0.0, root)
+
+
+def _broadcast_pair(x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
+    try:
+        shape = np.broadcast_shapes(x1.data.shape, x2.data.shape)
+    except ValueError as err:
+        raise_broadcast_error(x1.data, x2.data, err)
+    x1, x2 = x1._pair(x2)
+    return (x1 if x1.shape == shape else x1.expand(shape)), (x2 if x2.shape == shape else x2.expand(shape))
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: ``sum(x1 * x2) / (|x1| * |x2|)``.
+
+    Shapes: ``x1``, ``x2`` broadcastable -> the broadcast shape without ``dim``. Each vector is divided by its norm
+    first (kept at least ``eps``, a clamp that passes the norm's gradient through, as PyTorch's), so the result
+    stays in [-1, 1]; a zero vector gives 0.
+    """
+    dt = np.result_type(x1.data.dtype, x2.data.dtype)
+    if dt.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_type_name(dt)}")
+    x1, x2 = _broadcast_pair(x1, x2)
+    d = wrap_dim(dim, x1.ndim)
+    n1, n2 = _vector_norm(x1, 2, d, True), _vector_norm(x2, 2, d, True)
+    # Raise the norms to eps without recording: the values change, the gradient stays the norm's.
+    n1 = n1 + _const(np.maximum(n1.data, eps) - n1.data, n1.data.dtype)
+    n2 = n2 + _const(np.maximum(n2.data, eps) - n2.data, n2.data.dtype)
+    return ((x1 / n1) * (x2 / n2)).sum(d)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """The ``p``-norm distance ``|x1 - x2 + eps|_p`` along the last dim.
+
+    Shapes: ``x1 (*, D)``, ``x2 (*, D)`` (broadcastable) -> ``(*)``, or ``(*, 1)`` with ``keepdim``. ``eps`` keeps
+    the distance of equal vectors away from 0, where the 2-norm has no gradient.
+    """
+    diff = x1 - x2 + eps
+    return _vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """Divide by the ``p``-norm along ``dim`` (at least ``eps``): ``input / max(|input|_p, eps)``.
+
+    Shape: any -> same; each slice along ``dim`` gets norm 1 (a zero slice stays 0). ``out`` must be None.
+    """
+    if out is not None:
+        raise NotImplementedError("minigrad's normalize has no out= argument")
+    if not input.is_floating_point():
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(input)}"
+        )
+    d = wrap_dim(dim, input.ndim)
+    norm = _vector_norm(input, p, d, True)
+    big = _const(norm.data >= eps, np.bool_)
+    return input / where(big, norm, _const(np.full(norm.shape, eps), norm.data.dtype))

@@ -1,4 +1,4 @@
-"""``Linear`` (the affine layer) and ``Identity``."""
+"""``Linear`` (the affine layer), ``Bilinear`` and ``Identity``."""
 
 from __future__ import annotations
 
@@ -88,3 +88,50 @@ class Linear(Module):
     def extra_repr(self) -> str:
         """``in_features=.., out_features=.., bias=..``."""
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(Module):
+    """The bilinear layer ``y[..., o] = x1[..., :] @ weight[o] @ x2[..., :] + bias[o]``.
+
+    Args:
+        in1_features: size of the last dim of the first input.
+        in2_features: size of the last dim of the second input.
+        out_features: size of the last dim of the output.
+        bias: if False, ``bias`` is None.
+        device: None or ``'cpu'``.
+        dtype: the parameters' dtype (default float32).
+
+    Shapes: ``x1 (*, in1_features)``, ``x2 (*, in2_features)`` -> ``(*, out_features)``.
+
+    Attributes:
+        weight: ``(out_features, in1_features, in2_features)``, drawn from ``U(-k, k)``, ``k = 1/sqrt(in1_features)``.
+        bias: ``(out_features,)``, from the same distribution.
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = _new_param((out_features, in1_features, in2_features), device, dtype)
+        if bias:
+            self.bias = _new_param((out_features,), device, dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights (and bias) from ``U(-k, k)``, ``k = 1/sqrt(in1_features)``."""
+        bound = 1 / math.sqrt(self.weight.shape[1]) if self.weight.shape[1] > 0 else 0
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        """``(*, in1)``, ``(*, in2)`` -> ``(*, out)``: ``F.bilinear``."""
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

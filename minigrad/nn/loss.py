@@ -1,5 +1,6 @@
-"""Loss modules (``MSELoss``, ``L1Loss``, ``BCELoss``, ``BCEWithLogitsLoss``, ``NLLLoss``, ``CrossEntropyLoss``):
-each keeps its options and calls its functional."""
+"""Loss modules (``MSELoss``, ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``BCELoss``, ``BCEWithLogitsLoss``,
+``NLLLoss``, ``CrossEntropyLoss``, ``KLDivLoss``, ``CosineEmbeddingLoss``, ``MarginRankingLoss``): each keeps its
+options and calls its functional."""
 
 from __future__ import annotations
 
@@ -146,3 +147,110 @@ class BCEWithLogitsLoss(_Loss):
         """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.binary_cross_entropy_with_logits`` with these options."""
         return F.binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+class SmoothL1Loss(_Loss):
+    """Quadratic for errors below ``beta``, linear above: see ``F.smooth_l1_loss``.
+
+    Args:
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+        beta: where the quadratic part ends (0 makes it ``L1Loss``).
+
+    Shapes: input ``(*)``, target ``(*)`` -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 beta: float = 1.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.smooth_l1_loss``."""
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Quadratic for errors below ``delta``, then linear with slope ``delta``: see ``F.huber_loss``.
+
+    Args:
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+        delta: where the quadratic part ends (positive).
+
+    Shapes: input ``(*)``, target ``(*)`` -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.huber_loss``."""
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of ``target`` from log-probabilities ``input``: see ``F.kl_div``.
+
+    Args:
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'`` (warns), ``'batchmean'`` (the divergence per sample), ``'sum'`` or ``'none'``.
+        log_target: the target is given as log-probabilities.
+
+    Shapes: input ``(*)``, target ``(*)`` -> scalar, or ``(*)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 log_target: bool = False) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """``(*)``, ``(*)`` -> scalar (or ``(*)``): ``F.kl_div``."""
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """``1 - cos(x1, x2)`` for pairs labelled 1, ``max(0, cos - margin)`` for pairs labelled -1.
+
+    Args:
+        margin: in [-1, 1]; dissimilar pairs stop costing below this cosine.
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+
+    Shapes: ``(N, D)``, ``(N, D)``, target ``(N,)`` -> scalar, or ``(N,)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        """``(N, D)``, ``(N, D)``, ``(N,)`` -> scalar (or ``(N,)``): ``F.cosine_embedding_loss``."""
+        return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class MarginRankingLoss(_Loss):
+    """``max(0, -target * (x1 - x2) + margin)``: rank ``x1`` above ``x2`` where ``target`` is 1, below where -1.
+
+    Args:
+        margin: how far apart the ranked scores must be.
+        size_average: deprecated (see ``reduction``).
+        reduce: deprecated (see ``reduction``).
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+
+    Shapes: ``(N,)``, ``(N,)``, ``(N,)`` (or 0-d) -> scalar, or ``(N,)`` with ``reduction='none'``.
+    """
+
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        """``(N,)``, ``(N,)``, ``(N,)`` -> scalar (or ``(N,)``): ``F.margin_ranking_loss``."""
+        return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)

@@ -45,6 +45,7 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_scope_name", None)
         object.__setattr__(self, "training", True)
@@ -57,12 +58,14 @@ class Module:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
             self.__dict__.pop(name, None)
             self._modules.pop(name, None)
+            self._buffers.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self.__dict__.pop(name, None)
             params.pop(name, None)
+            self._buffers.pop(name, None)
             self._modules[name] = value
             self._adopt(name, value)
         elif params is not None and name in params:
@@ -72,6 +75,13 @@ class Module:
                     "None expected)"
                 )
             params[name] = value
+        elif params is not None and name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (minigrad.Tensor or None "
+                    "expected)"
+                )
+            self._buffers[name] = value
         elif params is not None and name in self._modules:
             if value is not None:
                 raise TypeError(
@@ -91,6 +101,7 @@ class Module:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
+        self._non_persistent_buffers_set.discard(name)
         for store in (self._parameters, self._buffers, self._modules):
             if name in store:
                 del store[name]
@@ -108,9 +119,31 @@ class Module:
             )
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
-        """Register a non-learnable tensor that is saved in the state dict (e.g. running statistics)."""
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a non-learnable tensor (e.g. running statistics) under ``name``.
+
+        A buffer moves with ``.double()``/``.to()``, is listed by ``named_buffers`` and, if ``persistent``, is
+        saved in and loaded from the state dict. Assigning a tensor (or None) to the attribute later replaces it.
+        """
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        if not isinstance(name, str):
+            raise TypeError(f"buffer name should be a string. Got {typename(name)}")
+        if "." in name:
+            raise KeyError('buffer name can\'t contain "."')
+        if name == "":
+            raise KeyError('buffer name can\'t be empty string ""')
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{typename(tensor)}' object to buffer '{name}' (minigrad Tensor or None required)"
+            )
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as a child under ``name``, with PyTorch's checks of the module and the name."""
@@ -191,16 +224,20 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
-        """``(dotted.name, buffer)`` for every registered buffer."""
-        for path, m in self.named_modules(prefix):
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """``(dotted.name, buffer)`` for every registered buffer (of descendants too unless ``recurse=False``)."""
+        seen = set()
+        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for path, m in mods:
             for n, b in m._buffers.items():
-                if b is not None:
-                    yield (f"{path}.{n}" if path else n), b
+                if b is None or id(b) in seen:
+                    continue
+                seen.add(id(b))
+                yield (f"{path}.{n}" if path else n), b
 
-    def buffers(self) -> Iterator[Tensor]:
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every registered buffer."""
-        for _, b in self.named_buffers():
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # ---- modes and dtypes ---------------------------------------------------------------------------------
@@ -291,7 +328,7 @@ class Module:
                 if p is not None:
                     out[base + n] = p.detach()
             for n, b in m._buffers.items():
-                if b is not None:
+                if b is not None and n not in m._non_persistent_buffers_set:
                     out[base + n] = b.detach()
         return out
 
@@ -305,7 +342,8 @@ class Module:
         own: dict[str, Tensor] = {}
         for path, m in self.named_modules():
             base = f"{path}." if path else ""
-            for n, p in list(m._parameters.items()) + list(m._buffers.items()):
+            persistent = [(n, b) for n, b in m._buffers.items() if n not in m._non_persistent_buffers_set]
+            for n, p in list(m._parameters.items()) + persistent:
                 if p is not None:
                     own[base + n] = p
         missing = [k for k in own if k not in state_dict]
@@ -361,17 +399,16 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = []
         extra = self.extra_repr()
-        if extra:
-            lines = extra.split("\n")
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = []
         for name, child in self._modules.items():
             child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"({name}): {child_repr}")
+            child_lines.append(f"({name}): {child_repr}")
         head = type(self).__name__ + "("
-        if not self._modules:
+        if len(extra_lines) <= 1 and not child_lines:  # one line: Linear(in_features=2, ...)
             return head + extra + ")"
-        return head + "\n  " + "\n  ".join(lines) + "\n)"
+        return head + "\n  " + "\n  ".join(extra_lines + child_lines) + "\n)"
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules) | set(self._buffers))

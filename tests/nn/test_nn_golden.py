@@ -63,7 +63,10 @@ def run_minigrad(name: str, dtype: str, arrays: dict[str, np.ndarray]) -> dict[s
         module = build_module(case["module"], getattr(mg, dtype))
         state = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
         module.load_state_dict(state)  # strict: PyTorch's keys and shapes exactly
-        out = module(*[tensors[k] for k in case["call"]])
+        if case.get("eval"):
+            module.eval()
+        for _ in range(case.get("calls", 1)):
+            out = module(*[tensors[k] for k in case["call"]])
     else:
         kwargs = dict(case.get("kwargs", {}))
         kwargs.update({k: tensors[k] for k in case.get("tensor_kwargs", [])})
@@ -73,6 +76,8 @@ def run_minigrad(name: str, dtype: str, arrays: dict[str, np.ndarray]) -> dict[s
     for key, spec in case["inputs"].items():
         if spec.get("grad"):
             results[f"grad.in.{key}"] = tensors[key].grad.data
+    for key in case.get("mutates", []):
+        results[f"after.in.{key}"] = tensors[key].data
     if module is not None:
         for key, p in module.named_parameters():
             results[f"grad.param.{key}"] = p.grad.data
