@@ -139,15 +139,19 @@ def on_files(files: Files, config) -> Files:
 
 
 _SOLUTION_LINK = re.compile(r'href="(?:\.\./)?solutions/')
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d[\w-]*)\.ipynb(#[^"]*)?"')
 
 
 def on_page_content(html: str, page, config, files) -> str:
     """A notebook page is ``<lang>tutorials/<name>/index.html`` with directory URLs (``<name>.html`` without),
-    and the solutions are in ``<lang>tutorials/solutions/``: point the notebook's links to them there."""
+    and the solutions are in ``<lang>tutorials/solutions/``: point the notebook's links to them there, and its
+    links to another notebook of its folder (``04_name.ipynb``) to that notebook's page in the same language."""
     src = page.file.src_uri
     if "tutorials/" in src and src.endswith(".ipynb"):
         target = "../solutions/" if config.use_directory_urls else "solutions/"
         html = _SOLUTION_LINK.sub(f'href="{target}', html)
+        sibling = r'href="../\1/\2"' if config.use_directory_urls else r'href="\1.html\2"'
+        html = _NOTEBOOK_LINK.sub(sibling, html)
     return html
 
 

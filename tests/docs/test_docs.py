@@ -428,7 +428,7 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     (tmp_path / "tutorials" / "solutions" / "01-first.py").write_text("print('solved')\n", encoding="utf-8")
     for name, title in [("02-second.ipynb", "Second steps"), ("01-first.ipynb", "First steps")]:
         nb = nbformat.v4.new_notebook()
-        link = "Solutions: [solutions/01-first.py](solutions/01-first.py)"
+        link = "Solutions: [solutions/01-first.py](solutions/01-first.py), next: [2](02-second.ipynb#top)"
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{link}"), nbformat.v4.new_code_cell("print(6 * 7)")]
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
         nbformat.write(nb, tmp_path / "tutorials" / name)
@@ -447,6 +447,7 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     assert "First steps" in page and "42" in page
     # The link to the solution, written relative to the notebook, still reaches the copied script.
     assert 'href="../solutions/01-first.py"' in page
+    assert 'href="../02-second/#top"' in page  # a link to another notebook goes to its page
     assert (tmp_path / "site" / "tutorials" / "solutions" / "01-first.py").read_text() == "print('solved')\n"
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert home.index("tutorials/01-first/") < home.index("tutorials/02-second/")

@@ -133,12 +133,22 @@ def test_twin_opens_with_its_goals_and_closes_with_the_same_exercises(twin: Path
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def _outputs(nb: nbformat.NotebookNode) -> list:
-    """The outputs of the code cells, memory addresses (``<... object at 0x7f...>``) blanked."""
+def _outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """The outputs of the code cells, memory addresses (``<... object at 0x7f...>``) blanked, and the printed
+    text of a cell joined into one stream (how the kernel splits it into messages depends on timing)."""
     out = []
     for cell in nb.cells:
-        if cell.cell_type == "code":
-            out.append(_ADDRESS.sub(" at 0x", nbformat.writes(nbformat.from_dict({"o": cell.outputs}))))
+        if cell.cell_type != "code":
+            continue
+        joined: list = []
+        for o in cell.outputs:
+            o = dict(o)
+            if joined and o["output_type"] == "stream" and joined[-1]["output_type"] == "stream" \
+                    and joined[-1]["name"] == o["name"]:
+                joined[-1] = {**joined[-1], "text": joined[-1]["text"] + o["text"]}
+            else:
+                joined.append(o)
+        out.append(_ADDRESS.sub(" at 0x", nbformat.writes(nbformat.from_dict({"o": joined}))))
     return out
 
 
