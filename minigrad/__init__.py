@@ -8,7 +8,19 @@
     tensor([2., 4., 6.])
 """
 
-from minigrad import autograd, cuda, data, dtypes, nn, optim, utils  # noqa: F401  (utils: torch.utils.data's path)
+# Last: the drawings (they watch backward for gradient norms), then the fast floor, which plugs its kernels into
+# the lesson above (MINIGRAD_FAST=0 or minigrad.fast.set_enabled(False) leaves them unused).
+from minigrad import (  # noqa: F401  (utils: torch.utils.data's path)
+    autograd,
+    cuda,
+    data,
+    dtypes,
+    fast,  # noqa: E402, I001
+    nn,
+    optim,
+    utils,
+    viz,  # noqa: E402, I001
+)
 from minigrad._device import device
 from minigrad._functional import *  # noqa: F401,F403
 from minigrad._functional import __all__ as _functional_all
@@ -71,7 +83,7 @@ __all__ = [
     "multinomial", "default_generator", "nn", "optim", "data", "save", "load", "Function", "GradcheckError",
     "gradcheck",
     "no_grad", "enable_grad",
-    "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "device", "cuda",
+    "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "device", "cuda", "viz", "fast",
     "float16", "float32", "float64",
     "half", "float", "double", "int8", "uint8", "int16", "int32", "int64", "short", "int", "long", "bool",
     *_functional_all,

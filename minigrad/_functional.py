@@ -6,7 +6,7 @@ from typing import Any
 
 from minigrad import ops
 from minigrad.ops._util import wrap_dim
-from minigrad.tensor import Tensor, _promote_types, _to_array, matmul, maximum, minimum, where
+from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to_array, where
 
 __all__ = [
     "add", "sub", "mul", "div", "true_divide", "pow", "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square",
@@ -20,7 +20,7 @@ __all__ = [
 
 
 def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor._make(_to_array(x), False)
+    return x if isinstance(x, Tensor) else Tensor._make(to_array(x), False)
 
 
 def add(input: Any, other: Any, alpha: Any = 1) -> Tensor:

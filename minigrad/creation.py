@@ -1,4 +1,4 @@
-"""Tensor factories (``tensor``, ``zeros``, ``randn``, ...) and the global random generator."""
+"""Tensor factories (``tensor``, ``zeros``, ``randn``, ...); the global random generator is ``minigrad.random``'s."""
 
 from __future__ import annotations
 
@@ -8,25 +8,8 @@ import numpy as np
 
 from minigrad import _device
 from minigrad import dtypes as _dt
-from minigrad.tensor import _DEFAULT_FLOAT, Tensor, _to_array
-
-
-class _RNG:
-    generator = np.random.default_rng()
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Seed minigrad's random generator (``randn``, ``rand``, parameter init, dropout, shuffling).
-
-    The streams differ from PyTorch's: the same seed gives reproducible, not identical, numbers.
-    """
-    _RNG.generator = np.random.default_rng(seed)
-    return _RNG.generator
-
-
-def default_generator() -> np.random.Generator:
-    """The numpy ``Generator`` behind minigrad's random functions."""
-    return _RNG.generator
+from minigrad.random import default_generator, manual_seed  # noqa: F401  (minigrad.manual_seed, as in torch)
+from minigrad.tensor import DEFAULT_FLOAT, Tensor, to_array
 
 
 def _shape(size: tuple) -> tuple:
@@ -36,7 +19,7 @@ def _shape(size: tuple) -> tuple:
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
-    return _DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
+    return DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
 
 
 def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -52,7 +35,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     Python floats become float32, Python ints int64 and bools bool; numpy arrays keep their dtype.
     """
     _device.check_device(device)
-    return _new(_to_array(data, dtype), requires_grad)
+    return _new(to_array(data, dtype), requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -82,7 +65,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requ
     """A tensor of shape ``size`` filled with ``fill_value`` (dtype inferred from it like ``tensor``)."""
     _device.check_device(device)
     if dtype is None:
-        dtype = _to_array(fill_value).dtype
+        dtype = to_array(fill_value).dtype
     return _new(np.full(_shape((size,)), fill_value, dtype=_dt.to_numpy_dtype(dtype)), requires_grad)
 
 
@@ -112,14 +95,14 @@ def full_like(
 def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the standard normal distribution, shape ``size``."""
     _device.check_device(device)
-    arr = _RNG.generator.standard_normal(_shape(size)).astype(_float_dtype(dtype))
+    arr = default_generator().standard_normal(_shape(size)).astype(_float_dtype(dtype))
     return _new(arr, requires_grad)
 
 
 def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the uniform distribution on [0, 1), shape ``size``."""
     _device.check_device(device)
-    arr = _RNG.generator.random(_shape(size)).astype(_float_dtype(dtype))
+    arr = default_generator().random(_shape(size)).astype(_float_dtype(dtype))
     return _new(arr, requires_grad)
 
 
@@ -128,14 +111,14 @@ def randint(low: int, high: Any = None, size: Any = None, dtype: Any = None, dev
     _device.check_device(device)
     if size is None:
         low, high, size = 0, low, high
-    arr = _RNG.generator.integers(low, high, size=tuple(size))
+    arr = default_generator().integers(low, high, size=tuple(size))
     return Tensor._make(arr.astype(np.int64 if dtype is None else _dt.to_numpy_dtype(dtype)), False)
 
 
 def randperm(n: int, *, device: Any = None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64)."""
     _device.check_device(device)
-    return Tensor._make(_RNG.generator.permutation(n).astype(np.int64), False)
+    return Tensor._make(default_generator().permutation(n).astype(np.int64), False)
 
 
 def arange(
@@ -147,7 +130,7 @@ def arange(
         start, end = 0, start
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = np.int64 if is_int else _DEFAULT_FLOAT
+        dtype = np.int64 if is_int else DEFAULT_FLOAT
     return _new(np.arange(start, end, step).astype(_dt.to_numpy_dtype(dtype)), requires_grad)
 
 
@@ -166,47 +149,8 @@ def eye(n: int, m: Any = None, dtype: Any = None, device: Any = None, requires_g
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
-    """Draw ``num_samples`` category indices per row, with probabilities proportional to ``input``'s values.
+    """Draw ``num_samples`` category indices per row of ``input`` (``(n,)`` or ``(m, n)`` non-negative float
+    weights), with probabilities proportional to its values: int64 ``(num_samples,)`` or ``(m, num_samples)``.
+    See ``Tensor.multinomial``."""
+    return input.multinomial(num_samples, replacement)
 
-    The weights need not sum to 1. Without replacement each index appears at most once per row, and the draws
-    are successive: the first from all the weights, the next from the weights left. minigrad draws from its own
-    generator (``manual_seed``): the same distribution as PyTorch's, not the same numbers.
-
-    Args:
-        input: non-negative float weights, ``(n,)`` for one distribution or ``(m, n)`` for ``m`` of them.
-        num_samples: how many indices to draw per row (at most ``n`` without replacement).
-        replacement: draw with replacement when True.
-
-    Returns:
-        int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for a 2-D one; never recorded.
-    """
-    p = input.data
-    if p.dtype.kind != "f":
-        raise RuntimeError(
-            f"multinomial only supports floating-point dtypes for input, got: {_dt.scalar_type_name(p.dtype)}"
-        )
-    if p.ndim not in (1, 2):
-        raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if not replacement and num_samples > p.shape[-1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    if num_samples <= 0:
-        raise RuntimeError("cannot sample n_sample <= 0 samples")
-    rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
-    if not np.isfinite(rows).all() or (rows < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    totals = rows.sum(axis=1, keepdims=True)
-    if (totals <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    gen = _RNG.generator
-    if replacement:
-        # Inverse CDF: each uniform draw lands in the bin of one category.
-        cdf = np.cumsum(rows / totals, axis=1)
-        u = gen.random((rows.shape[0], num_samples))
-        out = np.stack([np.searchsorted(c, x, side="right") for c, x in zip(cdf, u)])
-        out = np.minimum(out, rows.shape[1] - 1)  # guard against round-off in the last cdf entry
-    else:
-        # Exponential races: the categories in order of E_i / p_i are successive draws without replacement.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            keys = gen.standard_exponential(rows.shape) / rows
-        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
-    return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), False)

@@ -14,15 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _device, ops
+from minigrad import _device, kernels, ops
 from minigrad import dtypes as _dt
+from minigrad._format import tensor_repr
 from minigrad.autograd import engine
 from minigrad.autograd import function as _function
 from minigrad.autograd.function import VersionCounter
-from minigrad.autograd.grad_mode import _GradMode
+from minigrad.autograd.grad_mode import GradMode
 from minigrad.ops._util import normalize_dims, wrap_dim
+from minigrad.random import default_generator
 
-_DEFAULT_FLOAT = np.dtype(np.float32)
+DEFAULT_FLOAT = np.dtype(np.float32)
 
 #: Result of ``max(dim)`` / ``min(dim)``, like PyTorch's ``(values, indices)`` named tuple.
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -55,7 +57,7 @@ class Size(tuple):
         return n
 
 
-def _to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.bool]:
+def to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.bool]:
     """Read ``Tensor.to`` / ``Module.to`` arguments: ``(dtype, device)`` positionally in either of PyTorch's
     forms, or a tensor to match, plus the keywords. Checks the device is the CPU; returns ``(numpy dtype or None,
     copy)``."""
@@ -82,20 +84,20 @@ def _to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.
     return (None if dtype is None else _dt.to_numpy_dtype(dtype)), builtins.bool(copy)
 
 
-def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to a new numpy array with PyTorch's dtype rules (Python floats -> float32)."""
     if isinstance(data, Tensor):
         arr = np.array(data.data, copy=True)
     elif isinstance(data, np.ndarray):
         arr = np.array(data, copy=True)
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-        arr = np.array([_to_array(x) for x in data])
+        arr = np.array([to_array(x) for x in data])
     else:
         arr = np.array(data)
         if dtype is not None:
             pass  # cast once, below: going through float32 first would round float64 data
         elif arr.dtype == np.float64 and not isinstance(data, np.generic):
-            arr = arr.astype(_DEFAULT_FLOAT)
+            arr = arr.astype(DEFAULT_FLOAT)
         elif arr.dtype.kind in "iu" and not isinstance(data, np.generic):
             arr = arr.astype(np.int64)
     if dtype is not None:
@@ -158,7 +160,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
-        self.data = _to_array(data)
+        self.data = to_array(data)
         self.grad = None
         self.grad_fn = None
         self._vc = VersionCounter()
@@ -293,8 +295,6 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        from minigrad._format import tensor_repr
-
         return tensor_repr(self)
 
     def __str__(self) -> str:
@@ -344,7 +344,9 @@ class Tensor:
                     f"shape of {self.shape!r}."
                 )
             g = g.astype(self.data.dtype, copy=False)
-        engine.backward(self, g, retain_graph=retain_graph)
+        # The lesson's engine, or the fast floor's twin of it when that is plugged in and on (minigrad.kernels).
+        run = kernels.get("backward") or engine.backward
+        run(self, g, retain_graph=retain_graph)
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array (and version counter), cut from the graph."""
@@ -377,7 +379,7 @@ class Tensor:
         (ignored). The device must be the CPU. Returns self when nothing changes; a change between floating
         dtypes is differentiable. Shape: unchanged.
         """
-        np_dtype, copy = _to_arguments(args, kwargs)
+        np_dtype, copy = to_arguments(args, kwargs)
         if np_dtype is None or np_dtype == self.data.dtype:
             return ops.Clone.apply(self) if copy else self
         return ops.ToCopy.apply(self, dtype=np_dtype)
@@ -424,11 +426,11 @@ class Tensor:
             elif isinstance(other, (builtins.int, np.integer)):
                 dt = self.data.dtype if kind != "b" else np.dtype(np.int64)
             else:
-                dt = self.data.dtype if kind == "f" else _DEFAULT_FLOAT
+                dt = self.data.dtype if kind == "f" else DEFAULT_FLOAT
             return Tensor._make(np.asarray(other, dtype=dt), False)
         if isinstance(other, np.ndarray):
             return Tensor._make(other, False)
-        return Tensor._make(_to_array(other), False)
+        return Tensor._make(to_array(other), False)
 
     def _pair(self, other: Any, reverse: builtins.bool = False) -> tuple[Tensor, Tensor]:
         b = self._operand(other)
@@ -473,7 +475,7 @@ class Tensor:
     def __pow__(self, other: Any) -> Tensor:
         if isinstance(other, (builtins.int, builtins.float)) and not isinstance(other, builtins.bool):
             if self.data.dtype.kind != "f" and isinstance(other, builtins.float):
-                return ops.PowScalar.apply(self.to(_DEFAULT_FLOAT), exponent=other)
+                return ops.PowScalar.apply(self.to(DEFAULT_FLOAT), exponent=other)
             return ops.PowScalar.apply(self, exponent=other)
         return ops.Pow.apply(*self._pair(other))
 
@@ -551,7 +553,7 @@ class Tensor:
         try:
             return Tensor._make(fn(self.data, b), False)
         except ValueError as err:
-            _function._raise_broadcast_error(self.data, b, err)
+            _function.raise_broadcast_error(self.data, b, err)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -593,7 +595,7 @@ class Tensor:
     # ---- elementwise functions ---------------------------------------------------------------------------
     def _floating(self) -> Tensor:
         """Self, or self converted to float32 when it holds integers or bools (PyTorch's rule for exp, log, ...)."""
-        return self if self.data.dtype.kind == "f" else self.to(_DEFAULT_FLOAT)
+        return self if self.data.dtype.kind == "f" else self.to(DEFAULT_FLOAT)
 
     def exp(self) -> Tensor:
         """e ** self, elementwise."""
@@ -651,7 +653,7 @@ class Tensor:
         """Limit every element to ``[min, max]`` (either bound may be None)."""
         src = self
         if self.data.dtype.kind != "f" and any(isinstance(v, (builtins.float, np.floating)) for v in (min, max)):
-            src = self.to(_DEFAULT_FLOAT)  # an integer tensor clamped to float bounds gives float32, as in PyTorch
+            src = self.to(DEFAULT_FLOAT)  # an integer tensor clamped to float bounds gives float32, as in PyTorch
         return ops.Clamp.apply(src, min=min, max=max)
 
     clip = clamp
@@ -1158,18 +1160,51 @@ class Tensor:
         return ops.Gather.apply(self, dim=d, index=idx)
 
     def multinomial(self, num_samples: int, replacement: builtins.bool = False) -> Tensor:
-        """Draw category indices with probabilities proportional to the rows of ``self``; see ``minigrad.multinomial``.
+        """Draw ``num_samples`` category indices per row, with probabilities proportional to this tensor's values.
+
+        The weights need not sum to 1. Without replacement each index appears at most once per row, and the draws
+        are successive: the first from all the weights, the next from the weights left. minigrad draws from its own
+        generator (``manual_seed``): the same distribution as PyTorch's, not the same numbers.
+
+        This tensor holds non-negative float weights, ``(n,)`` for one distribution or ``(m, n)`` for ``m`` of them.
 
         Args:
-            num_samples: how many indices to draw per row.
-            replacement: draw with replacement when True; else each index at most once per row.
+            num_samples: how many indices to draw per row (at most ``n`` without replacement).
+            replacement: draw with replacement when True.
 
         Returns:
-            int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for an ``(m, n)`` one.
+            int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for a 2-D one; never recorded.
         """
-        from minigrad.creation import multinomial  # the generator lives with the random factories
-
-        return multinomial(self, num_samples, replacement)
+        p = self.data
+        if p.dtype.kind != "f":
+            raise RuntimeError(
+                f"multinomial only supports floating-point dtypes for input, got: {_dt.scalar_type_name(p.dtype)}"
+            )
+        if p.ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        if not replacement and num_samples > p.shape[-1]:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        if num_samples <= 0:
+            raise RuntimeError("cannot sample n_sample <= 0 samples")
+        rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
+        if not np.isfinite(rows).all() or (rows < 0).any():
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        totals = rows.sum(axis=1, keepdims=True)
+        if (totals <= 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        gen = default_generator()
+        if replacement:
+            # Inverse CDF: each uniform draw lands in the bin of one category.
+            cdf = np.cumsum(rows / totals, axis=1)
+            u = gen.random((rows.shape[0], num_samples))
+            out = np.stack([np.searchsorted(c, x, side="right") for c, x in zip(cdf, u)])
+            out = np.minimum(out, rows.shape[1] - 1)  # guard against round-off in the last cdf entry
+        else:
+            # Exponential races: the categories in order of E_i / p_i are successive draws without replacement.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                keys = gen.standard_exponential(rows.shape) / rows
+            out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+        return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), False)
 
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
@@ -1186,7 +1221,7 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx, _ = _convert_index(index)
         v = value.data if isinstance(value, Tensor) else value
-        recording = _GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
+        recording = GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
         if recording:
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError("a view of " + _LEAF_INPLACE)
@@ -1221,7 +1256,7 @@ class Tensor:
         try:
             out_shape = np.broadcast_shapes(self.data.shape, other.shape)
         except ValueError as err:
-            _function._raise_broadcast_error(self.data, other, err)
+            _function.raise_broadcast_error(self.data, other, err)
         if out_shape != self.data.shape:
             raise RuntimeError(
                 f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(out_shape)}"
@@ -1236,7 +1271,7 @@ class Tensor:
                 f"result type {_dt.scalar_type_name(res)} can't be cast to the desired output type "
                 f"{_dt.scalar_type_name(self.data.dtype)}"
             )
-        if _GradMode.enabled and (self.requires_grad or b.requires_grad):
+        if GradMode.enabled and (self.requires_grad or b.requires_grad):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(getattr(self, method)(b))
@@ -1273,12 +1308,12 @@ class Tensor:
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value`` in place."""
-        if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
+        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
         self._vc.before_write()
         self.data[...] = value
         self._vc.value += 1
-        if _GradMode.enabled:
+        if GradMode.enabled:
             self.grad_fn = None if not self.requires_grad else self.grad_fn
         return self
 
@@ -1292,7 +1327,7 @@ class Tensor:
                 f"output with shape {list(self.data.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(self.data.shape, np.shape(s)))}"
             ) from None
-        if _GradMode.enabled and self.requires_grad and self.grad_fn is None:
+        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
         self._vc.before_write()
         np.copyto(self.data, s, casting="unsafe")
@@ -1301,7 +1336,7 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit every element to ``[min, max]`` in place."""
-        if _GradMode.enabled and self.requires_grad:
+        if GradMode.enabled and self.requires_grad:
             if self.grad_fn is None:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(self.clamp(min, max))
@@ -1319,7 +1354,7 @@ class Tensor:
         try:
             shape = np.broadcast_shapes(m.shape, self.data.shape)
         except ValueError as err:
-            _function._raise_broadcast_error(m, self.data, err)  # PyTorch expands the mask first
+            _function.raise_broadcast_error(m, self.data, err)  # PyTorch expands the mask first
         a = self if shape == self.data.shape else self.expand(shape)
         return _masked_fill(a, m, v, shape)
 
@@ -1329,7 +1364,7 @@ class Tensor:
         self._check_writable_shape(m)
         shape = self.data.shape
         is_tensor = isinstance(v, Tensor)
-        if _GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
+        if GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(_masked_fill(self, m, v, shape))
@@ -1362,7 +1397,7 @@ class Tensor:
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
-def _typename(obj: Any) -> str:
+def typename(obj: Any) -> str:
     """PyTorch's ``typename`` as its messages print it: ``minigrad.FloatTensor`` for a float32 tensor, ``int`` for
     a builtin, else the qualified class name (``minigrad.nn.linear.Linear``)."""
     if isinstance(obj, Tensor):
@@ -1458,26 +1493,7 @@ def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
     probe = np.zeros(shape, dtype=bool)
     target_shape = probe[idx].shape
     moved = src.expand(target_shape) if src.data.shape != target_shape else src
-    return _Scatter.apply(moved, index=idx, shape=shape)
-
-
-class _Scatter(ops.Index):
-    """z = zeros(shape) with z[index] = a;  dL/da = dL/dz[index]."""
-
-    @classmethod
-    def node_name(cls):
-        return "IndexPutBackward0"
-
-    @staticmethod
-    def forward(ctx, a, *, index, shape):
-        ctx.index = index
-        out = np.zeros(shape, dtype=a.dtype)
-        out[index] = a
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return g[ctx.index]
+    return ops.IndexPut.apply(moved, index=idx, shape=shape)
 
 
 def _is_number(x: Any) -> bool:
@@ -1487,7 +1503,7 @@ def _is_number(x: Any) -> bool:
 
 def _true_divide(a: Tensor, b: Tensor) -> Tensor:
     if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
-        a, b = a.to(_DEFAULT_FLOAT), b.to(_DEFAULT_FLOAT)
+        a, b = a.to(DEFAULT_FLOAT), b.to(DEFAULT_FLOAT)
     return ops.Div.apply(a, b)
 
 
@@ -1495,9 +1511,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with numpy's rules: 1-D @ 1-D is a dot product, 2-D @ 2-D a matrix product, and
     batched operands ``(*, n, k) @ (*, k, m) -> (*, n, m)`` broadcast their batch dims."""
     if not isinstance(a, Tensor):
-        a = Tensor._make(_to_array(a), False)
+        a = Tensor._make(to_array(a), False)
     if not isinstance(b, Tensor):
-        b = Tensor._make(_to_array(b), False)
+        b = Tensor._make(to_array(b), False)
     if a.data.dtype != b.data.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(a.data.dtype)} "
@@ -1516,7 +1532,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
             f"{_dt.scalar_type_name(cond.dtype)}"
         )
     if not isinstance(input, Tensor):
-        input = other._operand(input) if isinstance(other, Tensor) else Tensor._make(_to_array(input), False)
+        input = other._operand(input) if isinstance(other, Tensor) else Tensor._make(to_array(input), False)
     if not isinstance(other, Tensor):
         other = input._operand(other)
     input, other = input._pair(other)
@@ -1526,8 +1542,8 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         try:
             np.broadcast_shapes(cond.shape, input.data.shape)
         except ValueError as err:
-            _function._raise_broadcast_error(cond, input.data, err)
-        _function._raise_broadcast_error(np.broadcast_shapes(cond.shape, input.data.shape) and
+            _function.raise_broadcast_error(cond, input.data, err)
+        _function.raise_broadcast_error(np.broadcast_shapes(cond.shape, input.data.shape) and
                                          np.empty(np.broadcast_shapes(cond.shape, input.data.shape)),
                                          other.data, ValueError())
     return ops.Where.apply(input, other, cond=cond)

@@ -1,359 +1,123 @@
-"""The backward engine: one topological sort, one reverse sweep.
+"""The backward engine: count the users of every node, then one reverse sweep.
 
-``backward(root, grad)`` finds every node that led to ``root`` (iteratively: a 100,000-step chain is fine),
-then visits them so that a node runs only after every node that uses its output has passed its gradient down.
-Gradients flow as numpy arrays in a dict; leaves receive theirs in ``.grad`` at the end. Unless
-``retain_graph=True``, each node drops its saved arrays as soon as it has run, so memory falls during backward.
+Read it top to bottom; it is the whole of backpropagation.
+
+1. ``_count_users`` walks back from the root through ``node.parents`` (with a stack, never recursion, so a
+   100,000-step chain is fine) and counts, for every node, how many recorded edges point at it: how many
+   gradients it will receive.
+2. The sweep keeps the nodes that have received all of theirs in ``ready``. It takes one, calls its
+   ``fn.backward(node, grad)`` (the op's own formula, in ``minigrad/ops/``), and hands each input its part: a
+   node's part is added to what that node already has, and the node becomes ready when its count reaches zero;
+   a leaf's part is added to what the leaf already has. The chain rule is the ``fn.backward`` call; the sum over
+   paths is the ``+``.
+3. At the end every leaf that requires grad gets its total added into ``.grad``.
+
+Unless ``retain_graph=True`` each node drops its saved arrays once it has run, so memory falls during backward and
+a second backward through the same graph raises PyTorch's error. ``node_hooks`` lets an observer watch the sweep
+(the drawings record each node's gradient norm this way). ``minigrad/fast/engine.py`` is the same sweep with the
+speed tricks; ``Tensor.backward`` uses it when it is plugged in (``minigrad.kernels``).
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from itertools import compress
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from minigrad.autograd import function as _function
-from minigrad.autograd.function import _FREED_MESSAGE, IndexedGrad, LazyParents, Node, OuterGrad
+from minigrad.autograd.function import FREED_MESSAGE, Node
 from minigrad.dtypes import scalar_type_name
+
+#: Called as ``hook(node, grad)`` for every node the sweep runs, before its backward (``add_node_hook``).
+node_hooks: list[Callable[[Node, np.ndarray], None]] = []
 
 
 def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
-    """Backpropagate ``grad`` (an array shaped like ``root``) from tensor ``root`` into the leaves' ``.grad``."""
+    """Backpropagate ``grad`` (an array shaped like tensor ``root``) into the ``.grad`` of the leaves."""
     if root.grad_fn is None:
         if not root.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        _accumulate_leaf(root, grad, owned=False)
+        accumulate_leaf(root, grad)
         return
-
-    start: Node = root.grad_fn
-    # Pass 1: count, for every node, how many recorded uses of its output lie between it and the root.
-    pending: dict[Node, int] = {start: 0}
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        if node.freed:
-            raise RuntimeError(_FREED_MESSAGE)
-        parents = node.parents
-        if type(parents) is LazyParents:  # a recurrence recorded without its step nodes: one unit, see below
-            parents = parents.rec.lazy_parents(node)
-        for parent in parents:
-            if type(parent) is Node:
-                if parent in pending:
-                    pending[parent] += 1
-                else:
-                    pending[parent] = 1
-                    stack.append(parent)
-
-    # Pass 2: a node is ready when all its users have passed their gradient; run ready nodes one by one.
-    grads: dict[Any, Any] = {start: grad}  # node, or id(leaf), -> its gradient so far
-    leaves: dict[int, Any] = {}  # id(leaf) -> leaf
-    owned: set = set()  # keys whose gradient array the engine made itself, so it may add into it in place
-    outer: dict[Any, list] = {}  # key -> [rows, [a, ...], [g, ...]]: OuterGrads not multiplied out yet
-    record_norms = GradStats.enabled
-    norm_of = [None, 0.0]  # [array, its norm]: the last full gradient array measured
-    ndarray = np.ndarray
-    vdot, sqrt = np.vdot, math.sqrt
-    ready = [start]
+    users = _count_users(root.grad_fn)
+    grads: dict[Node, np.ndarray] = {root.grad_fn: grad}  # node -> dL/d(its output), summed so far
+    leaves: dict[int, list] = {}  # id(leaf) -> [leaf, dL/d(leaf) summed so far]
+    ready = [root.grad_fn]
     while ready:
         node = ready.pop()
-        if node.recurrence is not None:
-            if type(node.parents) is LazyParents:  # the last step's node: the whole loop, its step nodes never made
-                norm_of = _run_lazily(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
-                continue
-            ran = _run_recurrence(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
-            if ran is not None:
-                norm_of = ran  # it may have written over gradient arrays; it may know the next node's norm
-                continue
-            if not retain_graph:  # node by node from here: its buffers go as the nodes free their arrays
-                node.recurrence = None
-        if outer and node in outer:
-            _flush_outer(grads, owned, node, outer.pop(node))
-            norm_of[0] = None  # the flush may have added into an array measured before
         g = grads.pop(node)
-        g_owned = node in owned
-        owned.discard(node)
-        if record_norms:
-            owner = _owner(g)
-            if owner is norm_of[0] and g.size == owner.size:
-                node.grad_norm = norm_of[1]  # the last gradient measured, or a reshape of it (View): the same norm
-            else:
-                whole = g.size == owner.size
-                # A gradient laid out transposed (a weight's, from t()) is measured in memory order: vdot would copy it.
-                flat = g if g.flags.c_contiguous or not whole else owner.reshape(-1, order="A")
-                node.grad_norm = sqrt(float(vdot(flat, flat)))
-                norm_of[0] = owner if whole else None
-                norm_of[1] = node.grad_norm
-        for check in node._checks:
-            if check[1].value != check[2]:
-                _check_versions(node)
-        if node.retained is not None:
-            kept = node.retained()
-            if kept is not None:
-                kept.grad = _function.Tensor._make(g.copy(), False)
-        parents = node.parents
-        if type(parents) is LazyParents:  # a lazy recurrence's joined output or final state: its gradient goes to
-            parents.rec.take(node, g, g_owned)  # the loop whole
-            if not retain_graph:
-                node.freed = True
-            head = parents.head
-            pending[head] -= 1
-            if pending[head] == 0:
-                ready.append(head)
-            continue
-        in_grads = node.fn.backward(node, g)
-        if type(in_grads) is not tuple:
-            in_grads = (in_grads,)
-        if len(in_grads) != len(parents):
+        for hook in node_hooks:
+            hook(node, g)
+        check_versions(node)
+        if node.retained is not None and node.retained() is not None:
+            node.retained().grad = _function.Tensor._make(g.copy(), False)
+        input_grads = node.fn.backward(node, g)  # the chain rule: dL/d(input) from dL/d(output)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if len(input_grads) != len(node.parents):
             raise RuntimeError(
                 f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(parents)}, got {len(in_grads)})"
+                f"(expected {len(node.parents)}, got {len(input_grads)})"
             )
         if not retain_graph:
             node.saved = ()
             node.freed = True
-        fn = node.fn
-        fresh, passes = fn.fresh_grads, g_owned and fn.passes_grads
-        for i in range(len(parents)):
-            parent = parents[i]
-            gi = in_grads[i]
+        for i, (parent, gi) in enumerate(zip(node.parents, input_grads)):
             if parent is None or gi is None:
-                continue
-            if type(parent) is Node:
-                key = parent
-                shape, dtype = parent.shape, parent.dtype
-            else:
-                key = id(parent)
-                leaves[key] = parent
-                shape, dtype = parent.data.shape, parent.data.dtype
-            if type(gi) is not ndarray or gi.shape != shape or gi.dtype != dtype:
-                gi = _checked(node, i, gi, shape, dtype)
-            if key not in grads and type(gi) is ndarray:
-                grads[key] = gi  # the common case: the first gradient to arrive, stored as it is
-                if passes or i in fresh:
-                    owned.add(key)  # nothing else holds it: a leaf may take it as its .grad without a copy
-            elif type(gi) is OuterGrad:
-                _defer_outer(grads, owned, outer, key, gi)
-            else:
-                _add(grads, owned, key, gi)
-            if key is parent:
-                pending[parent] -= 1
-                if pending[parent] == 0:
+                continue  # this input needs no gradient
+            if isinstance(parent, Node):
+                gi = checked_grad(node, i, gi, parent.shape, parent.dtype)
+                grads[parent] = gi if parent not in grads else np.asarray(grads[parent] + gi)
+                users[parent] -= 1
+                if users[parent] == 0:  # every user has given its part: the sum is complete
                     ready.append(parent)
-    for key, entry in outer.items():
-        _flush_outer(grads, owned, key, entry)
-    for key, leaf in leaves.items():
-        _accumulate_leaf(leaf, grads[key], key in owned)
+            else:  # a leaf tensor
+                gi = checked_grad(node, i, gi, parent.data.shape, parent.data.dtype)
+                have = leaves.get(id(parent))
+                leaves[id(parent)] = [parent, gi if have is None else np.asarray(have[1] + gi)]
+    for leaf, g in leaves.values():
+        accumulate_leaf(leaf, g)
 
 
-def _run_recurrence(
-    head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
-    retain_graph: bool, record_norms: bool,
-) -> list | None:
-    """Run the backward of the recorded recurrence whose last step is ``head`` in one loop (``ops.recurrence``),
-    if every gradient from outside it has arrived. Return None if it did not run, else the engine's norm memo
-    ``[array, norm]``: the gradient it handed last, when that completes a node that runs next and the loop knew
-    its norm, else ``[None, 0.0]``.
-
-    ``walk`` lists the recurrence's nodes (found from ``head`` through parents), how many of their users are
-    inside it, and which of them may also be used outside. When one of them still waits for a gradient from
-    outside, got one it should not have, or wants its gradient kept (``retain_grad``), nothing happens here and
-    the engine visits the nodes one by one instead.
-    """
-    rec = head.recurrence
-    nodes, inside, outside = rec.walk(head)
-    waiting = pending.get
-    # All checks before any change, so a failed one leaves the gradients as they were. A changed saved value raises
-    # here what the node-by-node walk would raise on reaching that node.
-    for node, users, may in zip(nodes, inside, outside):
-        if waiting(node) != users or node.retained is not None or (not may and node in grads):
-            return None
-        for check in node._checks:
-            if check[1].value != check[2]:
-                _check_versions(node)
-    count = len(nodes)
-    ext, own = [None] * count, [False] * count
-    for j in compress(range(count), outside):  # only these may hold a gradient from outside (checked above)
-        node = nodes[j]
-        if outer and node in outer:
-            _flush_outer(grads, owned, node, outer.pop(node))
-        g = grads.pop(node, None)
-        if g is not None:
-            ext[j] = g
-            if node in owned:
-                own[j] = True
-                owned.discard(node)
-    results = rec.backward(ext, own, nodes, record_norms, retain_graph)
-    if not retain_graph:
-        head.recurrence = None
-        for node in nodes:
-            node.saved = ()
-            node.freed = True
-    return _hand_on(results, grads, owned, pending, ready, leaves)
+def _count_users(start: Node) -> dict[Node, int]:
+    """For every node that leads to ``start``: how many edges from the nodes of this graph point at it."""
+    users = {start: 0}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        for parent in node.parents:
+            if isinstance(parent, Node):
+                if parent not in users:
+                    users[parent] = 0
+                    stack.append(parent)
+                users[parent] += 1
+    return users
 
 
-def _run_lazily(
-    head: Node, grads: dict, owned: set, outer: dict, pending: dict, ready: list, leaves: dict,
-    retain_graph: bool, record_norms: bool,
-) -> list:
-    """Run the backward of a recurrence recorded without its step nodes, ``head`` being its last step's node
-    (ready: the joined output, if it was used, has handed its gradient over). Returns the norm memo, as
-    ``_run_recurrence``."""
-    if outer and head in outer:
-        _flush_outer(grads, owned, head, outer.pop(head))
-    final = grads.pop(head, None)
-    final_owned = head in owned
-    owned.discard(head)
-    rec = head.recurrence
-    results = rec.run_lazily(head, final, final_owned, record_norms, retain_graph)
-    if not retain_graph:
-        head.freed = True
-        head.recurrence = None
-    return _hand_on(results, grads, owned, pending, ready, leaves)
+def accumulate_leaf(leaf: Any, g: np.ndarray) -> None:
+    """Add ``g`` into ``leaf.grad``: a new tensor the first time, never sharing another tensor's array.
 
-
-def _hand_on(results: list, grads: dict, owned: set, pending: dict, ready: list, leaves: dict) -> list:
-    """Give a recurrence's results to the parents outside it. Returns the engine's norm memo ``[array, norm]``:
-    the gradient handed last, when that completes a node that runs next and the loop knew its norm."""
-    memo = [None, 0.0]
-    # (a node or leaf outside, its gradient, how many recorded edges lead to it, its norm if the loop knows it)
-    for parent, g, edges, norm in results:
-        if parent is None or g is None:
-            continue
-        if type(parent) is Node:
-            key = parent
-        else:
-            key = id(parent)
-            leaves[key] = parent
-        whole = key not in grads  # g is all of key's gradient so far
-        if whole:
-            grads[key] = g  # made by the recurrence: the engine's own
-            owned.add(key)
-        else:
-            _add(grads, owned, key, g)
-        if key is parent:
-            pending[parent] -= edges
-            if pending[parent] == 0:
-                ready.append(parent)  # runs next (unless a later result is also ready): its gradient is final
-                owner = _owner(g)
-                known = whole and norm is not None and owner.size == g.size
-                memo = [owner, norm] if known else [None, 0.0]
-    return memo
-
-
-def _owner(g: np.ndarray) -> np.ndarray:
-    """The array whose memory ``g`` is: its base, or ``g`` itself when it owns its memory (or a non-numpy buffer
-    does). A reshape or transpose of a measured gradient has the same owner, and so the same norm."""
-    base = g.base
-    return base if type(base) is np.ndarray else g
-
-
-#: How many rows (time steps x batch) of ``OuterGrad`` pairs a gradient collects before one product of them all.
-#: 128 rows make the product efficient; more only costs memory (benchmarks/rnn_train.py, small and medium).
-OUTER_ROWS = 128
-
-
-def _defer_outer(grads: dict, owned: set, outer: dict, key: Any, g: OuterGrad) -> None:
-    """Collect the pair of ``g`` for ``key``; multiply the collected pairs out once they reach ``OUTER_ROWS`` rows."""
-    entry = outer.get(key)
-    if entry is None:
-        entry = outer[key] = [0, [], []]
-    entry[0] += g.a.shape[0]
-    entry[1].append(g.a)
-    entry[2].append(g.g)
-    if entry[0] >= OUTER_ROWS:
-        del outer[key]
-        _flush_outer(grads, owned, key, entry)
-
-
-def _flush_outer(grads: dict, owned: set, key: Any, entry: list) -> None:
-    """Add ``sum(a_i^T @ g_i)`` over the collected pairs into ``grads[key]``, as one product of stacked rows."""
-    _, a, g = entry
-    a = a[0] if len(a) == 1 else np.concatenate(a)
-    g = g[0] if len(g) == 1 else np.concatenate(g)
-    if type(key) is Node and key.fn.transposes_2d:
-        product = (g.T @ a).T  # w.t()'s gradient: transposed back, w's is then C-contiguous, as w is
-    else:
-        product = a.T @ g
-    if key in grads:
-        _add(grads, owned, key, product)
-    else:
-        grads[key] = product  # a new array: the engine's own
-        owned.add(key)
-
-
-def _add(grads: dict, owned: set, key: Any, g: Any) -> None:
-    """Add gradient ``g`` (an array or an ``IndexedGrad``) into ``grads[key]``.
-
-    The first dense gradient is stored as it is (it may be another node's array, so it is never written to); the
-    second makes a new array that the engine owns, and later ones are added into that array in place. An
-    ``IndexedGrad`` (from indexing ops) is added into an owned zero array, so a tensor read one time step at a
-    time costs one gradient array, not one per step.
-    """
-    have = grads.get(key)
-    if type(g) is IndexedGrad:
-        if have is None:
-            have = np.zeros(g.shape, dtype=g.dtype)
-        elif key not in owned:
-            have = np.array(have, copy=True)
-        grads[key] = have
-        owned.add(key)
-        g.add_into(have)
-    elif have is None:
-        grads[key] = g
-    elif key in owned:
-        np.add(have, g, out=have)
-    else:
-        grads[key] = np.asarray(have + g)  # asarray: 0-d sums come back as numpy scalars
-        owned.add(key)
-
-
-class GradStats:
-    """Whether backward records each node's gradient norm (``Node.grad_norm``) for drawings. One BLAS dot per
-    node: cheap next to the node's own backward; switch off with ``GradStats.enabled = False``."""
-
-    enabled = True
-
-
-def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
-    """Add ``g`` into ``leaf.grad`` (a new Tensor the first time; never aliasing another tensor's array).
-
-    ``.grad`` is laid out in memory like the leaf's array, as PyTorch's ``AccumulateGrad`` gives ``.grad`` its
-    variable's strides: a contiguous parameter gets a contiguous gradient, so ``p.grad.view(-1)`` works.
-    """
-    data = leaf.data
+    Like PyTorch's ``AccumulateGrad``, ``.grad`` is laid out in memory like the leaf's array, so the gradient of a
+    contiguous parameter is contiguous (``p.grad.view(-1)`` works)."""
+    total = g if leaf.grad is None else leaf.grad.data + g
+    array = np.empty_like(leaf.data, dtype=total.dtype)  # the leaf's memory order
+    np.copyto(array, total)
     if leaf.grad is None:
-        leaf.grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
+        leaf.grad = _function.Tensor._make(array, False)
     else:
-        total = leaf.grad.data + g
-        leaf.grad.data = total if _laid_out_like(total, data) else _copy_like(total, data)
+        leaf.grad.data = array
 
 
-def _laid_out_like(g: np.ndarray, data: np.ndarray) -> bool:
-    return (g.flags.c_contiguous and data.flags.c_contiguous) or g.strides == data.strides
+def checked_grad(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """``g`` as an array of the input's dtype, or PyTorch's error naming the Function, the input and the shapes.
 
-
-def _copy_like(g: np.ndarray, data: np.ndarray) -> np.ndarray:
-    """A copy of ``g`` in ``data``'s memory order (numpy's ``order='K'``; C order for a strided ``data``)."""
-    out = np.empty_like(data, dtype=g.dtype)
-    np.copyto(out, g)
-    return out
-
-
-def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> Any:
-    """Return ``g`` as an array (or ``IndexedGrad``) of the input's dtype, or raise naming the Function, the input
-    and both shapes."""
-    if type(g) is IndexedGrad or type(g) is OuterGrad:
-        if g.shape != shape or g.dtype != dtype:
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "
-                f"but expected shape compatible with {list(shape)}"
-            )
-        return g
-    if type(g) is not np.ndarray:
-        g = np.asarray(g)
+    Catching a wrong gradient here names the op that made it, not an op three steps later."""
+    g = np.asarray(g)
     if g.shape != shape:
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "
@@ -369,11 +133,11 @@ def _checked(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> Any:
     return g
 
 
-def _check_versions(node: Node) -> None:
-    for i, counter, version, maker in node._checks:
+def check_versions(node: Node) -> None:
+    """Raise PyTorch's error if an array ``node`` saved for backward was changed in place since."""
+    for i, counter, version, maker in node.version_checks:
         if counter.value != version:
             a = node.saved[i]
-            # PyTorch's wording: "[torch.FloatTensor [2]], which is output 0 of Tanh, is at version 1; ..."
             made_by = "" if maker is None else f", which is output 0 of {maker.node_name().rsplit('Backward', 1)[0]},"
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
@@ -387,3 +151,26 @@ def _check_versions(node: Node) -> None:
 def retain(node: Node, tensor: Any) -> None:
     """Make backward write the gradient of ``tensor`` (the output of ``node``) into ``tensor.grad``."""
     node.retained = weakref.ref(tensor)
+
+
+def record_grad_norm(node: Node, grad: np.ndarray) -> None:
+    """The node hook drawings use (``minigrad.viz`` adds it): ``node.grad_norm = ||grad||``, the 2-norm."""
+    flat = grad.reshape(-1)
+    node.grad_norm = math.sqrt(float(np.vdot(flat, flat)))
+
+
+class HookHandle:
+    """What ``add_node_hook`` returns: ``remove()`` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook: Any) -> None:
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def add_node_hook(hook: Callable[[Node, np.ndarray], None]) -> HookHandle:
+    """Call ``hook(node, grad)`` for every node that backward runs, with dL/d(node's output), before it runs."""
+    node_hooks.append(hook)
+    return HookHandle(node_hooks, hook)

@@ -21,12 +21,11 @@ The same class is the extension point for users::
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.grad_mode import _GradMode
+from minigrad.autograd.grad_mode import GradMode
 from minigrad.autograd.scope import _Scope
 
 # Set by minigrad.tensor at import time: the engine is below the Tensor class, so it is told the class rather
@@ -46,36 +45,8 @@ class VersionCounter:
         self.value = 0
 
     def before_write(self) -> None:
-        """Called just before the tensor's array (or a view's) is written; a plain counter has nothing to do."""
-
-
-class SharedVersion(VersionCounter):
-    """The counter of an output whose array is also read by its own graph's saved values (a recurrent layer's
-    top output is the buffer its loop wrote, see ``ops.recurrence``): before the first write, ``release()``
-    moves those saved values to a copy, so that changing the output in place leaves backward's numbers alone,
-    as when the output is a copy. The copy is made only if the output is written while the graph lives."""
-
-    __slots__ = ("release",)
-
-    def __init__(self, release: Any) -> None:
-        self.value = 0
-        self.release = release
-
-    def before_write(self) -> None:
-        release, self.release = self.release, None
-        if release is not None:
-            release()
-
-    def __reduce__(self) -> tuple:
-        # A copy or a pickle of the tensor has its own array, which no graph reads: a plain counter.
-        return _plain_counter, (self.value,)
-
-
-def _plain_counter(value: int) -> VersionCounter:
-    """A ``VersionCounter`` at ``value`` (how a ``SharedVersion`` is copied and pickled)."""
-    counter = VersionCounter()
-    counter.value = value
-    return counter
+        """Called just before the tensor's array (or a view's) is written. A plain counter has nothing to do; the
+        fast floor's copy-on-write counter (``minigrad.fast.graph.SharedVersion``) moves saved values away first."""
 
 
 class Node:
@@ -84,22 +55,24 @@ class Node:
     Attributes:
         fn: the ``Function`` subclass.
         parents: one entry per positional input of ``apply``: the input's ``Node``, the leaf ``Tensor`` that
-            collects the gradient, or ``None`` when that input needs no gradient. A recurrent layer's joined output
-            and last step hold a ``LazyParents`` until first used (see there).
+            collects the gradient, or ``None`` when that input needs no gradient.
         needs_input_grad: tuple of bools, one per positional input.
         saved: arrays saved by ``save_for_backward`` (``None`` once freed by backward).
         scope: the scope path current when the node was made.
         shape, dtype: shape and numpy dtype of the output.
-        grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None.
-        recurrence: on the last step of a recorded RNN, LSTM or GRU layer direction only, what the engine needs
-            to run the whole recurrence's backward in one loop (``ops.recurrence``); else None.
-    Ops may also set other attributes on ``ctx`` in ``forward`` (stored in a per-node dict only when used).
+        version_checks: ``(index in saved, version counter, its value when saved, Function that made it)`` for
+            each saved array that is a tensor's own: backward raises if the tensor was changed in place since.
+        freed: True once backward has run the node without ``retain_graph`` (its saved arrays are gone).
+        retained: a weak reference to the output tensor when it asked ``retain_grad()``, else None.
+        grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None. The
+            engine does not set it: ``minigrad.viz`` records it through ``autograd.engine.add_node_hook``.
+    Ops may also set other attributes on ``ctx`` in ``forward``: ``meta`` and ``shapes`` are slots (most ops
+    keep their options there), anything else goes into a per-node dict made only when used.
     """
 
-    # meta and shapes: the ctx fields that the recurrent loops set on every step's nodes, kept out of a dict.
     __slots__ = (
-        "fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype",
-        "freed", "retained", "grad_norm", "recurrence", "meta", "shapes", "__dict__", "__weakref__",
+        "fn", "parents", "needs_input_grad", "saved", "version_checks", "scope", "shape", "dtype",
+        "freed", "retained", "grad_norm", "meta", "shapes", "__dict__", "__weakref__",
     )
 
     def __init__(self, fn: type, needs_input_grad: tuple, parents: tuple = ()) -> None:
@@ -107,12 +80,11 @@ class Node:
         self.parents = parents
         self.needs_input_grad = needs_input_grad
         self.saved: tuple = ()
-        self._checks: tuple = ()
+        self.version_checks: tuple = ()
         self.scope = _Scope.current
         self.freed = False
         self.retained = None
         self.grad_norm = None
-        self.recurrence = None
 
     # -- the ctx API ---------------------------------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:
@@ -123,7 +95,7 @@ class Node:
     def saved_tensors(self) -> tuple:
         """The arrays given to ``save_for_backward``, in order."""
         if self.freed:
-            raise RuntimeError(_FREED_MESSAGE)
+            raise RuntimeError(FREED_MESSAGE)
         return self.saved
 
     def name(self) -> str:
@@ -139,88 +111,6 @@ class Node:
         return f"<{self.fn.node_name()} object at {hex(id(self))}>"
 
 
-class LazyParents:
-    """``parents`` of a node whose parents are nodes not made yet: a recurrence recorded without its step nodes
-    (``ops.recurrence``) gives it to its joined output's ``StackBackward0``, its last step's node (and the LSTM's
-    last cell state's node). Any use makes them (``rec.materialize()``), which replaces this object with the real
-    tuple, and answers from that; the engine asks ``rec.lazy_parents(node)`` instead. ``head`` is the last step's
-    output node (None on that node itself): the others keep it alive, as their real parents would."""
-
-    __slots__ = ("rec", "node", "head")
-
-    def __init__(self, rec: Any, node: Node, head: Node | None) -> None:
-        self.rec, self.node, self.head = rec, weakref.ref(node), head
-
-    def _real(self) -> tuple:
-        self.rec.materialize()
-        node = self.node()
-        return () if node is None else node.parents
-
-    def __iter__(self) -> Any:
-        return iter(self._real())
-
-    def __len__(self) -> int:
-        return len(self._real())
-
-    def __getitem__(self, i: Any) -> Any:
-        return self._real()[i]
-
-    def __eq__(self, other: object) -> bool:
-        return self._real() == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(self._real())
-
-
-class IndexedGrad:
-    """A gradient that is zero except at ``index``: what indexing ops return from ``backward``.
-
-    ``values`` belong at ``index`` of a zero array of ``shape`` and ``dtype``; the engine adds them straight into
-    the input's gradient instead of building a mostly-zero array per use. ``repeats=True`` (advanced indexing)
-    adds values whose indices repeat, like ``numpy.add.at``.
-    """
-
-    __slots__ = ("shape", "dtype", "index", "values", "repeats")
-
-    def __init__(self, shape: tuple, dtype: Any, index: Any, values: np.ndarray, repeats: bool = False) -> None:
-        self.shape = shape
-        self.dtype = dtype
-        self.index = index
-        self.values = values
-        self.repeats = repeats
-
-    def add_into(self, out: np.ndarray) -> None:
-        """``out[index] += values`` (accumulating repeated indices when ``repeats``)."""
-        if self.repeats:
-            np.add.at(out, self.index, self.values)
-            return
-        view = out[self.index]  # basic indexing: a view, added into in place (``out[i] += v`` writes twice)
-        if type(view) is np.ndarray:
-            np.add(view, self.values, out=view)
-        else:  # a single element
-            out[self.index] += self.values
-
-
-class OuterGrad:
-    """A gradient ``a^T @ g`` not multiplied out yet: what ``Addmm`` returns for its matrix operand.
-
-    ``a`` is ``(n, k)`` and ``g`` ``(n, m)``; the gradient is ``(k, m)`` of ``dtype``. A recurrent layer uses the
-    same matrix at every time step, and one small product per step is slow when ``n`` (the batch) is small: the
-    engine collects the pairs a gradient receives and multiplies them in batches of steps (rows stacked), the
-    way a hand-written BPTT does one product over all steps.
-    """
-
-    __slots__ = ("a", "g", "shape", "dtype")
-
-    def __init__(self, a: np.ndarray, g: np.ndarray) -> None:
-        self.a = a
-        self.g = g
-        self.shape = (a.shape[1], g.shape[1])
-        self.dtype = g.dtype
-
-
 class _NoRecordCtx:
     """The ``ctx`` given to ``forward`` when nothing is recorded: saving is a no-op."""
 
@@ -233,7 +123,7 @@ class _NoRecordCtx:
 
 _NO_RECORD = _NoRecordCtx()
 
-_FREED_MESSAGE = (
+FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
     "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
@@ -261,15 +151,6 @@ class Function:
     is_view: bool = False
     #: True for elementwise binary ops, whose numpy broadcast error is re-raised in PyTorch's words.
     broadcasts: bool = False
-    #: Indices of the inputs whose gradient ``backward`` always returns as a new array that nothing else holds:
-    #: the engine may then add into it in place, and a recurrence may reuse it (``Addmm``: ``g @ b^T``).
-    fresh_grads: tuple = ()
-    #: True when ``backward`` only hands on views of its gradient, one part per input, and keeps nothing: a
-    #: gradient nothing else holds stays so (``View``, ``Stack``).
-    passes_grads: bool = False
-    #: True when ``backward`` returns its 2-D gradient transposed (``t()``): the engine then multiplies out a
-    #: gradient for it already transposed, so that the input (a weight, usually) gets a C-contiguous one.
-    transposes_2d: bool = False
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -303,13 +184,13 @@ class Function:
             else:
                 arrays.append(x)
                 needs.append(False)
-        record = _GradMode.enabled and True in needs
+        record = GradMode.enabled and True in needs
         ctx = Node(cls, tuple(needs)) if record else _NO_RECORD
         try:
             out = cls.forward(ctx, *arrays, **attrs)
         except ValueError as err:
             if cls.broadcasts:
-                _raise_broadcast_error(arrays[0], arrays[1], err)
+                raise_broadcast_error(arrays[0], arrays[1], err)
             raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)
@@ -321,7 +202,7 @@ class Function:
             ctx.shape = out.shape
             ctx.dtype = out.dtype
             if ctx.saved:
-                ctx._checks = _version_checks(ctx.saved, inputs, result, cls)
+                ctx.version_checks = _version_checks(ctx.saved, inputs, result, cls)
             result.grad_fn = ctx
         return result
 
@@ -350,7 +231,7 @@ def _version_checks(saved: tuple, inputs: tuple, result: Any, fn: type) -> tuple
     return tuple(checks)
 
 
-def _raise_broadcast_error(a: Any, b: Any, err: Exception) -> None:
+def raise_broadcast_error(a: Any, b: Any, err: Exception) -> None:
     """Re-raise numpy's broadcast failure with PyTorch's message, naming both sizes and the dimension."""
     sa, sb = np.shape(a), np.shape(b)
     n = max(len(sa), len(sb))

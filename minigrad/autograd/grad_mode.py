@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradMode:
+class GradMode:
     # A class attribute is the cheapest flag to read on every op.
     enabled: bool = True
 
 
 def is_grad_enabled() -> bool:
     """Return True when operations are being recorded for backward."""
-    return _GradMode.enabled
+    return GradMode.enabled
 
 
 class _GradModeContext:
@@ -29,11 +29,11 @@ class _GradModeContext:
     mode: bool
 
     def __enter__(self) -> None:
-        self._prev = _GradMode.enabled
-        _GradMode.enabled = self.mode
+        self._prev = GradMode.enabled
+        GradMode.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self._prev
+        GradMode.enabled = self._prev
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -68,14 +68,14 @@ class set_grad_enabled(_GradModeContext):
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self._prev = _GradMode.enabled
-        _GradMode.enabled = self.mode
+        self._prev = GradMode.enabled
+        GradMode.enabled = self.mode
 
     def __enter__(self) -> None:
         pass
 
     def __call__(self, fn: F) -> F:
-        _GradMode.enabled = self._prev
+        GradMode.enabled = self._prev
         mode = self.mode
 
         @functools.wraps(fn)

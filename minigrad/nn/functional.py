@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.autograd.function import _raise_broadcast_error
+from minigrad.autograd.function import raise_broadcast_error
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
@@ -337,7 +337,7 @@ def mse_loss(
         try:
             shape = np.broadcast_shapes(input.shape, target.shape)
         except ValueError as err:
-            _raise_broadcast_error(input.data, target.data, err)
+            raise_broadcast_error(input.data, target.data, err)
         if input.shape != shape:
             input = input.expand(shape)
         if target.shape != shape:
@@ -393,7 +393,7 @@ def _check_binary(input: Tensor, target: Tensor, weight: Tensor | None, logits: 
             np.broadcast_shapes(weight.data.shape, input.data.shape)
         except ValueError as err:
             if logits:
-                _raise_broadcast_error(input.data, weight.data, err)
+                raise_broadcast_error(input.data, weight.data, err)
             shape, have = input.data.shape, weight.data.shape
             dim = next(d for d in range(-1, -len(have) - 1, -1)
                        if have[d] != 1 and (-d > len(shape) or have[d] != shape[d]))
@@ -453,7 +453,7 @@ def binary_cross_entropy_with_logits(
         try:
             p = np.broadcast_to(pos_weight.data.astype(dtype), shape)
         except ValueError as err:
-            _raise_broadcast_error(pos_weight.data, input.data, err)
+            raise_broadcast_error(pos_weight.data, input.data, err)
     else:
         p = None
     return ops.BinaryCrossEntropyWithLogits.apply(input, target, w, p, reduction=reduction)

@@ -13,7 +13,7 @@ from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import _DEFAULT_FLOAT, Tensor
+from minigrad.tensor import DEFAULT_FLOAT, Tensor
 
 
 def _new_param(shape: tuple, device: Any, dtype: Any) -> Parameter:
@@ -22,7 +22,7 @@ def _new_param(shape: tuple, device: Any, dtype: Any) -> Parameter:
     if any(s < 0 for s in shape):
         bad = next(s for s in shape if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {list(shape)}")
-    np_dtype = _DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
+    np_dtype = DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
     return Parameter(np.zeros(shape, dtype=np_dtype))
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.scope import _Scope
+from minigrad.autograd.scope import scope
 from minigrad.dtypes import from_numpy_dtype
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Tensor, _to_arguments, _typename
-
-#: Outermost modules called so far, by the scope name their nodes carry (weak: drawing keeps nothing alive).
-called_roots: weakref.WeakValueDictionary[str, Module] = weakref.WeakValueDictionary()
+from minigrad.tensor import Tensor, to_arguments, typename
 
 
 class _IncompatibleKeys(tuple):
@@ -119,9 +115,9 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as a child under ``name``, with PyTorch's checks of the module and the name."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+            raise TypeError(f"{typename(module)} is not a Module subclass")
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {_typename(name)}")
+            raise TypeError(f"module name should be a string. Got {typename(name)}")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
@@ -261,7 +257,7 @@ class Module:
         Takes ``Tensor.to``'s forms: ``to(dtype)``, ``to(device, dtype=None)``, ``to(tensor)``, keywords
         ``dtype``, ``device``, ``non_blocking``. The device must be the CPU (where everything already is).
         """
-        dtype, _ = _to_arguments(args, kwargs)
+        dtype, _ = to_arguments(args, kwargs)
         if dtype is None:
             return self
         if dtype.kind != "f":
@@ -354,16 +350,10 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        prev = _Scope.current
-        name = self._scope_name or type(self).__name__
-        if not prev:
-            # Remember outermost modules by scope name, so a drawing can name their parameters by itself.
-            called_roots[name] = self
-        _Scope.current = prev + (name,)
-        try:
+        # Every node the forward records is under this module's scope; as the owner of an outermost scope, the
+        # module lets a drawing name its parameters by itself (autograd.scope.scope_owner).
+        with scope(self._scope_name or type(self).__name__, owner=self):
             return self.forward(*args, **kwargs)
-        finally:
-            _Scope.current = prev
 
     # ---- printing ----------------------------------------------------------------------------------------
     def extra_repr(self) -> str:

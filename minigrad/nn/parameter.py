@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.function import VersionCounter
-from minigrad.tensor import Tensor, _to_array
+from minigrad.tensor import Tensor, to_array
 
 
 class Parameter(Tensor):
@@ -27,7 +27,7 @@ class Parameter(Tensor):
         elif isinstance(data, np.ndarray):
             arr = data
         else:
-            arr = _to_array(data)
+            arr = to_array(data)
         self.data = arr
         self.grad = None
         self.grad_fn = None

@@ -10,12 +10,19 @@ record is the unrolled loop itself: a learner can draw it and see every step. ``
 the input projections ``x_t @ W_ih^T`` of all time steps do not depend on ``h``, so each layer computes them in
 one matmul before the loop, and the loop keeps only what depends on the previous step.
 
+The lesson, in reading order: ``rnn_step``, ``lstm_step`` and ``gru_step`` are one step of each cell (the cells
+call them, and so do the layers); ``_run_steps`` is the loop over time of one layer and direction; ``_unroll``
+runs the layers and directions. The fast twin of ``_run_steps`` is ``minigrad/fast/recurrence.py`` (one numpy
+loop per direction that records the same nodes, made only when looked at); a layer uses it when it is plugged in
+(``minigrad.kernels``; ``MINIGRAD_FAST=0`` or ``minigrad.fast.set_enabled(False)`` turns it off).
+
 See also: PyTorch's ``torch.nn.RNNCell`` and ``torch.nn.RNN``, whose names, arguments, shapes, parameter names,
 initialisation, reprs and error messages these follow.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import warnings
@@ -23,18 +30,17 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import kernels, ops
 from minigrad._device import check_device
 from minigrad._functional import cat, stack
-from minigrad.autograd.scope import _Scope
+from minigrad.autograd.scope import current_scope, scope
 from minigrad.dtypes import from_numpy_dtype, to_numpy_dtype
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops.recurrence import LazySteps, gru_steps, lstm_steps, rnn_steps, share_output
-from minigrad.tensor import _DEFAULT_FLOAT, Tensor
+from minigrad.tensor import DEFAULT_FLOAT, Tensor
 
 # PyTorch's scalar-type names, used in its "mat1 and mat2 must have the same dtype" message.
 _SCALAR_NAMES = {
@@ -88,7 +94,7 @@ class RNNCellBase(Module):
             negative = [s for s in shape if s < 0]
             if negative:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
-        np_dtype = _DEFAULT_FLOAT if dtype is None else to_numpy_dtype(dtype)
+        np_dtype = DEFAULT_FLOAT if dtype is None else to_numpy_dtype(dtype)
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -181,8 +187,7 @@ class RNNCell(RNNCellBase):
         recurrent = hx @ self.weight_hh.t()
         if self.bias_hh is not None:
             recurrent = recurrent + self.bias_hh
-        gates = gates + recurrent
-        h = gates.tanh() if self.nonlinearity == "tanh" else gates.relu()
+        h = rnn_step(gates + recurrent, self.nonlinearity)
         return h if batched else h.squeeze(0)
 
     def _check_forward_args(self, input: Tensor, hx: Tensor | None) -> None:
@@ -275,7 +280,7 @@ class RNNBase(Module):
             raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in self._GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
-        np_dtype = _DEFAULT_FLOAT if dtype is None else to_numpy_dtype(dtype)
+        np_dtype = DEFAULT_FLOAT if dtype is None else to_numpy_dtype(dtype)
 
         super().__init__()
         self.mode = mode
@@ -391,8 +396,8 @@ class RNNBase(Module):
                 order = (slice(None), packed.sorted_indices.data)
                 states = [ops.Index.apply(s, index=order) for s in states]
             initial = [tuple(s[j] for s in states) for j in range(count)]
-        def run_direction(x: Tensor, names: list[str], state: tuple, reverse: bool, scope: tuple) -> Any:
-            return self._run_packed_direction(x, sizes, names, state, reverse, scope)
+        def run_direction(x: Tensor, names: list[str], state: tuple, reverse: bool) -> Any:
+            return self._run_packed_direction(x, sizes, names, state, reverse)
 
         # Each direction's steps (shrinking batches) concatenate back into packed layout.
         x, finals = _unroll(self, packed.data, initial, run_direction, join=lambda steps, k: cat(steps, 0))
@@ -426,7 +431,6 @@ class RNNBase(Module):
         names: list[str],
         state: tuple[Tensor, ...],
         reverse: bool,
-        scope: tuple[str, ...],
     ) -> tuple[list[Tensor], tuple[Tensor, ...]]:
         """One layer, one direction over packed rows ``x (sum(sizes), H_in)``, from ``state`` (rows in sorted
         batch order): the outputs of every step (step ``t``: ``(sizes[t], H_out)``) and the final state tuple."""
@@ -455,21 +459,20 @@ class RNNBase(Module):
             elif n > cur:
                 running = [cat([r, rows_of(s, index=(slice(cur, n),))], 0) for r, s in zip(running, state)]
             cur = n
-            _Scope.current = scope + (f"t={t}",)
             rows = slice(offsets[t], offsets[t] + n)
-            if lstm:
-                h, c = _lstm_update(addmm(pre, running[0], w_hh_t, index=rows), running[1], self.hidden_size)
-                if w_hr_t is not None:
-                    h = mm(h, w_hr_t)
-                running = [h, c]
-            elif gru:
-                h = running[0]
-                gh = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
-                running = [_gru_update(pre, gh, h, self.hidden_size, (rows,))]
-            else:
-                running = [act(addmm(pre, running[0], w_hh_t, index=rows))]
+            with scope(f"t={t}"):
+                if lstm:
+                    h, c = lstm_step(addmm(pre, running[0], w_hh_t, index=rows), running[1], self.hidden_size)
+                    if w_hr_t is not None:
+                        h = mm(h, w_hr_t)
+                    running = [h, c]
+                elif gru:
+                    h = running[0]
+                    gh = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
+                    running = [gru_step(pre, gh, h, self.hidden_size, (rows,))]
+                else:
+                    running = [act(addmm(pre, running[0], w_hh_t, index=rows))]
             outputs[t] = running[0]
-        _Scope.current = scope
         if finished:
             running = [cat([r] + [f[i] for f in reversed(finished)], 0) for i, r in enumerate(running)]
         return outputs, tuple(running)
@@ -574,7 +577,7 @@ class RNN(RNNBase):
         return (out, h_n) if batched else (out.squeeze(batch_dim), h_n.squeeze(1))
 
     def _run_direction(
-        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool, scope: tuple[str, ...]
+        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool
     ) -> tuple[list[Tensor], tuple[Tensor]]:
         """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h,)`` ``(N, H)``: the ``L`` hidden
         states in input-step order, and the final ``(h,)``."""
@@ -582,11 +585,18 @@ class RNN(RNNBase):
         # One matmul projects every step's input (both biases added once); the loop adds only h_{t-1} @ W_hh^T.
         bias = p[names[2]] + p[names[3]] if len(names) == 4 else None
         pre = _gates_in(x, p[names[0]], bias)
-        # The loop is  h = act(pre[i] + h @ W_hh^T), one AddmmBackward0 and one TanhBackward0 (ReluBackward0)
-        # node per step, under the step's scope; ops.recurrence runs it in one numpy loop and records the nodes.
-        outputs, h = rnn_steps(pre, state[0], p[names[1]].t(), reverse=reverse,
-                               relu=self.nonlinearity == "relu", scope=scope)
-        return outputs, (h,)
+        w_hh_t = p[names[1]].t()
+        fast = kernels.get("rnn_steps")
+        if fast is not None:
+            outputs, h = fast(pre, state[0], w_hh_t, reverse=reverse, relu=self.nonlinearity == "relu",
+                              scope=current_scope())
+            return outputs, (h,)
+
+        def step(i: int, state: tuple[Tensor]) -> tuple[Tensor]:
+            # h = act(pre[i] + h @ W_hh^T): one AddmmBackward0 and one TanhBackward0 (ReluBackward0) node.
+            return (rnn_step(ops.Addmm.apply(pre, state[0], w_hh_t, index=i), self.nonlinearity),)
+
+        return _run_steps(step, state, x.data.shape[0], reverse)
 
 
 # ---- LSTM and GRU -------------------------------------------------------------------------------------------------
@@ -600,29 +610,33 @@ def _gate(k: int, size: int, prefix: tuple = ()) -> tuple:
     return prefix + (Ellipsis, slice(k * size, (k + 1) * size))
 
 
-def _lstm_update(gates: Tensor, c: Tensor, hidden: int) -> tuple[Tensor, Tensor]:
-    """One LSTM update from the summed pre-activations ``gates (N, 4H)`` (order i, f, g, o) and ``c (N, H)``.
+def rnn_step(gates: Tensor, nonlinearity: str = "tanh") -> Tensor:
+    """One Elman RNN step from the summed pre-activations ``gates = x @ W_ih^T + b_ih + h @ W_hh^T + b_hh``
+    ``(N, H)``: ``h' = tanh(gates)`` (or ``relu``), ``(N, H)``."""
+    return ops.Tanh.apply(gates) if nonlinearity == "tanh" else ops.Relu.apply(gates)
+
+
+def lstm_step(gates: Tensor, c: Tensor, hidden: int) -> tuple[Tensor, Tensor]:
+    """One LSTM step from the summed pre-activations ``gates (N, 4H)`` (order i, f, g, o) and ``c (N, H)``.
 
     ``c' = f * c + i * g``, ``h' = o * tanh(c')``; returns ``(h', c')``, both ``(N, H)``. Each gate reads its slice
-    of ``gates`` and activates it in one node (``ops.GateSigmoid``, ``ops.GateTanh``).
+    of ``gates`` and activates it in one node (``ops.GateSigmoid``, ``ops.GateTanh``), under its own scope.
     """
-    base = _Scope.current
     sigmoid, tanh, mul = ops.GateSigmoid.apply, ops.GateTanh.apply, ops.Mul.apply
-    _Scope.current = base + ("gate=i",)
-    i = sigmoid(gates, index=_gate(0, hidden))
-    _Scope.current = base + ("gate=f",)
-    f = sigmoid(gates, index=_gate(1, hidden))
-    _Scope.current = base + ("gate=g",)
-    g = tanh(gates, index=_gate(2, hidden))
-    _Scope.current = base + ("gate=o",)
-    o = sigmoid(gates, index=_gate(3, hidden))
-    _Scope.current = base + ("state=c",)
-    c = ops.Add.apply(mul(f, c), mul(i, g))
-    _Scope.current = base
+    with scope("gate=i"):
+        i = sigmoid(gates, index=_gate(0, hidden))
+    with scope("gate=f"):
+        f = sigmoid(gates, index=_gate(1, hidden))
+    with scope("gate=g"):
+        g = tanh(gates, index=_gate(2, hidden))
+    with scope("gate=o"):
+        o = sigmoid(gates, index=_gate(3, hidden))
+    with scope("state=c"):
+        c = ops.Add.apply(mul(f, c), mul(i, g))
     return mul(o, ops.Tanh.apply(c)), c
 
 
-def _gru_update(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = ()) -> Tensor:
+def gru_step(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = ()) -> Tensor:
     """One GRU update: ``gi`` holds the input projections (``gi[prefix]`` is ``(N, 3H)``, order r, z, n, with
     ``b_ih``), ``gh = h @ W_hh^T + b_hh`` ``(N, 3H)``, ``h (N, H)``. ``b_hn`` stays inside the reset product::
 
@@ -631,16 +645,14 @@ def _gru_update(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = 
 
     The sums read their slices of ``gi`` and ``gh`` in one node each (``ops.GateAdd``).
     """
-    base = _Scope.current
     sigmoid, add, gate_add, mul = ops.Sigmoid.apply, ops.Add.apply, ops.GateAdd.apply, ops.Mul.apply
-    _Scope.current = base + ("gate=r",)
-    r = sigmoid(gate_add(gi, gh, index_a=_gate(0, hidden, prefix), index_b=_gate(0, hidden)))
-    _Scope.current = base + ("gate=z",)
-    z = sigmoid(gate_add(gi, gh, index_a=_gate(1, hidden, prefix), index_b=_gate(1, hidden)))
-    _Scope.current = base + ("gate=n",)
-    reset = mul(r, ops.Slice.apply(gh, index=_gate(2, hidden)))
-    n = ops.Tanh.apply(gate_add(gi, reset, index_a=_gate(2, hidden, prefix)))
-    _Scope.current = base
+    with scope("gate=r"):
+        r = sigmoid(gate_add(gi, gh, index_a=_gate(0, hidden, prefix), index_b=_gate(0, hidden)))
+    with scope("gate=z"):
+        z = sigmoid(gate_add(gi, gh, index_a=_gate(1, hidden, prefix), index_b=_gate(1, hidden)))
+    with scope("gate=n"):
+        reset = mul(r, ops.Slice.apply(gh, index=_gate(2, hidden)))
+        n = ops.Tanh.apply(gate_add(gi, reset, index_a=_gate(2, hidden, prefix)))
     return add(mul(ops.Sub.apply(h, n), z), n)
 
 
@@ -693,64 +705,58 @@ def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
     return pre.reshape(steps, batch, w_ih.data.shape[0])
 
 
+def _run_steps(step: Any, state: tuple[Tensor, ...], steps: int, reverse: bool) -> tuple[list[Tensor], tuple]:
+    """The loop over time of one layer and direction: ``state = step(i, state)`` for every time step ``i`` (from
+    the last to the first when ``reverse``), each under the scope ``t={i}``. Returns the outputs (``state[0]`` after
+    each step) in input-step order, and the final state tuple. This is backprop through time's forward half: the
+    graph it records is the unrolled loop, which backward walks in reverse."""
+    outputs: list[Any] = [None] * steps
+    for i in range(steps - 1, -1, -1) if reverse else range(steps):
+        with scope(f"t={i}"):
+            state = step(i, state)
+        outputs[i] = state[0]
+    return outputs, state
+
+
 def _unroll(
     module: RNNBase, x: Tensor, initial: list[tuple[Tensor, ...]], run_direction: Any, join: Any = None
 ) -> tuple[Tensor, list[tuple[Tensor, ...]]]:
     """Run every layer and direction of ``module`` over time-major ``x (L, N, H_in)``.
 
     ``initial[k * D + d]`` is the state tuple layer ``k``, direction ``d`` starts from; ``run_direction(x, names,
-    state, reverse, scope)`` returns that direction's outputs (in input-step order) and its final state tuple.
+    state, reverse)`` returns that direction's outputs (in input-step order) and its final state tuple.
     ``join(outputs, k)`` makes one direction's outputs of layer ``k`` into a tensor; by default they are stacked
     along time, straight into batch-first order for the top layer when ``batch_first`` (packed batches
     concatenate instead). Returns the top layer's output (``(N, L, D * H_out)`` when ``batch_first``, else
     ``(L, N, D * H_out)``) and the final states in ``initial``'s order. Scopes are RNN's: ``l{k}``, ``reverse``,
     ``t={i}``.
     """
+    top = module.num_layers - 1
     if join is None:
-        top = module.num_layers - 1
 
         def join(outputs: list[Tensor], k: int) -> Tensor:
-            stacked = getattr(outputs, "stacked", None)
-            copy = k == top and module.batch_first
-            if type(outputs) is LazySteps:  # RNN: the step nodes are made only if looked at
-                out = outputs.join(1 if copy else 0)
-                if not copy and k == top and not module.bidirectional:
-                    share_output(out, outputs)
-                return out
-            if stacked is not None and not copy:
-                # The steps are joined as the buffer they were computed in, without a copy (StackBackward0 all
-                # the same). A layer below the top is seen only by the next layer, which never changes it in
-                # place; a bidirectional top layer's two directions are copied by cat below. A one-direction
-                # top layer's output is the caller's: it is copy-on-write for the values its steps saved.
-                out = ops.Stack.apply(*outputs, dim=0, laid_out=stacked)
-                if k == top and not module.bidirectional:
-                    share_output(out, outputs)
-                return out
-            # Batch-first: steps (N, H) -> (N, L, H), a copy. The steps share one shape and dtype: stacked
-            # without stack()'s per-tensor checks.
-            return ops.Stack.apply(*outputs, dim=1 if module.batch_first and k == top else 0)
+            dim = 1 if module.batch_first and k == top else 0  # batch-first: steps (N, H) -> (N, L, H)
+            if hasattr(outputs, "join"):
+                # A fast kernel's steps stack themselves without a copy where they can; the output of a
+                # one-direction top layer is the caller's, who may change it in place.
+                return outputs.join(dim, caller_owns=k == top and not module.bidirectional)
+            return ops.Stack.apply(*outputs, dim=dim)
 
     num_directions = 2 if module.bidirectional else 1
     finals: list[tuple[Tensor, ...]] = []
-    module_scope = _Scope.current
-    try:
-        for k in range(module.num_layers):
-            layer_scope = module_scope + (f"l{k}",)
-            outputs = []
+    for k in range(module.num_layers):
+        outputs = []
+        with scope(f"l{k}"):
             for d in range(num_directions):
-                scope = layer_scope + ("reverse",) if d else layer_scope
-                _Scope.current = scope
                 j = k * num_directions + d
-                steps, final = run_direction(x, module._all_weights[j], initial[j], d == 1, scope)
+                with scope("reverse") if d else contextlib.nullcontext():
+                    steps, final = run_direction(x, module._all_weights[j], initial[j], d == 1)
                 outputs.append(steps)
                 finals.append(final)
-            _Scope.current = layer_scope
             joined = [join(o, k) for o in outputs]
             x = joined[0] if num_directions == 1 else cat(joined, -1)
-            if k < module.num_layers - 1:
+            if k < top:
                 x = F.dropout(x, module.dropout, module.training)
-    finally:
-        _Scope.current = module_scope
     return x, finals
 
 
@@ -841,7 +847,7 @@ class LSTMCell(RNNCellBase):
         recurrent = h @ self.weight_hh.t()
         if self.bias_hh is not None:
             recurrent = recurrent + self.bias_hh
-        h, c = _lstm_update(gates + recurrent, c, self.hidden_size)
+        h, c = lstm_step(gates + recurrent, c, self.hidden_size)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -904,7 +910,7 @@ class GRUCell(RNNCellBase):
         gh = hx @ self.weight_hh.t()
         if self.bias_hh is not None:
             gh = gh + self.bias_hh
-        h = _gru_update(gi, gh, hx, self.hidden_size)
+        h = gru_step(gi, gh, hx, self.hidden_size)
         return h if batched else h.squeeze(0)
 
 
@@ -1032,7 +1038,7 @@ class LSTM(RNNBase):
         return batched
 
     def _run_direction(
-        self, x: Tensor, names: list[str], state: tuple[Tensor, Tensor], reverse: bool, scope: tuple[str, ...]
+        self, x: Tensor, names: list[str], state: tuple[Tensor, Tensor], reverse: bool
     ) -> tuple[list[Tensor], tuple[Tensor, Tensor]]:
         """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h, c)``: the ``L`` outputs ``h``
         ``(N, H_out)`` in input-step order, and the final ``(h, c)``."""
@@ -1040,21 +1046,17 @@ class LSTM(RNNBase):
         bias = p[names[2]] + p[names[3]] if self.bias else None
         pre = _gates_in(x, p[names[0]], bias)
         w_hh_t = p[names[1]].t()
-        if self.proj_size == 0:  # the same nodes as the loop below, recorded by one numpy loop (ops.recurrence)
-            outputs, h, c = lstm_steps(pre, state[0], state[1], w_hh_t, reverse=reverse, scope=scope)
+        w_hr_t = p[names[-1]].t() if self.proj_size > 0 else None
+        fast = kernels.get("lstm_steps")
+        if fast is not None and w_hr_t is None:
+            outputs, h, c = fast(pre, state[0], state[1], w_hh_t, reverse=reverse, scope=current_scope())
             return outputs, (h, c)
-        w_hr_t = p[names[-1]].t()
-        addmm, mm = ops.Addmm.apply, ops.Mm.apply
-        h, c = state
-        steps = x.data.shape[0]
-        outputs: list[Any] = [None] * steps
-        for i in range(steps - 1, -1, -1) if reverse else range(steps):
-            _Scope.current = scope + (f"t={i}",)
-            h, c = _lstm_update(addmm(pre, h, w_hh_t, index=i), c, self.hidden_size)
-            h = mm(h, w_hr_t)
-            outputs[i] = h
-        _Scope.current = scope
-        return outputs, (h, c)
+
+        def step(i: int, state: tuple[Tensor, Tensor]) -> tuple[Tensor, Tensor]:
+            h, c = lstm_step(ops.Addmm.apply(pre, state[0], w_hh_t, index=i), state[1], self.hidden_size)
+            return (h if w_hr_t is None else ops.Mm.apply(h, w_hr_t)), c  # the projection, with proj_size
+
+        return _run_steps(step, state, x.data.shape[0], reverse)
 
 
 class GRU(RNNBase):
@@ -1143,13 +1145,21 @@ class GRU(RNNBase):
         return super()._check_forward_args(input, hx)
 
     def _run_direction(
-        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool, scope: tuple[str, ...]
+        self, x: Tensor, names: list[str], state: tuple[Tensor], reverse: bool
     ) -> tuple[list[Tensor], tuple[Tensor]]:
         """One layer, one direction over ``x (L, N, H_in)`` from ``state = (h,)``: the ``L`` hidden states
         ``(N, H)`` in input-step order, and the final ``(h,)``."""
         p = self._parameters
         pre = _gates_in(x, p[names[0]], p[names[2]] if self.bias else None)  # b_ih only: b_hn must stay apart
-        # Per step gh = h @ W_hh^T + b_hh, then the nodes of _gru_update, recorded by one numpy loop.
-        outputs, h = gru_steps(pre, state[0], p[names[1]].t(), p[names[3]] if self.bias else None,
-                               reverse=reverse, scope=scope)
-        return outputs, (h,)
+        w_hh_t, b_hh = p[names[1]].t(), (p[names[3]] if self.bias else None)
+        fast = kernels.get("gru_steps")
+        if fast is not None:
+            outputs, h = fast(pre, state[0], w_hh_t, b_hh, reverse=reverse, scope=current_scope())
+            return outputs, (h,)
+
+        def step(i: int, state: tuple[Tensor]) -> tuple[Tensor]:
+            h = state[0]
+            gh = ops.Mm.apply(h, w_hh_t) if b_hh is None else ops.Addmm.apply(b_hh, h, w_hh_t)  # h @ W_hh^T + b_hh
+            return (gru_step(pre, gh, h, self.hidden_size, (i,)),)
+
+        return _run_steps(step, state, x.data.shape[0], reverse)

@@ -1,5 +1,6 @@
 """The differentiable primitives, grouped by kind. Each is a ``Function`` with forward and backward together."""
 
+from minigrad.ops._util import unbroadcast  # noqa: F401  (the one broadcast-gradient helper, for fast/ too)
 from minigrad.ops.elementwise import (  # noqa: F401
     Abs,
     Add,
@@ -60,6 +61,7 @@ from minigrad.ops.shape import (  # noqa: F401
     Flip,
     Gather,
     Index,
+    IndexPut,
     IndexSelect,
     Permute,
     Repeat,

@@ -22,6 +22,17 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     return grad
 
 
+def placed(shape: tuple, dtype: np.dtype, index: object, values: np.ndarray, repeats: bool = False) -> np.ndarray:
+    """A zero array of ``shape`` and ``dtype`` with ``values`` added at ``index``: the gradient of reading
+    ``a[index]``. With ``repeats`` (advanced indexing) an index that appears twice gets both values."""
+    out = np.zeros(shape, dtype=dtype)
+    if repeats:
+        np.add.at(out, index, values)
+    else:
+        out[index] += values
+    return out
+
+
 def normalize_dims(dim, ndim: int) -> tuple:
     """Turn ``dim`` (None, int or tuple, negatives allowed) into a sorted tuple of axes, with PyTorch's error."""
     if dim is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function, IndexedGrad
-from minigrad.ops._util import unbroadcast
+from minigrad.autograd.function import Function
+from minigrad.ops._util import placed, unbroadcast
 
 
 class Add(Function):
@@ -354,10 +354,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        d = np.square(z, out=np.empty_like(z))  # one temporary (an array even for 0-d), updated in place
-        np.subtract(1, d, out=d)
-        np.multiply(d, g, out=d)
-        return d
+        return g * (1 - z * z)
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -386,17 +383,13 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        d = np.subtract(1, z, out=np.empty_like(z))
-        d *= z
-        d *= g
-        return d
+        return (1 - z) * z * g
 
 
 # ---- gates: an activation (or a sum) of slices, in one node ---------------------------------------------------
 # A recurrent cell reads each gate out of one summed pre-activation tensor. Reading a slice and activating it are
-# one node here (named after the activation, as in PyTorch's graph, where the slicing is one split node for all
-# gates): an LSTM step records 10 nodes instead of 14. The gradient is an IndexedGrad, added in place into the
-# pre-activation's gradient buffer.
+# one node here, named after the activation (in PyTorch's graph the slicing is one split node for all gates), so
+# a drawn LSTM step shows its four gates, not four slices besides.
 
 
 class _Gate(Function):
@@ -416,7 +409,7 @@ class _Gate(Function):
     @classmethod
     def backward(cls, ctx, g):
         shape, dtype, index = ctx.meta
-        return IndexedGrad(shape, dtype, index, cls.act.backward(ctx, g))
+        return placed(shape, dtype, index, cls.act.backward(ctx, g))
 
 
 class GateSigmoid(_Gate):
@@ -450,9 +443,9 @@ class GateAdd(Function):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:
-            ga = g if ia is None else IndexedGrad(sa, da, ia, g)
+            ga = g if ia is None else placed(sa, da, ia, g)
         if nb:
-            gb = g if ib is None else IndexedGrad(sb, db, ib, g)
+            gb = g if ib is None else placed(sb, db, ib, g)
         return ga, gb
 
 

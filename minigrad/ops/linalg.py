@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function, IndexedGrad, OuterGrad, _raise_broadcast_error
-from minigrad.ops._util import unbroadcast
+from minigrad.autograd.function import Function, raise_broadcast_error
+from minigrad.ops._util import placed, unbroadcast
 
 
 class MatMul(Function):
@@ -118,7 +118,7 @@ def pick_matmul(sa: tuple, sb: tuple) -> type:
             batch = np.broadcast_shapes(batch_a, batch_b)
         except ValueError as err:
             zero = np.zeros(())
-            _raise_broadcast_error(np.broadcast_to(zero, batch_a), np.broadcast_to(zero, batch_b), err)
+            raise_broadcast_error(np.broadcast_to(zero, batch_a), np.broadcast_to(zero, batch_b), err)
         if k_a != k_b:
             n = int(np.prod(batch))
             raise RuntimeError(
@@ -137,14 +137,11 @@ def pick_matmul(sa: tuple, sb: tuple) -> type:
 
 class Addmm(Function):
     """z = c + a @ b for 2-D a, b (c broadcast), or z = c[index] + a @ b when ``index`` is given;
-    dL/dc = dL/dz (summed back to c's shape, or placed at ``index``),  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz
-    (returned as an ``OuterGrad``, so that the engine multiplies several time steps' pairs at once).
+    dL/dc = dL/dz (summed back to c's shape, or placed at ``index``),  dL/da = dL/dz @ b^T,  dL/db = a^T @ dL/dz.
 
-    One node for what would be an indexing, a matmul and an add: a recurrent layer's step ``pre[t] + h @ W_hh^T``
-    records one node instead of three (benchmarks/rnn_train.py showed the per-node cost dominating small RNNs).
+    PyTorch's ``addmm`` (``AddmmBackward0``), which ``Linear`` records. With ``index`` it also reads one time step
+    of a recurrent layer's input projections: ``pre[t] + h @ W_hh^T`` is one node, as a drawn step shows it.
     """
-
-    fresh_grads = (1,)  # g @ b^T
 
     @classmethod
     def node_name(cls):
@@ -166,5 +163,5 @@ class Addmm(Function):
         shape, dtype, index = ctx.meta
         gc = None
         if nc:
-            gc = unbroadcast(g, shape) if index is None else IndexedGrad(shape, dtype, index, g)
-        return gc, (g @ b.T if na else None), (OuterGrad(a, g) if nb else None)
+            gc = unbroadcast(g, shape) if index is None else placed(shape, dtype, index, g)
+        return gc, (g @ b.T if na else None), (a.T @ g if nb else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad import kernels
 from minigrad.autograd.function import Function
 from minigrad.ops.elementwise import sigmoid
 
@@ -210,40 +211,6 @@ def _per_element(g: np.ndarray, reduction: str, n: int, weight: np.ndarray | Non
     return scale if weight is None else scale * weight
 
 
-#: Bytes of differences squared at a time by ``_sum_of_squared_differences``: a 64 KiB scratch array, which the
-#: allocator hands back warm for the next chunk, where an array of all the differences would be fresh memory.
-_SQUARE_CHUNK_BYTES = 65536
-
-
-def _sum_of_squared_differences(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``sum((a - b) ** 2)`` in ``a``'s dtype (a 0-d array), 64 KiB of differences at a time.
-
-    Each chunk is summed pairwise by numpy, as one ``np.sum`` of every square would be, and the chunk sums are
-    added in order in float64: the result differs from that one ``np.sum`` by float round-off only.
-    """
-    n = _SQUARE_CHUNK_BYTES // a.itemsize
-    if a.size <= n or not (a.flags.c_contiguous and b.flags.c_contiguous):
-        diff = np.subtract(a, b).reshape(-1)  # small, or strided (an expanded target): the differences at once
-        if diff.size <= n:
-            return np.sum(np.multiply(diff, diff, out=diff), dtype=diff.dtype)
-        a, b = diff, None
-    else:
-        a, b = a.reshape(-1), b.reshape(-1)
-    scratch = np.empty(n, dtype=a.dtype)
-    total_of = np.add.reduce
-    total = 0.0
-    for i in range(0, a.size, n):
-        x = a[i:i + n]
-        sq = scratch[: x.size]
-        if b is None:
-            np.multiply(x, x, out=sq)
-        else:
-            np.subtract(x, b[i:i + n], out=sq)
-            np.multiply(sq, sq, out=sq)
-        total += float(total_of(sq))
-    return np.asarray(total, dtype=a.dtype)
-
-
 class MseLoss(Function):
     """z = reduce((a - b)^2) with ``reduction`` 'mean', 'sum' or 'none' (a, b of one shape);
     dL/da = dL/dz * 2 (a - b) (divided by the element count for 'mean'),  dL/db = -dL/da.
@@ -260,17 +227,17 @@ class MseLoss(Function):
         ctx.save_for_backward(a, b)
         ctx.reduction = reduction
         if reduction == "none":
-            d = np.subtract(a, b)
-            return np.multiply(d, d, out=d)
-        total = _sum_of_squared_differences(a, b)
+            return np.square(a - b)
+        # The fast floor's twin sums the squares a chunk at a time, without an array of all of them (the same sum).
+        faster = kernels.get("sum_of_squared_differences")
+        total = faster(a, b) if faster is not None else np.sum(np.square(a - b), dtype=a.dtype)
         return total / np.asarray(a.size, dtype=total.dtype) if reduction == "mean" else total
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         scale = 2.0 / a.size if ctx.reduction == "mean" else 2.0
-        ga = np.subtract(a, b)
-        ga *= g * np.asarray(scale, dtype=g.dtype)
+        ga = (a - b) * (g * np.asarray(scale, dtype=g.dtype))
         na, nb = ctx.needs_input_grad
         return (ga if na else None), (np.negative(ga) if nb else None)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd.function import Function, IndexedGrad
+from minigrad.autograd.function import Function
+from minigrad.ops._util import placed
 
 
 class View(Function):
     """z = a reshaped to ``shape`` (same elements, same order);  dL/da = dL/dz reshaped back."""
 
     is_view = True
-    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, shape, copy=None):
@@ -51,7 +51,6 @@ class Transpose(Function):
     """z = a with axes ``d0`` and ``d1`` swapped;  dL/da = dL/dz swapped back."""
 
     is_view = True
-    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, dims):
@@ -66,8 +65,6 @@ class Transpose(Function):
 class TransposeT(Transpose):
     """``t()``: the transpose of a 2-D tensor, named ``TBackward0`` like PyTorch's."""
 
-    transposes_2d = True
-
     @classmethod
     def node_name(cls):
         return "TBackward0"
@@ -77,7 +74,6 @@ class Permute(Function):
     """z = a with its axes reordered by ``dims``;  dL/da = dL/dz with the inverse order."""
 
     is_view = True
-    passes_grads = True
 
     @staticmethod
     def forward(ctx, a, *, dims):
@@ -121,7 +117,26 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dtype, index = ctx.meta
-        return IndexedGrad(shape, dtype, index, g, repeats=True)
+        return placed(shape, dtype, index, g, repeats=True)
+
+
+class IndexPut(Index):
+    """z = zeros(shape) with z[index] = a (what ``x[index] = a`` records for ``a``);  dL/da = dL/dz[index]."""
+
+    @classmethod
+    def node_name(cls):
+        return "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, index, shape):
+        ctx.index = index
+        out = np.zeros(shape, dtype=a.dtype)
+        out[index] = a
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.index]
 
 
 class Slice(Function):
@@ -141,7 +156,7 @@ class Slice(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dtype, index = ctx.meta
-        return IndexedGrad(shape, dtype, index, g)
+        return placed(shape, dtype, index, g)
 
 
 class Select(Slice):
@@ -171,13 +186,9 @@ class SliceAlias(Slice):
 class Stack(Function):
     """z = the inputs stacked along a new axis ``dim``;  each input's gradient is its slice of dL/dz."""
 
-    passes_grads = True
-
     @staticmethod
-    def forward(ctx, *arrays, dim, laid_out=None):
+    def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        if laid_out is not None:  # the inputs are already the rows of this array (a recurrent layer's buffer)
-            return laid_out
         return np.stack(arrays, axis=dim)
 
     @staticmethod
@@ -330,7 +341,7 @@ class Gather(Function):
         if ctx.meta is None:
             return g.sum().reshape(())
         shape, dtype, picks = ctx.meta
-        return IndexedGrad(shape, dtype, picks, g, repeats=True)
+        return placed(shape, dtype, picks, g, repeats=True)
 
 
 class IndexSelect(Index):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from minigrad.autograd.grad_mode import enable_grad, no_grad
-from minigrad.tensor import Tensor, _typename
+from minigrad.tensor import Tensor, typename
 
 
 class _RequiredParameter:
@@ -47,7 +47,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-                + _typename(params)
+                + typename(params)
             )
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -91,7 +91,7 @@ class Optimizer:
 
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(p))
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(p))
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 
@@ -176,7 +176,7 @@ class Optimizer:
                 if g.dtype != p.data.dtype:
                     raise RuntimeError(
                         "assigned grad has data of a different type: the parameter is "
-                        f"{_typename(p)} but its grad is {_typename(p.grad)}"
+                        f"{typename(p)} but its grad is {typename(p.grad)}"
                     )
 
     # ---- saving and loading ------------------------------------------------------------------------------

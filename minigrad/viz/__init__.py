@@ -5,6 +5,7 @@
     >>> save(g, "graph.svg")                  # doctest: +SKIP
 """
 
+from minigrad.autograd.engine import add_node_hook, record_grad_norm
 from minigrad.viz.dot import draw_graph, grad_color, to_dot
 from minigrad.viz.graph import GraphModel, build_graph
 from minigrad.viz.render import (
@@ -17,6 +18,9 @@ from minigrad.viz.render import (
     pipe,
     save,
 )
+
+# Drawings colour every node by the norm of its gradient: backward records it for every node it runs.
+add_node_hook(record_grad_norm)
 
 __all__ = [
     "Digraph",

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.function import Node
-from minigrad.nn.module import Module, called_roots
+from minigrad.autograd.scope import scope_owner
+from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
@@ -226,7 +227,7 @@ def _user_names(params: Any) -> dict[int, str]:
 
 
 def _module_names(top_scopes: Iterable[str], leaf_ids: set[int]) -> tuple[dict[int, str], dict[tuple, str]]:
-    """Names found from the outermost modules that made the graph (``nn.module.called_roots``).
+    """Names found from the outermost modules that made the graph (``autograd.scope.scope_owner``).
 
     Returns ``id(parameter) -> dotted name`` for the parameters among ``leaf_ids`` (prefixed by the module's
     scope name when several outermost modules own some), and ``scope path -> class name`` for cluster titles.
@@ -234,8 +235,8 @@ def _module_names(top_scopes: Iterable[str], leaf_ids: set[int]) -> tuple[dict[i
     found: dict[str, dict[int, str]] = {}
     classes: dict[tuple, str] = {}
     for top in top_scopes:
-        module = called_roots.get(top)
-        if module is None:
+        module = scope_owner(top)
+        if not isinstance(module, Module):
             continue
         own = {id(p): n for n, p in module.named_parameters() if id(p) in leaf_ids}
         if own:

@@ -6,11 +6,19 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 _PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "rnn_train.py"
 _spec = importlib.util.spec_from_file_location("benchmarks_rnn_train", _PATH)
 rnn_train = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = rnn_train
 _spec.loader.exec_module(rnn_train)
+
+
+@pytest.fixture(autouse=True)
+def fast_floor_targets(monkeypatch):
+    """The targets of the fast floor (the suite also runs with MINIGRAD_FAST=0, which would pick the lesson's)."""
+    monkeypatch.setenv("MINIGRAD_FAST", "1")
 
 
 def test_each_target_is_judged_by_the_median_of_the_processes_ratios():
@@ -44,3 +52,11 @@ def test_one_process_prints_its_ratio_alone():
     assert hello == "  rnn  hello   minigrad/torch <= 1.00: 0.800  PASS"
     assert small == "  rnn  small   minigrad/numpy <= 1.25: 1.300  MISS"
     assert medium == "  rnn  medium  minigrad/numpy <= 1.10: not measured"
+
+
+@pytest.mark.parametrize("value", ["0", "false", "off"])
+def test_with_the_fast_floor_off_every_cell_is_judged_against_the_lesson_limit(monkeypatch, value):
+    monkeypatch.setenv("MINIGRAD_FAST", value)
+    small, medium = rnn_train.summarize([{"rnn small": 2.9, "rnn medium": 3.1}], ("rnn",))
+    assert small == "  rnn  small   minigrad/numpy <= 3.00: 2.900  PASS"
+    assert medium == "  rnn  medium  minigrad/numpy <= 3.00: 3.100  MISS"

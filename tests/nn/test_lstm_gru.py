@@ -435,7 +435,7 @@ def graph_nodes(*roots: mg.Tensor) -> list[Node]:
             continue
         seen.add(id(node))
         nodes.append(node)
-        stack.extend(p for p in node.parents if type(p) is Node)
+        stack.extend(p for p in node.parents if isinstance(p, Node))
     return nodes
 
 
@@ -485,5 +485,5 @@ def test_the_cell_state_flows_from_step_to_step_through_the_state_scope():
     add = c_n.grad_fn.parents[0]  # stack <- the last step's c
     assert add.scope == ("LSTM", "l0", "t=2", "state=c")
     forget_product = [p for p in add.parents if p.name() == "MulBackward0"]
-    previous = {q.scope for m in forget_product for q in m.parents if type(q) is Node}
+    previous = {q.scope for m in forget_product for q in m.parents if isinstance(q, Node)}
     assert ("LSTM", "l0", "t=1", "state=c") in previous

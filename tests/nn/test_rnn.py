@@ -497,7 +497,7 @@ def graph_nodes(*roots: mg.Tensor) -> list[Node]:
             continue
         seen.add(id(node))
         nodes.append(node)
-        stack.extend(p for p in node.parents if type(p) is Node)
+        stack.extend(p for p in node.parents if isinstance(p, Node))
     return nodes
 
 

@@ -41,10 +41,10 @@ def test_addmm_indexed_gradients_of_several_steps_accumulate_into_one_array():
 
 @pytest.mark.parametrize("steps, batch", [(1, 4), (3, 4), (50, 5), (40, 200)])
 def test_addmm_matrix_gradient_collected_over_steps_equals_the_per_step_products(steps, batch):
-    # Addmm hands dL/db back as an OuterGrad; the engine multiplies the steps' pairs in batches of
+    # The fast engine takes dL/db from Addmm as an OuterGrad and multiplies the steps' pairs in batches of
     # engine.OUTER_ROWS rows (a flush mid-way, a remainder at the end, or one pair per flush when batch is
     # large). The reference is the same recurrence written with @ and +, whose MatMul multiplies every step out.
-    from minigrad.autograd import engine
+    from minigrad.fast import engine
 
     assert engine.OUTER_ROWS == 128  # the cases above: 12 rows (one flush at the end), 250 (one mid-way), 200 a step
     rng = np.random.default_rng(steps)

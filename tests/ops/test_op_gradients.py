@@ -40,10 +40,13 @@ def test_output_and_gradients_keep_float32(case):
         assert x.grad is None or x.grad.dtype == mg.float32
 
 
+@pytest.mark.parametrize("which", ["lesson", "fast"])
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_no_node_in_a_float32_graph_computes_float64(case):
+def test_no_node_in_a_float32_graph_computes_float64(case, which, monkeypatch):
+    from minigrad import kernels
     from minigrad.autograd import engine
-    from minigrad.autograd.function import IndexedGrad
+    from minigrad.fast import engine as fast_engine
+    from minigrad.fast.graph import IndexedGrad, OuterGrad
 
     inputs = [mg.tensor(a.astype(np.float32), requires_grad=True) for a in case.make_inputs()]
     out = case.fn(mg, *inputs)
@@ -55,23 +58,44 @@ def test_no_node_in_a_float32_graph_computes_float64(case):
         seen.add(id(node))
         assert node.dtype == np.float32, f"{node.name()} outputs {node.dtype}"
         stack.extend(node.parents)
-    # Each backward must hand the engine float32 gradients (the engine's cast must not be what saves us).
+    # Each backward (the lesson's formulas, or the fast floor's twins) must hand the engine float32 gradients:
+    # the engine's cast must not be what saves us. The spy wraps every backward the engine calls.
     returned = []
-    original = engine._checked
 
-    def spy(node, i, g, shape, dtype):
-        if isinstance(g, IndexedGrad):  # indexing ops hand back values + where they go
-            returned.append((node.name(), g.values.dtype))
-            returned.append((node.name(), np.dtype(g.dtype)))
-        else:
-            returned.append((node.name(), np.asarray(g).dtype))
-        return original(node, i, g, shape, dtype)
+    def dtypes_of(g):
+        if isinstance(g, IndexedGrad):  # the fast twins of indexing ops hand back values + where they go
+            return [g.values.dtype, np.dtype(g.dtype)]
+        if isinstance(g, OuterGrad):
+            return [g.a.dtype, g.g.dtype, np.dtype(g.dtype)]
+        return [np.asarray(g).dtype]
 
-    engine._checked = spy
-    try:
-        out.backward(mg.ones_like(out))
-    finally:
-        engine._checked = original
+    def spied(backward):
+        def run(node, g):
+            grads = backward(node, g)
+            for gi in grads if isinstance(grads, tuple) else (grads,):
+                if gi is not None:
+                    returned.extend((node.name(), dt) for dt in dtypes_of(gi))
+            return grads
+
+        return run
+
+    class Twins(dict):
+        def get(self, fn, default=None):
+            return spied(dict.get(self, fn, default))
+
+    if which == "lesson":
+        original = engine.checked_grad
+
+        def check(node, i, g, shape, dtype):
+            returned.extend((node.name(), dt) for dt in dtypes_of(g))
+            return original(node, i, g, shape, dtype)
+
+        monkeypatch.setattr(engine, "checked_grad", check)
+    else:
+        monkeypatch.setattr(fast_engine, "SPARSE", Twins(fast_engine.SPARSE))
+    monkeypatch.setattr(kernels, "_ON", [which == "fast"])
+    out.backward(mg.ones_like(out))
+    assert returned, "the spy saw no gradient: it watches the wrong engine"
     assert all(dt == np.float32 for _, dt in returned), returned
 
 

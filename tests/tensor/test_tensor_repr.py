@@ -10,7 +10,7 @@ from golden.packing import load
 
 import minigrad as mg
 
-REPRS = load(Path(__file__).resolve().parent / "fixtures" / "ops_reprs.npz")
+REPRS = load(Path(__file__).resolve().parents[1] / "fixtures" / "ops_reprs.npz")
 IDS = [rc.name for rc in REPR_CASES]
 
 

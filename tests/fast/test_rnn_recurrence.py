@@ -1,4 +1,4 @@
-"""The RNN layers' one-loop recurrence (``ops.recurrence``): it records the nodes ``Function.apply`` would, and its
+"""The RNN layers' one-loop recurrence (``fast.recurrence``): it records the nodes ``Function.apply`` would, and its
 one-loop backward gives what visiting those nodes one by one gives. Values against PyTorch are in
 test_rnn_golden.py (which runs the one-loop path)."""
 
@@ -9,8 +9,8 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, ops
-from minigrad.autograd.engine import GradStats
-from minigrad.ops import recurrence
+from minigrad.autograd import engine
+from minigrad.fast import recurrence
 
 
 def _nodes(*roots):
@@ -28,7 +28,7 @@ def _nodes(*roots):
 def _heads(*roots):
     """The nodes that carry a recurrence (one per layer and direction), once the walk has made every node."""
     nodes = list(_nodes(*roots))
-    return [node for node in nodes if node.recurrence is not None]
+    return [node for node in nodes if getattr(node, "recurrence", None) is not None]
 
 
 def _step_nodes(*roots):
@@ -365,8 +365,8 @@ def test_without_grad_nothing_is_recorded_and_the_values_are_the_same():
     np.testing.assert_array_equal(h_n2.data, h_n.data)
 
 
-def test_grad_norms_are_skipped_when_gradstats_is_off(monkeypatch):
-    monkeypatch.setattr(GradStats, "enabled", False)
+def test_grad_norms_are_skipped_when_no_hook_records_them(monkeypatch):
+    monkeypatch.setattr(engine, "node_hooks", [])
     rnn = nn.RNN(3, 4)
     out, _ = rnn(mg.randn(5, 2, 3))
     out.sum().backward()
@@ -408,7 +408,6 @@ def test_saturated_gates_give_their_limits_without_warnings(layer):
 def test_a_step_that_keeps_its_gradient_makes_the_engine_go_node_by_node():
     # No public handle reaches a step's output, so ask the engine directly to keep one step's gradient
     # (what retain_grad() does): the one-loop backward must step aside, and the numbers stay the same.
-    from minigrad.autograd import engine
 
     def run(keep_step):
         mg.manual_seed(8)

@@ -1,4 +1,7 @@
-"""A recurrent layer's loop over time, run in numpy, with PyTorch's per-step nodes made when looked at.
+"""A recurrent layer's loop over time, run in numpy, with its per-step nodes made when looked at.
+
+The fast twin of the lesson's loop in ``minigrad/nn/rnn.py`` (``_run_steps`` with ``rnn_step``, ``lstm_step``,
+``gru_step``): the same values, gradients, nodes, names and scopes (``tests/fast/test_recurrence_equal.py``).
 
 ``rnn_steps`` (``nn.RNN``), ``gru_steps`` (``nn.GRU``) and ``lstm_steps`` (``nn.LSTM`` without ``proj_size``)
 compute one layer and direction into preallocated buffers, the way a hand-written RNN does. When recording, they
@@ -29,13 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import function as _function
-from minigrad.autograd.function import LazyParents, Node, SharedVersion, VersionCounter
-from minigrad.autograd.grad_mode import _GradMode
-from minigrad.autograd.scope import _Scope
-from minigrad.ops.elementwise import Add, GateAdd, GateSigmoid, GateTanh, Mul, Relu, Sigmoid, Sub, Tanh
-from minigrad.ops.linalg import Addmm, Mm
-from minigrad.ops.shape import Slice, Stack
+from minigrad.autograd.function import VersionCounter
+from minigrad.autograd.grad_mode import is_grad_enabled
+from minigrad.fast.graph import LazyParents, SharedVersion
+from minigrad.fast.graph import StepNode as Node
+from minigrad.fast.ops import Stack
+from minigrad.ops import Add, Addmm, GateAdd, GateSigmoid, GateTanh, Mm, Mul, Relu, Sigmoid, Slice, Sub, Tanh
+from minigrad.tensor import Tensor
 
 
 def _address(a: np.ndarray) -> int:
@@ -394,7 +397,7 @@ class RNNRecurrence(Recurrence):
             mm = _step_product(lazy, i, step, h, p_h, self.w)
             vc = lazy.final_vc if last else VersionCounter()  # the step output's counter
             act = _node(lazy.act_fn, (mm,), step, buf[i], (buf[i],))
-            act._checks = ((0, vc, 0, lazy.act_fn),)
+            act.version_checks = ((0, vc, 0, lazy.act_fn),)
             if last:
                 act = _become(head, act)
             outs[i] = act
@@ -427,7 +430,7 @@ class RNNRecurrence(Recurrence):
 
 
 class LSTMRecurrence(Recurrence):
-    """An LSTM layer direction: per step the ten nodes of ``nn.rnn._lstm_update`` (Addmm, four gates, ``f * c``,
+    """An LSTM layer direction: per step the ten nodes of ``nn.rnn.lstm_step`` (Addmm, four gates, ``f * c``,
     ``i * g``, their sum ``c``, ``tanh(c)`` and ``h = o * tanh(c)``)."""
 
     per_step = 10
@@ -622,7 +625,7 @@ class LSTMRecurrence(Recurrence):
 
 
 class GRURecurrence(Recurrence):
-    """A GRU layer direction: per step the twelve nodes of ``nn.rnn._gru_update`` and the ``gh = h @ W_hh^T + b_hh``
+    """A GRU layer direction: per step the twelve nodes of ``nn.rnn.gru_step`` and the ``gh = h @ W_hh^T + b_hh``
     before it (r and z: a sum and a sigmoid each; n: a slice of ``gh``, ``r * gh_n``, a sum and a tanh; then
     ``h' = (h - n) * z + n``)."""
 
@@ -787,7 +790,7 @@ def _become(node: Node | None, other: Node) -> Node:
     return it; ``other`` itself when there is no such node (nothing kept it alive)."""
     if node is None:
         return other
-    for name in ("fn", "parents", "needs_input_grad", "saved", "_checks", "scope", "shape", "dtype", "meta",
+    for name in ("fn", "parents", "needs_input_grad", "saved", "version_checks", "scope", "shape", "dtype", "meta",
                  "shapes"):
         if hasattr(other, name):
             setattr(node, name, getattr(other, name))
@@ -805,9 +808,10 @@ class LazySteps:
     def __init__(self, rec: RNNRecurrence, stacked: np.ndarray, head: Node) -> None:
         self.rec, self.stacked, self.head = rec, stacked, head
 
-    def join(self, dim: int) -> Any:
+    def join(self, dim: int, caller_owns: bool) -> Any:
         """``Stack.apply(*steps, dim=dim)`` of the step outputs: the buffer itself for ``dim=0``, a copy (N, L, H)
-        for ``dim=1``; its ``StackBackward0`` gets the step nodes as parents when they are made."""
+        for ``dim=1``; its ``StackBackward0`` gets the step nodes as parents when they are made. ``caller_owns``:
+        the result is the layer's output, which the caller may change in place (see ``share_output``)."""
         rows = self.stacked
         value = rows if dim == 0 else np.stack(list(rows), axis=1)
         node = Node(Stack, (True,) * len(rows))
@@ -817,8 +821,10 @@ class LazySteps:
         lazy = self.rec.lazy
         lazy.joins.append(weakref.ref(node))
         lazy.dim = dim
-        out = _function.Tensor._make(value, True)
+        out = Tensor._make(value, True)
         out.grad_fn = node
+        if caller_owns and dim == 0:
+            share_output(out, self)
         return out
 
 
@@ -829,6 +835,16 @@ class Steps(list):
 
     stacked: Any = None
     head: Any = None
+
+    def join(self, dim: int, caller_owns: bool) -> Any:
+        """The steps stacked along ``dim``: for ``dim=0`` the buffer they are the rows of, without a copy
+        (``StackBackward0`` all the same); ``caller_owns`` as in ``LazySteps.join``."""
+        if self.stacked is None or dim != 0:
+            return Stack.apply(*self, dim=dim)
+        out = Stack.apply(*self, dim=0, laid_out=self.stacked)
+        if caller_owns:
+            share_output(out, self)
+        return out
 
 
 def share_output(out: Any, steps: Steps) -> None:
@@ -866,14 +882,14 @@ def _move_saved(head_ref: Any, array: np.ndarray) -> None:
 def _unrecorded(stacked: np.ndarray, last: int) -> tuple:
     """What a loop that records nothing returns: a ``Steps`` of tensors over the rows of ``stacked`` (L, N, H), and
     the one of step ``last`` (the final state)."""
-    outputs = Steps([_function.Tensor._make(row, False) for row in stacked])
+    outputs = Steps([Tensor._make(row, False) for row in stacked])
     outputs.stacked = stacked
     return outputs, outputs[last]
 
 
 def _records(pre: Any, h0: Any, w_t: Any) -> bool:
     """Whether the loop records nodes: grad mode is on and one of its inputs needs a gradient."""
-    return _GradMode.enabled and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
+    return is_grad_enabled() and (pre.requires_grad or w_t.requires_grad or h0.requires_grad)
 
 
 def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
@@ -901,7 +917,7 @@ def _save_product(node: Node, h: tuple, w: np.ndarray, w_check: tuple) -> None:
         checks.append(h_check)
     if need_h:
         checks.append(w_check)
-    node._checks = tuple(checks)
+    node.version_checks = tuple(checks)
 
 
 def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), meta: Any = None,
@@ -966,8 +982,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
         else:
             np.tanh(y, out=y)
         h = y
-    _Scope.current = scope
-    T = _function.Tensor
+    T = Tensor
     if not _records(pre, h0, w_t):
         return _unrecorded(pre_a, order[-1])
     rec = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data, relu, h0_zero)
@@ -985,14 +1000,14 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
         c_t = f * c_{t-1} + i * g        h_t = o * tanh(c_t)
 
     Returns the outputs and the final ``h`` and ``c`` (Tensors). When recording, the outputs are a ``LazySteps``:
-    the nodes of ``nn.rnn._lstm_update`` under its scopes (``t={i}``, ``gate=i``, ..., ``state=c``; made by
+    the nodes of ``nn.rnn.lstm_step`` under its scopes (``t={i}``, ``gate=i``, ..., ``state=c``; made by
     ``_lstm_step_nodes``) are made only when something looks at them (``LSTMRecurrence.materialize``); else a
     ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
     pre_a, w = pre.data, w_t.data
     hidden = pre_a.shape[2] // 4
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
-    record = record or (_GradMode.enabled and c0.requires_grad)
+    record = record or (is_grad_enabled() and c0.requires_grad)
     c_buf = np.empty_like(h_buf)
     c_buf[steps if reverse else 0] = c0.data
     gates = pre_a  # the gates are activated in place: pre is the layer's own temporary, which no node saves
@@ -1014,8 +1029,7 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
             np.tanh(c_new, out=tc)
             np.multiply(a[:, 3 * hidden:], tc, out=h_buf[write])
             c_prev = c_new
-    _Scope.current = scope
-    T = _function.Tensor
+    T = Tensor
     stacked = h_buf[:-1] if reverse else h_buf[1:]
     last = _rows(order[-1], reverse)[0]
     if not record:
@@ -1038,7 +1052,7 @@ def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> N
 
 
 def _lstm_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, p_c: Any, c_check: Any, w: Any, bufs: tuple) -> tuple:
-    """The ten nodes ``nn.rnn._lstm_update`` records for step ``i``, from the state ``h`` it read (see
+    """The ten nodes ``nn.rnn.lstm_step`` records for step ``i``, from the state ``h`` it read (see
     ``_save_product``), the parents ``p_h``, ``p_c`` of ``h`` and ``c`` (None if they need no gradient), the
     version check of ``c_0`` for the first step (else None), ``weight_hh^T`` and the step's arrays ``(gates,
     c_{t-1}, c_t, tanh(c_t), h_t)``. Returns the nodes of ``h_t``, ``c_t`` and ``tanh(c_t)``."""
@@ -1057,7 +1071,7 @@ def _lstm_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, p_c: Any, c_check: A
     shapes = (gi.shape, gi.shape)
     fc = _node(Mul, (n_f, p_c), state, c_new, (gf if p_c is not None else None, c_prev), shapes=shapes)
     if c_check is not None:  # f * c_0 saved the caller's c_0
-        fc._checks = (c_check,)
+        fc.version_checks = (c_check,)
     ig = _node(Mul, (n_i, n_g), state, c_new, (gi, gg), shapes=shapes)
     c_node = _node(Add, (fc, ig), state, c_new, shapes=shapes)
     tc_node = _node(Tanh, (c_node,), step, tc, (tc,))
@@ -1074,14 +1088,14 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
         n = tanh(pre_n + r * gh_n)    h_t = (h_{t-1} - n) * z + n
 
     Returns the outputs and the final state (a Tensor). When recording, the outputs are a ``LazySteps``: the
-    nodes of ``nn.rnn._gru_update`` under its scopes (``_gru_step_nodes``) are made only when something looks at
+    nodes of ``nn.rnn.gru_step`` under its scopes (``_gru_step_nodes``) are made only when something looks at
     them (``GRURecurrence.materialize``); else a ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
     pre_a, w = pre.data, w_t.data
     hidden = pre_a.shape[2] // 3
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
     if b_hh is not None:
-        record = record or (_GradMode.enabled and b_hh.requires_grad)
+        record = record or (is_grad_enabled() and b_hh.requires_grad)
     hn_buf = np.empty_like(h_buf[1:])  # gh's n part, which r * gh_n saves; the rest of gh is used at once
     diff_buf = np.empty_like(h_buf[1:])
     # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
@@ -1106,8 +1120,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
             np.multiply(diff, rz[:, hidden:], out=y)
             y += n
             h_prev = y
-    _Scope.current = scope
-    T = _function.Tensor
+    T = Tensor
     stacked = h_buf[:-1] if reverse else h_buf[1:]
     if not record:
         return _unrecorded(stacked, order[-1])
@@ -1119,7 +1132,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
 
 
 def _gru_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, w: Any, bufs: tuple) -> Node:
-    """The twelve nodes ``nn.rnn._gru_update`` records for step ``i`` (and its ``gh`` product), from the state ``h``
+    """The twelve nodes ``nn.rnn.gru_step`` records for step ``i`` (and its ``gh`` product), from the state ``h``
     it read (see ``_save_product``) and its parent ``p_h`` (None if it needs no gradient), ``weight_hh^T`` and the
     buffers ``(rz, n, gh_n, diff, y)`` of the step. Returns the step's output node."""
     rz, n, gh_n, diff, y = bufs
