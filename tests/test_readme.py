@@ -1,27 +1,36 @@
-"""The README's Python examples run as written (so the first page a user reads cannot drift from the code)."""
+"""The README's Python examples run as written (so the first page a user reads cannot drift from the code), in the
+English README.md and in its Simplified Chinese twin README.zh-CN.md, which link to each other and show the same
+code (the same Quickstart)."""
 
 import re
 from pathlib import Path
 
 import numpy as np
+import pytest
+from translation import MIN_CJK_SHARE, cjk_share
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def _python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-
-
-def test_readme_has_examples():
-    assert len(_python_blocks()) >= 2
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+README_ZH = ROOT / "README.zh-CN.md"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", flags=re.S | re.M)
 
 
-def test_readme_examples_run_in_order_and_give_what_the_comments_say():
+def _python_blocks(readme: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.mark.parametrize("readme", [README, README_ZH], ids=["en", "zh-CN"])
+def test_readme_has_examples(readme: Path):
+    assert len(_python_blocks(readme)) >= 2
+
+
+@pytest.mark.parametrize("readme", [README, README_ZH], ids=["en", "zh-CN"])
+def test_readme_examples_run_in_order_and_give_what_the_comments_say(readme: Path):
     first, second = {}, {}
-    blocks = _python_blocks()
-    exec(compile(blocks[0], str(README), "exec"), first)
+    blocks = _python_blocks(readme)
+    exec(compile(blocks[0], str(readme), "exec"), first)
     second.update(minigrad=first["minigrad"])  # the custom-op block continues the same session
-    exec(compile(blocks[1], str(README), "exec"), second)
+    exec(compile(blocks[1], str(readme), "exec"), second)
     # The ten-line example: b's gradient is the column sums of dL/d(x @ w + b).
     y, w, b, x = first["y"], first["w"], first["b"], first["x"]
     dldy = 2 * y.data / y.data.size
@@ -29,3 +38,20 @@ def test_readme_examples_run_in_order_and_give_what_the_comments_say():
     np.testing.assert_allclose(b.grad.data, dldz.sum(axis=0), rtol=1e-5)
     np.testing.assert_allclose(w.grad.data, x.data.T @ dldz, rtol=1e-5)
     assert second["minigrad"].gradcheck(second["Cube"].apply, (second["x"],))
+
+
+def test_chinese_readme_has_the_same_code_blocks_quickstart_included():
+    english = FENCE.findall(README.read_text(encoding="utf-8"))
+    chinese = FENCE.findall(README_ZH.read_text(encoding="utf-8"))
+    assert chinese == english
+    assert "pip install -e \".[dev]\" && pytest" in english[0][1]  # the Quickstart is the first block
+
+
+def test_the_readmes_link_to_each_other_at_the_top():
+    assert "[简体中文](README.zh-CN.md)" in README.read_text(encoding="utf-8").splitlines()[2]
+    assert "[English](README.md)" in README_ZH.read_text(encoding="utf-8").splitlines()[2]
+
+
+def test_chinese_readme_is_written_in_chinese():
+    assert cjk_share(README.read_text(encoding="utf-8")) < 0.01  # only the link "简体中文"
+    assert cjk_share(README_ZH.read_text(encoding="utf-8")) >= MIN_CJK_SHARE

@@ -1,13 +1,21 @@
 """Make the tutorial notebooks from their sources in ``tutorials/src/`` and run them, saving the outputs.
 
-    python tutorials/build.py            # every notebook
-    python tutorials/build.py 05 07      # only those whose file name starts with 05 or 07
+    python tutorials/build.py                  # every English notebook
+    python tutorials/build.py 05 07            # only those whose file name starts with 05 or 07
+    python tutorials/build.py --lang zh 05     # the Simplified Chinese twin, from tutorials/zh/src/
+    python tutorials/build.py --lang all 05    # both languages
+
+Each language has its own sources and notebooks: English in ``tutorials/src/`` and ``tutorials/``, Simplified
+Chinese in ``tutorials/zh/src/`` and ``tutorials/zh/``, with the same file names. A translation has the same code
+blocks as its English source, byte for byte (so the same outputs and pictures), and its own prose; the exercises'
+solutions in ``tutorials/solutions/`` are shared (a Chinese notebook links to ``../solutions/...``).
 
 A source ``src/NN_name.md`` is Markdown: every fenced ```` ```python ```` block becomes a code cell and the text
-between two blocks Markdown cells (one per ``## `` section). The notebook ``NN_name.ipynb`` is written next to
-this script with the outputs of a run in a fresh kernel of the current Python (``sys.executable``), inside a
-temporary folder so that nothing a cell might write lands in the work tree. A code cell whose first line is
-``# minigrad-only`` (or a line ending so) is left out when the tests run the notebook's code on PyTorch.
+between two blocks Markdown cells (one per ``## `` section). The notebook ``NN_name.ipynb`` is written one folder
+above its source (next to this script for English) with the outputs of a run in a fresh kernel of the current
+Python (``sys.executable``), inside a temporary folder so that nothing a cell might write lands in the work tree.
+A code cell whose first line is ``# minigrad-only`` (or a line ending so) is left out when the tests run the
+notebook's code on PyTorch.
 
 The tests (``tests/tutorials/``) use ``cells``, ``notebook`` and ``execute`` from here: they check that every
 committed notebook is its source's, run each one again, and run the code on PyTorch.
@@ -15,6 +23,7 @@ committed notebook is its source's, run each one again, and run the code on PyTo
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -27,6 +36,8 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 SOLUTIONS = HERE / "solutions"
+#: Language -> the folder of its notebooks; its sources are in the folder's ``src/``.
+LANGUAGES = {"en": HERE, "zh": HERE / "zh"}
 
 #: First line of a code cell (or end of a line) that only makes sense on minigrad: drawing, reading its source.
 MINIGRAD_ONLY = "# minigrad-only"
@@ -34,9 +45,15 @@ MINIGRAD_ONLY = "# minigrad-only"
 _FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 
 
-def sources() -> list[Path]:
-    """The notebook sources, in reading order."""
-    return sorted(SRC.glob("[0-9][0-9]_*.md"))
+def sources(lang: str = "en") -> list[Path]:
+    """The notebook sources of one language (``"en"`` or ``"zh"``), in reading order."""
+    return sorted((LANGUAGES[lang] / "src").glob("[0-9][0-9]_*.md"))
+
+
+def notebook_path(source: Path) -> Path:
+    """Where the notebook of ``source`` is saved: ``tutorials/src/x.md`` -> ``tutorials/x.ipynb``,
+    ``tutorials/zh/src/x.md`` -> ``tutorials/zh/x.ipynb``."""
+    return source.parent.parent / (source.stem + ".ipynb")
 
 
 def _markdown_cells(text: str) -> list[tuple[str, str]]:
@@ -109,22 +126,31 @@ def build(source: Path) -> float:
         execute(nb, Path(tmp))
         seconds = time.perf_counter() - start
     nbformat.validate(nb)
-    target = HERE / (source.stem + ".ipynb")
+    target = notebook_path(source)
     target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
     return seconds
 
 
 def main(argv: list[str]) -> int:
-    chosen = [s for s in sources() if not argv or any(s.name.startswith(a) for a in argv)]
+    parser = argparse.ArgumentParser(description="Build the tutorial notebooks from their sources.")
+    parser.add_argument("--lang", choices=[*LANGUAGES, "all"], default="en",
+                        help="which language's notebooks (default: en; all: every language)")
+    parser.add_argument("prefixes", nargs="*", help="build only the notebooks whose file name starts so")
+    args = parser.parse_args(argv)
+    langs = list(LANGUAGES) if args.lang == "all" else [args.lang]
+    chosen = [s for lang in langs for s in sources(lang)
+              if not args.prefixes or any(s.name.startswith(a) for a in args.prefixes)]
     if not chosen:
-        print(f"no source in {SRC} matches {argv}", file=sys.stderr)
+        folders = ", ".join(str(LANGUAGES[lang] / "src") for lang in langs)
+        print(f"no source in {folders} matches {args.prefixes}", file=sys.stderr)
         return 1
     total = 0.0
     for source in chosen:
         seconds = build(source)
         total += seconds
-        size = (HERE / (source.stem + ".ipynb")).stat().st_size
-        print(f"{source.stem}.ipynb  ran in {seconds:5.1f} s, {size / 1024:6.0f} KiB")
+        target = notebook_path(source)
+        size = target.stat().st_size
+        print(f"{target.relative_to(HERE)}  ran in {seconds:5.1f} s, {size / 1024:6.0f} KiB")
     print(f"total run time {total:.1f} s")
     return 0
 

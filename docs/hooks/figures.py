@@ -29,10 +29,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+try:
+    from mkdocs.plugins import event_priority
+except ImportError:  # the tests read the blocks with this module without MkDocs installed
+    def event_priority(priority):
+        return lambda method: method
+
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 
 RUNNABLE = {"python", "py", "pycon"}
+#: The folders of docs/ that hold a translation of the site (mkdocs-static-i18n's folder layout).
+LANGUAGES = {"zh"}
 MARKER = re.compile(r"<!--\s*(norun|figure)\b:?\s*(.*?)\s*-->")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)")
 
@@ -117,10 +125,20 @@ def figures_of(page: Path) -> list[str]:
     return [b.figure for b in code_blocks(page) if b.figure]
 
 
+def translation_of(page: Path) -> Path | None:
+    """The English page a translated page (``docs/<lang>/...``) mirrors, or None for an English page."""
+    parts = page.relative_to(DOCS).parts
+    if len(parts) > 1 and parts[0] in LANGUAGES:
+        return DOCS.joinpath(*parts[1:])
+    return None
+
+
 def all_figures() -> dict[str, Path]:
-    """Figure name -> the page whose code draws it."""
+    """Figure name -> the English page whose code draws it (its translation shows the same picture)."""
     out: dict[str, Path] = {}
     for page in pages():
+        if translation_of(page) is not None:
+            continue
         for name in figures_of(page):
             if name in out:
                 raise ValueError(f"figure {name!r} is drawn by both {out[name]} and {page}")
@@ -159,10 +177,19 @@ def draw_page_figures(page: Path) -> dict[str, bytes]:
     return out
 
 
+#: Pictures drawn in this process, by figure name: the site is built once per language (docs/zh/ is the Chinese
+#: one), and a translated page shows the pictures its English page draws, so each is drawn once.
+_drawn: dict[str, bytes] = {}
+
+
+@event_priority(-200)  # after the i18n plugin (-100), which only handles files read from docs/
 def on_files(files, config):
     from mkdocs.structure.files import File
 
-    for page in sorted(set(all_figures().values())):
-        for name, svg in draw_page_figures(page).items():
-            files.append(File.generated(config, f"figures/{name}.svg", content=svg))
+    figures = all_figures()
+    if set(figures) - set(_drawn):
+        for page in sorted(set(figures.values())):
+            _drawn.update(draw_page_figures(page))
+    for name in figures:
+        files.append(File.generated(config, f"figures/{name}.svg", content=_drawn[name]))
     return files

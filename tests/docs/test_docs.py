@@ -7,6 +7,10 @@
   minigrad.data and minigrad.viz (whichever of them exist) has a docstring and appears in the API reference.
 - ``mkdocs build --strict`` passes (skipped only when mkdocs is not installed: ``pip install -e ".[docs]"``).
 - Every picture is made by code at build time (docs/hooks/figures.py); no image file is kept in docs/.
+- The site has two languages: every English page (the generated API pages aside) has a Simplified Chinese twin
+  ``docs/zh/<same path>`` with the same code blocks (which therefore run once, on the English page) and prose that
+  is really Chinese; both languages build, every page has the language switch, and every internal link of the
+  built site, in either language, reaches a file.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from translation import MIN_CJK_SHARE, cjk_share
 
 import minigrad
 
@@ -66,7 +71,32 @@ def _rel(p: Path) -> str:
     return str(p.relative_to(DOCS))
 
 
-PAGES_WITH_CODE = [p for p in pages() if runnable(p)]
+# ---- languages --------------------------------------------------------------------------------------------------
+ZH = DOCS / "zh"
+translation_of = hook.translation_of
+
+
+def english_pages() -> list[Path]:
+    return [p for p in pages() if translation_of(p) is None]
+
+
+def needs_twin(page: Path) -> bool:
+    """Every English page, except the API pages generated from the (English) docstrings: the API reference has a
+    Chinese introduction page only."""
+    rel = page.relative_to(DOCS)
+    return not (rel.parts[0] == "api" and rel.name != "index.md")
+
+
+def chinese_pages() -> list[Path]:
+    return [p for p in pages() if p.is_relative_to(ZH)]
+
+
+def _block_key(block) -> tuple:
+    return block.lang, block.code, block.norun, block.figure
+
+
+# A twin's blocks are its English page's (tested below), so they run once, on the English page.
+PAGES_WITH_CODE = [p for p in pages() if runnable(p) and translation_of(p) is None]
 
 
 @pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=_rel)
@@ -86,6 +116,42 @@ def test_runnable_blocks_of_page_run_in_order(page: Path, tmp_path: Path, monkey
         assert minigrad.autograd.current_scope() == (), f"{_rel(page)} left a scope open"
     finally:
         minigrad.set_grad_enabled(grad_mode)
+
+
+def test_every_english_page_has_a_chinese_twin():
+    missing = [_rel(p) for p in english_pages() if needs_twin(p) and not (ZH / p.relative_to(DOCS)).is_file()]
+    assert missing == [], "pages without a Simplified Chinese twin in docs/zh/"
+
+
+def test_every_chinese_page_has_an_english_twin():
+    assert chinese_pages(), "no docs/zh/"
+    assert [_rel(p) for p in chinese_pages() if not translation_of(p).is_file()] == []
+
+
+@pytest.mark.parametrize("page", chinese_pages(), ids=_rel)
+def test_chinese_page_has_the_english_code_blocks(page: Path):
+    english, chinese = code_blocks(translation_of(page)), code_blocks(page)
+    assert [_block_key(b) for b in chinese] == [_block_key(b) for b in english], (
+        f"{_rel(page)}: its code blocks (and their markers) must be {_rel(translation_of(page))}'s"
+    )
+
+
+@pytest.mark.parametrize("page", chinese_pages(), ids=_rel)
+def test_chinese_page_prose_is_written_in_chinese(page: Path):
+    share = cjk_share(page.read_text(encoding="utf-8"))
+    assert share >= MIN_CJK_SHARE, f"{_rel(page)}: only {share:.0%} of its prose's letters are Chinese"
+
+
+def test_chinese_pages_link_to_every_page_their_english_twins_link_to():
+    # A twin cannot lose a link (it may add one, to the glossary say; the strict build checks that it resolves).
+    link = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)]*)?\)")
+    lost = []
+    for page in chinese_pages():
+        english = set(link.findall(translation_of(page).read_text(encoding="utf-8")))
+        chinese = set(link.findall(page.read_text(encoding="utf-8")))
+        if english - chinese:
+            lost.append(f"{_rel(page)}: {sorted(english - chinese)}")
+    assert lost == []
 
 
 def test_code_block_reader_finds_fences_markers_and_nested_blocks(tmp_path: Path):
@@ -123,7 +189,7 @@ def test_blocks_of_a_page_share_one_namespace(tmp_path: Path):
 
 
 def test_every_prose_page_teaches_with_runnable_code():
-    prose = [p for p in pages() if p.relative_to(DOCS).parts[0] not in {"api", "tutorials"}]
+    prose = [p for p in pages() if (translation_of(p) or p).relative_to(DOCS).parts[0] not in {"api", "tutorials"}]
     assert prose, "no pages found under docs/"
     assert [_rel(p) for p in prose if not runnable(p)] == []
 
@@ -246,20 +312,88 @@ def test_mkdocs_build_strict_passes(built_site: Build, record_property):
     assert (built_site.site / "index.html").is_file()
 
 
-def test_every_relative_link_of_a_tutorial_page_reaches_a_file_of_the_site(built_site: Build):
-    assert built_site.returncode == 0, built_site.output
-    pages = sorted((built_site.site / "tutorials").glob("[0-9][0-9]_*/index.html"))
-    assert len(pages) == len(list((ROOT / "tutorials").glob("*.ipynb")))
+def _broken_links(site: Path, pages: list[Path]) -> tuple[list[str], int]:
+    """Links of ``pages`` (built HTML) to this site that reach no file; and how many links were checked."""
     broken, checked = [], 0
     for page in pages:
         for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
             if re.match(r"[a-z]+:|//", href):
                 continue  # another site
-            target = page.parent / href
+            target = site / href.lstrip("/") if href.startswith("/") else page.parent / href
             checked += 1
             if not (target.is_file() or (target / "index.html").is_file()):
-                broken.append(f"{page.parent.name}: {href}")
+                broken.append(f"{page.relative_to(site)}: {href}")
+    return broken, checked
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_every_relative_link_of_a_tutorial_page_reaches_a_file_of_the_site(built_site: Build, lang: str):
+    assert built_site.returncode == 0, built_site.output
+    pages = sorted((built_site.site / lang / "tutorials").glob("[0-9][0-9]_*/index.html"))
+    # Every tutorial has its page in both languages (the English notebook while its twin is not there yet).
+    assert len(pages) == len(list((ROOT / "tutorials").glob("*.ipynb")))
+    broken, checked = _broken_links(built_site.site, pages)
     assert checked and broken == []
+    # Each solution link reaches the shared solution, copied beside the pages of its language.
+    for page in pages:
+        assert f'href="../solutions/{page.parent.name}.py"' in page.read_text(encoding="utf-8"), page
+
+
+def test_a_tutorial_page_shows_the_chinese_notebook_where_there_is_one(built_site: Build):
+    assert built_site.returncode == 0, built_site.output
+    twins = sorted((ROOT / "tutorials" / "zh").glob("*.ipynb"))
+    assert twins
+    for nb in twins:
+        html = (built_site.site / "zh" / "tutorials" / nb.stem / "index.html").read_text(encoding="utf-8")
+        english = (built_site.site / "tutorials" / nb.stem / "index.html").read_text(encoding="utf-8")
+        title = re.match(r"# (.+)", nbformat_first_line(nb)).group(1)
+        assert title in html and title not in english
+
+
+def nbformat_first_line(path: Path) -> str:
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "".join(cells[0]["source"]).splitlines()[0]
+
+
+def _html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_every_internal_link_of_the_site_reaches_a_file_in_both_languages(built_site: Build):
+    assert built_site.returncode == 0, built_site.output
+    pages = _html_pages(built_site.site)
+    chinese = [p for p in pages if p.relative_to(built_site.site).parts[0] == "zh"]
+    assert len(chinese) >= len(chinese_pages()) and len(pages) > len(chinese)
+    broken, checked = _broken_links(built_site.site, pages)
+    assert checked > 1000 and broken == []
+
+
+def test_every_page_of_the_site_has_the_language_switch_to_its_twin(built_site: Build):
+    assert built_site.returncode == 0, built_site.output
+    site = built_site.site
+    for page in _html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)"', html))
+        assert set(links) == {"en", "zh"}, page.relative_to(site)
+        rel = page.relative_to(site)
+        # The switch leads to the same page in the other language (home pages link to the language's root).
+        twin_rel = Path(*rel.parts[1:]) if rel.parts[0] == "zh" else Path("zh") / rel
+        for lang, href in links.items():
+            target = site / href.lstrip("/") if href.startswith("/") else page.parent / href
+            target = target / "index.html" if not target.suffix else target
+            expected = rel if (lang == "zh") == (rel.parts[0] == "zh") else twin_rel
+            assert target.resolve() == (site / expected).resolve(), f"{rel}: {lang} -> {href}"
+
+
+def test_the_chinese_pages_are_built(built_site: Build):
+    assert built_site.returncode == 0, built_site.output
+    for page in chinese_pages():
+        rel = page.relative_to(ZH).with_suffix("")
+        html = built_site.site / "zh" / (rel.parent if rel.name == "index" else rel) / "index.html"
+        assert html.is_file(), html
+        assert '<html lang="zh"' in html.read_text(encoding="utf-8")
 
 
 def inventory(site: Path) -> set[str]:
@@ -295,7 +429,7 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     (tmp_path / "tutorials" / "solutions" / "01-first.py").write_text("print('solved')\n", encoding="utf-8")
     for name, title in [("02-second.ipynb", "Second steps"), ("01-first.ipynb", "First steps")]:
         nb = nbformat.v4.new_notebook()
-        link = "Solutions: [solutions/01-first.py](solutions/01-first.py)"
+        link = "Solutions: [solutions/01-first.py](solutions/01-first.py), next: [2](02-second.ipynb#top)"
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{link}"), nbformat.v4.new_code_cell("print(6 * 7)")]
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
         nbformat.write(nb, tmp_path / "tutorials" / name)
@@ -314,6 +448,7 @@ def test_tutorial_notebooks_become_pages_of_the_tutorials_section(tmp_path: Path
     assert "First steps" in page and "42" in page
     # The link to the solution, written relative to the notebook, still reaches the copied script.
     assert 'href="../solutions/01-first.py"' in page
+    assert 'href="../02-second/#top"' in page  # a link to another notebook goes to its page
     assert (tmp_path / "site" / "tutorials" / "solutions" / "01-first.py").read_text() == "print('solved')\n"
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert home.index("tutorials/01-first/") < home.index("tutorials/02-second/")
@@ -350,8 +485,10 @@ def test_every_picture_a_page_shows_is_drawn_by_code_on_a_page():
     assert drawn, "no <!-- figure: name --> block found"
     shown, unknown = set(), []
     for page in pages():
+        # A Chinese page sits in docs/zh/ and shows its English page's pictures with the same relative links.
+        folder = (translation_of(page) or page).parent
         for target in IMAGE.findall(_prose(page.read_text(encoding="utf-8"))):
-            resolved = (page.parent / target).resolve()
+            resolved = (folder / target).resolve()
             uri = resolved.relative_to(DOCS).as_posix() if resolved.is_relative_to(DOCS) else target
             shown.add(uri)
             if uri not in drawn:
