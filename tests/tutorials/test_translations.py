@@ -43,7 +43,6 @@ def missing_twins() -> list[str]:
     return [name for name in ENGLISH if name not in have]
 
 
-@pytest.mark.xfail(strict=True, reason="twins 02-11 arrive from branches zh-tut-a and zh-tut-b: delete this line")
 def test_every_english_tutorial_has_a_chinese_twin():
     assert missing_twins() == []
 
