@@ -169,6 +169,16 @@ class Function:
         return f"{cls.__name__}Backward"
 
     @classmethod
+    def node_class(cls) -> type:
+        """The class of this op's nodes: a ``Node`` subclass named like them, so that ``type(y.grad_fn).__name__``
+        is ``'TanhBackward0'`` as in PyTorch. Made once per Function."""
+        made = cls.__dict__.get("_node_class")
+        if made is None:
+            made = type(cls.node_name(), (Node,), {"__slots__": ()})
+            cls._node_class = made
+        return made
+
+    @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record a node if any input requires grad.
 
@@ -185,7 +195,7 @@ class Function:
                 arrays.append(x)
                 needs.append(False)
         record = GradMode.enabled and True in needs
-        ctx = Node(cls, tuple(needs)) if record else _NO_RECORD
+        ctx = cls.node_class()(cls, tuple(needs)) if record else _NO_RECORD
         try:
             out = cls.forward(ctx, *arrays, **attrs)
         except ValueError as err:

@@ -31,8 +31,6 @@ from minigrad.autograd.function import FREED_MESSAGE, Node
 from minigrad.fast.graph import IndexedGrad, LazyParents, OuterGrad, StepNode
 from minigrad.fast.ops import FRESH, PASSES, SPARSE, TRANSPOSES_2D
 
-_NODES = (Node, StepNode)
-
 
 def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     """Backpropagate ``grad`` (an array shaped like ``root``) from tensor ``root`` into the leaves' ``.grad``."""
@@ -58,7 +56,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         if type(parents) is LazyParents:  # a recurrence recorded without its step nodes: one unit, see below
             parents = parents.rec.lazy_parents(node)
         for parent in parents:
-            if type(parent) in _NODES:
+            if isinstance(parent, Node):
                 if parent in pending:
                     pending[parent] += 1
                 else:
@@ -77,7 +75,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     ready = [start]
     while ready:
         node = ready.pop()
-        if type(node) is StepNode and node.recurrence is not None:
+        if isinstance(node, StepNode) and node.recurrence is not None:
             if type(node.parents) is LazyParents:  # the last step's node: the whole loop, its step nodes never made
                 norm_of = _run_lazily(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
                 continue
@@ -139,7 +137,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             gi = in_grads[i]
             if parent is None or gi is None:
                 continue
-            if type(parent) in _NODES:
+            if isinstance(parent, Node):
                 key = parent
                 shape, dtype = parent.shape, parent.dtype
             else:
@@ -240,7 +238,7 @@ def _hand_on(results: list, grads: dict, owned: set, pending: dict, ready: list,
     for parent, g, edges, norm in results:
         if parent is None or g is None:
             continue
-        if type(parent) in _NODES:
+        if isinstance(parent, Node):
             key = parent
         else:
             key = id(parent)
@@ -291,7 +289,7 @@ def _flush_outer(grads: dict, owned: set, key: Any, entry: list) -> None:
     _, a, g = entry
     a = a[0] if len(a) == 1 else np.concatenate(a)
     g = g[0] if len(g) == 1 else np.concatenate(g)
-    if type(key) in _NODES and key.fn in TRANSPOSES_2D:
+    if isinstance(key, Node) and key.fn in TRANSPOSES_2D:
         product = (g.T @ a).T  # w.t()'s gradient: transposed back, w's is then C-contiguous, as w is
     else:
         product = a.T @ g

@@ -29,6 +29,18 @@ class StepNode(Node):
         self.recurrence = None
 
 
+_STEP_CLASSES: dict[type, type] = {}
+
+
+def step_node(fn: type, needs_input_grad: tuple, parents: tuple = ()) -> StepNode:
+    """A ``StepNode`` of ``fn``, of a class named like ``fn``'s nodes (``TanhBackward0``), as ``Function.apply``
+    makes them (``Function.node_class``)."""
+    kind = _STEP_CLASSES.get(fn)
+    if kind is None:
+        kind = _STEP_CLASSES[fn] = type(fn.node_name(), (StepNode,), {"__slots__": ()})
+    return kind(fn, needs_input_grad, parents)
+
+
 class SharedVersion(VersionCounter):
     """The counter of an output whose array is also read by its own graph's saved values (a recurrent layer's
     top output is the buffer its loop wrote, see ``fast.recurrence``): before the first write, ``release()``

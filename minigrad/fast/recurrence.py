@@ -34,8 +34,7 @@ import numpy as np
 
 from minigrad.autograd.function import VersionCounter
 from minigrad.autograd.grad_mode import is_grad_enabled
-from minigrad.fast.graph import LazyParents, SharedVersion
-from minigrad.fast.graph import StepNode as Node
+from minigrad.fast.graph import LazyParents, SharedVersion, StepNode, step_node
 from minigrad.fast.ops import Stack
 from minigrad.ops import Add, Addmm, GateAdd, GateSigmoid, GateTanh, Mm, Mul, Relu, Sigmoid, Slice, Sub, Tanh
 from minigrad.tensor import Tensor
@@ -112,7 +111,7 @@ class Recurrence:
         self.w = w  # weight_hh^T, as Addmm saved it
         self.need = need  # (initial h needs a gradient, weight_hh needs one, [initial c needs one])
 
-    def walk(self, head: Node) -> tuple[list, list, list]:
+    def walk(self, head: StepNode) -> tuple[list, list, list]:
         """The recorded nodes in backward order, how many users each has inside the recurrence, and whether
         it may have users outside it (a step's output)."""
         raise NotImplementedError
@@ -145,7 +144,7 @@ class Recurrence:
         lazy.shapes = [getattr(self, name).shape for name in self._BUFFERS]  # for _buffers once released
         return lazy
 
-    def _lazy_head(self, head: Node, final: Any, last: int) -> Node:
+    def _lazy_head(self, head: StepNode, final: Any, last: int) -> StepNode:
         """Make ``head`` (a new node of the last step's output Function) ``final``'s node."""
         lazy = self.lazy
         head.parents = LazyParents(self, head, None)
@@ -156,7 +155,7 @@ class Recurrence:
         final.grad_fn = head
         return head
 
-    def lazy_parents(self, node: Node) -> tuple:
+    def lazy_parents(self, node: StepNode) -> tuple:
         """For the engine: what ``node`` (the joined output's or the last step's node) leads to when the
         recurrence runs as one unit: the last step's node, resp. the loop's parents outside. If a saved value
         was changed in place, the step nodes are made instead (the node-by-node walk then reports it)."""
@@ -211,7 +210,7 @@ class Recurrence:
         order = range(self.steps - 1, -1, -1) if self.reverse else range(self.steps)
         return lazy, buffers, lazy.head(), (h0, lazy.h0_check), order
 
-    def _made(self, lazy: _Lazy, head: Node, outs: list) -> list:
+    def _made(self, lazy: _Lazy, head: StepNode, outs: list) -> list:
         """The end of ``materialize``: ``head`` (the last step's output node) carries the
         recurrence while the graph lives; the nodes are freed and get their norms as backward left them; the
         joined output gets ``outs`` (the steps' output nodes in input-step order) as parents. Returns the nodes
@@ -231,7 +230,7 @@ class Recurrence:
                 join.parents = tuple(outs)
         return nodes
 
-    def take(self, node: Node, g: np.ndarray, owned: bool) -> None:
+    def take(self, node: StepNode, g: np.ndarray, owned: bool) -> None:
         """Keep ``g``, the gradient of ``node`` (the joined output's; the LSTM's final cell state's too), for
         ``run_lazily`` (``owned``: nothing else holds it)."""
         self.rows = (g, owned)
@@ -267,7 +266,7 @@ class RNNRecurrence(Recurrence):
         super().__init__(steps, reverse, w, need)
         self.h, self.h0, self.relu, self.h0_zero = h, h0, relu, h0_zero
 
-    def walk(self, head: Node) -> tuple[list, list, list]:
+    def walk(self, head: StepNode) -> tuple[list, list, list]:
         nodes = []
         node = head
         for _ in range(self.steps):
@@ -341,16 +340,16 @@ class RNNRecurrence(Recurrence):
     # StackBackward0; the 2 L step nodes are made on first use of either one's ``parents`` (a drawing,
     # ``next_functions``), exactly as the loop would have recorded them. Backward runs the loop without them.
 
-    def record_lazily(self, pre: Any, h0: Any, w_t: Any, final: Any, last: int, scope: tuple) -> Node:
+    def record_lazily(self, pre: Any, h0: Any, w_t: Any, final: Any, last: int, scope: tuple) -> StepNode:
         """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s activation)."""
         lazy = self._start_lazy(pre, h0, w_t, scope)
         lazy.act_fn = Relu if self.relu else Tanh
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_pre)  # the loop's parents outside, in run_lazily's order
         lazy.final_vc = final._vc
         lazy.mm_shape = final.data.shape
-        return self._lazy_head(Node(lazy.act_fn, (True,)), final, last)
+        return self._lazy_head(step_node(lazy.act_fn, (True,)), final, last)
 
-    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+    def run_lazily(self, head: StepNode, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """The backward of the whole recurrence recorded lazily: ``final`` (or None) is what the last step's output
         got from outside, the joined output's gradient came through ``take``. Returns ``(parent, gradient,
         1, norm)`` for the loop's parents outside, as ``backward`` does (one edge each, as the engine counted)."""
@@ -444,7 +443,7 @@ class LSTMRecurrence(Recurrence):
         super().__init__(steps, reverse, w, need)
         self.h, self.c, self.gates, self.tanh_c = h, c, gates, tanh_c
 
-    def walk(self, head: Node) -> tuple[list, list, list]:
+    def walk(self, head: StepNode) -> tuple[list, list, list]:
         nodes = []
         h = head
         for _ in range(self.steps):
@@ -548,7 +547,7 @@ class LSTMRecurrence(Recurrence):
     # ---- recorded without its step nodes (as RNNRecurrence's) ------------------------------------------------
 
     def record_lazily(self, pre: Any, h0: Any, c0: Any, w_t: Any, final_h: Any, final_c: Any, last: int,
-                      scope: tuple) -> Node:
+                      scope: tuple) -> StepNode:
         """Remember what the step nodes would hold, and make the final states' nodes (step ``last``'s ``h`` and
         ``c``): ``final_c``'s takes its gradient to the loop as the joined output's does."""
         lazy = self._start_lazy(pre, h0, w_t, scope)
@@ -560,8 +559,8 @@ class LSTMRecurrence(Recurrence):
             lazy.c0_check = (1, vc, vc.value, c0.grad_fn.fn if c0.grad_fn is not None else None)
             lazy.checks += ((vc, vc.value),)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_c0, lazy.p_pre)  # run_lazily's order
-        head = self._lazy_head(Node(Mul, (True, True)), final_h, last)
-        c_node = Node(Add, (True, True))
+        head = self._lazy_head(step_node(Mul, (True, True)), final_h, last)
+        c_node = step_node(Add, (True, True))
         c_node.parents = LazyParents(self, c_node, head)
         c_node.scope = head.scope + ("state=c",)
         c_node.shape, c_node.dtype = final_c.data.shape, lazy.dtype
@@ -570,13 +569,13 @@ class LSTMRecurrence(Recurrence):
         lazy.c_final, lazy.h_unused = None, False
         return head
 
-    def take(self, node: Node, g: np.ndarray, owned: bool) -> None:
+    def take(self, node: StepNode, g: np.ndarray, owned: bool) -> None:
         if node is self.lazy.c_node():
             self.lazy.c_final = g
         else:
             self.rows = (g, owned)
 
-    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+    def run_lazily(self, head: StepNode, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """As ``RNNRecurrence.run_lazily``: the whole backward, the step nodes not made."""
         lazy = self.lazy
         ext = self._outside(final)
@@ -641,7 +640,7 @@ class GRURecurrence(Recurrence):
         super().__init__(steps, reverse, w, need)
         self.h, self.hn, self.gates, self.diff, self.bias = h, hn, gates, diff, bias  # gates: r | z | n
 
-    def walk(self, head: Node) -> tuple[list, list, list]:
+    def walk(self, head: StepNode) -> tuple[list, list, list]:
         nodes = []
         h = head
         for _ in range(self.steps):
@@ -737,7 +736,7 @@ class GRURecurrence(Recurrence):
 
     # ---- recorded without its step nodes (as RNNRecurrence's) ------------------------------------------------
 
-    def record_lazily(self, pre: Any, h0: Any, w_t: Any, b_hh: Any, final: Any, last: int, scope: tuple) -> Node:
+    def record_lazily(self, pre: Any, h0: Any, w_t: Any, b_hh: Any, final: Any, last: int, scope: tuple) -> StepNode:
         """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s ``h'``)."""
         lazy = self._start_lazy(pre, h0, w_t, scope)
         lazy.w_shape = w_t.data.shape
@@ -745,9 +744,9 @@ class GRURecurrence(Recurrence):
         lazy.p_b = (b_hh.grad_fn or b_hh) if need_b else None
         lazy.b_meta = None if b_hh is None else (b_hh.data.shape, b_hh.data.dtype, None)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_b, lazy.p_pre)  # run_lazily's order
-        return self._lazy_head(Node(Add, (True, True)), final, last)
+        return self._lazy_head(step_node(Add, (True, True)), final, last)
 
-    def run_lazily(self, head: Node, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
+    def run_lazily(self, head: StepNode, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
         """As ``RNNRecurrence.run_lazily``: the whole backward, the step nodes not made."""
         lazy = self.lazy
         ext = self._outside(final)
@@ -785,7 +784,7 @@ def _placeholder(shape: tuple, dtype: Any) -> np.ndarray:
     return np.broadcast_to(np.zeros((), dtype), shape)
 
 
-def _become(node: Node | None, other: Node) -> Node:
+def _become(node: StepNode | None, other: StepNode) -> StepNode:
     """Give ``node`` (made early, so that others could refer to it) the fields ``other`` was recorded with, and
     return it; ``other`` itself when there is no such node (nothing kept it alive)."""
     if node is None:
@@ -805,7 +804,7 @@ class LazySteps:
     """A layer direction's outputs recorded lazily (``rnn_steps``): ``stacked`` (L, N, H) is the buffer the loop
     wrote, ``head`` the last step's node; ``join`` makes the joined output."""
 
-    def __init__(self, rec: RNNRecurrence, stacked: np.ndarray, head: Node) -> None:
+    def __init__(self, rec: RNNRecurrence, stacked: np.ndarray, head: StepNode) -> None:
         self.rec, self.stacked, self.head = rec, stacked, head
 
     def join(self, dim: int, caller_owns: bool) -> Any:
@@ -814,7 +813,7 @@ class LazySteps:
         the result is the layer's output, which the caller may change in place (see ``share_output``)."""
         rows = self.stacked
         value = rows if dim == 0 else np.stack(list(rows), axis=1)
-        node = Node(Stack, (True,) * len(rows))
+        node = step_node(Stack, (True,) * len(rows))
         node.dim = dim
         node.parents = LazyParents(self.rec, node, self.head)
         node.shape, node.dtype = value.shape, value.dtype
@@ -905,7 +904,7 @@ def _rows(i: int, reverse: bool) -> tuple[int, int]:
     return (i, i + 1) if reverse else (i + 1, i)
 
 
-def _save_product(node: Node, h: tuple, w: np.ndarray, w_check: tuple) -> None:
+def _save_product(node: StepNode, h: tuple, w: np.ndarray, w_check: tuple) -> None:
     """Save what ``Addmm`` and ``Mm`` save for ``h @ w`` (``h`` if ``w`` needs a gradient, ``w`` if ``h`` does),
     with the version checks ``apply`` would add. ``h`` is a state as a step read it: ``(array, version check)``,
     the check as forward would have made it for the tensor the array was."""
@@ -921,10 +920,10 @@ def _save_product(node: Node, h: tuple, w: np.ndarray, w_check: tuple) -> None:
 
 
 def _node(fn: type, parents: tuple, scope: tuple, y: np.ndarray, saved: tuple = (), meta: Any = None,
-          shapes: Any = None) -> Node:
+          shapes: Any = None) -> StepNode:
     """A node as ``fn.apply`` records it when the non-None parents need a gradient; ``meta`` and ``shapes`` are
     the ctx fields its ``forward`` would set."""
-    node = Node(fn, tuple([p is not None for p in parents]), parents)
+    node = step_node(fn, tuple([p is not None for p in parents]), parents)
     node.scope = scope
     node.shape = y.shape
     node.dtype = y.dtype
@@ -1041,10 +1040,10 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     return LazySteps(rec, stacked, head), final_h, final_c
 
 
-def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> Node:
+def _step_product(lazy: Any, i: int, step: tuple, h: Any, p_h: Any, w: Any) -> StepNode:
     """The ``AddmmBackward0`` of ``pre[i] + h @ w_t`` at step ``i``, as ``ops.Addmm.apply(pre, h, w_t, index=i)``
     records it, from the state ``h`` (see ``_save_product``) and its parent ``p_h`` (None if it needs no gradient)."""
-    mm = Node(Addmm, (lazy.need_pre, p_h is not None, lazy.need_w), (lazy.p_pre, p_h, lazy.p_w))
+    mm = step_node(Addmm, (lazy.need_pre, p_h is not None, lazy.need_w), (lazy.p_pre, p_h, lazy.p_w))
     mm.scope, mm.shape, mm.dtype = step, (lazy.pre_shape[1], lazy.pre_shape[2]), lazy.dtype
     mm.meta = (lazy.pre_shape, lazy.dtype, i)
     _save_product(mm, h, w, lazy.w_check)
@@ -1131,7 +1130,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     return LazySteps(rec, stacked, head), final
 
 
-def _gru_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, w: Any, bufs: tuple) -> Node:
+def _gru_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, w: Any, bufs: tuple) -> StepNode:
     """The twelve nodes ``nn.rnn.gru_step`` records for step ``i`` (and its ``gh`` product), from the state ``h``
     it read (see ``_save_product``) and its parent ``p_h`` (None if it needs no gradient), ``weight_hh^T`` and the
     buffers ``(rz, n, gh_n, diff, y)`` of the step. Returns the step's output node."""
@@ -1143,10 +1142,10 @@ def _gru_step_nodes(lazy: Any, i: int, h: tuple, p_h: Any, w: Any, bufs: tuple) 
     need_h, need_w, p_pre, p_w, p_b = p_h is not None, lazy.need_w, lazy.p_pre, lazy.p_w, lazy.p_b
     dtype, gh_shape, pre_shape = lazy.dtype, (n.shape[0], 3 * hidden), lazy.pre_shape
     if lazy.b_meta is None:
-        mm = Node(Mm, (need_h, need_w), (p_h, p_w))
+        mm = step_node(Mm, (need_h, need_w), (p_h, p_w))
         mm.shapes = (n.shape, lazy.w_shape)
     else:
-        mm = Node(Addmm, (p_b is not None, need_h, need_w), (p_b, p_h, p_w))
+        mm = step_node(Addmm, (p_b is not None, need_h, need_w), (p_b, p_h, p_w))
         mm.meta = lazy.b_meta
     mm.scope, mm.shape, mm.dtype = step, gh_shape, dtype
     _save_product(mm, h, w, lazy.w_check)
