@@ -1,8 +1,13 @@
 """``minigrad.save`` / ``minigrad.load``: state dicts in a numpy ``.npz`` archive that loading can never execute.
 
-PyTorch's ``torch.save`` pickles, and unpickling a file can run any code it names. minigrad stores only numeric
-arrays (each an ``.npy`` entry, written and read with ``allow_pickle=False``) plus, for anything other than a
-flat ``{name: tensor}`` dict, a JSON description of the nesting. Neither format can carry code.
+PyTorch's ``torch.save`` pickles, and unpickling a file can run any code it names. minigrad stores tensors,
+arrays, numbers, strings and their lists, tuples and dicts (a state dict, a checkpoint) as numeric arrays (each an
+``.npy`` entry, written and read with ``allow_pickle=False``) plus, for anything but a flat ``{name: tensor}``
+dict, a JSON description of the nesting. Neither format can carry code.
+
+Anything else (``minigrad.save(model)``, a whole module, as ``torch.save`` allows) is pickled into the archive.
+``load`` then refuses it by default (``weights_only=True``, PyTorch's default since 2.6, with PyTorch's error)
+and runs nothing; ``load(f, weights_only=False)`` unpickles it, for files you trust.
 
 A flat state dict ``{"fc.weight": tensor, ...}`` is stored one entry per key, so ``numpy.load(path)["fc.weight"]``
 works too; an archive written by ``numpy.savez`` loads back as such a dict.
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import zipfile
 from collections import OrderedDict
 from typing import IO, Any
@@ -24,6 +30,13 @@ __all__ = ["save", "load"]
 
 # The entry holding the JSON description of a nested object; its absence means "flat dict of tensors".
 _STRUCTURE = "__minigrad_structure__"
+# The entry holding a pickled object (a whole module), and the one naming its class for load's refusal.
+_PICKLE = "__minigrad_pickle__"
+_PICKLED_CLASS = "__minigrad_pickled_class__"
+
+
+class _NotPlain(TypeError):
+    """``obj`` holds something the plain format cannot store: ``save`` pickles it instead."""
 
 
 def _is_flat_state_dict(obj: Any) -> bool:
@@ -59,26 +72,31 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
         return {"dict": items, "ordered": isinstance(obj, OrderedDict)}
     if isinstance(obj, (list, tuple)):
         return {type(obj).__name__: [_encode(v, arrays) for v in obj]}
-    hint = " (save model.state_dict(), not the model)" if hasattr(obj, "state_dict") else ""
-    raise TypeError(
-        f"minigrad.save cannot store an object of type {type(obj).__name__}{hint}: it stores tensors, numpy "
-        "arrays, numbers, strings, None, and lists, tuples and dicts of them"
-    )
+    raise _NotPlain(type(obj).__name__)
 
 
 def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
     """Write ``obj`` (usually ``model.state_dict()``) to the path or binary file ``f`` as an ``.npz`` archive.
 
     ``obj`` may be a tensor, a numpy array, a number, a string, None, or lists/tuples/dicts (keys of those
-    scalar types) nesting them, e.g. ``{"model": model.state_dict(), "epoch": 3}``. The file is written exactly
-    at ``f`` (no extension is added). Tensors are stored with their dtype and shape.
+    scalar types) nesting them, e.g. ``{"model": model.state_dict(), "epoch": 3}``: those load back with the
+    default, safe ``load``. Anything else, such as a whole module (``minigrad.save(model, f)``, as ``torch.save``
+    does), is pickled into the archive; loading it needs ``load(f, weights_only=False)``, which runs the pickle's
+    code, so do it only for files you trust. The file is written exactly at ``f`` (no extension is added).
     """
     if _is_flat_state_dict(obj):
         arrays = {k: _numeric(v.data, f"entry {k!r}") for k, v in obj.items()}
     else:
         arrays = {}
-        structure = json.dumps(_encode(obj, arrays))
-        arrays[_STRUCTURE] = np.frombuffer(structure.encode("utf-8"), dtype=np.uint8)
+        try:
+            structure = json.dumps(_encode(obj, arrays))
+            arrays[_STRUCTURE] = np.frombuffer(structure.encode("utf-8"), dtype=np.uint8)
+        except _NotPlain:
+            kind = type(obj)
+            arrays = {
+                _PICKLE: np.frombuffer(pickle.dumps(obj), dtype=np.uint8),
+                _PICKLED_CLASS: np.frombuffer(f"{kind.__module__}.{kind.__qualname__}".encode(), dtype=np.uint8),
+            }
     fh = open(f, "wb") if isinstance(f, (str, os.PathLike)) else f
     try:
         with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
@@ -135,9 +153,11 @@ class _Entries:
 def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, *, weights_only: bool = True) -> Any:
     """Read what ``save`` wrote: a flat state dict comes back as an ``OrderedDict`` of tensors.
 
-    The file is read with ``numpy.load(..., allow_pickle=False)``: an archive holding pickled objects (or a
-    pickle file) raises ``ValueError`` and nothing in it runs. ``map_location`` (only None or ``'cpu'``) and
-    ``weights_only`` are accepted for PyTorch compatibility; loading is always weights-only.
+    The file is read with ``numpy.load(..., allow_pickle=False)``: nothing in it runs. An object that ``save``
+    pickled (a whole module) raises PyTorch's ``pickle.UnpicklingError`` ("Weights only load failed...") unless
+    ``weights_only=False``, which unpickles it: that can run code from the file, so use it only for files you
+    trust. A pickle file of another kind (``torch.save``'s) raises ``ValueError``. ``map_location``: None or
+    ``'cpu'`` only.
     """
     if map_location is not None and str(map_location) != "cpu":
         raise RuntimeError(f"minigrad runs on the CPU only, got map_location={map_location!r}")
@@ -147,6 +167,8 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, *, weights_
             return Tensor._make(data, False)
         with data:
             arrays = _Entries(data)
+            if _PICKLE in data.files:
+                return _unpickle(arrays, weights_only)
             if _STRUCTURE not in data.files:
                 return OrderedDict((k, Tensor._make(arrays[k], False)) for k in data.files)
             structure = json.loads(bytes(arrays[_STRUCTURE]).decode("utf-8"))
@@ -158,3 +180,19 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, *, weights_
             f"minigrad.load refuses this file: it holds pickled Python objects, and minigrad never unpickles "
             f"(unpickling can run code from the file). numpy said: {err}"
         ) from None
+
+
+def _unpickle(arrays: _Entries, weights_only: bool) -> Any:
+    """The object ``save`` pickled, if ``weights_only`` is False; else PyTorch's refusal, having run nothing."""
+    if weights_only:
+        name = bytes(arrays[_PICKLED_CLASS]).decode("utf-8")
+        raise pickle.UnpicklingError(
+            "Weights only load failed. This file can still be loaded, to do so you have two options, do those "
+            "steps only if you trust the source of the checkpoint. \n\t(1) Re-running `minigrad.load` with "
+            "`weights_only` set to `False` will likely succeed, but it can result in arbitrary code execution. Do "
+            "it only if you got the file from a trusted source.\n\t(2) Alternatively, save and load the state dict "
+            "(`minigrad.save(model.state_dict(), f)`, then `model.load_state_dict(minigrad.load(f))`), which "
+            f"loads with `weights_only=True`.\n\tWeightsUnpickler error: Unsupported global: GLOBAL {name} was "
+            "not an allowed global by default."
+        )
+    return pickle.loads(bytes(arrays[_PICKLE]))
