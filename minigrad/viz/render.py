@@ -218,6 +218,8 @@ class Digraph(graphviz.Digraph):
 
     def __init__(self, *args: Any, format: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, format=format or "svg", **kwargs)
+        #: Sentences about the drawing itself (``draw_graph`` fills it: collapsed by itself, steps folded).
+        self.notes: list[str] = []
 
     def pipe(
         self,
