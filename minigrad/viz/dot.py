@@ -21,7 +21,11 @@ from minigrad.viz.render import Digraph
 
 __all__ = ["GRAD_PALETTE", "draw_graph", "grad_color", "to_dot"]
 
-FONT = "Helvetica"
+#: The font every label is measured and drawn in. Graphviz sizes each box for this font's metrics, so a viewer
+#: that lacks it and draws a wider one spills text out of the boxes ("Helvetica" boxes overflow on a machine with
+#: only DejaVu fonts). DejaVu Sans is installed on most Linux machines, graphviz-pure carries its metrics, and it
+#: is wider than the fonts a viewer would put in its place (Helvetica, Arial, Liberation Sans), which then fit.
+FONT = "DejaVu Sans"
 
 #: Gradient-norm colours from the smallest norm drawn to the largest (a yellow-orange-red sequential scale).
 GRAD_PALETTE = (
