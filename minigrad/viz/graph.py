@@ -548,6 +548,14 @@ def build_graph(
         )
     if show_grad and not backpropagated:
         notes.append("No gradients yet: call backward() to colour the drawing by gradient norm.")
+    unreached = [t for t in tensors if t.grad_fn is not None and t.grad_fn.grad_norm is None]
+    if show_norms and unreached:
+        # Typically draw_graph(out[-1]) after out[-1].sum().backward(): the second out[-1] is a new op.
+        which = "An output was" if len(tensors) == 1 else f"{len(unreached)} of the outputs were"
+        notes.append(
+            f"{which} made by an op backward() did not run through, so it has no gradient: draw the tensor "
+            f"backward() started from (indexing again, as in out[-1], records a new op)."
+        )
 
     edges = _finish_edges(drawn_edges, drawn, drawn_scope, summarise=mode is not None)
     if not group:

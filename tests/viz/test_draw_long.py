@@ -279,3 +279,21 @@ def test_the_old_helvetica_boxes_are_too_narrow_for_dejavu_so_the_check_can_fail
     svg = pipe(graph.source.replace(f'fontname="{FONT}"', 'fontname="Helvetica"'), "svg")
     bad = _label_overflows(svg.replace(b"Helvetica,sans-Serif", FONT.encode()), fonts)
     assert any(text == "LogSoftmaxBackward0" for _, text, _, _ in bad)
+
+
+# ---- drawing a tensor backward never reached ----------------------------------------------------------------
+
+
+def test_drawing_a_fresh_index_after_backward_says_why_it_has_no_gradient():
+    minigrad.manual_seed(0)
+    out, _ = nn.RNN(3, 2)(minigrad.randn(4, 1, 3))
+    loss = out[-1].sum()
+    loss.backward()
+    stale = build_graph(out[-1], collapse="step")  # a second out[-1]: a new SelectBackward0
+    select = [dn for dn in stale.nodes.values() if dn.title == "SelectBackward0"]
+    assert len(select) == 1 and select[0].grad_norm is None
+    assert any("backward() did not run through" in note for note in stale.notes)
+    drawn = build_graph(loss, collapse="step")
+    (select,) = [dn for dn in drawn.nodes.values() if dn.title == "SelectBackward0"]
+    assert select.grad_norm == pytest.approx(np.sqrt(2))  # d(sum)/d(out[-1]) is all ones, shape (1, 2)
+    assert not any("did not run through" in note for note in drawn.notes)
