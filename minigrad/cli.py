@@ -28,7 +28,8 @@ PROG = "minigrad"
 # What ``minigrad graph --cell`` builds.
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
-# The "hello" -> "ohlol" task of the seed notes: read one character per step, predict the next one.
+# The "hello" -> "ohlol" task of tutorial 07: read one character per step and answer, at each step, the letter of
+# "ohlol" at the same position (a letter-by-position mapping to learn, not a next-character prediction).
 VOCAB = ["e", "h", "l", "o"]
 SOURCE, TARGET = "hello", "ohlol"
 
@@ -165,7 +166,14 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     graph = draw_graph(loss, params=dict(model.named_parameters()), collapse=args.collapse)
     path = _write(graph, args.output)
     out.write(f"Wrote the unrolled graph of the last training step, coloured by gradient norm, to {path.resolve()}\n")
+    _say_notes(graph, out)
     return 0
+
+
+def _say_notes(graph: object, out: TextIO) -> None:
+    """Print what the drawing's title block says about the drawing itself (collapsed by itself, steps folded)."""
+    for note in getattr(graph, "notes", []):
+        out.write(f"  Note: {note}\n")
 
 
 def _check_graph_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -192,6 +200,7 @@ def run_graph(args: argparse.Namespace, out: TextIO) -> int:
     )
     path = _write(graph, args.output or Path(f"{args.cell}.svg"))
     out.write(f"Wrote the unrolled graph of {layer!r} over {args.seq_len} steps to {path.resolve()}\n")
+    _say_notes(graph, out)
     return 0
 
 
@@ -208,9 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="train a small RNN on 'hello' -> 'ohlol' and draw its graph",
-        description="Train an RNN to read the one-hot characters of 'hello' and predict 'ohlol' (the next "
-        "character at each step), printing the loss and the predicted string as it learns. Then draw the "
-        "unrolled graph of the last training step, coloured by gradient norm, to --output.",
+        description="Train an RNN to read the one-hot characters of 'hello' and answer 'ohlol': at each step "
+        "the letter of 'ohlol' at the same position (a letter-by-position mapping, as in tutorial 07), "
+        "printing the loss and the predicted string as it learns. Then draw the unrolled graph of the last "
+        "training step, coloured by gradient norm, to --output.",
     )
     demo.add_argument("--epochs", type=_positive_int, default=30, help="training steps (default: 30)")
     demo.add_argument("--lr", type=_positive_float, default=0.05, help="Adam learning rate (default: 0.05)")
@@ -259,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--collapse", choices=["step", "module"], default=None,
         help="draw each time step ('step') or the whole RNN ('module') as one box (default: every op; "
-        "collapses by itself above --max-nodes)",
+        "collapses by itself above --max-nodes). By step, a sequence longer than 12 steps keeps its first "
+        "and last steps and folds the middle ones into one box",
     )
     graph.add_argument(
         "--max-nodes", type=_positive_int, default=500,

@@ -152,6 +152,16 @@ def test_graph_writes_png_and_dot_by_suffix(tmp_path):
     assert (tmp_path / "g.dot").read_text().startswith("digraph minigrad {")
 
 
+def test_graph_says_in_the_terminal_when_the_drawing_collapsed_or_folded_itself(tmp_path, capsys):
+    assert cli.main(["graph", "--seq-len", "200", "-o", str(tmp_path / "long.dot")]) == 0
+    out = capsys.readouterr().out
+    assert "Collapsed by time step automatically" in out and "max_nodes=500" in out
+    assert "steps t=5 to t=193 (of 200) are drawn as one box" in out
+    assert "t=5 to t=193" in (tmp_path / "long.dot").read_text()
+    assert cli.main(["graph", "-o", str(tmp_path / "short.dot")]) == 0
+    assert "Note:" not in capsys.readouterr().out
+
+
 def test_help_explains_every_option(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["graph", "--help"])
@@ -166,6 +176,7 @@ def test_help_explains_every_option(capsys):
     text = capsys.readouterr().out
     for option in ["--epochs", "--lr", "--hidden-size", "--num-layers", "--seed", "--collapse", "--output"]:
         assert option in text, option
+    assert "letter-by-position" in " ".join(text.split()) and "next character" not in text
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     text = capsys.readouterr().out
