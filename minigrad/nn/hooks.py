@@ -87,6 +87,7 @@ class BackwardHook:
         self.grad_outputs: tuple | None = None
         self.n_inputs = 0
         self.input_index: list | None = None
+        self.input_zeros: list = []
         self.output_index: list | None = None
 
     def _wrap(self, values: tuple, on_grad: Any) -> tuple[tuple, list | None]:
@@ -132,6 +133,7 @@ class BackwardHook:
     def setup_input_hook(self, args: tuple) -> tuple:
         """Wrap the positional inputs; their node calls the backward hooks with grad_input and grad_output."""
         self.n_inputs = len(args)
+        self.input_zeros = [(i, a.data.shape, a.data.dtype) for i, a in enumerate(args) if isinstance(a, Tensor)]
         args, self.input_index = self._wrap(args, self._on_grad_input)
         return args
 
@@ -177,7 +179,11 @@ class BackwardHook:
     def _on_grad_input(self, grads: list) -> list | None:
         if self.grad_outputs is None:  # the output's gradient never arrived: PyTorch calls no hook then
             return None
-        res = _with_none(self.input_index, grads, self.n_inputs)
+        res = list(_with_none(self.input_index, grads, self.n_inputs))
+        for i, shape, dtype in self.input_zeros:  # a tensor input that got no gradient: zeros, as PyTorch gives
+            if res[i] is None:
+                res[i] = Tensor._make(np.zeros(shape, dtype=dtype), False)
+        res = tuple(res)
         changed = False
         for hook in self.user_hooks:
             out = hook(self.module, res, self.grad_outputs)
