@@ -21,7 +21,10 @@ from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to
 METHOD_FORMS = {
     "elementwise": [
         "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square", "sign", "abs", "sin", "cos", "tanh", "sigmoid",
-        "relu", "clamp", "clip",
+        "relu", "clamp", "clip", "erf", "erfc", "erfinv", "log1p", "expm1", "log2", "log10", "exp2", "tan", "asin",
+        "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
+        "arccosh", "arctanh", "floor", "ceil", "trunc", "fix", "round", "frac", "atan2", "arctan2", "hypot",
+        "remainder", "fmod", "xlogy",
     ],
     "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum"],
     "shape and indexing": [

@@ -661,6 +661,165 @@ class Tensor:
 
     clip = clamp
 
+    # ---- more elementwise functions (floating results; integers and bools give float32, as PyTorch) -------------
+    def erf(self) -> Tensor:
+        """The error function ``2/sqrt(pi) * integral_0^x e^(-t^2) dt``, elementwise. Shape: same."""
+        return ops.Erf.apply(self._floating())
+
+    def erfc(self) -> Tensor:
+        """``1 - erf(x)``, accurate where erf is close to 1. Shape: same."""
+        return ops.Erfc.apply(self._floating())
+
+    def erfinv(self) -> Tensor:
+        """The inverse error function on [-1, 1] (+-inf at +-1, nan outside). Shape: same."""
+        return ops.Erfinv.apply(self._floating())
+
+    def log1p(self) -> Tensor:
+        """``log(1 + x)``, accurate for small x. Shape: same."""
+        return ops.Log1p.apply(self._floating())
+
+    def expm1(self) -> Tensor:
+        """``exp(x) - 1``, accurate for small x. Shape: same."""
+        return ops.Expm1.apply(self._floating())
+
+    def log2(self) -> Tensor:
+        """Base-2 logarithm, elementwise. Shape: same."""
+        return ops.Log2.apply(self._floating())
+
+    def log10(self) -> Tensor:
+        """Base-10 logarithm, elementwise. Shape: same."""
+        return ops.Log10.apply(self._floating())
+
+    def exp2(self) -> Tensor:
+        """``2 ** x``, elementwise. Shape: same."""
+        return ops.Exp2.apply(self._floating())
+
+    def tan(self) -> Tensor:
+        """Tangent, elementwise. Shape: same."""
+        return ops.Tan.apply(self._floating())
+
+    def asin(self) -> Tensor:
+        """Arcsine (nan outside [-1, 1]), elementwise. Shape: same."""
+        return ops.Asin.apply(self._floating())
+
+    def acos(self) -> Tensor:
+        """Arccosine (nan outside [-1, 1]), elementwise. Shape: same."""
+        return ops.Acos.apply(self._floating())
+
+    def atan(self) -> Tensor:
+        """Arctangent, elementwise. Shape: same."""
+        return ops.Atan.apply(self._floating())
+
+    def sinh(self) -> Tensor:
+        """Hyperbolic sine, elementwise. Shape: same."""
+        return ops.Sinh.apply(self._floating())
+
+    def cosh(self) -> Tensor:
+        """Hyperbolic cosine, elementwise. Shape: same."""
+        return ops.Cosh.apply(self._floating())
+
+    def asinh(self) -> Tensor:
+        """Inverse hyperbolic sine, elementwise. Shape: same."""
+        return ops.Asinh.apply(self._floating())
+
+    def acosh(self) -> Tensor:
+        """Inverse hyperbolic cosine (nan below 1), elementwise. Shape: same."""
+        return ops.Acosh.apply(self._floating())
+
+    def atanh(self) -> Tensor:
+        """Inverse hyperbolic tangent (+-inf at +-1, nan outside), elementwise. Shape: same."""
+        return ops.Atanh.apply(self._floating())
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def _step(self, fn: type, kernel: str, **attrs: Any) -> Tensor:
+        """floor/ceil/trunc/round: an integer tensor is its own answer (a copy), bools are refused, as PyTorch."""
+        kind = self.data.dtype.kind
+        if kind == "b":
+            raise NotImplementedError(f'"{kernel}_vml_cpu" not implemented for \'Bool\'')
+        if kind != "f":
+            return Tensor._make(self.data.copy(), False)
+        return fn.apply(self, **attrs)
+
+    def floor(self) -> Tensor:
+        """The largest integer <= x, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Floor, "floor")
+
+    def ceil(self) -> Tensor:
+        """The smallest integer >= x, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Ceil, "ceil")
+
+    def trunc(self) -> Tensor:
+        """x rounded toward 0, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Trunc, "trunc")
+
+    fix = trunc
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        """x rounded to ``decimals`` places (halves to even), same dtype; its gradient is 0. Shape: same."""
+        if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
+            raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+        if decimals == 0:
+            return self._step(ops.Round, "round")
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f'"round_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        return ops.RoundDecimals.apply(self, decimals=builtins.int(decimals))
+
+    def frac(self) -> Tensor:
+        """``x - trunc(x)``: the fractional part with x's sign (floating tensors only). Shape: same."""
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        return ops.Frac.apply(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        """The angle of the point ``(other, self)`` in (-pi, pi], elementwise (broadcast); integers give float32."""
+        _tensor_argument("atan2", other)
+        a, b = self._pair(other)
+        a, b = a._floating(), b._floating()
+        return ops.Atan2.apply(a, b)
+
+    arctan2 = atan2
+
+    def hypot(self, other: Any) -> Tensor:
+        """``sqrt(self^2 + other^2)`` without overflow, elementwise (broadcast; floating tensors only)."""
+        _tensor_argument("hypot", other)
+        a, b = self._pair(other)
+        if a.data.dtype.kind != "f":
+            raise NotImplementedError(f'"hypot_cpu" not implemented for \'{_dt.scalar_type_name(a.data.dtype)}\'')
+        return ops.Hypot.apply(a, b)
+
+    def _modulo(self, other: Any, tensor_op: type, scalar_op: type, kernel: str) -> Tensor:
+        a, b = self._pair(other)
+        if a.data.dtype.kind == "b":
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+        if a.data.dtype.kind in "iu" and (b.data == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        if _is_number(other):
+            return scalar_op.apply(a, other=b.data)
+        return tensor_op.apply(a, b)
+
+    def remainder(self, other: Any) -> Tensor:
+        """``self - floor(self / other) * other``: the remainder with ``other``'s sign, as Python's ``%``
+        (broadcast; integers stay integers, dividing them by 0 raises). Shape: the broadcast shape."""
+        return self._modulo(other, ops.Remainder, ops.RemainderScalar, "remainder")
+
+    def fmod(self, other: Any) -> Tensor:
+        """``self - trunc(self / other) * other``: the remainder with self's sign, as C's ``fmod`` (broadcast;
+        integers stay integers, dividing them by 0 raises). Shape: the broadcast shape."""
+        return self._modulo(other, ops.Fmod, ops.FmodScalar, "fmod")
+
+    def __mod__(self, other: Any) -> Tensor:
+        return self.remainder(other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        """``self * log(other)``, and 0 where self is 0 (unless other is nan); integers give float32.
+        Shape: the broadcast shape."""
+        a, b = self._pair(other)
+        a, b = a._floating(), b._floating()
+        if _is_number(other):
+            return ops.XlogyScalar.apply(a, other=b.data)
+        return ops.Xlogy.apply(a, b)
+
     # ---- reductions --------------------------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
@@ -1497,6 +1656,12 @@ def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
     target_shape = probe[idx].shape
     moved = src.expand(target_shape) if src.data.shape != target_shape else src
     return ops.IndexPut.apply(moved, index=idx, shape=shape)
+
+
+def _tensor_argument(name: str, other: Any) -> None:
+    """PyTorch's TypeError for a method whose ``other`` must be a tensor."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
 
 def _is_number(x: Any) -> bool:

@@ -53,6 +53,14 @@ def _draw(rng: np.random.Generator, shape: tuple, kind: str) -> np.ndarray:
         x = rng.uniform(-1.5, 1.5, shape)
         near = np.abs(np.abs(x) - 0.5) < 0.1
         return np.where(near, x * 1.5, x)
+    if kind == "u":  # inside (-1, 1), away from its ends: asin, acos, atanh, erfinv
+        return rng.uniform(-0.9, 0.9, shape)
+    if kind == "g":  # above 1: acosh
+        return rng.uniform(1.5, 3.0, shape)
+    if kind == "f":  # at least 0.15 from every integer: floor, ceil, round, frac
+        return rng.integers(-3, 4, shape) + rng.uniform(0.15, 0.85, shape)
+    if kind == "w":  # a divisor of |x| in [2.2, 2.4]: an "a" input divided by it is never near an integer
+        return rng.choice([-1.0, 1.0], shape) * rng.uniform(2.2, 2.4, shape)
     raise ValueError(kind)
 
 
@@ -74,6 +82,11 @@ _BINARY = {
     "mul": (lambda lib, a, b: a * b, "nn", "MulBackward0"),
     "div": (lambda lib, a, b: a / b, "na", "DivBackward0"),
     "pow": (lambda lib, a, b: a ** b, "pn", "PowBackward1"),
+    "atan2": (lambda lib, a, b: a.atan2(b), "nn", "Atan2Backward0"),
+    "hypot": (lambda lib, a, b: lib.hypot(a, b), "nn", "HypotBackward0"),
+    "remainder": (lambda lib, a, b: a.remainder(b), "aw", "RemainderBackward1"),
+    "fmod": (lambda lib, a, b: lib.fmod(a, b), "aw", "FmodBackward1"),
+    "xlogy": (lambda lib, a, b: a.xlogy(b), "np", "XlogyBackward0"),
 }
 
 _UNARY = {
@@ -94,6 +107,28 @@ _UNARY = {
     "fn_tanh": (lambda lib, x: lib.tanh(x), "n"),
     "fn_sigmoid": (lambda lib, x: lib.sigmoid(x), "n"),
     "fn_relu": (lambda lib, x: lib.relu(x), "a"),
+    "erf": (lambda lib, x: x.erf(), "n"),
+    "erfc": (lambda lib, x: lib.erfc(x), "n"),
+    "erfinv": (lambda lib, x: x.erfinv(), "u"),
+    "log1p": (lambda lib, x: x.log1p(), "p"),
+    "expm1": (lambda lib, x: lib.expm1(x), "n"),
+    "log2": (lambda lib, x: x.log2(), "p"),
+    "log10": (lambda lib, x: lib.log10(x), "p"),
+    "exp2": (lambda lib, x: x.exp2(), "n"),
+    "tan": (lambda lib, x: x.tan(), "u"),
+    "asin": (lambda lib, x: x.asin(), "u"),
+    "acos": (lambda lib, x: lib.acos(x), "u"),
+    "atan": (lambda lib, x: x.atan(), "n"),
+    "sinh": (lambda lib, x: x.sinh(), "n"),
+    "cosh": (lambda lib, x: lib.cosh(x), "n"),
+    "asinh": (lambda lib, x: x.asinh(), "n"),
+    "acosh": (lambda lib, x: x.acosh(), "g"),
+    "atanh": (lambda lib, x: lib.atanh(x), "u"),
+    "floor": (lambda lib, x: x.floor(), "f"),
+    "ceil": (lambda lib, x: lib.ceil(x), "f"),
+    "trunc": (lambda lib, x: x.trunc(), "f"),
+    "round": (lambda lib, x: lib.round(x), "f"),
+    "frac": (lambda lib, x: x.frac(), "f"),
 }
 UNARY_SHAPES = {"2d": (2, 3), "0d": (), "empty": (0, 3), "3d": (2, 1, 3)}
 
@@ -161,6 +196,18 @@ def _cases() -> list[Case]:
     c("log_softmax-fn-3d", lambda lib, x: lib.log_softmax(x, dim=1), (2, 3, 4))
     c("softmax-large", lambda lib, x: (x * 1000.0).softmax(-1), (2, 5))
     c("log_softmax-large", lambda lib, x: (x * 1000.0).log_softmax(-1), (2, 5))
+
+    # More elementwise forms: numbers as the second operand, rounding to decimals, aliases, compositions.
+    c("remainder-scalar", lambda lib, x: x.remainder(2.3), (2, 3), kinds="a")
+    c("remainder-op-int", lambda lib, x: x % 3, (2, 3), kinds="a")
+    c("fmod-scalar", lambda lib, x: lib.fmod(x, 2.3), (2, 3), kinds="a")
+    c("xlogy-scalar", lambda lib, x: x.xlogy(2.5), (2, 3))
+    c("round-decimals", lambda lib, x: x.round(decimals=1), (2, 3), kinds="f")
+    c("round-decimals-neg", lambda lib, x: lib.round(x * 100, decimals=-1), (2, 3), kinds="f")
+    c("arcsin-alias", lambda lib, x: lib.arcsin(x) + x.arctanh(), (2, 3), kinds="u")
+    c("arctan2-alias", lambda lib, a, b: lib.arctan2(a, b), (2, 3), (3,))
+    c("compose-gelu-erf", lambda lib, x: x * 0.5 * (1 + (x * 0.7071067811865476).erf()), (3, 4))
+    c("compose-log1p-expm1", lambda lib, x: x.expm1().log1p() + x.exp2().log2(), (3, 4), kinds="p")
 
     # Shape ops.
     c("reshape", lambda lib, x: x.reshape(3, 2), (2, 3))
@@ -578,6 +625,22 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "multinomial-nan": lambda lib: lib.multinomial(lib.tensor([float("nan"), 2.0]), 1, True),
         "multinomial-inf": lambda lib: lib.tensor([float("inf"), 2.0]).multinomial(1),
         "multinomial-int": lambda lib: lib.multinomial(lib.tensor([1, 2]), 1),
+        "frac-int": lambda lib: lib.tensor([1, 2]).frac(),
+        "frac-bool": lambda lib: lib.frac(lib.tensor([True])),
+        "floor-bool": lambda lib: lib.tensor([True]).floor(),
+        "ceil-bool": lambda lib: lib.ceil(lib.tensor([True])),
+        "trunc-bool": lambda lib: lib.tensor([True]).trunc(),
+        "round-bool": lambda lib: lib.tensor([True]).round(),
+        "round-decimals-int": lambda lib: lib.tensor([1, 2]).round(decimals=1),
+        "round-decimals-float": lambda lib: lib.tensor([1.5]).round(decimals=1.5),
+        "hypot-int": lambda lib: lib.hypot(lib.tensor([1, 2]), lib.tensor([3, 4])),
+        "hypot-bcast": lambda lib: lib.ones(2, 3).hypot(lib.ones(2)),
+        "remainder-int-by-zero": lambda lib: lib.tensor([1, 2]).remainder(lib.tensor([1, 0])),
+        "remainder-int-by-zero-scalar": lambda lib: lib.tensor([1, 2]) % 0,
+        "fmod-int-by-zero": lambda lib: lib.fmod(lib.tensor([1, 2]), 0),
+        "remainder-bool": lambda lib: lib.tensor([True]).remainder(lib.tensor([True])),
+        "atan2-bcast": lambda lib: lib.ones(2, 3).atan2(lib.ones(4)),
+        "erf-not-tensor": lambda lib: lib.erf([1.0]),
     }
 
 
