@@ -26,12 +26,13 @@ METHOD_FORMS = {
         "arccosh", "arctanh", "floor", "ceil", "trunc", "fix", "round", "frac", "atan2", "arctan2", "hypot",
         "remainder", "fmod", "xlogy",
     ],
-    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum"],
+    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum", "prod"],
     "shape and indexing": [
         "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "t", "permute", "chunk", "unbind", "clone",
-        "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select",
+        "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select", "select", "narrow", "nonzero",
+        "masked_select", "repeat_interleave", "tile", "diff", "scatter", "scatter_add", "index_add", "index_fill",
     ],
-    "linear algebra": ["bmm"],
+    "linear algebra": ["bmm", "mm", "addmm", "baddbmm", "outer", "ger", "addcmul", "addcdiv", "lerp"],
     "comparison and size": ["numel", "allclose", "equal"],
 }
 
@@ -57,7 +58,7 @@ def _method_form(name: str) -> Callable[..., Any]:
 # The functions written out below.
 __all__ = [
     "add", "sub", "mul", "div", "true_divide", "pow", "softmax", "log_softmax", "stack", "cat", "concat", "where",
-    "matmul", "mm", "maximum", "minimum", "split", "is_tensor", "flip",
+    "matmul", "einsum", "maximum", "minimum", "split", "is_tensor", "flip",
 ]
 
 for _names in METHOD_FORMS.values():
@@ -167,11 +168,28 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
 concat = cat
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """2-D matrix product ``(n, k) @ (k, m) -> (n, m)``."""
-    if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
-    return matmul(input, mat2)
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sum of products over the letters the ``equation`` names, as numpy's ``einsum``: ``'ij,jk->ik'`` is a matrix
+    product, ``'bij->bji'`` a transpose, ``'ii'`` a trace; ``...`` stands for the dims not named. The operands
+    (one tensor per term, or one list of them) share a dtype. Differentiable in every operand."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ts = [_t(x) for x in operands]
+    terms = equation.replace(" ", "").partition("->")[0].split(",")
+    if len(ts) != len(terms):
+        more = "more" if len(ts) > len(terms) else "fewer"
+        raise RuntimeError(f"einsum(): {more} operands were provided than specified in the equation")
+    for i, (term, x) in enumerate(zip(terms, ts)):
+        named = len(term.replace("...", ""))
+        if ("..." in term and named > x.ndim) or ("..." not in term and named != x.ndim):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) "
+                + ("is more than" if "..." in term else "does not match")
+                + f" the number of dimensions ({x.ndim}) for operand {i}"
+                + ("" if "..." in term else " and no ellipsis was given")
+            )
+    ts = _common_dtype(ts)
+    return ops.Einsum.apply(*ts, equation=equation)
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:

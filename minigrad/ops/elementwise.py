@@ -1098,3 +1098,83 @@ def _xlogy(a: np.ndarray, b: Any) -> np.ndarray:
         z = a * np.log(b)
     zero = np.zeros((), dtype=z.dtype)
     return np.where((a == 0) & ~np.isnan(b), zero, z)
+
+
+# ---- three-operand forms -------------------------------------------------------------------------------------
+
+
+class Addcmul(Function):
+    """z = a + value * b * c (broadcast);  dL/da = dL/dz,  dL/db = dL/dz * value * c,  dL/dc = dL/dz * value * b."""
+
+    @staticmethod
+    def forward(ctx, a, b, c, *, value=1):
+        ctx.save_for_backward(b, c)
+        ctx.meta = (np.shape(a), value)
+        return a + value * b * c
+
+    @staticmethod
+    def backward(ctx, g):
+        b, c = ctx.saved_tensors
+        sa, v = ctx.meta
+        na, nb, nc = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None,
+                unbroadcast(g * v * c, b.shape) if nb else None,
+                unbroadcast(g * v * b, c.shape) if nc else None)
+
+
+class Addcdiv(Function):
+    """z = a + value * b / c (broadcast);  dL/da = dL/dz,  dL/db = dL/dz * value / c,
+    dL/dc = -dL/dz * value * b / c^2."""
+
+    @staticmethod
+    def forward(ctx, a, b, c, *, value=1):
+        ctx.save_for_backward(b, c)
+        ctx.meta = (np.shape(a), value)
+        return a + value * b / c
+
+    @staticmethod
+    def backward(ctx, g):
+        b, c = ctx.saved_tensors
+        sa, v = ctx.meta
+        na, nb, nc = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (unbroadcast(g, sa) if na else None,
+                    unbroadcast(g * v / c, b.shape) if nb else None,
+                    unbroadcast(-g * v * b / (c * c), c.shape) if nc else None)
+
+
+class Lerp(Function):
+    """z = a + w * (b - a) for a number w;  dL/da = dL/dz * (1 - w),  dL/db = dL/dz * w."""
+
+    @staticmethod
+    def forward(ctx, a, b, *, weight):
+        ctx.meta = (np.shape(a), np.shape(b), weight)
+        return a + weight * (b - a)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb, w = ctx.meta
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g * (1 - w), sa) if na else None, unbroadcast(g * w, sb) if nb else None)
+
+
+class LerpTensor(Function):
+    """z = a + w * (b - a) for a tensor w (broadcast);  dL/da = dL/dz * (1 - w),  dL/db = dL/dz * w,
+    dL/dw = dL/dz * (b - a). PyTorch's ``LerpBackward1``."""
+
+    @classmethod
+    def node_name(cls):
+        return "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        return a + w * (b - a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, w = ctx.saved_tensors
+        na, nb, nw = ctx.needs_input_grad
+        return (unbroadcast(g * (1 - w), a.shape) if na else None,
+                unbroadcast(g * w, b.shape) if nb else None,
+                unbroadcast(g * (b - a), w.shape) if nw else None)

@@ -372,3 +372,134 @@ class Sort(Function):
 
 class Topk(Sort):
     """z = the ``k`` values of a along ``dim`` chosen by ``order``;  dL/da = dL/dz at their positions, 0 elsewhere."""
+
+
+def _leading_block(shape: tuple) -> tuple:
+    """The index of the leading block ``[:shape[0], :shape[1], ...]``: the part of ``src`` that ``scatter`` uses."""
+    return tuple(slice(0, n) for n in shape)
+
+
+class Scatter(Function):
+    """z = a with ``z[index[i][j]][j] = src[i][j]`` (for dim 0; ``index`` picks along ``dim``);  dL/da = dL/dz
+    with zeros where z was overwritten,  dL/dsrc = dL/dz read at the written positions (in src's leading block
+    of index's shape). Repeated indices: one of the writes wins, as PyTorch leaves unspecified."""
+
+    @staticmethod
+    def forward(ctx, a, src, *, dim, index):
+        picks = _gather_index(index, dim)
+        ctx.meta = (picks, src.shape, _leading_block(index.shape))
+        out = a.copy()
+        out[picks] = src[_leading_block(index.shape)]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        picks, src_shape, block = ctx.meta
+        na, ns = ctx.needs_input_grad
+        ga = gs = None
+        if na:
+            ga = g.copy()
+            ga[picks] = 0
+        if ns:
+            gs = np.zeros(src_shape, dtype=g.dtype)
+            gs[block] = g[picks]
+        return ga, gs
+
+
+class ScatterValue(Function):
+    """z = a with ``value`` written where ``index`` picks along ``dim``;  dL/da = dL/dz with zeros there.
+    PyTorch's ``ScatterBackward1``."""
+
+    @classmethod
+    def node_name(cls):
+        return "ScatterBackward1"
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index, value):
+        ctx.picks = _gather_index(index, dim)
+        out = a.copy()
+        out[ctx.picks] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g.copy()
+        ga[ctx.picks] = 0
+        return ga
+
+
+class ScatterAdd(Function):
+    """z = a with ``src[i][j]`` added at ``[index[i][j]][j]`` (for dim 0; repeats add up);  dL/da = dL/dz,
+    dL/dsrc = dL/dz read at the positions each src element was added to."""
+
+    @staticmethod
+    def forward(ctx, a, src, *, dim, index):
+        picks = _gather_index(index, dim)
+        ctx.meta = (picks, src.shape, _leading_block(index.shape))
+        out = a.copy()
+        np.add.at(out, picks, src[_leading_block(index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        picks, src_shape, block = ctx.meta
+        na, ns = ctx.needs_input_grad
+        gs = None
+        if ns:
+            gs = np.zeros(src_shape, dtype=g.dtype)
+            gs[block] = g[picks]
+        return (g if na else None), gs
+
+
+class IndexAdd(Function):
+    """z = a with ``alpha * source``'s slices added at the slices ``index`` along ``dim`` (repeats add up);
+    dL/da = dL/dz,  dL/dsource = alpha * dL/dz's slices at ``index``."""
+
+    @staticmethod
+    def forward(ctx, a, source, *, dim, index, alpha=1):
+        where = (slice(None),) * dim + (index,)
+        ctx.meta = (where, alpha)
+        out = a.copy()
+        np.add.at(out, where, source if alpha == 1 else source * alpha)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        where, alpha = ctx.meta
+        na, ns = ctx.needs_input_grad
+        gs = None
+        if ns:
+            gs = g[where] if alpha == 1 else g[where] * alpha
+        return (g if na else None), gs
+
+
+class IndexFill(Function):
+    """z = a with ``value`` in the slices ``index`` along ``dim``;  dL/da = dL/dz with zeros in those slices."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index, value):
+        ctx.where = (slice(None),) * dim + (index,)
+        out = a.copy()
+        out[ctx.where] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g.copy()
+        ga[ctx.where] = 0
+        return ga
+
+
+class MaskedSelect(Function):
+    """z = the elements of a where ``mask`` is True, as a 1-D array in row-major order (a and mask of one
+    shape);  dL/da = dL/dz placed back at those positions, zeros elsewhere."""
+
+    @staticmethod
+    def forward(ctx, a, *, mask):
+        ctx.meta = (a.shape, a.dtype, mask)
+        return a[mask]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, mask = ctx.meta
+        return placed(shape, dtype, mask, g)

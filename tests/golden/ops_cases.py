@@ -209,6 +209,72 @@ def _cases() -> list[Case]:
     c("compose-gelu-erf", lambda lib, x: x * 0.5 * (1 + (x * 0.7071067811865476).erf()), (3, 4))
     c("compose-log1p-expm1", lambda lib, x: x.expm1().log1p() + x.exp2().log2(), (3, 4), kinds="p")
 
+    # Products, selections, scatters and tiling (#17).
+    zeros = [[1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+    c("prod", lambda lib, x: x.prod(), (3, 4))
+    c("prod-dim", lambda lib, x: x.prod(1), (3, 4))
+    c("prod-keepdim-fn", lambda lib, x: lib.prod(x, 0, keepdim=True), (3, 4))
+    c("prod-neg-dim-3d", lambda lib, x: x.prod(-2), (2, 3, 4))
+    c("prod-0d", lambda lib, x: x.prod(), ())
+    c("prod-empty-dim", lambda lib, x: x.prod(0), (0, 3))
+    c("prod-zeros-dim", lambda lib, x: (x * lib.tensor(zeros, dtype=x.dtype)).prod(1), (3, 4))
+    c("prod-zeros-all", lambda lib, x: (x * lib.tensor(zeros[0], dtype=x.dtype)).prod(), (4,))
+    c("masked_select", lambda lib, x: x.masked_select(x > 0), (3, 4), kinds="a")
+    c("masked_select-bcast-fn", lambda lib, x: lib.masked_select(x, lib.tensor([True, False, True])), (2, 3))
+    c("repeat_interleave-int", lambda lib, x: x.repeat_interleave(2), (2, 3),
+      name_differs="minigrad repeats with index_select; PyTorch expands and views")
+    c("repeat_interleave-dim", lambda lib, x: x.repeat_interleave(3, dim=1), (2, 3),
+      name_differs="minigrad repeats with index_select; PyTorch expands and views")
+    c("repeat_interleave-tensor", lambda lib, x: lib.repeat_interleave(x, lib.tensor([1, 0, 2]), dim=0), (3, 2))
+    c("tile", lambda lib, x: x.tile((2, 1, 2)), (2, 3))
+    c("tile-fn-short", lambda lib, x: lib.tile(x, (2,)), (2, 3))
+    c("diff", lambda lib, x: x.diff(), (3, 4))
+    c("diff-n2-dim0", lambda lib, x: lib.diff(x, n=2, dim=0), (4, 3))
+    c("diff-prepend-append", lambda lib, x, p: x.diff(dim=1, prepend=p, append=p), (3, 4), (3, 1))
+    c("outer", lambda lib, a, b: a.outer(b), (3,), (4,))
+    c("outer-fn", lambda lib, a, b: lib.outer(a, b), (2,), (3,))
+    einsum = "PyTorch's einsum is views, permutes and a bmm or sum"
+    c("einsum-matmul", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), (2, 3), (3, 4), name_differs=einsum)
+    c("einsum-batch-list", lambda lib, a, b: lib.einsum("bij,bjk->bik", [a, b]), (2, 2, 3), (2, 3, 4),
+      name_differs=einsum)
+    c("einsum-trace", lambda lib, a: lib.einsum("ii", a), (3, 3), name_differs=einsum)
+    c("einsum-diag", lambda lib, a: lib.einsum("ii->i", a), (3, 3), name_differs=einsum)
+    c("einsum-sum-out", lambda lib, a, b: lib.einsum("ij,j->", a, b), (2, 3), (3,), name_differs=einsum)
+    c("einsum-outer-implicit", lambda lib, a, b: lib.einsum("i,j", a, b), (2,), (3,), name_differs=einsum)
+    c("einsum-ellipsis", lambda lib, a, b: lib.einsum("...ij,jk->...ik", a, b), (2, 2, 3), (3, 2),
+      name_differs=einsum)
+    c("einsum-transpose", lambda lib, a: lib.einsum("abc->cab", a), (2, 3, 4), name_differs=einsum)
+    c("einsum-three", lambda lib, a, b, d: lib.einsum("ij,jk,kl->il", a, b, d), (2, 3), (3, 2), (2, 2),
+      name_differs=einsum)
+    c("einsum-summed-alone", lambda lib, a, b: lib.einsum("ij,k->ik", a, b), (2, 3), (4,), name_differs=einsum)
+    c("mm-method", lambda lib, a, b: a.mm(b), (2, 3), (3, 4))
+    c("addmm", lambda lib, c_, a, b: c_.addmm(a, b), (2, 4), (2, 3), (3, 4))
+    c("addmm-bcast-fn", lambda lib, c_, a, b: lib.addmm(c_, a, b), (4,), (2, 3), (3, 4))
+    c("addmm-beta-alpha", lambda lib, c_, a, b: c_.addmm(a, b, beta=0.5, alpha=2.0), (2, 4), (2, 3), (3, 4))
+    c("baddbmm", lambda lib, c_, a, b: c_.baddbmm(a, b, beta=0.5, alpha=-1.5), (2, 2, 4), (2, 2, 3), (2, 3, 4),
+      name_differs="minigrad composes baddbmm from bmm, mul and add")
+    c("addcmul", lambda lib, x, a, b: x.addcmul(a, b, value=0.5), (2, 3), (2, 3), (3,))
+    c("addcmul-fn", lambda lib, x, a, b: lib.addcmul(x, a, b), (2, 1), (3,), (2, 3))
+    c("addcdiv", lambda lib, x, a, b: x.addcdiv(a, b, value=-2.0), (2, 3), (2, 3), (2, 3), kinds="nna")
+    c("lerp", lambda lib, a, b: a.lerp(b, 0.3), (2, 3), (2, 3))
+    c("lerp-tensor-weight", lambda lib, a, b, w: lib.lerp(a, b, w), (2, 3), (3,), (2, 3))
+    idx = [[0, 2], [1, 0], [3, 1]]
+    c("scatter", lambda lib, x, s: x.scatter(1, lib.tensor(idx), s), (3, 4), (3, 2))
+    c("scatter-value", lambda lib, x: x.scatter(1, lib.tensor(idx), 2.5), (3, 4))
+    c("scatter-fn-dim0", lambda lib, x, s: lib.scatter(x, 0, lib.tensor([[2, 0, 1]]), s), (3, 3), (1, 3))
+    c("scatter_add-repeats", lambda lib, x, s: x.scatter_add(1, lib.tensor([[0, 0], [1, 1], [3, 3]]), s),
+      (3, 4), (3, 2))
+    c("scatter_add-fn", lambda lib, x, s: lib.scatter_add(x, 0, lib.tensor([[1, 1, 0], [0, 1, 2]]), s), (3, 3),
+      (2, 3))
+    c("index_add", lambda lib, x, s: x.index_add(0, lib.tensor([2, 0, 2]), s), (3, 4), (3, 4))
+    c("index_add-alpha-fn", lambda lib, x, s: lib.index_add(x, 1, lib.tensor([1, 3]), s, alpha=-0.5), (3, 4),
+      (3, 2))
+    c("index_fill", lambda lib, x: x.index_fill(1, lib.tensor([0, 2]), -1.5), (3, 4))
+    c("select", lambda lib, x: x.select(1, 2), (3, 4))
+    c("select-neg-fn", lambda lib, x: lib.select(x, 0, -1), (3, 4))
+    c("narrow", lambda lib, x: x.narrow(1, 1, 2), (3, 4))
+    c("narrow-fn-neg-start", lambda lib, x: lib.narrow(x, 0, -2, 2), (3, 4))
+
     # Shape ops.
     c("reshape", lambda lib, x: x.reshape(3, 2), (2, 3))
     c("reshape-infer", lambda lib, x: x.reshape(-1, 4), (2, 3, 4))
@@ -641,6 +707,52 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "remainder-bool": lambda lib: lib.tensor([True]).remainder(lib.tensor([True])),
         "atan2-bcast": lambda lib: lib.ones(2, 3).atan2(lib.ones(4)),
         "erf-not-tensor": lambda lib: lib.erf([1.0]),
+        "prod-dim-out-of-range": lambda lib: lib.ones(2, 3).prod(2),
+        "masked_select-not-bool": lambda lib: lib.ones(2, 3).masked_select(lib.ones(2, 3)),
+        "masked_select-bcast": lambda lib: lib.ones(2, 3).masked_select(lib.ones(4) > 0),
+        "repeat_interleave-size": lambda lib: lib.ones(2, 3).repeat_interleave(lib.tensor([1, 2]), dim=1),
+        "repeat_interleave-negative": lambda lib: lib.ones(2).repeat_interleave(-1),
+        "repeat_interleave-2d": lambda lib: lib.ones(2).repeat_interleave(lib.ones(2, 2, dtype=lib.int64)),
+        "diff-0d": lambda lib: lib.ones(()).diff(),
+        "outer-2d": lambda lib: lib.ones(2, 3).outer(lib.ones(2)),
+        "einsum-more-operands": lambda lib: lib.einsum("ij->i", lib.ones(2, 2), lib.ones(2)),
+        "einsum-fewer-operands": lambda lib: lib.einsum("ij,j->i", lib.ones(2, 2)),
+        "einsum-subscripts": lambda lib: lib.einsum("ijk->i", lib.ones(2, 2)),
+        "mm-1d": lambda lib: lib.ones(2).mm(lib.ones(2, 2)),
+        "addmm-mat1-1d": lambda lib: lib.ones(2, 2).addmm(lib.ones(2), lib.ones(2, 2)),
+        "addmm-inner": lambda lib: lib.ones(2, 4).addmm(lib.ones(2, 3), lib.ones(2, 4)),
+        "addmm-self-shape": lambda lib: lib.ones(3, 4).addmm(lib.ones(2, 3), lib.ones(3, 4)),
+        "scatter-index-float": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3), 1.0),
+        "scatter-index-ndim": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(3, dtype=lib.int64), 1.0),
+        "scatter-index-too-big": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 4, dtype=lib.int64), 1.0),
+        "scatter-src-too-small": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3, dtype=lib.int64),
+                                                                    lib.ones(1, 3)),
+        "scatter-out-of-bounds": lambda lib: lib.ones(2, 3).scatter(1, lib.full((2, 3), 3, dtype=lib.int64), 1.0),
+        "scatter-dtype": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3, dtype=lib.int64),
+                                                            lib.ones(2, 3, dtype=lib.float64)),
+        "scatter_add-out-of-bounds": lambda lib: lib.ones(2, 3).scatter_add(0, lib.full((1, 3), -1, dtype=lib.int64),
+                                                                            lib.ones(2, 3)),
+        "index_add-shape": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([0, 1]), lib.ones(2, 5)),
+        "index_add-index-2d": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([[0, 1]]), lib.ones(2, 4)),
+        "index_add-out-of-range": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([0, 3]), lib.ones(2, 4)),
+        "index_fill-index-float": lambda lib: lib.ones(3, 4).index_fill(0, lib.tensor([0.0]), 1.0),
+        "select-out-of-range": lambda lib: lib.ones(3, 4).select(1, 4),
+        "select-0d": lambda lib: lib.ones(()).select(0, 0),
+        "narrow-too-long": lambda lib: lib.ones(3, 4).narrow(1, 2, 3),
+        "narrow-start": lambda lib: lib.ones(3, 4).narrow(1, 5, 0),
+        "type-bad-string": lambda lib: lib.ones(2).type("minigrad.NoSuchTensor"),
+        "type-bare-string": lambda lib: lib.ones(2).type("int"),
+        "uniform-int": lambda lib: lib.zeros(2, dtype=lib.int64).uniform_(),
+        "uniform-bounds": lambda lib: lib.zeros(2).uniform_(2, 1),
+        "normal-int": lambda lib: lib.zeros(2, dtype=lib.int64).normal_(),
+        "normal-negative-std": lambda lib: lib.zeros(2).normal_(0, -1),
+        "random-bounds": lambda lib: lib.zeros(2).random_(3, 3),
+        "bernoulli-p": lambda lib: lib.zeros(2).bernoulli_(1.5),
+        "fill_diagonal-1d": lambda lib: lib.zeros(2).fill_diagonal_(1.0),
+        "fill_diagonal-unequal": lambda lib: lib.zeros(2, 3, 2).fill_diagonal_(1.0),
+        "leaf-uniform_": lambda lib: lib.zeros(2, requires_grad=True).uniform_(),
+        "leaf-unsqueeze_": lambda lib: lib.zeros(2, requires_grad=True).unsqueeze_(0),
+        "leaf-index_add_": lambda lib: lib.zeros(2, requires_grad=True).index_add_(0, lib.tensor([0]), lib.ones(1)),
     }
 
 
