@@ -1696,6 +1696,179 @@ class Tensor:
         v = value.item() if isinstance(value, Tensor) else value
         return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(v, dtype=self.data.dtype))
 
+    # ---- tests for special values, diagonals, rotations and counting (#17) ------------------------------------
+    def isnan(self) -> Tensor:
+        """True where an element is nan (a bool tensor of self's shape)."""
+        return Tensor._make(np.isnan(self.data), False)
+
+    def isinf(self) -> Tensor:
+        """True where an element is +inf or -inf (a bool tensor of self's shape)."""
+        return Tensor._make(np.isinf(self.data), False)
+
+    def isfinite(self) -> Tensor:
+        """True where an element is neither nan nor infinite (a bool tensor of self's shape)."""
+        return Tensor._make(np.isfinite(self.data), False)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False
+                ) -> Tensor:
+        """Elementwise ``|self - other| <= atol + rtol * |other|`` (broadcast), a bool tensor."""
+        b = other.data if isinstance(other, Tensor) else np.asarray(other)
+        try:
+            return Tensor._make(np.isclose(self.data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), False)
+        except ValueError as err:
+            _function.raise_broadcast_error(self.data, b, err)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """nan replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (default: the dtype's largest and
+        smallest finite values). The gradient passes where the element was finite and is 0 elsewhere."""
+        if self.data.dtype.kind != "f":
+            return Tensor._make(self.data.copy(), False)
+        info = np.finfo(self.data.dtype)
+        hi = info.max if posinf is None else posinf
+        lo = info.min if neginf is None else neginf
+        fill = np.where(np.isnan(self.data), nan, np.where(self.data > 0, hi, lo)).astype(self.data.dtype)
+        return where(Tensor._make(np.isfinite(self.data), False), self, Tensor._make(fill, False))
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running products along ``dim``: ``out[i] = self[0] * ... * self[i]``. Integers and bools give int64.
+        The gradient is exact with zeros. Shape: same."""
+        src = self if dtype is None else self.to(dtype)
+        if src.data.dtype.kind in "biu" and dtype is None:
+            src = src.to(np.int64)
+        if src.data.ndim == 0:
+            wrap_dim(dim, 0)
+            return ops.Cumprod.apply(src.reshape(1), dim=0).reshape(())
+        return ops.Cumprod.apply(src, dim=wrap_dim(dim, src.data.ndim))
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal ``offset`` (above the main one for offset > 0) of the (dim1, dim2) planes, as a new last
+        dim: ``(n, m)`` gives ``(min(n, m - offset),)`` for offset >= 0."""
+        nd = self.data.ndim
+        d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return ops.Diagonal.apply(self, offset=offset, dim1=d1, dim2=d2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D ``(n,)`` tensor gives the square matrix with it on the diagonal ``diagonal``; a 2-D one gives that
+        diagonal of it (1-D)."""
+        if self.data.ndim == 1:
+            return ops.DiagEmbed.apply(self, offset=diagonal)
+        if self.data.ndim == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.data.ndim}D")
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """The dims ``source`` moved to the places ``destination`` (ints or sequences), the others in order."""
+        nd = self.data.ndim
+        given = [list((d,) if isinstance(d, builtins.int) else d) for d in (source, destination)]
+        if len(given[0]) != len(given[1]):
+            raise RuntimeError(
+                f"movedim: Invalid source or destination dims: source ({given[0]} dims) should contain the same "
+                f"number of dims as destination ({given[1]} dims)"
+            )
+        src, dst = ([wrap_dim(d, nd) for d in g] for g in given)
+        order = [d for d in range(nd) if d not in src]
+        for s_, d_ in sorted(zip(dst, src)):
+            order.insert(s_, d_)
+        return self.permute(*order)
+
+    moveaxis = movedim
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Split along ``dim`` into ``n`` nearly equal parts (the first ``size % n`` one longer), or at the given
+        indices (a list or tuple). Each part is a view."""
+        d = wrap_dim(dim, self.data.ndim)
+        size = self.data.shape[d]
+        if isinstance(indices_or_sections, (builtins.int, np.integer)):
+            n = builtins.int(indices_or_sections)
+            if n <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+            q, r = divmod(size, n)
+            bounds = [i * q + min(i, r) for i in range(n + 1)]
+        else:
+            cuts = [builtins.int(i) for i in indices_or_sections]
+            bounds = [0, *cuts, size]
+        return tuple(self[(slice(None),) * d + (slice(lo, max(lo, hi)),)]
+                     for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    def take(self, index: Tensor) -> Tensor:
+        """The elements of the flattened self at ``index`` (int64, any shape): a tensor of index's shape."""
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.dtype != np.int64:
+            raise RuntimeError(f"take(): Expected a long tensor for index, but got {_dt.scalar_type_name(idx.dtype)}")
+        n = self.data.size
+        bad = (idx < -n) | (idx >= n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements.")
+        return self.reshape(-1)[Tensor._make(idx % max(n, 1), False)]
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim toward the second."""
+        dims = list(dims)
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        nd = self.data.ndim
+        if nd < 2:
+            raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+        d0, d1 = wrap_dim(dims[0], nd), wrap_dim(dims[1], nd)
+        if d0 == d1:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+        k = k % 4
+        if k == 1:
+            return self.flip(d1).transpose(d0, d1)
+        if k == 2:
+            return self.flip(d0, d1)
+        if k == 3:
+            return self.flip(d0).transpose(d0, d1)
+        return self.clone()
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product: blocks ``self[i, j] * other``; shapes ``(a, b)`` and ``(c, d)`` give
+        ``(a * c, b * d)`` (the fewer dims are padded with 1s in front)."""
+        nd = max(self.data.ndim, other.data.ndim)
+        a = self.reshape((1,) * (nd - self.data.ndim) + tuple(self.data.shape))
+        b = other.reshape((1,) * (nd - other.data.ndim) + tuple(other.data.shape))
+        # dims interleaved: a's dim i before b's dim i, so the product's blocks are a's elements times b
+        ia = tuple(x for n in a.data.shape for x in (n, 1))
+        ib = tuple(x for n in b.data.shape for x in (1, n))
+        out = a.reshape(ia) * b.reshape(ib)
+        return out.reshape(tuple(p * q for p, q in zip(a.data.shape, b.data.shape)))
+
+    def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
+               return_counts: builtins.bool = False, dim: int | None = None) -> Any:
+        """The distinct elements in ascending order (1-D), or with ``dim`` the distinct slices along it; with
+        ``return_inverse`` also where each element went (self's shape), with ``return_counts`` how often each
+        occurs. Not differentiable."""
+        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
+        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True, axis=axis)
+        out = [Tensor._make(values, False)]
+        if return_inverse:
+            inv_shape = self.data.shape if axis is None else (self.data.shape[axis],)
+            out.append(Tensor._make(inverse.reshape(inv_shape).astype(np.int64), False))
+        if return_counts:
+            out.append(Tensor._make(counts.astype(np.int64), False))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each of 0, 1, ... occurs in this 1-D non-negative integer tensor (at least ``minlength``
+        bins); with ``weights`` (same length), the sum of the weights per value instead."""
+        if self.data.dtype.kind not in "iub":
+            raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        if self.data.ndim != 1:
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if (self.data < 0).any():
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if minlength < 0:
+            raise RuntimeError("minlength should be >= 0")
+        if weights is None:
+            return Tensor._make(np.bincount(self.data, minlength=minlength).astype(np.int64), False)
+        w = weights.data
+        if w.shape != self.data.shape:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+        out_dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+        return Tensor._make(np.bincount(self.data, weights=w, minlength=minlength).astype(out_dtype), False)
+
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         idx, kind = _convert_index(index)

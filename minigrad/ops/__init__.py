@@ -72,6 +72,7 @@ from minigrad.ops.linalg import Addmm, Bmm, Dot, Einsum, MatMul, Mm, Mv, einsum_
 from minigrad.ops.reduce import (  # noqa: F401
     BinaryCrossEntropy,
     BinaryCrossEntropyWithLogits,
+    Cumprod,
     Cumsum,
     LogSoftmax,
     Logsumexp,
@@ -94,6 +95,8 @@ from minigrad.ops.reduce import (  # noqa: F401
 from minigrad.ops.shape import (  # noqa: F401
     Cat,
     Clone,
+    DiagEmbed,
+    Diagonal,
     Expand,
     Flip,
     Gather,

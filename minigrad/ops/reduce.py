@@ -450,3 +450,28 @@ class ProdDim(Function):
         if not keepdim:
             g = np.expand_dims(g, dim)
         return g * _product_of_others(a, dim)
+
+
+class Cumprod(Function):
+    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = P_(i-1) * S_i, exact with zeros (no division), where
+    P_(i-1) = a_0 * ... * a_(i-1) (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over
+    j >= i of g_j times the product a_(i+1) ... a_j."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim):
+        ctx.save_for_backward(a)
+        ctx.dim = dim
+        return np.cumprod(a, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        a, g = np.moveaxis(a, ctx.dim, 0), np.moveaxis(g, ctx.dim, 0)
+        n = a.shape[0]
+        s = np.empty_like(g)
+        if n:
+            s[n - 1] = g[n - 1]
+        for i in range(n - 2, -1, -1):  # one step per position along dim, right to left
+            s[i] = g[i] + a[i + 1] * s[i + 1]
+        before = np.cumprod(np.concatenate([np.ones_like(a[:1]), a[:-1]]), axis=0)[:n]
+        return np.moveaxis(before * s, 0, ctx.dim)

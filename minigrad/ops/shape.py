@@ -503,3 +503,50 @@ class MaskedSelect(Function):
     def backward(ctx, g):
         shape, dtype, mask = ctx.meta
         return placed(shape, dtype, mask, g)
+
+
+def _diagonal_index(shape: tuple, offset: int, dim1: int, dim2: int) -> tuple:
+    """The advanced index of the diagonal ``offset`` of the (dim1, dim2) planes of an array of ``shape``."""
+    n1, n2 = shape[dim1], shape[dim2]
+    start1, start2 = max(-offset, 0), max(offset, 0)
+    length = max(min(n1 - start1, n2 - start2), 0)
+    steps = np.arange(length)
+    index = [slice(None)] * len(shape)
+    index[dim1], index[dim2] = steps + start1, steps + start2
+    return tuple(index)
+
+
+class Diagonal(Function):
+    """z = the diagonal ``offset`` of a's (dim1, dim2) planes, as the last dim;  dL/da = zeros with dL/dz on that
+    diagonal."""
+
+    @staticmethod
+    def forward(ctx, a, *, offset, dim1, dim2):
+        ctx.meta = (a.shape, a.dtype, offset, dim1, dim2)
+        return np.diagonal(a, offset, dim1, dim2).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, offset, dim1, dim2 = ctx.meta
+        out = np.zeros(shape, dtype=dtype)
+        # With the two dims moved to the front (a view of out), the diagonal's index puts its steps first.
+        moved = np.moveaxis(out, (dim1, dim2), (0, 1))
+        moved[_diagonal_index(moved.shape, offset, 0, 1)] = np.moveaxis(g, -1, 0)
+        return out
+
+
+class DiagEmbed(Function):
+    """z = a square matrix with the 1-D a on its diagonal ``offset`` and zeros elsewhere;  dL/da = dL/dz's
+    diagonal ``offset``. What ``diag`` of a vector records (``DiagEmbedBackward0``)."""
+
+    @staticmethod
+    def forward(ctx, a, *, offset):
+        n = a.shape[0] + abs(offset)
+        ctx.offset = offset
+        out = np.zeros((n, n), dtype=a.dtype)
+        out[_diagonal_index((n, n), offset, 0, 1)] = a
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.diagonal(g, ctx.offset).copy()

@@ -275,6 +275,47 @@ def _cases() -> list[Case]:
     c("narrow", lambda lib, x: x.narrow(1, 1, 2), (3, 4))
     c("narrow-fn-neg-start", lambda lib, x: lib.narrow(x, 0, -2, 2), (3, 4))
 
+    # Diagonals, rotations, stacking and distances (#17).
+    composed = "minigrad composes it from flip/transpose/reshape/index/where/cat; PyTorch has a node of its own"
+    c("cumprod", lambda lib, x: x.cumprod(1), (3, 4))
+    c("cumprod-fn-dim0", lambda lib, x: lib.cumprod(x, 0), (3, 2, 2))
+    c("cumprod-zeros", lambda lib, x: (x * lib.tensor(zeros, dtype=x.dtype)).cumprod(-1), (3, 4))
+    c("cumprod-0d", lambda lib, x: x.cumprod(0), (), name_differs="minigrad reshapes a 0-d input to (1,) and back")
+    c("diag-matrix", lambda lib, x: x.diag(), (3, 4), name_differs="PyTorch's diag is diagonal(...).clone()")
+    c("diag-vector-offset", lambda lib, x: lib.diag(x, -1), (3,))
+    c("diagonal", lambda lib, x: x.diagonal(), (3, 4))
+    c("diagonal-offset-dims", lambda lib, x: lib.diagonal(x, 1, 2, 0), (3, 2, 4))
+    c("diagonal-neg-offset", lambda lib, x: x.diagonal(-1, -1, -2), (2, 4, 3))
+    c("movedim", lambda lib, x: x.movedim(0, -1), (2, 3, 4))
+    c("movedim-fn-seq", lambda lib, x: lib.movedim(x, (0, 1), (2, 0)), (2, 3, 4))
+    c("swapaxes-fn", lambda lib, x: lib.swapaxes(x, 0, 2), (2, 3, 4))
+    c("tensor_split-sections", lambda lib, x: x.tensor_split(3, dim=1)[1], (2, 7))
+    c("tensor_split-indices-fn", lambda lib, x: lib.tensor_split(x, [1, 4])[2], (5, 2))
+    c("take", lambda lib, x: x.take(lib.tensor([[0, 5], [11, -1]])), (3, 4), name_differs=composed)
+    c("rot90", lambda lib, x: x.rot90(), (3, 4), name_differs=composed)
+    c("rot90-k2-fn", lambda lib, x: lib.rot90(x, 2, [1, 2]), (2, 3, 4), name_differs=composed)
+    c("rot90-k-neg", lambda lib, x: x.rot90(-1, (0, 1)), (3, 4), name_differs=composed)
+    c("kron", lambda lib, a, b: a.kron(b), (2, 3), (2, 2), name_differs=composed)
+    c("kron-fn-ranks", lambda lib, a, b: lib.kron(a, b), (3,), (2, 2), name_differs=composed)
+    c("nan_to_num", lambda lib, x: (x.log()).nan_to_num(), (3, 4), kinds="a", name_differs=composed)
+    c("nan_to_num-fn", lambda lib, x: lib.nan_to_num(x.log(), 1.0, 2.0, -2.0), (2, 3), kinds="a",
+      name_differs=composed)
+    c("tensordot", lambda lib, a, b: lib.tensordot(a, b), (2, 3, 4), (3, 4, 2), name_differs=composed)
+    c("tensordot-pairs", lambda lib, a, b: lib.tensordot(a, b, ([0, 2], [2, 0])), (2, 3, 4), (4, 3, 2),
+      name_differs=composed)
+    c("meshgrid-ij", lambda lib, a, b: lib.stack(lib.meshgrid(a, b, indexing="ij"), -1), (3,), (2,))
+    c("meshgrid-xy", lambda lib, a, b, d: lib.stack(lib.meshgrid(a, b, d, indexing="xy")), (3,), (2,), (2,))
+    c("cartesian_prod", lambda lib, a, b: lib.cartesian_prod(a, b), (3,), (2,))
+    c("cdist", lambda lib, a, b: lib.cdist(a, b), (3, 2), (4, 2), name_differs=composed)
+    c("cdist-p1-batch", lambda lib, a, b: lib.cdist(a, b, p=1), (2, 3, 2), (2, 4, 2), kinds="na",
+      name_differs=composed)
+    c("cdist-p3", lambda lib, a, b: lib.cdist(a, b, p=3.0), (3, 2), (2, 2), name_differs=composed)
+    c("cdist-inf", lambda lib, a, b: lib.cdist(a, b, p=float("inf")), (3, 2), (4, 2), name_differs=composed)
+    c("hstack", lambda lib, a, b: lib.hstack([a, b]), (2, 3), (2, 1))
+    c("hstack-1d", lambda lib, a, b: lib.hstack((a, b)), (3,), ())
+    c("vstack", lambda lib, a, b: lib.vstack([a, b]), (3,), (2, 3))
+    c("dstack", lambda lib, a, b: lib.dstack([a, b]), (2, 3), (2, 3, 2))
+
     # Shape ops.
     c("reshape", lambda lib, x: x.reshape(3, 2), (2, 3))
     c("reshape-infer", lambda lib, x: x.reshape(-1, 4), (2, 3, 4))
@@ -752,6 +793,34 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "fill_diagonal-unequal": lambda lib: lib.zeros(2, 3, 2).fill_diagonal_(1.0),
         "leaf-uniform_": lambda lib: lib.zeros(2, requires_grad=True).uniform_(),
         "leaf-unsqueeze_": lambda lib: lib.zeros(2, requires_grad=True).unsqueeze_(0),
+        "cumprod-dim": lambda lib: lib.ones(2).cumprod(1),
+        "diagonal-1d": lambda lib: lib.ones(3).diagonal(),
+        "diagonal-same-dims": lambda lib: lib.ones(3, 3).diagonal(0, 1, 1),
+        "diag-3d": lambda lib: lib.ones(2, 2, 2).diag(),
+        "movedim-lengths": lambda lib: lib.ones(2, 3).movedim((0, 1), (1,)),
+        "tensor_split-zero": lambda lib: lib.ones(4).tensor_split(0),
+        "take-out-of-range": lambda lib: lib.ones(2, 2).take(lib.tensor([4])),
+        "take-int32": lambda lib: lib.ones(2, 2).take(lib.tensor([1], dtype=lib.int32)),
+        "rot90-one-dim": lambda lib: lib.ones(2, 2).rot90(1, [0]),
+        "rot90-same-dims": lambda lib: lib.ones(2, 2).rot90(1, [1, 1]),
+        "rot90-1d": lambda lib: lib.ones(2).rot90(),
+        "isclose-bcast": lambda lib: lib.ones(2, 3).isclose(lib.ones(4)),
+        "tensordot-sizes": lambda lib: lib.tensordot(lib.ones(2, 3), lib.ones(4, 2), ([1], [0])),
+        "tensordot-lengths": lambda lib: lib.tensordot(lib.ones(2, 3), lib.ones(3, 2), ([1], [0, 1])),
+        "meshgrid-indexing": lambda lib: lib.meshgrid(lib.ones(2), indexing="ji"),
+        "cdist-columns": lambda lib: lib.cdist(lib.ones(2, 3), lib.ones(2, 4)),
+        "cdist-negative-p": lambda lib: lib.cdist(lib.ones(2, 3), lib.ones(2, 3), p=-1.0),
+        "cdist-1d": lambda lib: lib.cdist(lib.ones(3), lib.ones(2, 3)),
+        "bincount-negative": lambda lib: lib.tensor([1, -1]).bincount(),
+        "bincount-float": lambda lib: lib.bincount(lib.tensor([1.0])),
+        "bincount-2d": lambda lib: lib.bincount(lib.ones(2, 2, dtype=lib.int64)),
+        "bincount-weights": lambda lib: lib.tensor([1, 2]).bincount(lib.ones(3)),
+        "searchsorted-side": lambda lib: lib.searchsorted(lib.ones(3), lib.ones(2), side="middle"),
+        "searchsorted-shapes": lambda lib: lib.searchsorted(lib.ones(2, 3), lib.ones(3, 2)),
+        "bucketize-2d-boundaries": lambda lib: lib.bucketize(lib.ones(2), lib.ones(2, 2)),
+        "set_default_dtype-int": lambda lib: lib.set_default_dtype(lib.int64),
+        "randint_like-bounds": lambda lib: lib.randint_like(lib.ones(2), 3, 3),
+        "normal-fn-negative-std": lambda lib: lib.normal(lib.zeros(2), -lib.ones(2)),
         "leaf-index_add_": lambda lib: lib.zeros(2, requires_grad=True).index_add_(0, lib.tensor([0]), lib.ones(1)),
     }
 
