@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.dtypes import scalar_type_name
 from minigrad.ops import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to_array, where
 
@@ -180,7 +181,7 @@ concat = cat
 def einsum(equation: str, *operands: Any) -> Tensor:
     """Sum of products over the letters the ``equation`` names, as numpy's ``einsum``: ``'ij,jk->ik'`` is a matrix
     product, ``'bij->bji'`` a transpose, ``'ii'`` a trace; ``...`` stands for the dims not named. The operands
-    (one tensor per term, or one list of them) share a dtype. Differentiable in every operand."""
+    (one tensor per term, or one list of them) must share a dtype. Differentiable in every operand."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ts = [_t(x) for x in operands]
@@ -197,7 +198,11 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 + f" the number of dimensions ({x.ndim}) for operand {i}"
                 + ("" if "..." in term else " and no ellipsis was given")
             )
-    ts = _common_dtype(ts)
+    for x in ts[1:]:
+        if x.data.dtype != ts[0].data.dtype:
+            raise RuntimeError(
+                f"expected scalar type {scalar_type_name(ts[0].data.dtype)} but found {scalar_type_name(x.data.dtype)}"
+            )
     return ops.Einsum.apply(*ts, equation=equation)
 
 
@@ -251,6 +256,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
                 f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} and second has "
                 f"size {b.shape[y]} in dim {y}"
             )
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
     n = 1
@@ -279,6 +286,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for x in ts:
         if x.ndim > 1:
             raise RuntimeError(f"minigrad.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {x!r}")
+    if any(x.data.dtype != ts[0].data.dtype for x in ts):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     ts = [x.reshape(-1) for x in ts]
     swap = indexing == "xy" and len(ts) >= 2
     if swap:
@@ -304,6 +313,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     """Distances between every row of ``x1`` ``(*, P, M)`` and every row of ``x2`` ``(*, R, M)``: ``(*, P, R)``,
     the p-norm of their difference (p >= 0; inf for the largest difference). The gradient at a zero distance
     is 0."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.is_floating_point():
+            kind = scalar_type_name(x.data.dtype)
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {kind}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if x1.ndim < 2 or x2.ndim < 2:

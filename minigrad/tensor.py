@@ -1594,23 +1594,34 @@ class Tensor:
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         """``self + value * tensor1 / tensor2`` (all three broadcast), one node."""
-        a, b, c = self._three(tensor1, tensor2)
-        if b.data.dtype.kind != "f" and c.data.dtype.kind != "f":
+        kinds = {getattr(t, "data", np.asarray(t)).dtype.kind for t in (tensor1, tensor2)}
+        if kinds <= {"b", "i", "u"}:
             raise RuntimeError(
-                "Integer division with addcdiv is no longer supported, and in a future release addcdiv will "
+                "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
                 "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
-                "as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                "as (input + value * minigrad.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
                 "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the "
                 "latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
             )
+        a, b, c = self._three(tensor1, tensor2)
         return ops.Addcdiv.apply(a, b, c, value=value)
 
     def lerp(self, end: Tensor, weight: Any) -> Tensor:
-        """``self + weight * (end - self)``: a number ``weight`` or a tensor (all broadcast)."""
-        a, b = self._pair(end)
-        if isinstance(weight, Tensor):
-            return ops.LerpTensor.apply(a, b, weight)
-        return ops.Lerp.apply(a, b, weight=weight)
+        """``self + weight * (end - self)``: a number ``weight`` or a tensor (all broadcast); self, ``end`` and a
+        tensor ``weight`` share one floating dtype."""
+        is_tensor = isinstance(weight, Tensor)
+        if self.data.dtype.kind != "f":
+            kernel = "lerp_kernel_tensor" if is_tensor else "lerp_kernel_scalar"
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        for name, other in (("end", end), ("weight", weight if is_tensor else None)):
+            if other is not None and other.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"expected dtype {_dt.cpp_type_name(self.data.dtype)} for `{name}` but got dtype "
+                    f"{_dt.cpp_type_name(other.data.dtype)}"
+                )
+        if is_tensor:
+            return ops.LerpTensor.apply(self, end, weight)
+        return ops.Lerp.apply(self, end, weight=weight)
 
     def _scatter_index(self, name: str, dim: int, index: Any, src: Any) -> tuple[int, np.ndarray]:
         """Check a scatter's index as PyTorch does: int64, self's number of dims, no larger than self (but
@@ -1711,8 +1722,10 @@ class Tensor:
 
     def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False
                 ) -> Tensor:
-        """Elementwise ``|self - other| <= atol + rtol * |other|`` (broadcast), a bool tensor."""
+        """Elementwise ``|self - other| <= atol + rtol * |other|`` (broadcast; one dtype), a bool tensor."""
         b = other.data if isinstance(other, Tensor) else np.asarray(other)
+        if b.dtype != self.data.dtype:
+            raise RuntimeError(f"{_dt.scalar_type_name(self.data.dtype)} did not match {_dt.scalar_type_name(b.dtype)}")
         try:
             return Tensor._make(np.isclose(self.data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), False)
         except ValueError as err:
@@ -1853,7 +1866,7 @@ class Tensor:
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         """How often each of 0, 1, ... occurs in this 1-D non-negative integer tensor (at least ``minlength``
         bins); with ``weights`` (same length), the sum of the weights per value instead."""
-        if self.data.dtype.kind not in "iub":
+        if self.data.dtype.kind not in "iu":
             raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
         if self.data.ndim != 1:
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

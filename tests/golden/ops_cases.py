@@ -821,6 +821,17 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "set_default_dtype-int": lambda lib: lib.set_default_dtype(lib.int64),
         "randint_like-bounds": lambda lib: lib.randint_like(lib.ones(2), 3, 3),
         "normal-fn-negative-std": lambda lib: lib.normal(lib.zeros(2), -lib.ones(2)),
+        "addcdiv-integers": lambda lib: lib.ones(2).addcdiv(lib.tensor([1]), lib.tensor([2])),
+        "lerp-int": lambda lib: lib.tensor([1, 2]).lerp(lib.tensor([1, 2]), 0.5),
+        "lerp-int-tensor-weight": lambda lib: lib.lerp(lib.tensor([1]), lib.tensor([1]), lib.tensor([1])),
+        "lerp-end-dtype": lambda lib: lib.ones(2).lerp(lib.ones(2, dtype=lib.float64), 0.5),
+        "lerp-weight-dtype": lambda lib: lib.ones(2).lerp(lib.ones(2), lib.ones(2, dtype=lib.float64)),
+        "cdist-int": lambda lib: lib.cdist(lib.ones(1, 2), lib.ones(1, 2, dtype=lib.int64)),
+        "tensordot-dtypes": lambda lib: lib.tensordot(lib.ones(2), lib.ones(2, dtype=lib.float64), 1),
+        "einsum-dtypes": lambda lib: lib.einsum("i,i->", lib.ones(2), lib.ones(2, dtype=lib.float64)),
+        "cartesian_prod-dtypes": lambda lib: lib.cartesian_prod(lib.ones(2), lib.tensor([1, 2])),
+        "isclose-dtypes": lambda lib: lib.tensor([1, 2]).isclose(lib.ones(2)),
+        "bincount-bool": lambda lib: lib.tensor([True]).bincount(),
         "leaf-index_add_": lambda lib: lib.zeros(2, requires_grad=True).index_add_(0, lib.tensor([0]), lib.ones(1)),
     }
 
