@@ -18,8 +18,16 @@ function (uid, D, standalone) {
     var t = g.querySelector('title').textContent.split('->'), p = g.querySelector('path');
     if (t.length == 2 && p) edges.push({head: t[1].split(':')[0], path: p, stroke: p.getAttribute('stroke'), width: p.getAttribute('stroke-width')});
   });
-  var leafAt = {};  // leaf box -> [[frame, text, fill], ...]
-  F.forEach(function (f, k) { for (var b in f.lv) (leafAt[b] = leafAt[b] || []).push([k, f.lv[b][0], f.lv[b][1]]); });
+  var leafAt = {}, sumAt = {};  // leaf box / waiting op box -> [[frame, text, fill], ...]: its gradient so far
+  F.forEach(function (f, k) {
+    for (var b in f.lv) (leafAt[b] = leafAt[b] || []).push([k, f.lv[b][0], f.lv[b][1]]);
+    for (var b in f.pv) (sumAt[b] = sumAt[b] || []).push([k, f.pv[b][0], f.pv[b][1]]);
+  });
+  function upTo(hist, k) {
+    var last = null;
+    for (var i = 0; hist && i < hist.length && hist[i][0] <= k; i++) last = hist[i];
+    return last;
+  }
   var slider = $('mg-slider'), k = 0, timer = null;
   slider.max = N;
   function paint(b, fill, dim, hideGrad, text) {
@@ -47,8 +55,10 @@ function (uid, D, standalone) {
         else if (last) paint(b, last[2], false, false, last[1]);
         else paint(b, '#f4f4f4', true, true);
       } else if (s) {
+        var part = k < s[0] && upTo(sumAt[id], k);
         if (k >= s[1]) paint(b, b.fill, false, false);
         else if (k >= s[0]) paint(b, b.fill, false, true);
+        else if (part) paint(b, part[2], false, false, part[1]);
         else paint(b, '#f4f4f4', true, true);
       } else paint(b, b.fill, false, false);
     }

@@ -61,6 +61,9 @@ class ReplayFrame:
             (``None``: that input needs no gradient).
         leaves: ``drawn_id -> dL/d(leaf)`` summed so far in this sweep, plus the ``.grad`` the leaf had before,
             for the leaves that received a part in this frame.
+        pending: ``node -> dL/d(its output)`` summed so far, for the nodes that received a part in this frame and
+            wait for more (the engine's running sum over paths: a weight's transpose in an RNN gains one time
+            step's share per frame).
     """
 
     index: int
@@ -70,6 +73,7 @@ class ReplayFrame:
     grad: np.ndarray
     inputs: list[tuple[str, str | None, np.ndarray | None]] = field(default_factory=list)
     leaves: dict[str, np.ndarray] = field(default_factory=dict)
+    pending: dict[Node, np.ndarray] = field(default_factory=dict)
 
 
 class _Spy:
@@ -266,20 +270,31 @@ def replay_backward(
     grad_range = model.grad_range
     out_box = "out0"
     frames = [ReplayFrame(0, None, model.nodes[out_box].title if out_box in model.nodes else "output", out_box, seed)]
-    totals: dict[int, np.ndarray] = {}
-    js_frames = [{"id": out_box, "name": frames[0].name, "scope": "", "grad": _summary(seed), "ins": [], "lv": {}}]
+    totals: dict[int, np.ndarray] = {}  # id(leaf) -> its gradient so far (on top of its earlier .grad)
+    sums: dict[Node, np.ndarray] = {}  # node -> dL/d(its output) received so far
+    js_frames = [
+        {"id": out_box, "name": frames[0].name, "scope": "", "grad": _summary(seed), "ins": [], "lv": {}, "pv": {}}
+    ]
     span: dict[str, list[int]] = {}
     for k, (node, g, parts) in enumerate(runs, start=1):
         box = node_box.get(node)
         frame = ReplayFrame(k, node, node.name(), box, g)
-        ins, lv = [], {}
+        ins, lv, pv = [], {}, {}
         for p, gi in zip(node.parents, parts):
             if p is None:
                 continue
             name, pbox = label(p)
             frame.inputs.append((name, pbox, gi))
             ins.append({"name": name, "box": pbox, **_summary(gi)})
-            if gi is None or isinstance(p, Node):
+            if gi is None:
+                continue
+            if isinstance(p, Node):
+                sums[p] = gi if p not in sums else sums[p] + gi
+                frame.pending[p] = sums[p]
+                if pbox is not None and model.nodes[pbox].kind == "op":
+                    n = _norm(sums[p])
+                    fill = "#e4e4e4" if n == 0 or grad_range is None else grad_color(n, *grad_range)
+                    pv[pbox] = [f"so far |grad| {_fmt(n)}", fill]
                 continue
             key = id(p)
             if key not in totals:
@@ -296,7 +311,9 @@ def replay_backward(
         if box is not None:
             span.setdefault(box, [k, k])[1] = k
         scope = " / ".join(scope_label(s) for s in node.scope)
-        js_frames.append({"id": box, "name": node.name(), "scope": scope, "grad": _summary(g), "ins": ins, "lv": lv})
+        js_frames.append(
+            {"id": box, "name": node.name(), "scope": scope, "grad": _summary(g), "ins": ins, "lv": lv, "pv": pv}
+        )
         frames.append(frame)
     data = {"frames": js_frames, "span": span, "total": len(runs)}
     return Replay(frames, model, svg, data)
