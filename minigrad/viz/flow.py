@@ -1,7 +1,7 @@
 """The gradient-flow plot: where gradients grow or fade, after a backward.
 
 ``plot_grad_flow(loss)`` (or ``plot_grad_flow(model, loss)``) draws, for the recurrent layers that made the graph,
-a heatmap of gradient norms over layers x time steps (log colour scale: a vanishing gradient fades to the left,
+a heatmap of the hidden states' gradient norms ``||dL/dh_t||`` over layers x time steps (log colour scale: a vanishing gradient fades to the left,
 an exploding one glows), and for every named parameter the mean and max of ``|grad|``. ``plot_grad_flow(model)``
 alone draws the parameters' bars. The numbers come from what backward recorded: each node's ``grad_norm``
 (``autograd.engine.record_grad_norm``) and each parameter's ``.grad``. matplotlib is imported only when a plot is
@@ -31,8 +31,9 @@ class GradFlow:
     Attributes:
         rows: one label per recurrent layer and direction (``"rnn layer 0"``, ``"rnn layer 0 reverse"``).
         steps: the time steps, ``0 .. T-1``.
-        norms: shape ``(len(rows), len(steps))``: the 2-norm of the gradient of each step's output state
-            (``h_t``; ``h_t`` and ``c_t`` together for an LSTM), NaN where a row has no such step.
+        norms: shape ``(len(rows), len(steps))``: ``||dL/dh_t||``, the 2-norm of the whole gradient of each
+            step's hidden state (summed over every path: the output at ``t``, the next step, the layer above),
+            NaN where a row has no such step.
         params: ``(name, mean |grad|, max |grad|)`` per named parameter with a gradient, in the model's order.
     """
 
@@ -66,13 +67,14 @@ def grad_flow(model_or_tensor: Module | Tensor, loss: Tensor | None = None) -> G
         named = list(model.named_parameters())
     if tensor is not None and tensor.grad_fn is not None:
         ops = _walk([tensor.grad_fn])
-        # A step's output state: the nodes inside step t whose output is used outside it (h_t, and c_t).
+        # h_t: the node recorded in step t itself (not in a gate or the cell state) whose output leaves the step.
         leaving: dict[Node, None] = {tensor.grad_fn: None}
         for node in ops:
             here = _step_of(node.scope)
             for p in node.parents:
                 if isinstance(p, Node) and _step_of(p.scope) is not None and _step_of(p.scope) != here:
                     leaving[p] = None
+        leaving = {n: None for n in leaving if scope_kind(n.scope[-1] if n.scope else "") == "step"}
         sums: dict[tuple, dict[int, float]] = {}
         for node in leaving:
             at = _step_of(node.scope)
@@ -158,7 +160,7 @@ def plot_grad_flow(
             every = max(1, len(flow.steps) // 20)
             ax.set_xticks(flow.steps[::every])
             ax.set_xlabel("time step t")
-            ax.set_title("||dL/d state_t|| per layer and time step")
+            ax.set_title("||dL/dh_t|| per layer and time step")
             fig.colorbar(im, ax=ax, label="gradient norm (log)")
         else:
             names = [n for n, _, _ in flow.params]
