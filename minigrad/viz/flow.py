@@ -1,11 +1,11 @@
 """The gradient-flow plot: where gradients grow or fade, after a backward.
 
 ``plot_grad_flow(loss)`` (or ``plot_grad_flow(model, loss)``) draws, for the recurrent layers that made the graph,
-a heatmap of the hidden states' gradient norms ``||dL/dh_t||`` over layers x time steps (log colour scale: a vanishing gradient fades to the left,
-an exploding one glows), and for every named parameter the mean and max of ``|grad|``. ``plot_grad_flow(model)``
-alone draws the parameters' bars. The numbers come from what backward recorded: each node's ``grad_norm``
-(``autograd.engine.record_grad_norm``) and each parameter's ``.grad``. matplotlib is imported only when a plot is
-made, and never picks a GUI backend itself.
+a heatmap of the hidden states' gradient norms ``||dL/dh_t||`` over layers x time steps (log colour scale: a
+vanishing gradient fades to the left, an exploding one glows), and for every named parameter the mean and max of
+``|grad|``. ``plot_grad_flow(model)`` alone draws the parameters' bars. The numbers come from what backward
+recorded: each node's ``grad_norm`` (``autograd.engine.record_grad_norm``) and each parameter's ``.grad``.
+matplotlib is imported only when a plot is made, and never picks a GUI backend itself.
 """
 
 from __future__ import annotations

@@ -226,8 +226,12 @@ def replay_backward(
         loss: the tensor to backpropagate from, any shape (a scalar unless ``gradient`` is given).
         gradient: dL/d(loss), shape ``loss.shape``; as in ``Tensor.backward``.
         retain_graph: as in ``Tensor.backward``.
-        params, show_data, group, collapse, max_nodes: as in ``draw_graph``; a collapsed drawing highlights the
-            ``group`` box (a time step, a module) of the node that runs.
+        params: names for tensors, as in ``draw_graph``.
+        show_data: print the values of the tensors drawn, as in ``draw_graph``.
+        group: draw the scope clusters, as in ``draw_graph``.
+        collapse: ``"step"`` or ``"module"``, as in ``draw_graph``; a collapsed drawing highlights the ``group``
+            box (a time step, a module) of the node that runs.
+        max_nodes: above this many boxes the drawing collapses by itself, as in ``draw_graph``.
 
     Returns:
         A :class:`Replay`. Frame 0 is the forward graph with the seed gradient at the output; frame ``k`` is the
