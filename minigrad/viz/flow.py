@@ -10,6 +10,7 @@ matplotlib is imported only when a plot is made, and never picks a GUI backend i
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,28 @@ def grad_flow(model_or_tensor: Module | Tensor, loss: Tensor | None = None) -> G
     return flow
 
 
+_FIGURE: list[type] = []  # the Figure class below, made on first use so that importing minigrad.viz skips matplotlib
+
+
+def _figure_class() -> type:
+    """A matplotlib ``Figure`` that shows itself as PNG in Jupyter (``_repr_png_``, drawn with Agg), also when no
+    pyplot backend has registered a display for figures."""
+    if not _FIGURE:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        class GradFlowFigure(Figure):
+            """The figure ``plot_grad_flow`` returns: a ``Figure`` with a PNG display for notebooks."""
+
+            def _repr_png_(self) -> bytes:
+                buf = io.BytesIO()
+                FigureCanvasAgg(self).print_png(buf)
+                return buf.getvalue()
+
+        _FIGURE.append(GradFlowFigure)
+    return _FIGURE[0]
+
+
 def plot_grad_flow(
     model_or_tensor: Module | Tensor,
     loss: Tensor | None = None,
@@ -110,6 +133,7 @@ def plot_grad_flow(
     kind: str = "auto",
     title: str | None = None,
     figsize: tuple[float, float] | None = None,
+    color_range: tuple[float, float] | None = None,
 ) -> Any:
     """Plot how the gradient flowed in the last backward: a matplotlib ``Figure``.
 
@@ -121,6 +145,8 @@ def plot_grad_flow(
             heatmap only) or ``"params"`` (the bars only).
         title: the figure's title.
         figsize: the figure's size in inches.
+        color_range: ``(low, high)`` ends of the heatmap's log colour scale, to give several figures one scale
+            (default: the smallest and largest positive norm shown).
 
     Returns:
         A ``matplotlib.figure.Figure`` made without pyplot (no GUI backend, nothing shown by itself; Jupyter
@@ -132,7 +158,6 @@ def plot_grad_flow(
         raise ValueError(f"kind must be 'auto', 'steps' or 'params', got {kind!r}")
     from matplotlib import colormaps
     from matplotlib.colors import LogNorm
-    from matplotlib.figure import Figure
 
     flow = grad_flow(model_or_tensor, loss)
     heat = kind in ("auto", "steps") and len(flow.rows) > 0
@@ -143,8 +168,8 @@ def plot_grad_flow(
         raise ValueError("nothing to plot: call backward() first (no parameter has a gradient)")
     panels = [p for p in ("steps", "params") if (p == "steps" and heat) or (p == "params" and bars)]
     heights = [max(1.2, 0.45 * len(flow.rows) + 0.9) if p == "steps" else 3.0 for p in panels]
-    width = max(6.0, 0.35 * max(len(flow.steps), len(flow.params)) + 2.5)
-    fig = Figure(figsize=figsize or (width, sum(heights)), layout="constrained")
+    width = min(11.0, max(6.0, 0.35 * max(len(flow.steps), len(flow.params)) + 2.5))
+    fig = _figure_class()(figsize=figsize or (width, sum(heights)), layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
     for ax, panel in zip(axes, panels):
         if panel == "steps":
@@ -152,6 +177,8 @@ def plot_grad_flow(
                 np.where(flow.norms > 0, flow.norms, np.nan))
             finite = data.compressed()
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (1e-8, 1.0)
+            if color_range is not None:
+                lo, hi = (float(v) for v in color_range)
             if hi <= lo:
                 lo, hi = lo / 2, hi * 2
             cmap = colormaps["viridis"].with_extremes(bad="#e4e4e4")

@@ -15,6 +15,8 @@ network) with play, pause, step, a slider and the arrow keys.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import os
 import pathlib
@@ -41,6 +43,8 @@ from minigrad.viz.graph import (
 from minigrad.viz.render import pipe
 
 __all__ = ["Replay", "ReplayFrame", "replay_backward"]
+
+_SERIAL = itertools.count()
 
 #: A gradient with at most this many elements is shown with its values, not only its norm.
 SMALL = 6
@@ -178,6 +182,10 @@ class Replay:
 
     def __init__(self, frames: list[ReplayFrame], model: GraphModel, svg: str, data: dict[str, Any]) -> None:
         self.frames, self.model, self.svg, self._data = frames, model, svg, data
+        # The page's element id: the same for the same recording (a notebook's saved outputs do not change from
+        # run to run), unique among the replays of one session.
+        digest = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
+        self._uid = f"mgr{digest}n{next(_SERIAL)}"
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -187,7 +195,7 @@ class Replay:
 
     def to_html(self, standalone: bool = True) -> str:
         """The page: a whole HTML document (``standalone=True``) or a ``<div>`` for a notebook's output."""
-        uid = f"mgr{id(self):x}"
+        uid = self._uid
         body = _TEMPLATE.replace("__UID__", uid).replace("__SVG__", _svg_body(self.svg))
         data = json.dumps(self._data, separators=(",", ":")).replace("</", "<\\/")
         script = f"<script>({_script()})({json.dumps(uid)}, {data}, {'true' if standalone else 'false'});</script>"
