@@ -29,7 +29,7 @@ import numpy as np
 from minigrad.autograd.engine import add_node_hook
 from minigrad.autograd.function import Node
 from minigrad.tensor import Tensor
-from minigrad.viz.dot import grad_color, to_dot
+from minigrad.viz.dot import _NO_GRAD_FILL, grad_color, to_dot
 from minigrad.viz.graph import (
     GraphModel,
     _collapse_key,
@@ -118,7 +118,7 @@ def _record_sweep(root: Tensor, gradient: Any, retain_graph: bool) -> list[tuple
         for node, _, _ in runs:
             if isinstance(node.fn, _Spy):  # an error stopped the sweep before this node's backward ran
                 node.fn = node.fn.fn
-    return [(n, g, parts) for n, g, parts in runs]
+    return [tuple(r) for r in runs]
 
 
 def _drawn_ids(root: Tensor, model: GraphModel, ops: list[Node]) -> tuple[dict[Node, str], dict[int, str]]:
@@ -147,12 +147,17 @@ def _drawn_ids(root: Tensor, model: GraphModel, ops: list[Node]) -> tuple[dict[N
     return {n: drawn(i) for n, i in op_id.items()}, {k: drawn(i) for k, i in leaves.items()}
 
 
+def _norm(g: np.ndarray) -> float:
+    f = np.asarray(g, dtype=np.float64).reshape(-1)
+    return float(np.sqrt(np.vdot(f, f)))
+
+
 def _summary(g: np.ndarray | None) -> dict[str, Any]:
     """What the page shows of a gradient: shape, 2-norm, and the values when there are few."""
     if g is None:
         return {"shape": "", "norm": None, "text": "no gradient (input does not require grad)"}
     f = np.asarray(g, dtype=np.float64)
-    norm = float(np.sqrt(np.vdot(f.reshape(-1), f.reshape(-1))))
+    norm = _norm(f)
     text = f"shape {shape_text(f.shape)}, norm {_fmt(norm)}"
     if f.size <= SMALL:
         vals = ", ".join(_fmt(float(v)) for v in f.reshape(-1))
@@ -160,9 +165,9 @@ def _summary(g: np.ndarray | None) -> dict[str, Any]:
     return {"shape": shape_text(f.shape), "norm": norm, "text": text}
 
 
-def _norm(g: np.ndarray) -> float:
-    f = np.asarray(g, dtype=np.float64).reshape(-1)
-    return float(np.sqrt(np.vdot(f, f)))
+def _fill(norm: float, grad_range: tuple[float, float] | None) -> str:
+    """The colour ``draw_graph`` gives a box with gradient norm ``norm`` (grey for an exact zero)."""
+    return _NO_GRAD_FILL if norm == 0 or grad_range is None else grad_color(norm, *grad_range)
 
 
 def _svg_body(svg: str) -> str:
@@ -305,8 +310,7 @@ def replay_backward(
                 frame.pending[p] = sums[p]
                 if pbox is not None and model.nodes[pbox].kind == "op":
                     n = _norm(sums[p])
-                    fill = "#e4e4e4" if n == 0 or grad_range is None else grad_color(n, *grad_range)
-                    pv[pbox] = [f"so far |grad| {_fmt(n)}", fill]
+                    pv[pbox] = [f"so far |grad| {_fmt(n)}", _fill(n, grad_range)]
                 continue
             key = id(p)
             if key not in totals:
@@ -316,10 +320,9 @@ def replay_backward(
             if pbox is not None:
                 frame.leaves[pbox] = totals[key]
                 n = _norm(totals[key])
-                fill = "#e4e4e4" if n == 0 or grad_range is None else grad_color(n, *grad_range)
-                one = totals[key].size == 1
+                one = totals[key].size == 1  # written as draw_graph writes a leaf's gradient
                 text = f"grad {_fmt(float(totals[key].reshape(-1)[0]))}" if one else f"|grad| {_fmt(n)}"
-                lv[pbox] = [text, fill]
+                lv[pbox] = [text, _fill(n, grad_range)]
         if box is not None:
             span.setdefault(box, [k, k])[1] = k
         scope = " / ".join(scope_label(s) for s in node.scope)
@@ -327,7 +330,7 @@ def replay_backward(
             {"id": box, "name": node.name(), "scope": scope, "grad": _summary(g), "ins": ins, "lv": lv, "pv": pv}
         )
         frames.append(frame)
-    data = {"frames": js_frames, "span": span, "total": len(runs)}
+    data = {"frames": js_frames, "span": span}
     return Replay(frames, model, svg, data)
 
 
