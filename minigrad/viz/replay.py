@@ -259,14 +259,11 @@ def replay_backward(
     if not isinstance(loss, Tensor):
         raise TypeError(f"replay_backward() expects a Tensor, got {type(loss).__name__}")
     ops = _walk([loss.grad_fn])[::-1] if loss.grad_fn is not None else []  # makes lazily recorded step nodes
-    before: dict[int, np.ndarray | None] = {}
-    leaf_of: dict[int, Tensor] = {}
+    before: dict[int, np.ndarray | None] = {}  # id(leaf) -> a copy of the .grad it had before this backward
     for node in ops:
         for p in node.parents:
-            if p is not None and not isinstance(p, Node):
-                leaf_of[id(p)] = p
-    for key, t in leaf_of.items():
-        before[key] = None if t.grad is None else np.array(t.grad.data, copy=True)
+            if p is not None and not isinstance(p, Node) and id(p) not in before:
+                before[id(p)] = None if p.grad is None else np.array(p.grad.data, copy=True)
     runs = _record_sweep(loss, gradient, retain_graph)
     seed = np.ones(loss.data.shape, loss.data.dtype) if gradient is None else np.asarray(
         gradient.data if isinstance(gradient, Tensor) else gradient, dtype=loss.data.dtype
@@ -317,7 +314,7 @@ def replay_backward(
                 base = before.get(key)
                 totals[key] = np.zeros(p.data.shape, np.float64) if base is None else base.astype(np.float64)
             totals[key] = totals[key] + gi
-            if pbox is not None:
+            if pbox is not None and model.nodes[pbox].kind in ("param", "input"):  # not the size limit's box
                 frame.leaves[pbox] = totals[key]
                 n = _norm(totals[key])
                 one = totals[key].size == 1  # written as draw_graph writes a leaf's gradient

@@ -211,3 +211,17 @@ def test_saved_page_is_self_contained(tmp_path):
     }
     inline = replay._repr_html_()
     assert inline.startswith("<style>") and "<svg" in inline and "<!DOCTYPE" not in inline
+
+
+def test_boxes_the_size_limit_left_out_replay_on_its_more_box():
+    w = minigrad.randn(3, requires_grad=True)
+    y = w
+    for _ in range(30):  # a chain of top-level ops: no scope to collapse, so the size limit cuts it
+        y = (y * 1.1).tanh()
+    loss = y.sum()
+    replay = replay_backward(loss, max_nodes=6)
+    assert "more" in replay.model.nodes
+    hidden = [f for f in replay.frames[1:] if f.drawn_id == "more"]
+    assert hidden and all(f.drawn_id in replay.model.nodes for f in replay.frames[1:])
+    # The leaves' running sums are kept only for the leaf boxes drawn, never on the "more" box.
+    assert all(replay.model.nodes[b].kind in ("param", "input") for f in replay.frames for b in f.leaves)
