@@ -159,6 +159,9 @@ class GraphModel:
         grad_range: ``(smallest, largest)`` positive gradient norm drawn, or ``None`` when there are none.
         collapse: the collapse mode used (``None``, ``"step"`` or ``"module"``).
         op_count: how many recorded operations led to the roots (drawn or not).
+        op_boxes: for every recorded node, the id of the box that stands for it (itself, its step or module
+            group, a folded run of steps, the ``more`` box), or None when it is left out.
+        leaf_boxes: the same for every leaf tensor, by ``id(tensor)``.
     """
 
     nodes: dict[str, DrawNode]
@@ -169,6 +172,8 @@ class GraphModel:
     grad_range: tuple[float, float] | None
     collapse: str | None
     op_count: int
+    op_boxes: dict[Node, str | None] = field(default_factory=dict)
+    leaf_boxes: dict[int, str | None] = field(default_factory=dict)
 
 
 # ---- walking the recorded graph ----------------------------------------------------------------------------
@@ -522,15 +527,19 @@ def build_graph(
     notes: list[str] = []
     drawn, drawn_edges, drawn_scope, mode = all_nodes, raw_edges, scope_of, None
     fold_notes: list[str] = []
+    moved: dict[str, str] = {}  # a node's id -> the id of the box it went into (a group, a folded run)
     for level in levels:
         if level is not None:
             folded = _collapse(all_nodes, raw_edges, scope_of, level, op_id, ops, classes)
             if folded[0] is all_nodes:
                 continue  # no cluster of this kind to fold
-            drawn, drawn_edges, drawn_scope = folded
+            drawn, drawn_edges, drawn_scope, moved = folded
             fold_notes = []
             if level == "step" and max_steps is not None:
-                drawn, drawn_edges, drawn_scope, fold_notes = _fold_steps(drawn, drawn_edges, drawn_scope, max_steps)
+                drawn, drawn_edges, drawn_scope, fold_notes, runs = _fold_steps(
+                    drawn, drawn_edges, drawn_scope, max_steps
+                )
+                moved = {nid: runs.get(box, box) for nid, box in moved.items()}
             mode = level
         if len(drawn) <= max_nodes:
             break
@@ -575,6 +584,12 @@ def build_graph(
         parts.append(f"{n_params} parameter{'s' if n_params != 1 else ''} ({weights:,} weights)")
     if n_inputs:
         parts.append(f"{n_inputs} input{'s' if n_inputs != 1 else ''} requiring grad")
+    more = "more" if "more" in drawn else None
+
+    def box(nid: str) -> str | None:
+        nid = moved.get(nid, nid)
+        return nid if nid in drawn else more
+
     return GraphModel(
         nodes=drawn,
         edges=edges,
@@ -584,6 +599,8 @@ def build_graph(
         grad_range=(min(norms), max(norms)) if norms else None,
         collapse=mode,
         op_count=len(ops),
+        op_boxes={node: box(nid) for node, nid in op_id.items()},
+        leaf_boxes={key: box(nid) for key, nid in leaf_id.items()},
     )
 
 
@@ -595,8 +612,9 @@ def _collapse(
     op_id: dict[Node, str],
     ops: list[Node],
     classes: dict[tuple, str],
-) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple]]:
-    """Fold every op inside a collapsible cluster into one ``group`` node labelled with its in/out shapes."""
+) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple], dict[str, str]]:
+    """Fold every op inside a collapsible cluster into one ``group`` node labelled with its in/out shapes.
+    Returns the new nodes, edges and scopes, and each folded op's group id."""
     parents = _module_parents(n.scope for n in ops) if mode == "module" else set()
     group_of: dict[str, tuple] = {}
     for node in ops:
@@ -604,7 +622,7 @@ def _collapse(
         if key is not None:
             group_of[op_id[node]] = key
     if not group_of:
-        return nodes, edges, scope_of
+        return nodes, edges, scope_of, {}
 
     gid: dict[tuple, str] = {}
     for key in dict.fromkeys(group_of.values()):
@@ -672,7 +690,7 @@ def _collapse(
     for nid, c in prefix.items():
         new_nodes[nid] = replace(new_nodes[nid], cluster=c)
         new_scope[nid] = c
-    return new_nodes, new_edges, new_scope
+    return new_nodes, new_edges, new_scope, {nid: gid[key] for nid, key in group_of.items()}
 
 
 def _step_number(scope: tuple[str, ...]) -> int | None:
@@ -683,12 +701,13 @@ def _step_number(scope: tuple[str, ...]) -> int | None:
 
 def _fold_steps(
     nodes: dict[str, DrawNode], edges: list[tuple[str, str]], scope_of: dict[str, tuple], max_steps: int
-) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple], list[str]]:
+) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple], list[str], dict[str, str]]:
     """In a drawing collapsed by step, fold the middle of every run of more than ``max_steps`` step boxes (one
     run per layer and direction) into one box: ``max_steps - 1`` steps stay, the first half and the last half,
     and the folded box says how many steps it holds and the range of their gradient norms.
 
-    Returns the new nodes, edges and scopes, and one note per distinct folded range for the title block.
+    Returns the new nodes, edges and scopes, one note per distinct folded range for the title block, and each
+    folded step box's folded-run id.
     """
     runs: dict[tuple, list[tuple[int, str]]] = {}
     for nid, dn in nodes.items():
@@ -724,7 +743,7 @@ def _fold_steps(
         )
         ranges[(first, last, len(run))] = None
     if not fold_of:
-        return nodes, edges, scope_of, []
+        return nodes, edges, scope_of, [], {}
 
     new_nodes: dict[str, DrawNode] = {}
     new_scope: dict[str, tuple] = {}
@@ -748,7 +767,7 @@ def _fold_steps(
         f"{max_steps - 1} steps around it (max_steps={max_steps})."
         for first, last, n in ranges
     ]
-    return new_nodes, new_edges, new_scope, notes
+    return new_nodes, new_edges, new_scope, notes, fold_of
 
 
 def _truncate(

@@ -32,9 +32,7 @@ from minigrad.tensor import Tensor
 from minigrad.viz.dot import _NO_GRAD_FILL, grad_color, to_dot
 from minigrad.viz.graph import (
     GraphModel,
-    _collapse_key,
     _fmt,
-    _module_parents,
     _walk,
     build_graph,
     scope_label,
@@ -119,32 +117,6 @@ def _record_sweep(root: Tensor, gradient: Any, retain_graph: bool) -> list[tuple
             if isinstance(node.fn, _Spy):  # an error stopped the sweep before this node's backward ran
                 node.fn = node.fn.fn
     return [tuple(r) for r in runs]
-
-
-def _drawn_ids(root: Tensor, model: GraphModel, ops: list[Node]) -> tuple[dict[Node, str], dict[int, str]]:
-    """Which box of ``model`` stands for each node and each leaf: the ids ``build_graph`` gives, followed
-    through its collapse (``group`` boxes) and its size limit (the ``more`` box)."""
-    op_id = {node: f"op{i}" for i, node in enumerate(ops)}
-    leaves: dict[int, str] = {}
-    for node in ops:
-        for p in node.parents:
-            if p is not None and not isinstance(p, Node) and id(p) not in leaves:
-                leaves[id(p)] = f"leaf{len(leaves)}"
-    if root.grad_fn is None and id(root) not in leaves:
-        leaves[id(root)] = f"leaf{len(leaves)}"
-    if model.collapse is not None:
-        parents = _module_parents(n.scope for n in ops) if model.collapse == "module" else set()
-        gid: dict[tuple, str] = {}
-        for node in ops:
-            key = _collapse_key(node.scope, model.collapse, parents)
-            if key is not None:
-                op_id[node] = gid.setdefault(key, f"g{len(gid)}")
-    fallback = "more" if "more" in model.nodes else None
-
-    def drawn(nid: str) -> str | None:
-        return nid if nid in model.nodes else fallback
-
-    return {n: drawn(i) for n, i in op_id.items()}, {k: drawn(i) for k, i in leaves.items()}
 
 
 def _norm(g: np.ndarray) -> float:
@@ -273,7 +245,7 @@ def replay_backward(
         loss, params=params, show_data=show_data, show_grad=True, group=group, collapse=collapse, max_nodes=max_nodes
     )
     svg = pipe(to_dot(model), "svg", quiet=True).decode("utf-8")
-    node_box, leaf_box = _drawn_ids(loss, model, ops)
+    node_box, leaf_box = model.op_boxes, model.leaf_boxes  # the box that stands for each node and leaf
 
     def label(p: Any) -> tuple[str, str | None]:
         if isinstance(p, Node):

@@ -152,16 +152,23 @@ def test_a_long_rnn_replays_as_steps():
     loss = layer(x)[0][-1].pow(2).sum()
     replay = replay_backward(loss, max_nodes=300)
     assert replay.model.collapse == "step"
-    seen_steps = set()
+    seen_steps, folded = set(), set()
     for f in replay.frames[1:]:
         step = [s for s in f.node.scope if s.startswith("t=")]
         dn = replay.model.nodes[f.drawn_id]
         if step:
-            assert dn.kind == "group" and dn.title == step[0]
-            seen_steps.add(step[0])
+            t = int(step[0][2:])
+            assert dn.kind == "group"
+            if dn.title == step[0]:  # a step box of its own
+                seen_steps.add(t)
+            else:  # a step the drawing folded: the folded box that holds it ("t=5 to t=193")
+                first, last = (int(part[2:]) for part in dn.title.split(" to "))
+                assert first <= t <= last
+                folded.add(t)
         else:
             assert dn.title == f.node.name()
-    assert len(seen_steps) == 200
+    assert len(seen_steps) == 11 and len(folded) == 189  # max_steps=12: 11 steps of their own, one folded box
+    assert seen_steps | folded == set(range(200))
     assert len(replay.frames) == 1 + len(_walk([loss.grad_fn]))
 
 
