@@ -278,7 +278,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.log(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, log -1 = nan, silently as PyTorch
+            return np.log(a)
 
     @staticmethod
     def backward(ctx, g):

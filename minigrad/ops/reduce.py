@@ -461,7 +461,8 @@ class Cumprod(Function):
     def forward(ctx, a, *, dim):
         ctx.save_for_backward(a)
         ctx.dim = dim
-        return np.cumprod(a, axis=dim)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 = nan, silently as PyTorch
+            return np.cumprod(a, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
