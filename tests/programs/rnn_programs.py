@@ -37,6 +37,107 @@ def _finish(model: Any) -> dict[str, np.ndarray]:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# 2. Names classifier: a hand-written recurrent cell over one-hot letters, LogSoftmax + NLLLoss, SGD.
+# ----------------------------------------------------------------------------------------------------------------
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz'"
+
+
+def _made_up_names(seed: int) -> dict[str, list[str]]:
+    """A few "languages", each with its own syllables, and some names in each."""
+    syllables = {
+        "Aurish": ["ka", "ri", "to", "ma", "shi"],
+        "Belvic": ["vor", "sk", "ov", "ich", "zy"],
+        "Corran": ["mac", "ll", "wen", "dh", "'o"],
+    }
+    rng = np.random.default_rng(seed)
+    names = {}
+    for language, parts in syllables.items():
+        names[language] = ["".join(parts[j] for j in rng.integers(0, len(parts), size=rng.integers(2, 4)))
+                           for _ in range(8)]
+    return names
+
+
+def names_classifier(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    nn = lib.nn
+    n_letters = len(LETTERS)
+    category_lines = _made_up_names(5)
+    all_categories = list(category_lines)
+    n_categories = len(all_categories)
+
+    def letterToIndex(letter: str) -> int:
+        return LETTERS.find(letter)
+
+    def lineToTensor(line: str) -> Any:
+        tensor = lib.zeros(len(line), 1, n_letters)
+        for li, letter in enumerate(line):
+            tensor[li][0][letterToIndex(letter)] = 1
+        return tensor
+
+    class RNN(nn.Module):
+        def __init__(self, input_size: int, hidden_size: int, output_size: int) -> None:
+            super().__init__()
+            self.hidden_size = hidden_size
+            self.i2h = nn.Linear(input_size + hidden_size, hidden_size)
+            self.h2o = nn.Linear(hidden_size, output_size)
+            self.softmax = nn.LogSoftmax(dim=1)
+
+        def forward(self, input: Any, hidden: Any) -> tuple[Any, Any]:
+            combined = lib.cat((input, hidden), 1)
+            hidden = lib.tanh(self.i2h(combined))
+            output = self.softmax(self.h2o(hidden))
+            return output, hidden
+
+        def initHidden(self) -> Any:
+            return lib.zeros(1, self.hidden_size)
+
+    rnn = RNN(n_letters, 16, n_categories)
+    out = _start(lib, rnn, init)
+    criterion = nn.NLLLoss()
+    optimizer = lib.optim.SGD(rnn.parameters(), lr=0.1)
+
+    def categoryFromOutput(output: Any) -> tuple[str, int]:
+        top_n, top_i = output.topk(1)
+        category_i = top_i[0].item()
+        return all_categories[category_i], category_i
+
+    def train(category_tensor: Any, line_tensor: Any) -> tuple[Any, float]:
+        hidden = rnn.initHidden()
+        rnn.zero_grad()
+        for i in range(line_tensor.size()[0]):
+            output, hidden = rnn(line_tensor[i], hidden)
+        loss = criterion(output, category_tensor)
+        loss.backward()
+        optimizer.step()
+        return output, loss.item()
+
+    rng = np.random.default_rng(6)
+    losses, guesses = [], []
+    for _ in range(80):
+        category = all_categories[rng.integers(n_categories)]
+        line = category_lines[category][rng.integers(len(category_lines[category]))]
+        category_tensor = lib.tensor([all_categories.index(category)], dtype=lib.long)
+        output, loss = train(category_tensor, lineToTensor(line))
+        losses.append(loss)
+        guesses.append(categoryFromOutput(output)[1])
+
+    # Confusion matrix over every name, with no graph.
+    confusion = lib.zeros(n_categories, n_categories)
+    with lib.no_grad():
+        for category in all_categories:
+            for line in category_lines[category]:
+                hidden = rnn.initHidden()
+                line_tensor = lineToTensor(line)
+                for i in range(line_tensor.size()[0]):
+                    output, hidden = rnn(line_tensor[i], hidden)
+                confusion[all_categories.index(category)][categoryFromOutput(output)[1]] += 1
+    for i in range(n_categories):
+        confusion[i] = confusion[i] / confusion[i].sum()
+    out.update(losses=np.array(losses), guesses=np.array(guesses), confusion=_numpy(confusion), **_finish(rnn))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # 5. Sine waves: two stacked LSTMCells in double precision, trained with LBFGS and a closure, then extrapolated.
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -103,5 +204,6 @@ def sine_wave_lstm(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[
 
 
 PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
+    "names_classifier": names_classifier,
     "sine_wave_lstm": sine_wave_lstm,
 }
