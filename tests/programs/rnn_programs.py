@@ -203,7 +203,64 @@ def sine_wave_lstm(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[
     return out
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# 6. "MNIST"-like RNN classifier: rows of made-up 28x28 digits as time steps, BatchNorm1d, Adadelta, DataLoader.
+# ----------------------------------------------------------------------------------------------------------------
+
+def digits_rnn(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    nn = lib.nn
+    F = nn.functional
+    n_classes, per_class = 4, 16
+    rng = np.random.default_rng(9)
+    patterns = (rng.random((n_classes, 28, 28)) < 0.3).astype(np.float32)
+    images = np.concatenate([np.clip(patterns[c] + 0.4 * rng.standard_normal((per_class, 28, 28)), 0, 1)
+                             for c in range(n_classes)]).astype(np.float32)
+    labels = np.repeat(np.arange(n_classes), per_class)
+    order = rng.permutation(len(labels))  # mixed batches, the same in both libraries
+    images, labels = images[order], labels[order]
+    test_images = np.clip(patterns + 0.4 * rng.standard_normal((n_classes, 28, 28)), 0, 1).astype(np.float32)
+
+    class RNNClassifier(nn.Module):
+        def __init__(self, input_size: int = 28, hidden_size: int = 20, num_classes: int = n_classes) -> None:
+            super().__init__()
+            self.rnn = nn.LSTM(input_size, hidden_size, batch_first=True)
+            self.batchnorm = nn.BatchNorm1d(hidden_size)
+            self.fc = nn.Linear(hidden_size, num_classes)
+
+        def forward(self, x: Any) -> Any:
+            x = x.reshape(-1, 28, 28)  # (batch, rows as time steps, pixels)
+            output, (hidden, _) = self.rnn(x)
+            x = self.batchnorm(output[:, -1, :])
+            return self.fc(x)  # logits: CrossEntropyLoss applies log_softmax itself
+
+    train_set = lib.utils.data.TensorDataset(lib.from_numpy(images).unsqueeze(1), lib.from_numpy(labels))
+    train_loader = lib.utils.data.DataLoader(train_set, batch_size=16, shuffle=False)
+    model = RNNClassifier()
+    out = _start(lib, model, init)
+    optimizer = lib.optim.Adadelta(model.parameters(), lr=1.0)
+    criterion = nn.CrossEntropyLoss()
+    losses = []
+    for _epoch in range(5):
+        model.train()
+        for data, target in train_loader:
+            optimizer.zero_grad()
+            output = model(data)
+            loss = criterion(output, target)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    model.eval()
+    with lib.no_grad():
+        output = model(lib.from_numpy(test_images))
+        test_loss = F.cross_entropy(output, lib.arange(n_classes), reduction="sum").item()
+        pred = output.argmax(dim=1, keepdim=True)
+    out.update(losses=np.array(losses), test_loss=np.array(test_loss), test_pred=_numpy(pred),
+               test_output=_numpy(output), **_finish(model))
+    return out
+
+
 PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
     "names_classifier": names_classifier,
     "sine_wave_lstm": sine_wave_lstm,
+    "digits_rnn": digits_rnn,
 }
