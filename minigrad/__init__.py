@@ -22,33 +22,58 @@ from minigrad import (  # noqa: F401  (utils: torch.utils.data's path)
     viz,  # noqa: E402, I001
 )
 from minigrad._device import device
+from minigrad._format import set_printoptions
 from minigrad._functional import *  # noqa: F401,F403
 from minigrad._functional import __all__ as _functional_all
+from minigrad._legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    get_default_device,
+    get_default_dtype,
+    set_default_device,
+    set_default_dtype,
+)
 from minigrad.autograd import (
     Function,
     GradcheckError,
     enable_grad,
     gradcheck,
+    inference_mode,
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
 )
 from minigrad.creation import (
     arange,
+    as_tensor,
+    bernoulli,
     default_generator,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    logspace,
     manual_seed,
     multinomial,
+    normal,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
     randperm,
     tensor,
     zeros,
@@ -72,6 +97,7 @@ from minigrad.dtypes import (
     short,
     uint8,
 )
+from minigrad.random import get_rng_state, initial_seed, seed, set_rng_state
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor
 
@@ -86,5 +112,10 @@ __all__ = [
     "set_grad_enabled", "is_grad_enabled", "autograd", "dtypes", "dtype", "device", "cuda", "viz", "fast",
     "float16", "float32", "float64",
     "half", "float", "double", "int8", "uint8", "int16", "int32", "int64", "short", "int", "long", "bool",
+    "set_printoptions", "inference_mode", "as_tensor", "bernoulli", "normal", "empty_like", "rand_like",
+    "randn_like", "randint_like", "logspace", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+    "ByteTensor", "BoolTensor", "get_default_dtype", "set_default_dtype", "get_default_device",
+    "set_default_device",
     *_functional_all,
 ]

@@ -12,6 +12,8 @@ LINEWIDTH = 80
 THRESHOLD = 1000
 EDGEITEMS = 3
 PRECISION = 4
+DEFAULT_DTYPE = np.dtype(np.float32)  # the dtype a repr leaves unnamed, with int64 and bool (set_default_dtype)
+SCI_MODE = None  # None: chosen per tensor; True or False: always or never scientific (set_printoptions)
 _NAME_EXTRA = len("minigrad.") - len("torch.")
 
 
@@ -41,6 +43,8 @@ class _Formatter:
             self.mode = "sci"
         else:
             self.mode = "fixed"
+        if SCI_MODE is not None:
+            self.mode = "sci" if SCI_MODE else "fixed"
         self.width = max(len(self._raw(v)) for v in shown.tolist())
 
     def _raw(self, v: Any) -> str:
@@ -97,13 +101,13 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
         body = "[]"
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
-        if a.dtype != np.float32:
+        if a.dtype != DEFAULT_DTYPE:
             suffixes.append(f"dtype=minigrad.{a.dtype}")
     else:
         summarize = a.size > THRESHOLD
         fmt = _Formatter(_summary(a) if summarize else a)
         body = _body(a, indent, summarize, fmt)
-        if a.dtype not in (np.float32, np.int64, np.bool_):
+        if a.dtype not in (DEFAULT_DTYPE, np.int64, np.bool_):
             suffixes.append(f"dtype=minigrad.{a.dtype}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
@@ -123,3 +127,24 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
             last += n + 2
     out.append(")")
     return "".join(out)
+
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None, edgeitems: int | None = None,
+                     linewidth: int | None = None, profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """How tensors print, as PyTorch's ``set_printoptions``: ``precision`` digits after the point (4),
+    ``threshold`` elements above which a tensor is summarised (1000), ``edgeitems`` kept at each end of a
+    summarised dim (3), ``linewidth`` characters per line (80), a ``profile`` ('default', 'short', 'full') that
+    sets the first four, and ``sci_mode`` (True/False: always/never scientific; None: chosen per tensor)."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"Unknown profile {profile!r}: choose 'default', 'short' or 'full'")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    PRECISION = PRECISION if precision is None else precision
+    THRESHOLD = THRESHOLD if threshold is None else threshold
+    EDGEITEMS = EDGEITEMS if edgeitems is None else edgeitems
+    LINEWIDTH = LINEWIDTH if linewidth is None else linewidth
+    SCI_MODE = sci_mode

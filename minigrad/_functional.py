@@ -10,10 +10,14 @@ with ``alpha``, ...), written out.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from minigrad import ops
+from minigrad.dtypes import scalar_type_name
 from minigrad.ops import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to_array, where
 
@@ -21,15 +25,23 @@ from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to
 METHOD_FORMS = {
     "elementwise": [
         "neg", "exp", "log", "sqrt", "reciprocal", "rsqrt", "square", "sign", "abs", "sin", "cos", "tanh", "sigmoid",
-        "relu", "clamp", "clip",
+        "relu", "clamp", "clip", "erf", "erfc", "erfinv", "log1p", "expm1", "log2", "log10", "exp2", "tan", "asin",
+        "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
+        "arccosh", "arctanh", "floor", "ceil", "trunc", "fix", "round", "frac", "atan2", "arctan2", "hypot",
+        "remainder", "fmod", "xlogy",
     ],
-    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum"],
+    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum", "prod"],
     "shape and indexing": [
         "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "t", "permute", "chunk", "unbind", "clone",
-        "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select",
+        "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select", "select", "narrow", "nonzero",
+        "masked_select", "repeat_interleave", "tile", "diff", "scatter", "scatter_add", "index_add", "index_fill",
     ],
-    "linear algebra": ["bmm"],
-    "comparison and size": ["numel", "allclose", "equal"],
+    "linear algebra": ["bmm", "mm", "addmm", "baddbmm", "outer", "ger", "addcmul", "addcdiv", "lerp"],
+    "comparison and size": ["numel", "allclose", "equal", "isnan", "isinf", "isfinite", "isclose", "nan_to_num"],
+    "diagonals, moving and counting": [
+        "cumprod", "diag", "diagonal", "movedim", "moveaxis", "swapaxes", "tensor_split", "take", "rot90", "kron",
+        "unique", "bincount",
+    ],
 }
 
 
@@ -54,7 +66,9 @@ def _method_form(name: str) -> Callable[..., Any]:
 # The functions written out below.
 __all__ = [
     "add", "sub", "mul", "div", "true_divide", "pow", "softmax", "log_softmax", "stack", "cat", "concat", "where",
-    "matmul", "mm", "maximum", "minimum", "split", "is_tensor", "flip",
+    "matmul", "einsum", "tensordot", "meshgrid", "cartesian_prod", "cdist", "hstack", "vstack", "dstack",
+    "atleast_1d", "atleast_2d", "atleast_3d", "searchsorted", "bucketize", "maximum", "minimum", "split",
+    "is_tensor", "flip",
 ]
 
 for _names in METHOD_FORMS.values():
@@ -164,11 +178,32 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
 concat = cat
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """2-D matrix product ``(n, k) @ (k, m) -> (n, m)``."""
-    if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
-    return matmul(input, mat2)
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sum of products over the letters the ``equation`` names, as numpy's ``einsum``: ``'ij,jk->ik'`` is a matrix
+    product, ``'bij->bji'`` a transpose, ``'ii'`` a trace; ``...`` stands for the dims not named. The operands
+    (one tensor per term, or one list of them) must share a dtype. Differentiable in every operand."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ts = [_t(x) for x in operands]
+    terms = equation.replace(" ", "").partition("->")[0].split(",")
+    if len(ts) != len(terms):
+        more = "more" if len(ts) > len(terms) else "fewer"
+        raise RuntimeError(f"einsum(): {more} operands were provided than specified in the equation")
+    for i, (term, x) in enumerate(zip(terms, ts)):
+        named = len(term.replace("...", ""))
+        if ("..." in term and named > x.ndim) or ("..." not in term and named != x.ndim):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) "
+                + ("is more than" if "..." in term else "does not match")
+                + f" the number of dimensions ({x.ndim}) for operand {i}"
+                + ("" if "..." in term else " and no ellipsis was given")
+            )
+    for x in ts[1:]:
+        if x.data.dtype != ts[0].data.dtype:
+            raise RuntimeError(
+                f"expected scalar type {scalar_type_name(ts[0].data.dtype)} but found {scalar_type_name(x.data.dtype)}"
+            )
+    return ops.Einsum.apply(*ts, equation=equation)
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -200,3 +235,189 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     return input.flip(tuple(dims))
 
 
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Sum of products over pairs of dims: ``dims=k`` pairs a's last k dims with b's first k, ``dims=([...],
+    [...])`` names the pairs. Shape: a's other dims then b's other dims. Made of permute, reshape and matmul."""
+    if isinstance(dims, (int,)) or (isinstance(dims, Tensor) and dims.ndim == 0):
+        k = int(dims)
+        if k < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={k}")
+        da, db = list(range(a.ndim - k, a.ndim)), list(range(k))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    da, db = [wrap_dim(d, a.ndim) for d in da], [wrap_dim(d, b.ndim) for d in db]
+    for x, y in zip(da, db):
+        if a.shape[x] != b.shape[y]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} and second has "
+                f"size {b.shape[y]} in dim {y}"
+            )
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    free_a = [d for d in range(a.ndim) if d not in da]
+    free_b = [d for d in range(b.ndim) if d not in db]
+    n = 1
+    for d in da:
+        n *= a.shape[d]
+    left = a.permute(*free_a, *da).reshape(-1, n)
+    right = b.permute(*db, *free_b).reshape(n, -1)
+    return (left @ right).reshape(*[a.shape[d] for d in free_a], *[b.shape[d] for d in free_b])
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Grids from 1-D tensors of sizes n1, n2, ...: each output has shape ``(n1, n2, ...)`` and varies along its
+    own dim (``indexing='ij'``); ``'xy'`` swaps the first two dims. Without ``indexing`` PyTorch warns and uses
+    'ij'."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "minigrad.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+            UserWarning, stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"minigrad.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
+    ts = [_t(x) for x in tensors]
+    for x in ts:
+        if x.ndim > 1:
+            raise RuntimeError(f"minigrad.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {x!r}")
+    if any(x.data.dtype != ts[0].data.dtype for x in ts):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    ts = [x.reshape(-1) for x in ts]
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    sizes = [x.shape[0] for x in ts]
+    out = [x.reshape(*[-1 if j == i else 1 for j in range(len(ts))]).expand(*sizes) for i, x in enumerate(ts)]
+    if swap:  # the grids of the swapped inputs, handed back in the callers' order
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of one element from each 1-D tensor, in order: ``(n1 * n2 * ..., k)`` for k tensors
+    (a single tensor is returned as it is)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], dim=1)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+          ) -> Tensor:
+    """Distances between every row of ``x1`` ``(*, P, M)`` and every row of ``x2`` ``(*, R, M)``: ``(*, P, R)``,
+    the p-norm of their difference (p >= 0; inf for the largest difference). The gradient at a zero distance
+    is 0."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.is_floating_point():
+            kind = scalar_type_name(x.data.dtype)
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {kind}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    diff = (x1.unsqueeze(-2) - x2.unsqueeze(-3)).abs()
+    if p == 0:
+        return (diff != 0).sum(-1).to(x1.dtype)
+    if p == float("inf"):
+        return diff.max(-1)[0]
+    if p == 1:
+        return diff.sum(-1)
+    total = (diff ** p).sum(-1)
+    positive = total.data > 0
+    safe = where(Tensor._make(positive, False), total, 1.0)  # no inf * 0 in the gradient at a zero distance
+    return where(Tensor._make(positive, False), safe ** (1.0 / p), 0.0)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least one dim (a 0-d tensor becomes shape (1,)); one tensor in, one out."""
+    out = tuple(_t(x) if _t(x).ndim >= 1 else _t(x).reshape(1) for x in _unpack(tensors))
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least two dims: 0-d becomes (1, 1), (n,) becomes (1, n)."""
+    out = tuple(x if x.ndim >= 2 else x.reshape(1, -1) for x in map(_t, _unpack(tensors)))
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least three dims: 0-d becomes (1, 1, 1), (n,) (1, n, 1), (m, n) (m, n, 1)."""
+    def lift(x: Tensor) -> Tensor:
+        if x.ndim == 0:
+            return x.reshape(1, 1, 1)
+        if x.ndim == 1:
+            return x.reshape(1, -1, 1)
+        return x.unsqueeze(-1) if x.ndim == 2 else x
+
+    out = tuple(lift(_t(x)) for x in _unpack(tensors))
+    return out[0] if len(out) == 1 else out
+
+
+def _unpack(tensors: tuple) -> tuple:
+    return tuple(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+
+
+def hstack(tensors: Any) -> Tensor:
+    """Join along dim 1 (along dim 0 for 1-D tensors), after ``atleast_1d``."""
+    ts = _sequence(tensors, "hstack")
+    ts = [atleast_1d(x) for x in ts]
+    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Any) -> Tensor:
+    """Join along dim 0, after ``atleast_2d`` (1-D tensors become rows)."""
+    return cat([atleast_2d(x) for x in _sequence(tensors, "vstack")], 0)
+
+
+def dstack(tensors: Any) -> Tensor:
+    """Join along dim 2, after ``atleast_3d``."""
+    return cat([atleast_3d(x) for x in _sequence(tensors, "dstack")], 2)
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """Where each value of ``input`` would go in ``sorted_sequence`` (1-D, or one sorted row per leading index
+    of ``input``) to keep it sorted: the first such place, or with ``right``/``side='right'`` the last. int64
+    (int32 with ``out_int32``), of input's shape."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"minigrad.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("minigrad.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    seq = sorted_sequence.data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter.data, -1)
+    vals = input.data if isinstance(input, Tensor) else np.asarray(input)
+    how = "right" if right else "left"
+    if seq.ndim == 1:
+        out = np.searchsorted(seq, vals, side=how)
+    else:
+        if seq.shape[:-1] != vals.shape[:-1]:
+            raise RuntimeError(
+                "minigrad.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                f"{list(seq.shape)} and input value tensor {list(vals.shape)}"
+            )
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
+        out = np.stack([np.searchsorted(r, v, side=how) for r, v in zip(rows_s, rows_v)]).reshape(vals.shape)
+    return Tensor._make(np.asarray(out).astype(np.int32 if out_int32 else np.int64), False)
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each value among the 1-D sorted ``boundaries``: i with ``boundaries[i-1] < x <=
+    boundaries[i]`` (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``). int64, of input's shape."""
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -154,3 +154,99 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> T
     See ``Tensor.multinomial``."""
     return input.multinomial(num_samples, replacement)
 
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``base ** linspace(start, end, steps)``: ``steps`` values evenly spaced on a log scale."""
+    _device.check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    exponents = np.linspace(start, end, steps)
+    return _new((np.float64(base) ** exponents).astype(_float_dtype(dtype)), requires_grad)
+
+
+def _like(input: Tensor, dtype: Any) -> np.dtype:
+    return input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+
+
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (minigrad fills it with zeros) of ``input``'s shape and dtype."""
+    _device.check_device(device)
+    return _new(np.zeros(input.data.shape, dtype=_like(input, dtype)), requires_grad)
+
+
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples on [0, 1) of ``input``'s shape and dtype (a floating dtype)."""
+    _device.check_device(device)
+    dt = _like(input, dtype)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{_dt.scalar_type_name(dt)}\'')
+    return _new(default_generator().random(input.data.shape).astype(dt), requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples of ``input``'s shape and dtype (a floating dtype)."""
+    _device.check_device(device)
+    dt = _like(input, dtype)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_dt.scalar_type_name(dt)}\'')
+    return _new(default_generator().standard_normal(input.data.shape).astype(dt), requires_grad)
+
+
+def randint_like(input: Tensor, low: int = 0, high: Any = None, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+    """Random integers in ``[low, high)`` (``randint_like(input, high)`` for ``[0, high)``) of ``input``'s shape
+    and dtype."""
+    _device.check_device(device)
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    arr = default_generator().integers(low, high, size=input.data.shape).astype(_like(input, dtype))
+    return _new(arr, requires_grad)
+
+
+def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None, dtype: Any = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Normal samples: ``mean`` and ``std`` numbers with a ``size``, or tensors (broadcast together; each
+    element drawn with its own mean and std). Not differentiable in mean or std."""
+    _device.check_device(device)
+    rng = generator or default_generator()
+    m = mean.data if isinstance(mean, Tensor) else mean
+    s = std.data if isinstance(std, Tensor) else std
+    if isinstance(std, Tensor) and (s < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    if not isinstance(std, Tensor) and s < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {s}")
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        ref = mean if isinstance(mean, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        dt = ref.data.dtype if ref.data.dtype.kind == "f" else DEFAULT_FLOAT
+        return _new((m + s * rng.standard_normal(shape)).astype(dt), requires_grad)
+    if size is None:
+        raise TypeError("normal() missing 1 required positional argument: \"size\"")
+    return _new(rng.normal(m, s, _shape(tuple(size))).astype(_float_dtype(dtype)), requires_grad)
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
+    """0 or 1 for each element, 1 with the probability in ``input`` (or the number ``p``); ``input``'s shape
+    and dtype."""
+    prob = input.data if p is None else np.asarray(p)
+    if ((prob < 0) | (prob > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
+    rng = generator or default_generator()
+    return Tensor._make((rng.random(input.data.shape) < prob).astype(input.data.dtype), False)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing memory where it can: a tensor of that dtype is returned as it is, a numpy
+    array of that dtype is wrapped without a copy; anything else is copied as ``tensor`` copies."""
+    _device.check_device(device)
+    want = None if dtype is None else _dt.to_numpy_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if want is None or want == data.data.dtype else data.to(want)
+    if isinstance(data, np.ndarray) and (want is None or want == data.dtype) and data.dtype.kind in "fiub":
+        return Tensor._make(data, False)
+    return _new(to_array(data, dtype), False)

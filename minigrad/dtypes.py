@@ -84,3 +84,7 @@ def scalar_type_name(np_dtype: Any) -> str:
 def cpp_type_name(np_dtype: Any) -> str:
     """The C++ element type name PyTorch prints in some errors: float32 -> ``'float'``, int64 -> ``'long int'``."""
     return _SCALAR_NAMES[np.dtype(to_numpy_dtype(np_dtype))][1]
+
+
+#: PyTorch's legacy tensor type names (``'FloatTensor'``), each with its dtype: what ``Tensor.type`` reads and prints.
+TENSOR_TYPES = {f"{names[0]}Tensor": _BY_NUMPY[np_dtype] for np_dtype, names in _SCALAR_NAMES.items()}

@@ -412,6 +412,74 @@ class Tensor:
         """This tensor converted to ``other``'s dtype."""
         return self.to(other.data.dtype)
 
+    # ---- sizes, strides, type names and new tensors (#17) -------------------------------------------------
+    def nelement(self) -> int:
+        """Number of elements (``numel``)."""
+        return self.data.size
+
+    def ndimension(self) -> int:
+        """Number of dimensions (``dim``)."""
+        return self.data.ndim
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements lie in memory in row-major order without gaps (a transpose is not)."""
+        return builtins.bool(self.data.flags.c_contiguous)
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The step in elements between neighbours along each dim (a tuple), or along ``dim`` (an int)."""
+        steps = tuple(st // self.data.itemsize for st in self.data.strides)
+        return steps if dim is None else steps[wrap_dim(dim, self.data.ndim)]
+
+    def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
+        """Without ``dtype``: the type string, e.g. ``'minigrad.FloatTensor'``. With a dtype, a legacy tensor type
+        (``minigrad.LongTensor``) or its name (``'minigrad.LongTensor'``; ``'torch.LongTensor'`` too): the tensor
+        converted to it (self when it has that dtype already)."""
+        if dtype is None:
+            return typename(self)
+        if isinstance(dtype, str):
+            name = dtype.removeprefix("torch.").removeprefix("minigrad.")
+            if name not in _dt.TENSOR_TYPES or dtype == name:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = _dt.TENSOR_TYPES[name]
+        return self.to(getattr(dtype, "dtype", dtype))
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: builtins.bool = False) -> Tensor:
+        """A new tensor holding a copy of ``data``, with self's dtype unless ``dtype`` is given."""
+        _device.check_device(device)
+        arr = to_array(data, self.data.dtype if dtype is None else dtype)
+        _check_factory_grad(arr.dtype, requires_grad)
+        return Tensor._make(arr, builtins.bool(requires_grad))
+
+    def _new(self, size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: builtins.bool) -> Tensor:
+        _device.check_device(device)
+        if len(size) == 1 and isinstance(size[0], (tuple, list)):
+            size = tuple(size[0])
+        dt = self.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+        _check_factory_grad(dt, requires_grad)
+        data = np.empty(size, dtype=dt) if fill is None else np.full(size, fill, dtype=dt)
+        return Tensor._make(data, builtins.bool(requires_grad))
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False) -> Tensor:
+        """Zeros of shape ``size``, with self's dtype unless ``dtype`` is given."""
+        return self._new(size, 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False) -> Tensor:
+        """Ones of shape ``size``, with self's dtype unless ``dtype`` is given."""
+        return self._new(size, 1, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False) -> Tensor:
+        """An uninitialised tensor of shape ``size``, with self's dtype unless ``dtype`` is given."""
+        return self._new(size, None, dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False) -> Tensor:
+        """``fill_value`` everywhere in shape ``size``, with self's dtype unless ``dtype`` is given."""
+        return self._new((tuple(size),), fill_value, dtype, device, requires_grad)
+
     # ---- arithmetic ---------------------------------------------------------------------------------------
     def _operand(self, other: Any) -> Tensor:
         """Turn a Python number, numpy array or list into a Tensor that combines with self like PyTorch."""
@@ -661,6 +729,165 @@ class Tensor:
 
     clip = clamp
 
+    # ---- more elementwise functions (floating results; integers and bools give float32, as PyTorch) -------------
+    def erf(self) -> Tensor:
+        """The error function ``2/sqrt(pi) * integral_0^x e^(-t^2) dt``, elementwise. Shape: same."""
+        return ops.Erf.apply(self._floating())
+
+    def erfc(self) -> Tensor:
+        """``1 - erf(x)``, accurate where erf is close to 1. Shape: same."""
+        return ops.Erfc.apply(self._floating())
+
+    def erfinv(self) -> Tensor:
+        """The inverse error function on [-1, 1] (+-inf at +-1, nan outside). Shape: same."""
+        return ops.Erfinv.apply(self._floating())
+
+    def log1p(self) -> Tensor:
+        """``log(1 + x)``, accurate for small x. Shape: same."""
+        return ops.Log1p.apply(self._floating())
+
+    def expm1(self) -> Tensor:
+        """``exp(x) - 1``, accurate for small x. Shape: same."""
+        return ops.Expm1.apply(self._floating())
+
+    def log2(self) -> Tensor:
+        """Base-2 logarithm, elementwise. Shape: same."""
+        return ops.Log2.apply(self._floating())
+
+    def log10(self) -> Tensor:
+        """Base-10 logarithm, elementwise. Shape: same."""
+        return ops.Log10.apply(self._floating())
+
+    def exp2(self) -> Tensor:
+        """``2 ** x``, elementwise. Shape: same."""
+        return ops.Exp2.apply(self._floating())
+
+    def tan(self) -> Tensor:
+        """Tangent, elementwise. Shape: same."""
+        return ops.Tan.apply(self._floating())
+
+    def asin(self) -> Tensor:
+        """Arcsine (nan outside [-1, 1]), elementwise. Shape: same."""
+        return ops.Asin.apply(self._floating())
+
+    def acos(self) -> Tensor:
+        """Arccosine (nan outside [-1, 1]), elementwise. Shape: same."""
+        return ops.Acos.apply(self._floating())
+
+    def atan(self) -> Tensor:
+        """Arctangent, elementwise. Shape: same."""
+        return ops.Atan.apply(self._floating())
+
+    def sinh(self) -> Tensor:
+        """Hyperbolic sine, elementwise. Shape: same."""
+        return ops.Sinh.apply(self._floating())
+
+    def cosh(self) -> Tensor:
+        """Hyperbolic cosine, elementwise. Shape: same."""
+        return ops.Cosh.apply(self._floating())
+
+    def asinh(self) -> Tensor:
+        """Inverse hyperbolic sine, elementwise. Shape: same."""
+        return ops.Asinh.apply(self._floating())
+
+    def acosh(self) -> Tensor:
+        """Inverse hyperbolic cosine (nan below 1), elementwise. Shape: same."""
+        return ops.Acosh.apply(self._floating())
+
+    def atanh(self) -> Tensor:
+        """Inverse hyperbolic tangent (+-inf at +-1, nan outside), elementwise. Shape: same."""
+        return ops.Atanh.apply(self._floating())
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def _step(self, fn: type, kernel: str, **attrs: Any) -> Tensor:
+        """floor/ceil/trunc/round: an integer tensor is its own answer (a copy), bools are refused, as PyTorch."""
+        kind = self.data.dtype.kind
+        if kind == "b":
+            raise NotImplementedError(f'"{kernel}_vml_cpu" not implemented for \'Bool\'')
+        if kind != "f":
+            return Tensor._make(self.data.copy(), False)
+        return fn.apply(self, **attrs)
+
+    def floor(self) -> Tensor:
+        """The largest integer <= x, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Floor, "floor")
+
+    def ceil(self) -> Tensor:
+        """The smallest integer >= x, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Ceil, "ceil")
+
+    def trunc(self) -> Tensor:
+        """x rounded toward 0, elementwise, same dtype; its gradient is 0. Shape: same."""
+        return self._step(ops.Trunc, "trunc")
+
+    fix = trunc
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        """x rounded to ``decimals`` places (halves to even), same dtype; its gradient is 0. Shape: same."""
+        if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
+            raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+        if decimals == 0:
+            return self._step(ops.Round, "round")
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f'"round_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        return ops.RoundDecimals.apply(self, decimals=builtins.int(decimals))
+
+    def frac(self) -> Tensor:
+        """``x - trunc(x)``: the fractional part with x's sign (floating tensors only). Shape: same."""
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        return ops.Frac.apply(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        """The angle of the point ``(other, self)`` in (-pi, pi], elementwise (broadcast); integers give float32."""
+        _tensor_argument("atan2", other)
+        a, b = self._pair(other)
+        a, b = a._floating(), b._floating()
+        return ops.Atan2.apply(a, b)
+
+    arctan2 = atan2
+
+    def hypot(self, other: Any) -> Tensor:
+        """``sqrt(self^2 + other^2)`` without overflow, elementwise (broadcast; floating tensors only)."""
+        _tensor_argument("hypot", other)
+        a, b = self._pair(other)
+        if a.data.dtype.kind != "f":
+            raise NotImplementedError(f'"hypot_cpu" not implemented for \'{_dt.scalar_type_name(a.data.dtype)}\'')
+        return ops.Hypot.apply(a, b)
+
+    def _modulo(self, other: Any, tensor_op: type, scalar_op: type, kernel: str) -> Tensor:
+        a, b = self._pair(other)
+        if a.data.dtype.kind == "b":
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+        if a.data.dtype.kind in "iu" and (b.data == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        if _is_number(other):
+            return scalar_op.apply(a, other=b.data)
+        return tensor_op.apply(a, b)
+
+    def remainder(self, other: Any) -> Tensor:
+        """``self - floor(self / other) * other``: the remainder with ``other``'s sign, as Python's ``%``
+        (broadcast; integers stay integers, dividing them by 0 raises). Shape: the broadcast shape."""
+        return self._modulo(other, ops.Remainder, ops.RemainderScalar, "remainder")
+
+    def fmod(self, other: Any) -> Tensor:
+        """``self - trunc(self / other) * other``: the remainder with self's sign, as C's ``fmod`` (broadcast;
+        integers stay integers, dividing them by 0 raises). Shape: the broadcast shape."""
+        return self._modulo(other, ops.Fmod, ops.FmodScalar, "fmod")
+
+    def __mod__(self, other: Any) -> Tensor:
+        return self.remainder(other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        """``self * log(other)``, and 0 where self is 0 (unless other is nan); integers give float32.
+        Shape: the broadcast shape."""
+        a, b = self._pair(other)
+        a, b = a._floating(), b._floating()
+        if _is_number(other):
+            return ops.XlogyScalar.apply(a, other=b.data)
+        return ops.Xlogy.apply(a, b)
+
     # ---- reductions --------------------------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
@@ -679,6 +906,19 @@ class Tensor:
         x = self._floating()
         axes = () if x.data.ndim == 0 else normalize_dims(dim, x.data.ndim)
         return ops.Logsumexp.apply(x, dims=axes, keepdim=keepdim)
+
+    def prod(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
+        """The product of all elements (a 0-d tensor), or along ``dim`` (``keepdim`` keeps it as size 1).
+        Integers and bools give int64. The gradient of an element is the product of the others (exact with
+        zeros)."""
+        src = self if dtype is None else self.to(dtype)
+        if src.data.dtype.kind in "biu":
+            src = src.to(np.int64)
+        if dim is None or src.data.ndim == 0:
+            if dim is not None:
+                wrap_dim(dim, 0)
+            return ops.Prod.apply(src)
+        return ops.ProdDim.apply(src, dim=wrap_dim(dim, src.data.ndim), keepdim=builtins.bool(keepdim))
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """A copy with the elements above diagonal ``diagonal`` of the last two dims set to 0. Shape: as self
@@ -1209,6 +1449,439 @@ class Tensor:
             out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
         return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), False)
 
+    # ---- selecting, tiling and products (#17) ---------------------------------------------------------------
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` along ``dim``, that dim removed (a view, ``SelectBackward0``)."""
+        if self.data.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        d = wrap_dim(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if not -n <= index < n:
+            raise IndexError(
+                f"select(): index {index} out of range for tensor of size {list(self.data.shape)} at dimension {d}"
+            )
+        return self[(slice(None),) * d + (index,)]
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """The ``length`` slices from ``start`` along ``dim`` (a view, ``SliceBackward0``)."""
+        if self.data.ndim == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        d = wrap_dim(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if not -n <= start <= n:
+            raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        start = start % n if start < 0 else start
+        if length < 0 or start + length > n:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
+        """The indices of the nonzero elements: an int64 tensor ``(n, ndim)``, one row per element in row-major
+        order, or with ``as_tuple`` one 1-D int64 tensor per dim (a 0-d tensor counts as 1-D there)."""
+        if as_tuple:
+            return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self.data)))
+        return Tensor._make(np.argwhere(self.data).astype(np.int64), False)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        """The elements where the bool ``mask`` is True, as a 1-D tensor in row-major order (self and ``mask``
+        broadcast together first)."""
+        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        try:
+            shape = np.broadcast_shapes(self.data.shape, m.shape)
+        except ValueError as err:
+            _function.raise_broadcast_error(m, self.data, err)  # PyTorch names the mask first
+        a = self if shape == self.data.shape else self.expand(shape)
+        return ops.MaskedSelect.apply(a, mask=np.broadcast_to(m, shape))
+
+    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+                          ) -> Tensor:
+        """Each element (``dim=None``: of the flattened tensor) or each slice along ``dim`` repeated
+        ``repeats`` times in place: ``[a, b]`` twice is ``[a, a, b, b]``. ``repeats`` is an int or a 1-D tensor
+        (one count per slice). Without ``repeats``, self holds the counts and the result repeats their indices."""
+        if repeats is None:
+            counts = self.data
+            return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts), False)
+        src = self.reshape(-1) if dim is None else self
+        d = 0 if dim is None else wrap_dim(dim, src.data.ndim)
+        r = repeats.data if isinstance(repeats, Tensor) else np.asarray(repeats)
+        if r.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if r.dtype.kind not in "iu":
+            raise RuntimeError("repeats has to be Long tensor")
+        if (r < 0).any():
+            raise RuntimeError("Repeats must be non-negative")
+        n = src.data.shape[d] if src.data.ndim else 1
+        if r.ndim == 1 and r.size not in (1, n):
+            raise RuntimeError(
+                f"repeats must have the same size as input along dim, but got repeats.size(0) = {r.size} and "
+                f"input.size({d}) = {n}"
+            )
+        index = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(r.reshape(-1), (n,)))
+        return src.index_select(d, index)
+
+    def tile(self, *dims: Any) -> Tensor:
+        """The tensor repeated ``dims[i]`` times along dim i; fewer dims than self has are padded with 1s in
+        front (``repeat`` wants at least self's number)."""
+        reps = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        reps = (1,) * (self.data.ndim - len(reps)) + tuple(reps)
+        return self.repeat(*reps)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        """The ``n``-th forward difference ``x[i + 1] - x[i]`` along ``dim`` (``prepend``/``append`` joined
+        first); bools give ``x[i + 1] != x[i]``. Shape: self's with ``n`` fewer along ``dim``."""
+        if self.data.ndim == 0:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
+        d = wrap_dim(dim, self.data.ndim)
+        parts = [p if isinstance(p, Tensor) else None for p in (prepend, append)]
+        out = self
+        if prepend is not None or append is not None:
+            pieces = [p for p in (parts[0], self, parts[1]) if p is not None]
+            out = ops.Cat.apply(*pieces, dim=d)
+        for _ in range(n):
+            size = out.data.shape[d]
+            hi = out[(slice(None),) * d + (slice(1, size),)]
+            lo = out[(slice(None),) * d + (slice(0, max(size - 1, 0)),)]
+            out = (hi != lo) if out.data.dtype == np.bool_ else hi - lo
+        return out
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """The outer product of two 1-D tensors: ``(n,)`` and ``(m,)`` give ``(n, m)`` with ``self[i] * vec2[j]``."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.data.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.data.ndim}-D")
+        return self.reshape(-1, 1) * vec2
+
+    ger = outer
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        """2-D matrix product ``(n, k) @ (k, m) -> (n, m)`` (``MmBackward0``)."""
+        if self.data.ndim != 2 or mat2.data.ndim != 2:
+            raise RuntimeError("self must be a matrix" if self.data.ndim != 2 else "mat2 must be a matrix")
+        return matmul(self, mat2)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * (mat1 @ mat2)``: mat1 ``(n, k)``, mat2 ``(k, m)``, self broadcast to ``(n, m)``;
+        one ``AddmmBackward0`` node."""
+        for name, m in (("mat1", mat1), ("mat2", mat2)):
+            if m.data.ndim != 2:
+                raise RuntimeError(f"{name} must be a matrix, got {m.data.ndim}-D tensor")
+        (n, k), (k2, m) = mat1.data.shape, mat2.data.shape
+        if k != k2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+        if self.data.shape != (n, m):
+            self.expand(n, m)  # PyTorch's error when self does not broadcast to the product's shape
+        c = self if beta == 1 else self * beta
+        a = mat1 if alpha == 1 else mat1 * alpha
+        return ops.Addmm.apply(c, a, mat2)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * bmm(batch1, batch2)``: batch1 ``(b, n, k)``, batch2 ``(b, k, m)``, self
+        broadcast to ``(b, n, m)``."""
+        prod = batch1.bmm(batch2)
+        return (self if beta == 1 else self * beta) + (prod if alpha == 1 else prod * alpha)
+
+    def _three(self, t1: Any, t2: Any) -> tuple[Tensor, Tensor, Tensor]:
+        a, b = self._pair(t1)
+        a, c = a._pair(t2)
+        b = b if b.data.dtype == a.data.dtype else b.to(a.data.dtype)
+        return a, b, c
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        """``self + value * tensor1 * tensor2`` (all three broadcast), one node."""
+        return ops.Addcmul.apply(*self._three(tensor1, tensor2), value=value)
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        """``self + value * tensor1 / tensor2`` (all three broadcast), one node."""
+        kinds = {getattr(t, "data", np.asarray(t)).dtype.kind for t in (tensor1, tensor2)}
+        if kinds <= {"b", "i", "u"}:
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+                "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
+                "as (input + value * minigrad.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the "
+                "latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
+            )
+        a, b, c = self._three(tensor1, tensor2)
+        return ops.Addcdiv.apply(a, b, c, value=value)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        """``self + weight * (end - self)``: a number ``weight`` or a tensor (all broadcast); self, ``end`` and a
+        tensor ``weight`` share one floating dtype."""
+        is_tensor = isinstance(weight, Tensor)
+        if self.data.dtype.kind != "f":
+            kernel = "lerp_kernel_tensor" if is_tensor else "lerp_kernel_scalar"
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        for name, other in (("end", end), ("weight", weight if is_tensor else None)):
+            if other is not None and other.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"expected dtype {_dt.cpp_type_name(self.data.dtype)} for `{name}` but got dtype "
+                    f"{_dt.cpp_type_name(other.data.dtype)}"
+                )
+        if is_tensor:
+            return ops.LerpTensor.apply(self, end, weight)
+        return ops.Lerp.apply(self, end, weight=weight)
+
+    def _scatter_index(self, name: str, dim: int, index: Any, src: Any) -> tuple[int, np.ndarray]:
+        """Check a scatter's index as PyTorch does: int64, self's number of dims, no larger than self (but
+        along ``dim``) and than ``src``, and in bounds along ``dim``."""
+        d = wrap_dim(dim, self.data.ndim)
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.dtype not in (np.int32, np.int64):
+            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        if idx.ndim != self.data.ndim:
+            raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+        too_big = any(ax != d and n > m for ax, (n, m) in enumerate(zip(idx.shape, self.data.shape)))
+        if src is not None and (too_big or any(n > m for n, m in zip(idx.shape, src.data.shape))):
+            raise RuntimeError(
+                f"Expected index {list(idx.shape)} to be no larger than self {list(self.data.shape)} apart from "
+                f"dimension {d} and to be no larger size than src {list(src.data.shape)}"
+            )
+        if too_big:
+            raise RuntimeError(
+                f"Expected index {list(idx.shape)} to be no larger than self {list(self.data.shape)} apart from "
+                f"dimension {d}"
+            )
+        size = self.data.shape[d] if self.data.ndim else 1
+        bad = (idx < 0) | (idx >= size)
+        if bad.any():
+            raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {size}")
+        return d, idx
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        """A copy of self with ``src[i][j]`` written at ``[index[i][j]][j]`` (dim 0; ``index`` picks along
+        ``dim``), or a number ``value`` written at every indexed place. ``index`` (int64) has self's number of
+        dims and is no larger than self except along ``dim``; ``src``'s leading block of index's shape is used."""
+        if src is None:
+            src = value
+        if isinstance(src, Tensor):
+            d, idx = self._scatter_index("scatter", dim, index, src)
+            if src.data.dtype != self.data.dtype:
+                raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+            return ops.Scatter.apply(self, src, dim=d, index=idx)
+        d, idx = self._scatter_index("scatter", dim, index, None)
+        return ops.ScatterValue.apply(self, dim=d, index=idx, value=np.asarray(src, dtype=self.data.dtype))
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """A copy of self with ``src[i][j]`` added at ``[index[i][j]][j]`` (dim 0), repeats adding up."""
+        d, idx = self._scatter_index("scatter_add", dim, index, src)
+        if src.data.dtype != self.data.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        return ops.ScatterAdd.apply(self, src, dim=d, index=idx)
+
+    def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
+        d = wrap_dim(dim, self.data.ndim)
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if name == "index_fill_" and idx.dtype != np.int64:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        if idx.dtype not in (np.int32, np.int64):
+            raise IndexError(f"{name}(): Expected dtype int32/int64 for index")
+        if idx.ndim > 1:
+            raise IndexError(
+                f"{name}(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
+                f"{_dt.scalar_type_name(idx.dtype)} and size: {list(idx.shape)}"
+            )
+        size = self.data.shape[d] if self.data.ndim else 1
+        idx = idx.reshape(-1)
+        bad = (idx < -size) | (idx >= size)
+        if bad.any():
+            raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size {size}")
+        return d, idx % max(size, 1)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy of self with ``alpha * source``'s slices added at the slices ``index`` (1-D) along ``dim``;
+        ``source`` has self's shape with ``len(index)`` at ``dim``."""
+        d, idx = self._index_vector("index_add_", dim, index)
+        want = self.data.shape[:d] + (idx.size,) + self.data.shape[d + 1:]
+        if source.data.shape != want:
+            raise RuntimeError(
+                "source tensor shape must match self tensor shape, excluding the specified dimension. Got "
+                f"self.shape = {list(self.data.shape)} source.shape = {list(source.data.shape)}"
+            )
+        return ops.IndexAdd.apply(self, source, dim=d, index=idx, alpha=alpha)
+
+    def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        """A copy of self with the number ``value`` in the slices ``index`` (1-D) along ``dim``."""
+        d, idx = self._index_vector("index_fill_", dim, index)
+        v = value.item() if isinstance(value, Tensor) else value
+        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(v, dtype=self.data.dtype))
+
+    # ---- tests for special values, diagonals, rotations and counting (#17) ------------------------------------
+    def isnan(self) -> Tensor:
+        """True where an element is nan (a bool tensor of self's shape)."""
+        return Tensor._make(np.isnan(self.data), False)
+
+    def isinf(self) -> Tensor:
+        """True where an element is +inf or -inf (a bool tensor of self's shape)."""
+        return Tensor._make(np.isinf(self.data), False)
+
+    def isfinite(self) -> Tensor:
+        """True where an element is neither nan nor infinite (a bool tensor of self's shape)."""
+        return Tensor._make(np.isfinite(self.data), False)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False
+                ) -> Tensor:
+        """Elementwise ``|self - other| <= atol + rtol * |other|`` (broadcast; one dtype), a bool tensor."""
+        b = other.data if isinstance(other, Tensor) else np.asarray(other)
+        if b.dtype != self.data.dtype:
+            raise RuntimeError(f"{_dt.scalar_type_name(self.data.dtype)} did not match {_dt.scalar_type_name(b.dtype)}")
+        try:
+            return Tensor._make(np.isclose(self.data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), False)
+        except ValueError as err:
+            _function.raise_broadcast_error(self.data, b, err)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """nan replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (default: the dtype's largest and
+        smallest finite values). The gradient passes where the element was finite and is 0 elsewhere."""
+        if self.data.dtype.kind != "f":
+            return Tensor._make(self.data.copy(), False)
+        info = np.finfo(self.data.dtype)
+        hi = info.max if posinf is None else posinf
+        lo = info.min if neginf is None else neginf
+        fill = np.where(np.isnan(self.data), nan, np.where(self.data > 0, hi, lo)).astype(self.data.dtype)
+        return where(Tensor._make(np.isfinite(self.data), False), self, Tensor._make(fill, False))
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running products along ``dim``: ``out[i] = self[0] * ... * self[i]``. Integers and bools give int64.
+        The gradient is exact with zeros. Shape: same."""
+        src = self if dtype is None else self.to(dtype)
+        if src.data.dtype.kind in "biu" and dtype is None:
+            src = src.to(np.int64)
+        if src.data.ndim == 0:
+            wrap_dim(dim, 0)
+            return ops.Cumprod.apply(src.reshape(1), dim=0).reshape(())
+        return ops.Cumprod.apply(src, dim=wrap_dim(dim, src.data.ndim))
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal ``offset`` (above the main one for offset > 0) of the (dim1, dim2) planes, as a new last
+        dim: ``(n, m)`` gives ``(min(n, m - offset),)`` for offset >= 0."""
+        nd = self.data.ndim
+        d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return ops.Diagonal.apply(self, offset=offset, dim1=d1, dim2=d2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D ``(n,)`` tensor gives the square matrix with it on the diagonal ``diagonal``; a 2-D one gives that
+        diagonal of it (1-D)."""
+        if self.data.ndim == 1:
+            return ops.DiagEmbed.apply(self, offset=diagonal)
+        if self.data.ndim == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.data.ndim}D")
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """The dims ``source`` moved to the places ``destination`` (ints or sequences), the others in order."""
+        nd = self.data.ndim
+        given = [list((d,) if isinstance(d, builtins.int) else d) for d in (source, destination)]
+        if len(given[0]) != len(given[1]):
+            raise RuntimeError(
+                f"movedim: Invalid source or destination dims: source ({given[0]} dims) should contain the same "
+                f"number of dims as destination ({given[1]} dims)"
+            )
+        src, dst = ([wrap_dim(d, nd) for d in g] for g in given)
+        order = [d for d in range(nd) if d not in src]
+        for s_, d_ in sorted(zip(dst, src)):
+            order.insert(s_, d_)
+        return self.permute(*order)
+
+    moveaxis = movedim
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Split along ``dim`` into ``n`` nearly equal parts (the first ``size % n`` one longer), or at the given
+        indices (a list or tuple). Each part is a view."""
+        d = wrap_dim(dim, self.data.ndim)
+        size = self.data.shape[d]
+        if isinstance(indices_or_sections, (builtins.int, np.integer)):
+            n = builtins.int(indices_or_sections)
+            if n <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+            q, r = divmod(size, n)
+            bounds = [i * q + min(i, r) for i in range(n + 1)]
+        else:
+            cuts = [builtins.int(i) for i in indices_or_sections]
+            bounds = [0, *cuts, size]
+        return tuple(self[(slice(None),) * d + (slice(lo, max(lo, hi)),)]
+                     for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    def take(self, index: Tensor) -> Tensor:
+        """The elements of the flattened self at ``index`` (int64, any shape): a tensor of index's shape."""
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.dtype != np.int64:
+            raise RuntimeError(f"take(): Expected a long tensor for index, but got {_dt.scalar_type_name(idx.dtype)}")
+        n = self.data.size
+        bad = (idx < -n) | (idx >= n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements.")
+        return self.reshape(-1)[Tensor._make(idx % max(n, 1), False)]
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim toward the second."""
+        dims = list(dims)
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        nd = self.data.ndim
+        if nd < 2:
+            raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+        d0, d1 = wrap_dim(dims[0], nd), wrap_dim(dims[1], nd)
+        if d0 == d1:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+        k = k % 4
+        if k == 1:
+            return self.flip(d1).transpose(d0, d1)
+        if k == 2:
+            return self.flip(d0, d1)
+        if k == 3:
+            return self.flip(d0).transpose(d0, d1)
+        return self.clone()
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product: blocks ``self[i, j] * other``; shapes ``(a, b)`` and ``(c, d)`` give
+        ``(a * c, b * d)`` (the fewer dims are padded with 1s in front)."""
+        nd = max(self.data.ndim, other.data.ndim)
+        a = self.reshape((1,) * (nd - self.data.ndim) + tuple(self.data.shape))
+        b = other.reshape((1,) * (nd - other.data.ndim) + tuple(other.data.shape))
+        # dims interleaved: a's dim i before b's dim i, so the product's blocks are a's elements times b
+        ia = tuple(x for n in a.data.shape for x in (n, 1))
+        ib = tuple(x for n in b.data.shape for x in (1, n))
+        out = a.reshape(ia) * b.reshape(ib)
+        return out.reshape(tuple(p * q for p, q in zip(a.data.shape, b.data.shape)))
+
+    def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
+               return_counts: builtins.bool = False, dim: int | None = None) -> Any:
+        """The distinct elements in ascending order (1-D), or with ``dim`` the distinct slices along it; with
+        ``return_inverse`` also where each element went (self's shape), with ``return_counts`` how often each
+        occurs. Not differentiable."""
+        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
+        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True, axis=axis)
+        out = [Tensor._make(values, False)]
+        if return_inverse:
+            inv_shape = self.data.shape if axis is None else (self.data.shape[axis],)
+            out.append(Tensor._make(inverse.reshape(inv_shape).astype(np.int64), False))
+        if return_counts:
+            out.append(Tensor._make(counts.astype(np.int64), False))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each of 0, 1, ... occurs in this 1-D non-negative integer tensor (at least ``minlength``
+        bins); with ``weights`` (same length), the sum of the weights per value instead."""
+        if self.data.dtype.kind not in "iu":
+            raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        if self.data.ndim != 1:
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if (self.data < 0).any():
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if minlength < 0:
+            raise RuntimeError("minlength should be >= 0")
+        if weights is None:
+            return Tensor._make(np.bincount(self.data, minlength=minlength).astype(np.int64), False)
+        w = weights.data
+        if w.shape != self.data.shape:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+        out_dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+        return Tensor._make(np.bincount(self.data, weights=w, minlength=minlength).astype(out_dtype), False)
+
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         idx, kind = _convert_index(index)
@@ -1397,6 +2070,123 @@ class Tensor:
         return m, v
 
 
+    # ---- more in-place ops (#17) ------------------------------------------------------------------------------
+    def _in_place_as(self, new: Tensor) -> Tensor:
+        """Take the out-of-place result ``new`` (already checked) into self: recorded when grad is on."""
+        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        if GradMode.enabled and (self.requires_grad or new.requires_grad):
+            self._become(new)
+        else:
+            self._vc.before_write()
+            np.copyto(self.data, new.data, casting="unsafe")
+            self._vc.value += 1
+        return self
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        """``scatter`` in place."""
+        return self._in_place_as(self.scatter(dim, index, src, value=value))
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """``scatter_add`` in place."""
+        return self._in_place_as(self.scatter_add(dim, index, src))
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """``index_add`` in place: ``alpha * source``'s slices added at ``index`` along ``dim``."""
+        return self._in_place_as(self.index_add(dim, index, source, alpha=alpha))
+
+    def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        """``index_fill`` in place: ``value`` in the slices ``index`` along ``dim``."""
+        return self._in_place_as(self.index_fill(dim, index, value))
+
+    def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
+        """Write ``fill_value`` on the main diagonal in place (every dim of one length when more than 2; a tall
+        matrix with ``wrap`` starts the diagonal again every ``cols + 1`` rows, as numpy's ``fill_diagonal``)."""
+        if self.data.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.data.ndim > 2 and len(set(self.data.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        mask = np.zeros(self.data.shape, dtype=bool)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        return self.masked_fill_(Tensor._make(mask, False), fill_value)
+
+    def _random_fill(self, values: np.ndarray) -> Tensor:
+        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        self._vc.before_write()
+        np.copyto(self.data, values, casting="unsafe")
+        self._vc.value += 1
+        return self
+
+    def _float_kernel(self, kernel: str) -> None:
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+
+    def uniform_(self, a: Any = 0.0, b: Any = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with numbers drawn uniformly from ``[a, b)`` (floating tensors only)."""
+        self._float_kernel("check_uniform_bounds")
+        if a > b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        rng = generator or default_generator()
+        return self._random_fill(rng.uniform(a, b, self.data.shape))
+
+    def normal_(self, mean: Any = 0.0, std: Any = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with numbers drawn from the normal distribution ``N(mean, std^2)`` (floating only)."""
+        self._float_kernel("normal_kernel_cpu")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        rng = generator or default_generator()
+        return self._random_fill(rng.normal(mean, std, self.data.shape))
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill in place with 1 (probability ``p``, a number or a tensor broadcast to self) or 0."""
+        prob = p.data if isinstance(p, Tensor) else np.asarray(p, dtype=np.float64)
+        if ((prob < 0) | (prob > 1)).any():
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        rng = generator or default_generator()
+        return self._random_fill(rng.random(self.data.shape) < prob)
+
+    def random_(self, from_: Any = 0, to: Any = None, *, generator: Any = None) -> Tensor:
+        """Fill in place with integers drawn uniformly from ``[from_, to)`` (``random_(to)`` for ``[0, to)``;
+        without bounds, from 0 to the largest integer the dtype holds exactly)."""
+        if to is None and from_ != 0:
+            from_, to = 0, from_
+        if to is None:
+            dt = self.data.dtype
+            to = 2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f" else (2 if dt.kind == "b" else
+                                                                          np.iinfo(dt).max)
+        if from_ >= to:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}"
+            )
+        rng = generator or default_generator()
+        return self._random_fill(rng.integers(from_, to, self.data.shape))
+
+    def _view_in_place(self, new: Tensor) -> Tensor:
+        """An in-place shape change: self takes the view ``new`` of its own array (and, when recorded, its node)."""
+        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        self.data = new.data
+        if GradMode.enabled and self.requires_grad:
+            self.grad_fn = new.grad_fn
+        return self
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """``unsqueeze`` in place: self gets a new dim of size 1 at ``dim``."""
+        return self._view_in_place(self.unsqueeze(dim))
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """``squeeze`` in place: self loses its size-1 dims (or ``dim``, if size 1)."""
+        return self._view_in_place(self.squeeze(dim))
+
+    def t_(self) -> Tensor:
+        """``t`` in place (at most 2 dims)."""
+        return self._view_in_place(self.t())
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """``transpose`` in place: dims ``dim0`` and ``dim1`` swap."""
+        return self._view_in_place(self.transpose(dim0, dim1))
+
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -1497,6 +2287,18 @@ def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
     target_shape = probe[idx].shape
     moved = src.expand(target_shape) if src.data.shape != target_shape else src
     return ops.IndexPut.apply(moved, index=idx, shape=shape)
+
+
+def _check_factory_grad(dtype: np.dtype, requires_grad: Any) -> None:
+    """PyTorch's error for a factory asked for an integer or bool tensor that requires grad."""
+    if requires_grad and dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+
+
+def _tensor_argument(name: str, other: Any) -> None:
+    """PyTorch's TypeError for a method whose ``other`` must be a tensor."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
 
 def _is_number(x: Any) -> bool:

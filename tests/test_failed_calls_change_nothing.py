@@ -306,3 +306,49 @@ def test_failed_loss_call_changes_no_input_or_gradient(name):
     with pytest.raises((RuntimeError, ValueError)):
         FAILING_LOSSES[name](a, b)
     assert_unchanged(before, [a, b])
+
+
+# In-place ops of #17: each checks its arguments before writing.
+FAILING_IN_PLACE = {
+    "index_add_ out of range": lambda a, b, m, n, h: h.index_add_(0, mg.tensor([0, 9]), mg.ones(2, 2, 4, 1)),
+    "index_add_ source shape": lambda a, b, m, n, h: h.index_add_(0, mg.tensor([0]), mg.ones(2, 2, 4, 1)),
+    "index_fill_ out of range": lambda a, b, m, n, h: h.index_fill_(1, mg.tensor([5]), 1.0),
+    "scatter_ out of bounds": lambda a, b, m, n, h: h.scatter_(1, mg.full((5, 2, 4, 1), 7, dtype=mg.int64), 1.0),
+    "scatter_add_ src too small": lambda a, b, m, n, h: h.scatter_add_(
+        0, mg.zeros(5, 2, 4, 1, dtype=mg.int64), mg.ones(2, 2, 4, 1)),
+    "fill_diagonal_ unequal dims": lambda a, b, m, n, h: h.fill_diagonal_(1.0),
+    "unsqueeze_ dim": lambda a, b, m, n, h: h.unsqueeze_(9),
+    "squeeze_ dim": lambda a, b, m, n, h: h.squeeze_(9),
+    "transpose_ dim": lambda a, b, m, n, h: h.transpose_(0, 7),
+    "t_ of 4-D": lambda a, b, m, n, h: h.t_(),
+    "leaf uniform_": lambda a, b, m, n, h: n.uniform_(),
+    "leaf normal_": lambda a, b, m, n, h: n.normal_(),
+    "leaf unsqueeze_": lambda a, b, m, n, h: n.unsqueeze_(0),
+    "leaf index_fill_": lambda a, b, m, n, h: n.index_fill_(0, mg.tensor([0]), 1.0),
+}
+FAILING_UNDER_NO_GRAD = {
+    "uniform_ bounds": lambda a, b, m, n, h: n.uniform_(2, 1),
+    "normal_ std": lambda a, b, m, n, h: n.normal_(0, -1),
+    "random_ bounds": lambda a, b, m, n, h: n.random_(3, 3),
+    "bernoulli_ p": lambda a, b, m, n, h: n.bernoulli_(2.0),
+    "index_add_ shape": lambda a, b, m, n, h: m.index_add_(1, mg.tensor([0]), mg.ones(2, 2)),
+    "fill_diagonal_ 1-D": lambda a, b, m, n, h: m[0].fill_diagonal_(1.0),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_IN_PLACE))
+def test_failed_in_place_op_changes_no_tensor_or_gradient(name, tensors):
+    before = snapshot(*tensors)
+    shapes = [t.shape for t in tensors]
+    with pytest.raises((RuntimeError, IndexError)):
+        FAILING_IN_PLACE[name](*tensors)
+    assert_unchanged(before, tensors)
+    assert [t.shape for t in tensors] == shapes
+
+
+@pytest.mark.parametrize("name", list(FAILING_UNDER_NO_GRAD))
+def test_failed_in_place_op_under_no_grad_changes_nothing(name, tensors):
+    before = snapshot(*tensors)
+    with mg.no_grad(), pytest.raises((RuntimeError, IndexError)):
+        FAILING_UNDER_NO_GRAD[name](*tensors)
+    assert_unchanged(before, tensors)

@@ -84,3 +84,26 @@ class set_grad_enabled(_GradModeContext):
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+class inference_mode(_GradModeContext):
+    """``no_grad`` under PyTorch's newer name: with ``mode=True`` (the default) nothing is recorded inside;
+    ``inference_mode(False)`` records as usual. A context manager and a decorator."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # used bare, as ``@inference_mode``
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode
+
+    def __call__(self, fn: F) -> F:
+        inference = not self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(inference):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -243,22 +243,6 @@ def _in_place(input: Tensor, compute: Any) -> Tensor:
     return input
 
 
-def _with_slope(x: Tensor, value: np.ndarray, slope: np.ndarray) -> Tensor:
-    """A tensor holding ``value`` whose gradient with respect to ``x`` is ``slope`` (elementwise, same shape).
-
-    minigrad has no primitive for ``erf``, ``log1p`` or ``expm1``; numpy (or ``math.erf``) computes them exactly,
-    and this builds the differentiable result from existing ops: the constant ``value`` plus ``(x - x.detach()) *
-    slope``, which is zero forward and carries ``slope`` backward (a first derivative: no double backward).
-    """
-    dtype = x.data.dtype
-    finite = np.isfinite(x.data)
-    with np.errstate(invalid="ignore"):
-        zero = x - x.detach()
-    if not finite.all():  # inf - inf is nan: keep the added term exactly zero there
-        zero = zero.masked_fill(_const(~finite, np.bool_), 0.0)
-    return _const(value, dtype) + zero * _const(slope, dtype)
-
-
 def _as_scalar(value: float, dtype: np.dtype) -> Any:
     """``value`` rounded to a floating ``dtype``, as PyTorch's kernels compare: float32 ``0.7`` equals ``0.7``."""
     return np.asarray(value, dtype=dtype)[()] if dtype.kind == "f" else value
@@ -289,23 +273,17 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     def compute(x: Tensor) -> Tensor:
         positive = _const(x.data > 0, np.bool_)
         neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
-        expm1 = _with_slope(neg, np.expm1(neg.data), np.exp(neg.data))
-        return where(positive, x, expm1 * alpha)
+        return where(positive, x, neg.expm1() * alpha)
 
     return _in_place(input, compute) if inplace else compute(input)
-
-
-def _phi(x: np.ndarray) -> np.ndarray:
-    """The standard normal density."""
-    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian Error Linear Unit: ``x * Phi(x)``, ``Phi`` the standard normal CDF. Shape: any -> same.
 
-    ``approximate='tanh'`` uses ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))`` (composed from
-    ``tanh``, so differentiated by the engine). The exact form needs ``erf``, which minigrad has no primitive
-    for: ``Phi`` is computed with ``math.erf`` and given its derivative, the normal density (``_with_slope``).
+    The exact form is ``x * 0.5 * (1 + erf(x / sqrt(2)))``; ``approximate='tanh'`` uses
+    ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))``. Both are composed from primitives (``erf``,
+    ``tanh``), so the engine differentiates them.
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
@@ -313,10 +291,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
         return input * 0.5 * (inner.tanh() + 1)
-    x = input.data.astype(np.float64)
-    erf = np.vectorize(math.erf, otypes=[np.float64])(x * math.sqrt(0.5)) if x.size else x
-    cdf = _with_slope(input, (0.5 * (1 + erf)).astype(input.data.dtype), _phi(x))
-    return input * cdf
+    return input * 0.5 * ((input * math.sqrt(0.5)).erf() + 1)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -332,29 +307,25 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU: ``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
 
-    Shape: any -> same. The gradient is ``sigmoid(beta * x)`` (1 above the threshold). ``log1p`` has no
-    primitive: it is computed by numpy and given its derivative ``1 / (1 + u)`` (``_with_slope``).
+    Shape: any -> same. The gradient is ``sigmoid(beta * x)`` (1 above the threshold).
     """
     _floating_only(input, "softplus_cpu")
     z = input * beta
     linear = _const(z.data > _as_scalar(threshold, z.data.dtype), np.bool_)
     u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
-    smooth = _with_slope(u, np.log1p(u.data), 1 / (1 + u.data)) / beta
+    smooth = u.log1p() / beta
     return where(linear, input, smooth)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, computed stably as ``min(x, 0) - log1p(exp(-|x|))``.
 
-    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0). Built with ``_with_slope`` (no ``log1p``
-    primitive).
+    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0, where ``minimum`` splits its gradient and
+    ``abs`` has none).
     """
     _floating_only(input, "log_sigmoid_cpu")
-    x = input.data
-    with np.errstate(over="ignore"):
-        value = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
-        slope = 1 / (1 + np.exp(x))
-    return _with_slope(input, value, slope)
+    zero = _const(np.zeros((), input.data.dtype), input.data.dtype)
+    return ops.Minimum.apply(input, zero) - (-input.abs()).exp().log1p()
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:

@@ -165,3 +165,63 @@ class Addmm(Function):
         if nc:
             gc = unbroadcast(g, shape) if index is None else placed(shape, dtype, index, g)
         return gc, (g @ b.T if na else None), (a.T @ g if nb else None)
+
+
+def einsum_subscripts(equation: str, ndims: list[int]) -> tuple[list[str], str]:
+    """Each operand's subscripts and the output's, letters only: ``...`` becomes fresh capital letters (aligned
+    from the right, as broadcasting aligns), and an equation without ``->`` gets PyTorch's implicit output (the
+    ellipsis dims, then the letters used once, in alphabetical order)."""
+    lhs, arrow, out = equation.replace(" ", "").partition("->")
+    terms = lhs.split(",")
+    widest = max((n - len(t.replace("...", "")) for t, n in zip(terms, ndims) if "..." in t), default=0)
+    fresh = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:widest]
+    expanded = [t.replace("...", fresh[widest - (n - len(t.replace("...", ""))):]) for t, n in zip(terms, ndims)]
+    if arrow:
+        out = out.replace("...", fresh)
+    else:
+        letters = "".join(expanded)
+        out = fresh + "".join(sorted(c for c in set(letters) if c.islower() and letters.count(c) == 1))
+    return expanded, out
+
+
+class Einsum(Function):
+    """z = einsum(equation, *operands) (numpy's ``einsum``);  dL/d(operand k) = an einsum of dL/dz with the other
+    operands back to operand k's subscripts. A letter repeated in operand k (a diagonal, ``'ii'``) is written
+    with a fresh letter and an identity matrix tying the two; a letter summed over in operand k alone is
+    broadcast back (each of its elements gets the same gradient)."""
+
+    @staticmethod
+    def forward(ctx, *arrays, equation):
+        ctx.save_for_backward(*arrays)
+        ctx.subscripts = einsum_subscripts(equation, [a.ndim for a in arrays])
+        return np.asarray(np.einsum(equation, *arrays))
+
+    @staticmethod
+    def backward(ctx, g):
+        arrays = ctx.saved_tensors
+        terms, out = ctx.subscripts
+        size = {c: n for t, a in zip(terms, arrays) for c, n in zip(t, a.shape)}
+        spare = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in size)
+        grads = []
+        for k, (term, a) in enumerate(zip(terms, arrays)):
+            if not ctx.needs_input_grad[k]:
+                grads.append(None)
+                continue
+            subs, ops_ = [out], [g]
+            subs += [t for j, t in enumerate(terms) if j != k]
+            ops_ += [x for j, x in enumerate(arrays) if j != k]
+            target = ""
+            for c in term:  # a second c becomes a fresh letter tied to c by an identity matrix
+                if c in target:
+                    f = next(spare)
+                    size[f] = size[c]
+                    subs.append(c + f)
+                    ops_.append(np.eye(size[c], dtype=g.dtype))
+                    c = f
+                target += c
+            have = set("".join(subs))
+            kept = "".join(c for c in target if c in have)
+            part = np.einsum(",".join(subs) + "->" + kept, *ops_)
+            part = part.reshape([size.get(c, 1) if c in have else 1 for c in target])
+            grads.append(np.ascontiguousarray(np.broadcast_to(part, a.shape)).astype(a.dtype, copy=False))
+        return tuple(grads)

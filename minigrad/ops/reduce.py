@@ -399,3 +399,79 @@ class Cumsum(Function):
         if g.ndim == 0:
             return g.astype(dtype, copy=False)
         return np.flip(np.cumsum(np.flip(g, dim), axis=dim), dim).astype(dtype, copy=False)
+
+
+def _product_of_others(a: np.ndarray, axis: int) -> np.ndarray:
+    """For every element, the product of the other elements along ``axis``: the exclusive products from the left
+    times those from the right. No division, so zeros are handled exactly (one zero: only it gets a nonzero
+    value; two zeros: every value is 0), as PyTorch's gradient of ``prod``."""
+    one = np.ones_like(np.take(a, [0], axis=axis))
+    left = np.cumprod(np.concatenate([one, np.take(a, np.arange(a.shape[axis] - 1), axis=axis)], axis), axis)
+    flipped = np.flip(a, axis)
+    right = np.cumprod(np.concatenate([one, np.take(flipped, np.arange(a.shape[axis] - 1), axis=axis)], axis), axis)
+    return left * np.flip(right, axis)
+
+
+class Prod(Function):
+    """z = the product of all elements of a;  dL/da_i = dL/dz * (the product of the other elements)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.asarray(np.prod(a), dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        if a.size == 0:
+            return np.zeros_like(a)
+        return (g * _product_of_others(a.reshape(-1), 0)).reshape(a.shape)
+
+
+class ProdDim(Function):
+    """z = the product along ``dim``;  dL/da_i = dL/dz * (the product of the other elements of its slice)."""
+
+    @classmethod
+    def node_name(cls):
+        return "ProdBackward1"
+
+    @staticmethod
+    def forward(ctx, a, *, dim, keepdim=False):
+        ctx.save_for_backward(a)
+        ctx.meta = (dim, keepdim)
+        return np.prod(a, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        dim, keepdim = ctx.meta
+        if a.shape[dim] == 0:
+            return np.zeros_like(a)
+        if not keepdim:
+            g = np.expand_dims(g, dim)
+        return g * _product_of_others(a, dim)
+
+
+class Cumprod(Function):
+    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = P_(i-1) * S_i, exact with zeros (no division), where
+    P_(i-1) = a_0 * ... * a_(i-1) (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over
+    j >= i of g_j times the product a_(i+1) ... a_j."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim):
+        ctx.save_for_backward(a)
+        ctx.dim = dim
+        return np.cumprod(a, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        a, g = np.moveaxis(a, ctx.dim, 0), np.moveaxis(g, ctx.dim, 0)
+        n = a.shape[0]
+        s = np.empty_like(g)
+        if n:
+            s[n - 1] = g[n - 1]
+        for i in range(n - 2, -1, -1):  # one step per position along dim, right to left
+            s[i] = g[i] + a[i + 1] * s[i + 1]
+        before = np.cumprod(np.concatenate([np.ones_like(a[:1]), a[:-1]]), axis=0)[:n]
+        return np.moveaxis(before * s, 0, ctx.dim)

@@ -372,3 +372,181 @@ class Sort(Function):
 
 class Topk(Sort):
     """z = the ``k`` values of a along ``dim`` chosen by ``order``;  dL/da = dL/dz at their positions, 0 elsewhere."""
+
+
+def _leading_block(shape: tuple) -> tuple:
+    """The index of the leading block ``[:shape[0], :shape[1], ...]``: the part of ``src`` that ``scatter`` uses."""
+    return tuple(slice(0, n) for n in shape)
+
+
+class Scatter(Function):
+    """z = a with ``z[index[i][j]][j] = src[i][j]`` (for dim 0; ``index`` picks along ``dim``);  dL/da = dL/dz
+    with zeros where z was overwritten,  dL/dsrc = dL/dz read at the written positions (in src's leading block
+    of index's shape). Repeated indices: one of the writes wins, as PyTorch leaves unspecified."""
+
+    @staticmethod
+    def forward(ctx, a, src, *, dim, index):
+        picks = _gather_index(index, dim)
+        ctx.meta = (picks, src.shape, _leading_block(index.shape))
+        out = a.copy()
+        out[picks] = src[_leading_block(index.shape)]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        picks, src_shape, block = ctx.meta
+        na, ns = ctx.needs_input_grad
+        ga = gs = None
+        if na:
+            ga = g.copy()
+            ga[picks] = 0
+        if ns:
+            gs = np.zeros(src_shape, dtype=g.dtype)
+            gs[block] = g[picks]
+        return ga, gs
+
+
+class ScatterValue(Function):
+    """z = a with ``value`` written where ``index`` picks along ``dim``;  dL/da = dL/dz with zeros there.
+    PyTorch's ``ScatterBackward1``."""
+
+    @classmethod
+    def node_name(cls):
+        return "ScatterBackward1"
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index, value):
+        ctx.picks = _gather_index(index, dim)
+        out = a.copy()
+        out[ctx.picks] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g.copy()
+        ga[ctx.picks] = 0
+        return ga
+
+
+class ScatterAdd(Function):
+    """z = a with ``src[i][j]`` added at ``[index[i][j]][j]`` (for dim 0; repeats add up);  dL/da = dL/dz,
+    dL/dsrc = dL/dz read at the positions each src element was added to."""
+
+    @staticmethod
+    def forward(ctx, a, src, *, dim, index):
+        picks = _gather_index(index, dim)
+        ctx.meta = (picks, src.shape, _leading_block(index.shape))
+        out = a.copy()
+        np.add.at(out, picks, src[_leading_block(index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        picks, src_shape, block = ctx.meta
+        na, ns = ctx.needs_input_grad
+        gs = None
+        if ns:
+            gs = np.zeros(src_shape, dtype=g.dtype)
+            gs[block] = g[picks]
+        return (g if na else None), gs
+
+
+class IndexAdd(Function):
+    """z = a with ``alpha * source``'s slices added at the slices ``index`` along ``dim`` (repeats add up);
+    dL/da = dL/dz,  dL/dsource = alpha * dL/dz's slices at ``index``."""
+
+    @staticmethod
+    def forward(ctx, a, source, *, dim, index, alpha=1):
+        where = (slice(None),) * dim + (index,)
+        ctx.meta = (where, alpha)
+        out = a.copy()
+        np.add.at(out, where, source if alpha == 1 else source * alpha)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        where, alpha = ctx.meta
+        na, ns = ctx.needs_input_grad
+        gs = None
+        if ns:
+            gs = g[where] if alpha == 1 else g[where] * alpha
+        return (g if na else None), gs
+
+
+class IndexFill(Function):
+    """z = a with ``value`` in the slices ``index`` along ``dim``;  dL/da = dL/dz with zeros in those slices."""
+
+    @staticmethod
+    def forward(ctx, a, *, dim, index, value):
+        ctx.where = (slice(None),) * dim + (index,)
+        out = a.copy()
+        out[ctx.where] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g.copy()
+        ga[ctx.where] = 0
+        return ga
+
+
+class MaskedSelect(Function):
+    """z = the elements of a where ``mask`` is True, as a 1-D array in row-major order (a and mask of one
+    shape);  dL/da = dL/dz placed back at those positions, zeros elsewhere."""
+
+    @staticmethod
+    def forward(ctx, a, *, mask):
+        ctx.meta = (a.shape, a.dtype, mask)
+        return a[mask]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, mask = ctx.meta
+        return placed(shape, dtype, mask, g)
+
+
+def _diagonal_index(shape: tuple, offset: int, dim1: int, dim2: int) -> tuple:
+    """The advanced index of the diagonal ``offset`` of the (dim1, dim2) planes of an array of ``shape``."""
+    n1, n2 = shape[dim1], shape[dim2]
+    start1, start2 = max(-offset, 0), max(offset, 0)
+    length = max(min(n1 - start1, n2 - start2), 0)
+    steps = np.arange(length)
+    index = [slice(None)] * len(shape)
+    index[dim1], index[dim2] = steps + start1, steps + start2
+    return tuple(index)
+
+
+class Diagonal(Function):
+    """z = the diagonal ``offset`` of a's (dim1, dim2) planes, as the last dim;  dL/da = zeros with dL/dz on that
+    diagonal."""
+
+    @staticmethod
+    def forward(ctx, a, *, offset, dim1, dim2):
+        ctx.meta = (a.shape, a.dtype, offset, dim1, dim2)
+        return np.diagonal(a, offset, dim1, dim2).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, offset, dim1, dim2 = ctx.meta
+        out = np.zeros(shape, dtype=dtype)
+        # With the two dims moved to the front (a view of out), the diagonal's index puts its steps first.
+        moved = np.moveaxis(out, (dim1, dim2), (0, 1))
+        moved[_diagonal_index(moved.shape, offset, 0, 1)] = np.moveaxis(g, -1, 0)
+        return out
+
+
+class DiagEmbed(Function):
+    """z = a square matrix with the 1-D a on its diagonal ``offset`` and zeros elsewhere;  dL/da = dL/dz's
+    diagonal ``offset``. What ``diag`` of a vector records (``DiagEmbedBackward0``)."""
+
+    @staticmethod
+    def forward(ctx, a, *, offset):
+        n = a.shape[0] + abs(offset)
+        ctx.offset = offset
+        out = np.zeros((n, n), dtype=a.dtype)
+        out[_diagonal_index((n, n), offset, 0, 1)] = a
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.diagonal(g, ctx.offset).copy()

@@ -53,6 +53,14 @@ def _draw(rng: np.random.Generator, shape: tuple, kind: str) -> np.ndarray:
         x = rng.uniform(-1.5, 1.5, shape)
         near = np.abs(np.abs(x) - 0.5) < 0.1
         return np.where(near, x * 1.5, x)
+    if kind == "u":  # inside (-1, 1), away from its ends: asin, acos, atanh, erfinv
+        return rng.uniform(-0.9, 0.9, shape)
+    if kind == "g":  # above 1: acosh
+        return rng.uniform(1.5, 3.0, shape)
+    if kind == "f":  # at least 0.15 from every integer: floor, ceil, round, frac
+        return rng.integers(-3, 4, shape) + rng.uniform(0.15, 0.85, shape)
+    if kind == "w":  # a divisor of |x| in [2.2, 2.4]: an "a" input divided by it is never near an integer
+        return rng.choice([-1.0, 1.0], shape) * rng.uniform(2.2, 2.4, shape)
     raise ValueError(kind)
 
 
@@ -74,6 +82,11 @@ _BINARY = {
     "mul": (lambda lib, a, b: a * b, "nn", "MulBackward0"),
     "div": (lambda lib, a, b: a / b, "na", "DivBackward0"),
     "pow": (lambda lib, a, b: a ** b, "pn", "PowBackward1"),
+    "atan2": (lambda lib, a, b: a.atan2(b), "nn", "Atan2Backward0"),
+    "hypot": (lambda lib, a, b: lib.hypot(a, b), "nn", "HypotBackward0"),
+    "remainder": (lambda lib, a, b: a.remainder(b), "aw", "RemainderBackward1"),
+    "fmod": (lambda lib, a, b: lib.fmod(a, b), "aw", "FmodBackward1"),
+    "xlogy": (lambda lib, a, b: a.xlogy(b), "np", "XlogyBackward0"),
 }
 
 _UNARY = {
@@ -94,6 +107,28 @@ _UNARY = {
     "fn_tanh": (lambda lib, x: lib.tanh(x), "n"),
     "fn_sigmoid": (lambda lib, x: lib.sigmoid(x), "n"),
     "fn_relu": (lambda lib, x: lib.relu(x), "a"),
+    "erf": (lambda lib, x: x.erf(), "n"),
+    "erfc": (lambda lib, x: lib.erfc(x), "n"),
+    "erfinv": (lambda lib, x: x.erfinv(), "u"),
+    "log1p": (lambda lib, x: x.log1p(), "p"),
+    "expm1": (lambda lib, x: lib.expm1(x), "n"),
+    "log2": (lambda lib, x: x.log2(), "p"),
+    "log10": (lambda lib, x: lib.log10(x), "p"),
+    "exp2": (lambda lib, x: x.exp2(), "n"),
+    "tan": (lambda lib, x: x.tan(), "u"),
+    "asin": (lambda lib, x: x.asin(), "u"),
+    "acos": (lambda lib, x: lib.acos(x), "u"),
+    "atan": (lambda lib, x: x.atan(), "n"),
+    "sinh": (lambda lib, x: x.sinh(), "n"),
+    "cosh": (lambda lib, x: lib.cosh(x), "n"),
+    "asinh": (lambda lib, x: x.asinh(), "n"),
+    "acosh": (lambda lib, x: x.acosh(), "g"),
+    "atanh": (lambda lib, x: lib.atanh(x), "u"),
+    "floor": (lambda lib, x: x.floor(), "f"),
+    "ceil": (lambda lib, x: lib.ceil(x), "f"),
+    "trunc": (lambda lib, x: x.trunc(), "f"),
+    "round": (lambda lib, x: lib.round(x), "f"),
+    "frac": (lambda lib, x: x.frac(), "f"),
 }
 UNARY_SHAPES = {"2d": (2, 3), "0d": (), "empty": (0, 3), "3d": (2, 1, 3)}
 
@@ -161,6 +196,125 @@ def _cases() -> list[Case]:
     c("log_softmax-fn-3d", lambda lib, x: lib.log_softmax(x, dim=1), (2, 3, 4))
     c("softmax-large", lambda lib, x: (x * 1000.0).softmax(-1), (2, 5))
     c("log_softmax-large", lambda lib, x: (x * 1000.0).log_softmax(-1), (2, 5))
+
+    # More elementwise forms: numbers as the second operand, rounding to decimals, aliases, compositions.
+    c("remainder-scalar", lambda lib, x: x.remainder(2.3), (2, 3), kinds="a")
+    c("remainder-op-int", lambda lib, x: x % 3, (2, 3), kinds="a")
+    c("fmod-scalar", lambda lib, x: lib.fmod(x, 2.3), (2, 3), kinds="a")
+    c("xlogy-scalar", lambda lib, x: x.xlogy(2.5), (2, 3))
+    c("round-decimals", lambda lib, x: x.round(decimals=1), (2, 3), kinds="f")
+    c("round-decimals-neg", lambda lib, x: lib.round(x * 100, decimals=-1), (2, 3), kinds="f")
+    c("arcsin-alias", lambda lib, x: lib.arcsin(x) + x.arctanh(), (2, 3), kinds="u")
+    c("arctan2-alias", lambda lib, a, b: lib.arctan2(a, b), (2, 3), (3,))
+    c("compose-gelu-erf", lambda lib, x: x * 0.5 * (1 + (x * 0.7071067811865476).erf()), (3, 4))
+    c("compose-log1p-expm1", lambda lib, x: x.expm1().log1p() + x.exp2().log2(), (3, 4), kinds="p")
+
+    # Products, selections, scatters and tiling (#17).
+    zeros = [[1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+    c("prod", lambda lib, x: x.prod(), (3, 4))
+    c("prod-dim", lambda lib, x: x.prod(1), (3, 4))
+    c("prod-keepdim-fn", lambda lib, x: lib.prod(x, 0, keepdim=True), (3, 4))
+    c("prod-neg-dim-3d", lambda lib, x: x.prod(-2), (2, 3, 4))
+    c("prod-0d", lambda lib, x: x.prod(), ())
+    c("prod-empty-dim", lambda lib, x: x.prod(0), (0, 3))
+    c("prod-zeros-dim", lambda lib, x: (x * lib.tensor(zeros, dtype=x.dtype)).prod(1), (3, 4))
+    c("prod-zeros-all", lambda lib, x: (x * lib.tensor(zeros[0], dtype=x.dtype)).prod(), (4,))
+    c("masked_select", lambda lib, x: x.masked_select(x > 0), (3, 4), kinds="a")
+    c("masked_select-bcast-fn", lambda lib, x: lib.masked_select(x, lib.tensor([True, False, True])), (2, 3))
+    c("repeat_interleave-int", lambda lib, x: x.repeat_interleave(2), (2, 3),
+      name_differs="minigrad repeats with index_select; PyTorch expands and views")
+    c("repeat_interleave-dim", lambda lib, x: x.repeat_interleave(3, dim=1), (2, 3),
+      name_differs="minigrad repeats with index_select; PyTorch expands and views")
+    c("repeat_interleave-tensor", lambda lib, x: lib.repeat_interleave(x, lib.tensor([1, 0, 2]), dim=0), (3, 2))
+    c("tile", lambda lib, x: x.tile((2, 1, 2)), (2, 3))
+    c("tile-fn-short", lambda lib, x: lib.tile(x, (2,)), (2, 3))
+    c("diff", lambda lib, x: x.diff(), (3, 4))
+    c("diff-n2-dim0", lambda lib, x: lib.diff(x, n=2, dim=0), (4, 3))
+    c("diff-prepend-append", lambda lib, x, p: x.diff(dim=1, prepend=p, append=p), (3, 4), (3, 1))
+    c("outer", lambda lib, a, b: a.outer(b), (3,), (4,))
+    c("outer-fn", lambda lib, a, b: lib.outer(a, b), (2,), (3,))
+    einsum = "PyTorch's einsum is views, permutes and a bmm or sum"
+    c("einsum-matmul", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), (2, 3), (3, 4), name_differs=einsum)
+    c("einsum-batch-list", lambda lib, a, b: lib.einsum("bij,bjk->bik", [a, b]), (2, 2, 3), (2, 3, 4),
+      name_differs=einsum)
+    c("einsum-trace", lambda lib, a: lib.einsum("ii", a), (3, 3), name_differs=einsum)
+    c("einsum-diag", lambda lib, a: lib.einsum("ii->i", a), (3, 3), name_differs=einsum)
+    c("einsum-sum-out", lambda lib, a, b: lib.einsum("ij,j->", a, b), (2, 3), (3,), name_differs=einsum)
+    c("einsum-outer-implicit", lambda lib, a, b: lib.einsum("i,j", a, b), (2,), (3,), name_differs=einsum)
+    c("einsum-ellipsis", lambda lib, a, b: lib.einsum("...ij,jk->...ik", a, b), (2, 2, 3), (3, 2),
+      name_differs=einsum)
+    c("einsum-transpose", lambda lib, a: lib.einsum("abc->cab", a), (2, 3, 4), name_differs=einsum)
+    c("einsum-three", lambda lib, a, b, d: lib.einsum("ij,jk,kl->il", a, b, d), (2, 3), (3, 2), (2, 2),
+      name_differs=einsum)
+    c("einsum-summed-alone", lambda lib, a, b: lib.einsum("ij,k->ik", a, b), (2, 3), (4,), name_differs=einsum)
+    c("mm-method", lambda lib, a, b: a.mm(b), (2, 3), (3, 4))
+    c("addmm", lambda lib, c_, a, b: c_.addmm(a, b), (2, 4), (2, 3), (3, 4))
+    c("addmm-bcast-fn", lambda lib, c_, a, b: lib.addmm(c_, a, b), (4,), (2, 3), (3, 4))
+    c("addmm-beta-alpha", lambda lib, c_, a, b: c_.addmm(a, b, beta=0.5, alpha=2.0), (2, 4), (2, 3), (3, 4))
+    c("baddbmm", lambda lib, c_, a, b: c_.baddbmm(a, b, beta=0.5, alpha=-1.5), (2, 2, 4), (2, 2, 3), (2, 3, 4),
+      name_differs="minigrad composes baddbmm from bmm, mul and add")
+    c("addcmul", lambda lib, x, a, b: x.addcmul(a, b, value=0.5), (2, 3), (2, 3), (3,))
+    c("addcmul-fn", lambda lib, x, a, b: lib.addcmul(x, a, b), (2, 1), (3,), (2, 3))
+    c("addcdiv", lambda lib, x, a, b: x.addcdiv(a, b, value=-2.0), (2, 3), (2, 3), (2, 3), kinds="nna")
+    c("lerp", lambda lib, a, b: a.lerp(b, 0.3), (2, 3), (2, 3))
+    c("lerp-tensor-weight", lambda lib, a, b, w: lib.lerp(a, b, w), (2, 3), (3,), (2, 3))
+    idx = [[0, 2], [1, 0], [3, 1]]
+    c("scatter", lambda lib, x, s: x.scatter(1, lib.tensor(idx), s), (3, 4), (3, 2))
+    c("scatter-value", lambda lib, x: x.scatter(1, lib.tensor(idx), 2.5), (3, 4))
+    c("scatter-fn-dim0", lambda lib, x, s: lib.scatter(x, 0, lib.tensor([[2, 0, 1]]), s), (3, 3), (1, 3))
+    c("scatter_add-repeats", lambda lib, x, s: x.scatter_add(1, lib.tensor([[0, 0], [1, 1], [3, 3]]), s),
+      (3, 4), (3, 2))
+    c("scatter_add-fn", lambda lib, x, s: lib.scatter_add(x, 0, lib.tensor([[1, 1, 0], [0, 1, 2]]), s), (3, 3),
+      (2, 3))
+    c("index_add", lambda lib, x, s: x.index_add(0, lib.tensor([2, 0, 2]), s), (3, 4), (3, 4))
+    c("index_add-alpha-fn", lambda lib, x, s: lib.index_add(x, 1, lib.tensor([1, 3]), s, alpha=-0.5), (3, 4),
+      (3, 2))
+    c("index_fill", lambda lib, x: x.index_fill(1, lib.tensor([0, 2]), -1.5), (3, 4))
+    c("select", lambda lib, x: x.select(1, 2), (3, 4))
+    c("select-neg-fn", lambda lib, x: lib.select(x, 0, -1), (3, 4))
+    c("narrow", lambda lib, x: x.narrow(1, 1, 2), (3, 4))
+    c("narrow-fn-neg-start", lambda lib, x: lib.narrow(x, 0, -2, 2), (3, 4))
+
+    # Diagonals, rotations, stacking and distances (#17).
+    composed = "minigrad composes it from flip/transpose/reshape/index/where/cat; PyTorch has a node of its own"
+    c("cumprod", lambda lib, x: x.cumprod(1), (3, 4))
+    c("cumprod-fn-dim0", lambda lib, x: lib.cumprod(x, 0), (3, 2, 2))
+    c("cumprod-zeros", lambda lib, x: (x * lib.tensor(zeros, dtype=x.dtype)).cumprod(-1), (3, 4))
+    c("cumprod-0d", lambda lib, x: x.cumprod(0), (), name_differs="minigrad reshapes a 0-d input to (1,) and back")
+    c("diag-matrix", lambda lib, x: x.diag(), (3, 4), name_differs="PyTorch's diag is diagonal(...).clone()")
+    c("diag-vector-offset", lambda lib, x: lib.diag(x, -1), (3,))
+    c("diagonal", lambda lib, x: x.diagonal(), (3, 4))
+    c("diagonal-offset-dims", lambda lib, x: lib.diagonal(x, 1, 2, 0), (3, 2, 4))
+    c("diagonal-neg-offset", lambda lib, x: x.diagonal(-1, -1, -2), (2, 4, 3))
+    c("movedim", lambda lib, x: x.movedim(0, -1), (2, 3, 4))
+    c("movedim-fn-seq", lambda lib, x: lib.movedim(x, (0, 1), (2, 0)), (2, 3, 4))
+    c("swapaxes-fn", lambda lib, x: lib.swapaxes(x, 0, 2), (2, 3, 4))
+    c("tensor_split-sections", lambda lib, x: x.tensor_split(3, dim=1)[1], (2, 7))
+    c("tensor_split-indices-fn", lambda lib, x: lib.tensor_split(x, [1, 4])[2], (5, 2))
+    c("take", lambda lib, x: x.take(lib.tensor([[0, 5], [11, -1]])), (3, 4), name_differs=composed)
+    c("rot90", lambda lib, x: x.rot90(), (3, 4), name_differs=composed)
+    c("rot90-k2-fn", lambda lib, x: lib.rot90(x, 2, [1, 2]), (2, 3, 4), name_differs=composed)
+    c("rot90-k-neg", lambda lib, x: x.rot90(-1, (0, 1)), (3, 4), name_differs=composed)
+    c("kron", lambda lib, a, b: a.kron(b), (2, 3), (2, 2), name_differs=composed)
+    c("kron-fn-ranks", lambda lib, a, b: lib.kron(a, b), (3,), (2, 2), name_differs=composed)
+    c("nan_to_num", lambda lib, x: (x.log()).nan_to_num(), (3, 4), kinds="a", name_differs=composed)
+    c("nan_to_num-fn", lambda lib, x: lib.nan_to_num(x.log(), 1.0, 2.0, -2.0), (2, 3), kinds="a",
+      name_differs=composed)
+    c("tensordot", lambda lib, a, b: lib.tensordot(a, b), (2, 3, 4), (3, 4, 2), name_differs=composed)
+    c("tensordot-pairs", lambda lib, a, b: lib.tensordot(a, b, ([0, 2], [2, 0])), (2, 3, 4), (4, 3, 2),
+      name_differs=composed)
+    c("meshgrid-ij", lambda lib, a, b: lib.stack(lib.meshgrid(a, b, indexing="ij"), -1), (3,), (2,))
+    c("meshgrid-xy", lambda lib, a, b, d: lib.stack(lib.meshgrid(a, b, d, indexing="xy")), (3,), (2,), (2,))
+    c("cartesian_prod", lambda lib, a, b: lib.cartesian_prod(a, b), (3,), (2,))
+    c("cdist", lambda lib, a, b: lib.cdist(a, b), (3, 2), (4, 2), name_differs=composed)
+    c("cdist-p1-batch", lambda lib, a, b: lib.cdist(a, b, p=1), (2, 3, 2), (2, 4, 2), kinds="na",
+      name_differs=composed)
+    c("cdist-p3", lambda lib, a, b: lib.cdist(a, b, p=3.0), (3, 2), (2, 2), name_differs=composed)
+    c("cdist-inf", lambda lib, a, b: lib.cdist(a, b, p=float("inf")), (3, 2), (4, 2), name_differs=composed)
+    c("hstack", lambda lib, a, b: lib.hstack([a, b]), (2, 3), (2, 1))
+    c("hstack-1d", lambda lib, a, b: lib.hstack((a, b)), (3,), ())
+    c("vstack", lambda lib, a, b: lib.vstack([a, b]), (3,), (2, 3))
+    c("dstack", lambda lib, a, b: lib.dstack([a, b]), (2, 3), (2, 3, 2))
 
     # Shape ops.
     c("reshape", lambda lib, x: x.reshape(3, 2), (2, 3))
@@ -578,6 +732,107 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "multinomial-nan": lambda lib: lib.multinomial(lib.tensor([float("nan"), 2.0]), 1, True),
         "multinomial-inf": lambda lib: lib.tensor([float("inf"), 2.0]).multinomial(1),
         "multinomial-int": lambda lib: lib.multinomial(lib.tensor([1, 2]), 1),
+        "frac-int": lambda lib: lib.tensor([1, 2]).frac(),
+        "frac-bool": lambda lib: lib.frac(lib.tensor([True])),
+        "floor-bool": lambda lib: lib.tensor([True]).floor(),
+        "ceil-bool": lambda lib: lib.ceil(lib.tensor([True])),
+        "trunc-bool": lambda lib: lib.tensor([True]).trunc(),
+        "round-bool": lambda lib: lib.tensor([True]).round(),
+        "round-decimals-int": lambda lib: lib.tensor([1, 2]).round(decimals=1),
+        "round-decimals-float": lambda lib: lib.tensor([1.5]).round(decimals=1.5),
+        "hypot-int": lambda lib: lib.hypot(lib.tensor([1, 2]), lib.tensor([3, 4])),
+        "hypot-bcast": lambda lib: lib.ones(2, 3).hypot(lib.ones(2)),
+        "remainder-int-by-zero": lambda lib: lib.tensor([1, 2]).remainder(lib.tensor([1, 0])),
+        "remainder-int-by-zero-scalar": lambda lib: lib.tensor([1, 2]) % 0,
+        "fmod-int-by-zero": lambda lib: lib.fmod(lib.tensor([1, 2]), 0),
+        "remainder-bool": lambda lib: lib.tensor([True]).remainder(lib.tensor([True])),
+        "atan2-bcast": lambda lib: lib.ones(2, 3).atan2(lib.ones(4)),
+        "erf-not-tensor": lambda lib: lib.erf([1.0]),
+        "prod-dim-out-of-range": lambda lib: lib.ones(2, 3).prod(2),
+        "masked_select-not-bool": lambda lib: lib.ones(2, 3).masked_select(lib.ones(2, 3)),
+        "masked_select-bcast": lambda lib: lib.ones(2, 3).masked_select(lib.ones(4) > 0),
+        "repeat_interleave-size": lambda lib: lib.ones(2, 3).repeat_interleave(lib.tensor([1, 2]), dim=1),
+        "repeat_interleave-negative": lambda lib: lib.ones(2).repeat_interleave(-1),
+        "repeat_interleave-2d": lambda lib: lib.ones(2).repeat_interleave(lib.ones(2, 2, dtype=lib.int64)),
+        "diff-0d": lambda lib: lib.ones(()).diff(),
+        "outer-2d": lambda lib: lib.ones(2, 3).outer(lib.ones(2)),
+        "einsum-more-operands": lambda lib: lib.einsum("ij->i", lib.ones(2, 2), lib.ones(2)),
+        "einsum-fewer-operands": lambda lib: lib.einsum("ij,j->i", lib.ones(2, 2)),
+        "einsum-subscripts": lambda lib: lib.einsum("ijk->i", lib.ones(2, 2)),
+        "mm-1d": lambda lib: lib.ones(2).mm(lib.ones(2, 2)),
+        "addmm-mat1-1d": lambda lib: lib.ones(2, 2).addmm(lib.ones(2), lib.ones(2, 2)),
+        "addmm-inner": lambda lib: lib.ones(2, 4).addmm(lib.ones(2, 3), lib.ones(2, 4)),
+        "addmm-self-shape": lambda lib: lib.ones(3, 4).addmm(lib.ones(2, 3), lib.ones(3, 4)),
+        "scatter-index-float": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3), 1.0),
+        "scatter-index-ndim": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(3, dtype=lib.int64), 1.0),
+        "scatter-index-too-big": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 4, dtype=lib.int64), 1.0),
+        "scatter-src-too-small": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3, dtype=lib.int64),
+                                                                    lib.ones(1, 3)),
+        "scatter-out-of-bounds": lambda lib: lib.ones(2, 3).scatter(1, lib.full((2, 3), 3, dtype=lib.int64), 1.0),
+        "scatter-dtype": lambda lib: lib.ones(2, 3).scatter(0, lib.zeros(2, 3, dtype=lib.int64),
+                                                            lib.ones(2, 3, dtype=lib.float64)),
+        "scatter_add-out-of-bounds": lambda lib: lib.ones(2, 3).scatter_add(0, lib.full((1, 3), -1, dtype=lib.int64),
+                                                                            lib.ones(2, 3)),
+        "index_add-shape": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([0, 1]), lib.ones(2, 5)),
+        "index_add-index-2d": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([[0, 1]]), lib.ones(2, 4)),
+        "index_add-out-of-range": lambda lib: lib.ones(3, 4).index_add(0, lib.tensor([0, 3]), lib.ones(2, 4)),
+        "index_fill-index-float": lambda lib: lib.ones(3, 4).index_fill(0, lib.tensor([0.0]), 1.0),
+        "select-out-of-range": lambda lib: lib.ones(3, 4).select(1, 4),
+        "select-0d": lambda lib: lib.ones(()).select(0, 0),
+        "narrow-too-long": lambda lib: lib.ones(3, 4).narrow(1, 2, 3),
+        "narrow-start": lambda lib: lib.ones(3, 4).narrow(1, 5, 0),
+        "type-bad-string": lambda lib: lib.ones(2).type("minigrad.NoSuchTensor"),
+        "type-bare-string": lambda lib: lib.ones(2).type("int"),
+        "uniform-int": lambda lib: lib.zeros(2, dtype=lib.int64).uniform_(),
+        "uniform-bounds": lambda lib: lib.zeros(2).uniform_(2, 1),
+        "normal-int": lambda lib: lib.zeros(2, dtype=lib.int64).normal_(),
+        "normal-negative-std": lambda lib: lib.zeros(2).normal_(0, -1),
+        "random-bounds": lambda lib: lib.zeros(2).random_(3, 3),
+        "bernoulli-p": lambda lib: lib.zeros(2).bernoulli_(1.5),
+        "fill_diagonal-1d": lambda lib: lib.zeros(2).fill_diagonal_(1.0),
+        "fill_diagonal-unequal": lambda lib: lib.zeros(2, 3, 2).fill_diagonal_(1.0),
+        "leaf-uniform_": lambda lib: lib.zeros(2, requires_grad=True).uniform_(),
+        "leaf-unsqueeze_": lambda lib: lib.zeros(2, requires_grad=True).unsqueeze_(0),
+        "cumprod-dim": lambda lib: lib.ones(2).cumprod(1),
+        "diagonal-1d": lambda lib: lib.ones(3).diagonal(),
+        "diagonal-same-dims": lambda lib: lib.ones(3, 3).diagonal(0, 1, 1),
+        "diag-3d": lambda lib: lib.ones(2, 2, 2).diag(),
+        "movedim-lengths": lambda lib: lib.ones(2, 3).movedim((0, 1), (1,)),
+        "tensor_split-zero": lambda lib: lib.ones(4).tensor_split(0),
+        "take-out-of-range": lambda lib: lib.ones(2, 2).take(lib.tensor([4])),
+        "take-int32": lambda lib: lib.ones(2, 2).take(lib.tensor([1], dtype=lib.int32)),
+        "rot90-one-dim": lambda lib: lib.ones(2, 2).rot90(1, [0]),
+        "rot90-same-dims": lambda lib: lib.ones(2, 2).rot90(1, [1, 1]),
+        "rot90-1d": lambda lib: lib.ones(2).rot90(),
+        "isclose-bcast": lambda lib: lib.ones(2, 3).isclose(lib.ones(4)),
+        "tensordot-sizes": lambda lib: lib.tensordot(lib.ones(2, 3), lib.ones(4, 2), ([1], [0])),
+        "tensordot-lengths": lambda lib: lib.tensordot(lib.ones(2, 3), lib.ones(3, 2), ([1], [0, 1])),
+        "meshgrid-indexing": lambda lib: lib.meshgrid(lib.ones(2), indexing="ji"),
+        "cdist-columns": lambda lib: lib.cdist(lib.ones(2, 3), lib.ones(2, 4)),
+        "cdist-negative-p": lambda lib: lib.cdist(lib.ones(2, 3), lib.ones(2, 3), p=-1.0),
+        "cdist-1d": lambda lib: lib.cdist(lib.ones(3), lib.ones(2, 3)),
+        "bincount-negative": lambda lib: lib.tensor([1, -1]).bincount(),
+        "bincount-float": lambda lib: lib.bincount(lib.tensor([1.0])),
+        "bincount-2d": lambda lib: lib.bincount(lib.ones(2, 2, dtype=lib.int64)),
+        "bincount-weights": lambda lib: lib.tensor([1, 2]).bincount(lib.ones(3)),
+        "searchsorted-side": lambda lib: lib.searchsorted(lib.ones(3), lib.ones(2), side="middle"),
+        "searchsorted-shapes": lambda lib: lib.searchsorted(lib.ones(2, 3), lib.ones(3, 2)),
+        "bucketize-2d-boundaries": lambda lib: lib.bucketize(lib.ones(2), lib.ones(2, 2)),
+        "set_default_dtype-int": lambda lib: lib.set_default_dtype(lib.int64),
+        "randint_like-bounds": lambda lib: lib.randint_like(lib.ones(2), 3, 3),
+        "normal-fn-negative-std": lambda lib: lib.normal(lib.zeros(2), -lib.ones(2)),
+        "addcdiv-integers": lambda lib: lib.ones(2).addcdiv(lib.tensor([1]), lib.tensor([2])),
+        "lerp-int": lambda lib: lib.tensor([1, 2]).lerp(lib.tensor([1, 2]), 0.5),
+        "lerp-int-tensor-weight": lambda lib: lib.lerp(lib.tensor([1]), lib.tensor([1]), lib.tensor([1])),
+        "lerp-end-dtype": lambda lib: lib.ones(2).lerp(lib.ones(2, dtype=lib.float64), 0.5),
+        "lerp-weight-dtype": lambda lib: lib.ones(2).lerp(lib.ones(2), lib.ones(2, dtype=lib.float64)),
+        "cdist-int": lambda lib: lib.cdist(lib.ones(1, 2), lib.ones(1, 2, dtype=lib.int64)),
+        "tensordot-dtypes": lambda lib: lib.tensordot(lib.ones(2), lib.ones(2, dtype=lib.float64), 1),
+        "einsum-dtypes": lambda lib: lib.einsum("i,i->", lib.ones(2), lib.ones(2, dtype=lib.float64)),
+        "cartesian_prod-dtypes": lambda lib: lib.cartesian_prod(lib.ones(2), lib.tensor([1, 2])),
+        "isclose-dtypes": lambda lib: lib.tensor([1, 2]).isclose(lib.ones(2)),
+        "bincount-bool": lambda lib: lib.tensor([True]).bincount(),
+        "leaf-index_add_": lambda lib: lib.zeros(2, requires_grad=True).index_add_(0, lib.tensor([0]), lib.ones(1)),
     }
 
 
