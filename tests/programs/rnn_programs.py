@@ -37,6 +37,150 @@ def _finish(model: Any) -> dict[str, np.ndarray]:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# 1. Word-level language model: Embedding -> LSTM -> Linear, truncated BPTT, clip_grad_norm_, SGD with lr decay.
+# ----------------------------------------------------------------------------------------------------------------
+
+def _made_up_text(seed: int, n_lines: int) -> list[str]:
+    """Lines of words drawn from a small Markov chain, so that there is something to learn."""
+    words = ["the", "cat", "dog", "sat", "ran", "on", "a", "mat", "log", "and", "then", "slept", "far", "home"]
+    rng = np.random.default_rng(seed)
+    # Each word prefers three successors.
+    prefs = rng.integers(0, len(words), size=(len(words), 3))
+    lines = []
+    for _ in range(n_lines):
+        w = int(rng.integers(len(words)))
+        line = [words[w]]
+        for _ in range(int(rng.integers(4, 9))):
+            w = int(prefs[w, rng.integers(3)]) if rng.random() < 0.85 else int(rng.integers(len(words)))
+            line.append(words[w])
+        lines.append(" ".join(line))
+    return lines
+
+
+def word_language_model(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    nn = lib.nn
+    F = nn.functional
+
+    class Dictionary:
+        def __init__(self) -> None:
+            self.word2idx: dict[str, int] = {}
+            self.idx2word: list[str] = []
+
+        def add_word(self, word: str) -> int:
+            if word not in self.word2idx:
+                self.idx2word.append(word)
+                self.word2idx[word] = len(self.idx2word) - 1
+            return self.word2idx[word]
+
+    dictionary = Dictionary()
+
+    def tokenize(lines: list[str]) -> Any:
+        idss = []
+        for line in lines:
+            ids = [dictionary.add_word(word) for word in line.split() + ["<eos>"]]
+            idss.append(lib.tensor(ids).type(lib.int64))
+        return lib.cat(idss)
+
+    text = _made_up_text(11, 30)
+    train_ids = tokenize(text[:24])
+    val_ids = tokenize(text[24:])
+
+    def batchify(data: Any, bsz: int) -> Any:
+        nbatch = data.size(0) // bsz
+        data = data.narrow(0, 0, nbatch * bsz)  # drop the tail that does not fill a column
+        return data.view(bsz, -1).t().contiguous()  # (nbatch, bsz)
+
+    train_batch_size, eval_batch_size, bptt = 4, 2, 7
+    train_data = batchify(train_ids, train_batch_size)
+    val_data = batchify(val_ids, eval_batch_size)
+
+    def get_batch(source: Any, i: int) -> tuple[Any, Any]:
+        seq_len = min(bptt, len(source) - 1 - i)
+        data = source[i:i + seq_len]
+        target = source[i + 1:i + 1 + seq_len].view(-1)
+        return data, target
+
+    def repackage_hidden(h: Any) -> Any:
+        """Cut the graph behind the hidden state, so backward stops at this batch (truncated BPTT)."""
+        if isinstance(h, lib.Tensor):
+            return h.detach()
+        return tuple(repackage_hidden(v) for v in h)
+
+    class RNNModel(nn.Module):
+        def __init__(self, ntoken: int, ninp: int, nhid: int, nlayers: int, dropout: float = 0.5) -> None:
+            super().__init__()
+            self.ntoken = ntoken
+            self.drop = nn.Dropout(dropout)
+            self.encoder = nn.Embedding(ntoken, ninp)
+            self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout)
+            self.decoder = nn.Linear(nhid, ntoken)
+            self.nhid, self.nlayers = nhid, nlayers
+            initrange = 0.1
+            nn.init.uniform_(self.encoder.weight, -initrange, initrange)
+            nn.init.zeros_(self.decoder.bias)
+            nn.init.uniform_(self.decoder.weight, -initrange, initrange)
+
+        def forward(self, input: Any, hidden: Any) -> tuple[Any, Any]:
+            emb = self.drop(self.encoder(input))
+            output, hidden = self.rnn(emb, hidden)
+            output = self.drop(output)
+            decoded = self.decoder(output).view(-1, self.ntoken)
+            return F.log_softmax(decoded, dim=1), hidden
+
+        def init_hidden(self, bsz: int) -> tuple[Any, Any]:
+            weight = next(self.parameters())
+            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
+
+    ntokens = len(dictionary.idx2word)
+    # Dropout is off (p=0) so that both libraries train the same network; eval mode is still used for validation.
+    model = RNNModel(ntokens, ninp=8, nhid=10, nlayers=2, dropout=0.0)
+    out = _start(lib, model, init)
+    criterion = nn.NLLLoss()
+    lr, clip = 10.0, 0.25
+    optimizer = lib.optim.SGD(model.parameters(), lr=lr)
+
+    def evaluate(data_source: Any) -> float:
+        model.eval()
+        total_loss = 0.0
+        hidden = model.init_hidden(eval_batch_size)
+        with lib.no_grad():
+            for i in range(0, data_source.size(0) - 1, bptt):
+                data, targets = get_batch(data_source, i)
+                output, hidden = model(data, hidden)
+                hidden = repackage_hidden(hidden)
+                total_loss += len(data) * criterion(output, targets).item()
+        return total_loss / (len(data_source) - 1)
+
+    losses, grad_norms, val_losses, lrs = [], [], [], []
+    best_val_loss = None
+    for _epoch in range(5):
+        model.train()
+        hidden = model.init_hidden(train_batch_size)
+        for i in range(0, train_data.size(0) - 1, bptt):
+            data, targets = get_batch(train_data, i)
+            hidden = repackage_hidden(hidden)
+            model.zero_grad()
+            output, hidden = model(data, hidden)
+            loss = criterion(output, targets)
+            loss.backward()
+            grad_norms.append(nn.utils.clip_grad_norm_(model.parameters(), clip).item())
+            optimizer.step()
+            losses.append(loss.item())
+        val_loss = evaluate(val_data)
+        val_losses.append(val_loss)
+        if best_val_loss is None or val_loss < best_val_loss:
+            best_val_loss = val_loss
+        else:
+            lr /= 4.0  # anneal when validation stops improving
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+        lrs.append(lr)
+    out.update(losses=np.array(losses), grad_norms=np.array(grad_norms), val_losses=np.array(val_losses),
+               lrs=np.array(lrs), **_finish(model))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # 2. Names classifier: a hand-written recurrent cell over one-hot letters, LogSoftmax + NLLLoss, SGD.
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -260,6 +404,7 @@ def digits_rnn(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str,
 
 
 PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
+    "word_language_model": word_language_model,
     "names_classifier": names_classifier,
     "sine_wave_lstm": sine_wave_lstm,
     "digits_rnn": digits_rnn,
