@@ -282,6 +282,121 @@ def names_classifier(lib: Any, init: dict[str, np.ndarray] | None = None) -> dic
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# 3. Name generator: a conditional char-RNN (category + letter + hidden), dropout, greedy and sampled generation.
+# ----------------------------------------------------------------------------------------------------------------
+
+def name_generator(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    nn = lib.nn
+    n_letters = len(LETTERS) + 1  # plus end-of-name
+    category_lines = _made_up_names(7)
+    all_categories = list(category_lines)
+    n_categories = len(all_categories)
+
+    class RNN(nn.Module):
+        def __init__(self, input_size: int, hidden_size: int, output_size: int) -> None:
+            super().__init__()
+            self.hidden_size = hidden_size
+            self.i2h = nn.Linear(n_categories + input_size + hidden_size, hidden_size)
+            self.i2o = nn.Linear(n_categories + input_size + hidden_size, output_size)
+            self.o2o = nn.Linear(hidden_size + output_size, output_size)
+            self.dropout = nn.Dropout(0.1)
+            self.softmax = nn.LogSoftmax(dim=1)
+
+        def forward(self, category: Any, input: Any, hidden: Any) -> tuple[Any, Any]:
+            input_combined = lib.cat((category, input, hidden), 1)
+            hidden = self.i2h(input_combined)
+            output = self.i2o(input_combined)
+            output_combined = lib.cat((hidden, output), 1)
+            output = self.o2o(output_combined)
+            output = self.dropout(output)
+            output = self.softmax(output)
+            return output, hidden
+
+        def initHidden(self) -> Any:
+            return lib.zeros(1, self.hidden_size)
+
+    def categoryTensor(category: str) -> Any:
+        tensor = lib.zeros(1, n_categories)
+        tensor[0][all_categories.index(category)] = 1
+        return tensor
+
+    def inputTensor(line: str) -> Any:
+        tensor = lib.zeros(len(line), 1, n_letters)
+        for li in range(len(line)):
+            tensor[li][0][LETTERS.find(line[li])] = 1
+        return tensor
+
+    def targetTensor(line: str) -> Any:
+        letter_indexes = [LETTERS.find(line[li]) for li in range(1, len(line))]
+        letter_indexes.append(n_letters - 1)  # EOS
+        return lib.LongTensor(letter_indexes)
+
+    rnn = RNN(n_letters, 24, n_letters)
+    out = _start(lib, rnn, init)
+    # Dropout is random, so the comparison trains and samples in eval mode, where it is the identity.
+    rnn.eval()
+    criterion = nn.NLLLoss()
+    optimizer = lib.optim.SGD(rnn.parameters(), lr=0.05)
+
+    def train(category_tensor: Any, input_line_tensor: Any, target_line_tensor: Any) -> float:
+        target_line_tensor.unsqueeze_(-1)
+        hidden = rnn.initHidden()
+        rnn.zero_grad()
+        loss = 0  # the tutorial's other spelling; lib.Tensor([0]) is int64 in minigrad today (issue #17)
+        for i in range(input_line_tensor.size(0)):
+            output, hidden = rnn(category_tensor, input_line_tensor[i], hidden)
+            loss += criterion(output, target_line_tensor[i])
+        loss.backward()
+        optimizer.step()
+        return loss.item() / input_line_tensor.size(0)
+
+    rng = np.random.default_rng(8)
+    losses = []
+    for _ in range(40):
+        category = all_categories[rng.integers(n_categories)]
+        line = category_lines[category][rng.integers(len(category_lines[category]))]
+        losses.append(train(categoryTensor(category), inputTensor(line), targetTensor(line)))
+
+    max_length = 10
+
+    def sample(category: str, start_letter: str, greedy: bool) -> tuple[str, Any]:
+        with lib.no_grad():
+            category_tensor = categoryTensor(category)
+            input = inputTensor(start_letter)
+            hidden = rnn.initHidden()
+            output_name = start_letter
+            first_output = None
+            for _ in range(max_length):
+                output, hidden = rnn(category_tensor, input[0], hidden)
+                if first_output is None:
+                    first_output = output
+                if greedy:
+                    topv, topi = output.topk(1)
+                    topi = topi[0][0]
+                else:
+                    topi = output.exp().multinomial(1)[0][0]
+                if topi == n_letters - 1:
+                    break
+                output_name += LETTERS[topi]
+                input = inputTensor(LETTERS[topi])
+            return output_name, first_output
+
+    greedy_names, first_outputs = [], []
+    for category in all_categories:
+        for start in "kvm":
+            name, first_output = sample(category, start, greedy=True)
+            greedy_names.append(name)
+            first_outputs.append(_numpy(first_output))
+    # Sampled names differ between libraries (different generators); keep them to check they are well formed.
+    lib.manual_seed(0)
+    sampled = [sample(category, "k", greedy=False)[0] for category in all_categories]
+    out.update(losses=np.array(losses), greedy_names=np.array(greedy_names), first_outputs=np.stack(first_outputs),
+               **_finish(rnn))
+    out["sampled_names"] = np.array(sampled)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # 5. Sine waves: two stacked LSTMCells in double precision, trained with LBFGS and a closure, then extrapolated.
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -406,6 +521,7 @@ def digits_rnn(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str,
 PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
     "word_language_model": word_language_model,
     "names_classifier": names_classifier,
+    "name_generator": name_generator,
     "sine_wave_lstm": sine_wave_lstm,
     "digits_rnn": digits_rnn,
 }

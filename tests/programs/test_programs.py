@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rnn_programs import PROGRAMS
+from rnn_programs import LETTERS, PROGRAMS
 
 import minigrad
 
@@ -96,3 +96,11 @@ def test_the_golden_runs_are_todays_live_pytorch_runs():
         for key in stored:
             np.testing.assert_array_equal(stored[key], live[key], err_msg=f"{name}.{key}")
 
+
+def test_sampled_names_are_well_formed():
+    # multinomial draws from each library's own generator, so the names differ; they must still be names.
+    out = run_minigrad("name_generator", golden("name_generator"))
+    assert len(out["sampled_names"]) == 3
+    for sampled in out["sampled_names"]:
+        assert sampled.startswith("k") and 1 <= len(sampled) <= 11, sampled
+        assert set(sampled) <= set(LETTERS), sampled
