@@ -397,6 +397,139 @@ def name_generator(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# 4. Seq2seq with Bahdanau (additive) attention: GRU encoder, attention decoder, teacher forcing, Adam.
+# ----------------------------------------------------------------------------------------------------------------
+
+SOS_token, EOS_token = 0, 1
+
+
+def seq2seq_attention(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    nn = lib.nn
+    F = nn.functional
+    n_words, hidden_size, max_length, batch_size = 12, 16, 6, 8
+
+    # Made-up "translation": the target is the source reversed, each word shifted by 3 in the vocabulary.
+    rng = np.random.default_rng(21)
+    pairs = []
+    for _ in range(32):
+        length = int(rng.integers(2, max_length))
+        src = rng.integers(2, n_words, size=length)
+        tgt = (src[::-1] - 2 + 3) % (n_words - 2) + 2
+        pairs.append((src, tgt))
+    input_ids = np.zeros((len(pairs), max_length), dtype=np.int64)
+    target_ids = np.zeros((len(pairs), max_length), dtype=np.int64)
+    for idx, (src, tgt) in enumerate(pairs):
+        input_ids[idx, :len(src)] = src
+        input_ids[idx, len(src)] = EOS_token
+        target_ids[idx, :len(tgt)] = tgt
+        target_ids[idx, len(tgt)] = EOS_token
+
+    class EncoderRNN(nn.Module):
+        def __init__(self, input_size: int, hidden_size: int, dropout_p: float = 0.1) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(input_size, hidden_size)
+            self.gru = nn.GRU(hidden_size, hidden_size, batch_first=True)
+            self.dropout = nn.Dropout(dropout_p)
+
+        def forward(self, input: Any) -> tuple[Any, Any]:
+            embedded = self.dropout(self.embedding(input))
+            output, hidden = self.gru(embedded)
+            return output, hidden
+
+    class BahdanauAttention(nn.Module):
+        """Additive attention: score(query, key) = v . tanh(W [query; key]), a Linear on the concatenation."""
+
+        def __init__(self, hidden_size: int) -> None:
+            super().__init__()
+            self.attn = nn.Linear(2 * hidden_size, hidden_size)
+            self.v = nn.Linear(hidden_size, 1, bias=False)
+
+        def forward(self, query: Any, keys: Any) -> tuple[Any, Any]:
+            query = query.expand(-1, keys.size(1), -1)  # (B, 1, H) -> (B, T, H)
+            energy = lib.tanh(self.attn(lib.cat((query, keys), dim=2)))  # (B, T, H)
+            scores = self.v(energy).squeeze(2).unsqueeze(1)  # (B, 1, T)
+            weights = F.softmax(scores, dim=-1)  # over the encoder outputs
+            context = lib.bmm(weights, keys)  # (B, 1, H)
+            return context, weights
+
+    class AttnDecoderRNN(nn.Module):
+        def __init__(self, hidden_size: int, output_size: int, dropout_p: float = 0.1) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(output_size, hidden_size)
+            self.attention = BahdanauAttention(hidden_size)
+            self.gru = nn.GRU(2 * hidden_size, hidden_size, batch_first=True)
+            self.out = nn.Linear(hidden_size, output_size)
+            self.dropout = nn.Dropout(dropout_p)
+
+        def forward(self, encoder_outputs: Any, encoder_hidden: Any, target_tensor: Any = None) -> tuple:
+            batch_size = encoder_outputs.size(0)
+            decoder_input = lib.empty(batch_size, 1, dtype=lib.long).fill_(SOS_token)
+            decoder_hidden = encoder_hidden
+            decoder_outputs, attentions = [], []
+            for i in range(max_length):
+                decoder_output, decoder_hidden, attn_weights = self.forward_step(
+                    decoder_input, decoder_hidden, encoder_outputs)
+                decoder_outputs.append(decoder_output)
+                attentions.append(attn_weights)
+                if target_tensor is not None:
+                    decoder_input = target_tensor[:, i].unsqueeze(1)  # teacher forcing
+                else:
+                    _, topi = decoder_output.topk(1)
+                    decoder_input = topi.squeeze(-1).detach()
+            decoder_outputs = lib.cat(decoder_outputs, dim=1)
+            decoder_outputs = F.log_softmax(decoder_outputs, dim=-1)
+            attentions = lib.cat(attentions, dim=1)
+            return decoder_outputs, decoder_hidden, attentions
+
+        def forward_step(self, input: Any, hidden: Any, encoder_outputs: Any) -> tuple[Any, Any, Any]:
+            embedded = self.dropout(self.embedding(input))
+            query = hidden.permute(1, 0, 2)
+            context, attn_weights = self.attention(query, encoder_outputs)
+            input_gru = lib.cat((embedded, context), dim=2)
+            output, hidden = self.gru(input_gru, hidden)
+            output = self.out(output)
+            return output, hidden, attn_weights
+
+    class Pair(nn.Module):  # one state_dict for both halves, so _start can load them together
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = EncoderRNN(n_words, hidden_size)
+            self.decoder = AttnDecoderRNN(hidden_size, n_words)
+
+    both = Pair()
+    out = _start(lib, both, init)
+    encoder, decoder = both.encoder, both.decoder
+    # Dropout is random: train in eval mode so both libraries see the same network.
+    encoder.eval()
+    decoder.eval()
+    dataset = lib.utils.data.TensorDataset(lib.LongTensor(input_ids), lib.LongTensor(target_ids))
+    dataloader = lib.utils.data.DataLoader(dataset, batch_size=batch_size)
+    encoder_optimizer = lib.optim.Adam(encoder.parameters(), lr=0.01)
+    decoder_optimizer = lib.optim.Adam(decoder.parameters(), lr=0.01)
+    criterion = nn.NLLLoss()
+    losses = []
+    for _epoch in range(10):
+        for input_tensor, target_tensor in dataloader:
+            encoder_optimizer.zero_grad()
+            decoder_optimizer.zero_grad()
+            encoder_outputs, encoder_hidden = encoder(input_tensor)
+            decoder_outputs, _, _ = decoder(encoder_outputs, encoder_hidden, target_tensor)
+            loss = criterion(decoder_outputs.view(-1, decoder_outputs.size(-1)), target_tensor.view(-1))
+            loss.backward()
+            encoder_optimizer.step()
+            decoder_optimizer.step()
+            losses.append(loss.item())
+
+    with lib.no_grad():
+        encoder_outputs, encoder_hidden = encoder(lib.LongTensor(input_ids[:4]))
+        decoder_outputs, _, attentions = decoder(encoder_outputs, encoder_hidden)
+        _, decoded_ids = decoder_outputs.topk(1)
+    out.update(losses=np.array(losses), decoded_ids=_numpy(decoded_ids.squeeze()), attentions=_numpy(attentions),
+               greedy_log_probs=_numpy(decoder_outputs), **_finish(both))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # 5. Sine waves: two stacked LSTMCells in double precision, trained with LBFGS and a closure, then extrapolated.
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -522,6 +655,7 @@ PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
     "word_language_model": word_language_model,
     "names_classifier": names_classifier,
     "name_generator": name_generator,
+    "seq2seq_attention": seq2seq_attention,
     "sine_wave_lstm": sine_wave_lstm,
     "digits_rnn": digits_rnn,
 }
