@@ -4,8 +4,8 @@ Run from the repository root (needs torch; minigrad itself never imports it)::
 
     python tests/golden/make_program_fixtures.py
 
-It runs every program of ``tests/programs/rnn_programs.py`` (``PROGRAMS``)
-on PyTorch, each after ``torch.manual_seed(0)`` with
+It runs every program of ``tests/programs/rnn_programs.py`` (``PROGRAMS``) and of
+``tests/programs/course_programs.py`` (``COURSE_PROGRAMS``) on PyTorch, each after ``torch.manual_seed(0)`` with
 one thread, and writes ``tests/fixtures/programs_golden.npz``: under ``{program}.{key}`` every array the program
 returns (``init.<name>`` is PyTorch's starting state_dict, which the tests load into minigrad; ``losses``,
 ``final.<name>`` and the rest are what minigrad must reproduce). ``sampled_names`` (drawn with ``multinomial``,
@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_FILE = ROOT / "fixtures" / "programs_golden.npz"
 sys.path.insert(0, str(ROOT / "programs"))
 
+from course_programs import COURSE_PROGRAMS  # noqa: E402
 from rnn_programs import PROGRAMS  # noqa: E402
 
-ALL_PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = dict(PROGRAMS)
+ALL_PROGRAMS: dict[str, Callable[..., dict[str, np.ndarray]]] = {**PROGRAMS, **COURSE_PROGRAMS}
 NOT_STORED = ("sampled_names",)
 
 
