@@ -20,7 +20,7 @@ from typing import TextIO
 
 import minigrad
 from minigrad import nn
-from minigrad.viz import RenderError, draw_graph, save
+from minigrad.viz import RenderError, draw_graph, replay_backward, save
 from minigrad.viz.render import SUFFIX_FORMATS
 
 PROG = "minigrad"
@@ -28,7 +28,8 @@ PROG = "minigrad"
 # What ``minigrad graph --cell`` builds.
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
-# The "hello" -> "ohlol" task of the seed notes: read one character per step, predict the next one.
+# The "hello" -> "ohlol" task of tutorial 07: read one character per step and answer, at each step, the letter of
+# "ohlol" at the same position (a letter-by-position mapping to learn, not a next-character prediction).
 VOCAB = ["e", "h", "l", "o"]
 SOURCE, TARGET = "hello", "ohlol"
 
@@ -55,9 +56,10 @@ def _positive_float(text: str) -> float:
 
 def _output_path(text: str) -> Path:
     path = Path(text)
-    if path.suffix.lower() not in SUFFIX_FORMATS:
+    if path.suffix.lower() not in SUFFIX_FORMATS and path.suffix.lower() != ".html":
         raise argparse.ArgumentTypeError(
-            f"cannot tell the format of '{text}' from its suffix; use one of {', '.join(SUFFIX_FORMATS)}"
+            f"cannot tell the format of '{text}' from its suffix; use one of {', '.join(SUFFIX_FORMATS)} "
+            "(or .html with minigrad graph --replay)"
         )
     return path
 
@@ -165,14 +167,31 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     graph = draw_graph(loss, params=dict(model.named_parameters()), collapse=args.collapse)
     path = _write(graph, args.output)
     out.write(f"Wrote the unrolled graph of the last training step, coloured by gradient norm, to {path.resolve()}\n")
+    _say_notes(graph, out)
+    out.write(
+        f"To watch backward run through such a graph node by node: {PROG} graph --replay -o backward.html "
+        "(in Python: minigrad.viz.replay_backward(loss).save('backward.html')).\n"
+    )
     return 0
+
+
+def _say_notes(graph: object, out: TextIO) -> None:
+    """Print what the drawing's title block says about the drawing itself (collapsed by itself, steps folded)."""
+    for note in getattr(graph, "notes", []):
+        out.write(f"  Note: {note}\n")
 
 
 def _check_graph_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Options that parse one by one but do not go together end in ``parser.error`` (usage, exit status 2)."""
-    if args.nonlinearity is not None and args.cell != "rnn":
+    if getattr(args, "nonlinearity", None) is not None and args.cell != "rnn":
         parser.error(f"argument --nonlinearity: only applies to --cell rnn, not --cell {args.cell} "
                      "(LSTM and GRU have fixed sigmoid and tanh gates)")
+    html = getattr(args, "output", None) is not None and args.output.suffix.lower() == ".html"
+    if getattr(args, "replay", False) and args.output is not None and not html:
+        parser.error(f"argument -o/--output: --replay writes an HTML page, not '{args.output}'; use a .html name")
+    if html and not getattr(args, "replay", False):
+        how = "add --replay, or" if hasattr(args, "replay") else f"a replay page is '{PROG} graph --replay';"
+        parser.error(f"argument -o/--output: '{args.output}' is an HTML page: {how} use .svg, .png or .dot")
 
 
 def run_graph(args: argparse.Namespace, out: TextIO) -> int:
@@ -186,12 +205,23 @@ def run_graph(args: argparse.Namespace, out: TextIO) -> int:
     x = minigrad.randn(args.seq_len, args.batch_size, args.input_size, requires_grad=True)
     output, _ = layer(x)
     loss = (output[-1] ** 2).sum() if args.loss == "last" else (output**2).mean()
+    params = {"x": x, **dict(layer.named_parameters())}
+    if args.replay:
+        replay = replay_backward(loss, params=params, collapse=args.collapse, max_nodes=args.max_nodes)
+        try:
+            path = replay.save(args.output or Path(f"{args.cell}-backward.html"))
+        except OSError as exc:
+            raise SystemExit(f"{PROG}: error: {exc}") from None
+        out.write(
+            f"Wrote the replay of backward through {layer!r} over {args.seq_len} steps ({len(replay) - 1} nodes, "
+            f"one frame each) to {path.resolve()}: open it in a browser, step with the arrow keys.\n"
+        )
+        return 0
     loss.backward()
-    graph = draw_graph(
-        loss, params={"x": x, **dict(layer.named_parameters())}, collapse=args.collapse, max_nodes=args.max_nodes
-    )
+    graph = draw_graph(loss, params=params, collapse=args.collapse, max_nodes=args.max_nodes)
     path = _write(graph, args.output or Path(f"{args.cell}.svg"))
     out.write(f"Wrote the unrolled graph of {layer!r} over {args.seq_len} steps to {path.resolve()}\n")
+    _say_notes(graph, out)
     return 0
 
 
@@ -208,9 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="train a small RNN on 'hello' -> 'ohlol' and draw its graph",
-        description="Train an RNN to read the one-hot characters of 'hello' and predict 'ohlol' (the next "
-        "character at each step), printing the loss and the predicted string as it learns. Then draw the "
-        "unrolled graph of the last training step, coloured by gradient norm, to --output.",
+        description="Train an RNN to read the one-hot characters of 'hello' and answer 'ohlol': at each step "
+        "the letter of 'ohlol' at the same position (a letter-by-position mapping, as in tutorial 07), "
+        "printing the loss and the predicted string as it learns. Then draw the unrolled graph of the last "
+        "training step, coloured by gradient norm, to --output.",
     )
     demo.add_argument("--epochs", type=_positive_int, default=30, help="training steps (default: 30)")
     demo.add_argument("--lr", type=_positive_float, default=0.05, help="Adam learning rate (default: 0.05)")
@@ -226,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the drawing; the suffix picks the format: .svg, .png, .dot "
         "(default: minigrad-demo.svg in the current folder)",
     )
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run=run_demo, check=functools.partial(_check_graph_args, demo))
 
     graph = commands.add_parser(
         "graph",
@@ -259,13 +290,19 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--collapse", choices=["step", "module"], default=None,
         help="draw each time step ('step') or the whole RNN ('module') as one box (default: every op; "
-        "collapses by itself above --max-nodes)",
+        "collapses by itself above --max-nodes). By step, a sequence longer than 12 steps keeps its first "
+        "and last steps and folds the middle ones into one box",
     )
     graph.add_argument(
         "--max-nodes", type=_positive_int, default=500,
         help="above this many boxes the drawing collapses by itself (default: 500)",
     )
     graph.add_argument("--seed", type=int, default=0, help="random seed for weights and input (default: 0)")
+    graph.add_argument(
+        "--replay", action="store_true",
+        help="write a page that replays backward node by node (play, step, slider, arrow keys) instead of "
+        "the finished drawing; -o must end in .html (default: rnn-backward.html after --cell)",
+    )
     graph.add_argument(
         "-o", "--output", type=_output_path, default=None,
         help="where to write the drawing; the suffix picks the format: .svg, .png, .dot "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import operator
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from minigrad import dtypes as _dt
 from minigrad._format import tensor_repr
 from minigrad.autograd import engine
 from minigrad.autograd import function as _function
+from minigrad.autograd import hooks as _hooks
 from minigrad.autograd.function import VersionCounter
 from minigrad.autograd.grad_mode import GradMode
 from minigrad.ops import normalize_dims, wrap_dim
@@ -155,7 +156,11 @@ class Tensor:
         grad_fn: the node that made this tensor (``None`` for leaves).
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_vc", "__weakref__")
+    # _backward_hooks, _post_accumulate_grad_hooks: a leaf's hooks (register_hook...), set only when one is added.
+    __slots__ = (
+        "data", "requires_grad", "grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
+        "__weakref__",
+    )
     # numpy must hand mixed expressions (ndarray + Tensor) to Tensor's reflected operators.
     __array_ufunc__ = None
 
@@ -319,6 +324,41 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             engine.retain(self.grad_fn, self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _hooks.RemovableHandle:
+        """Call ``hook(grad)`` during backward with dL/d(self) (a Tensor of ``self.shape``), once it is complete.
+
+        If ``hook`` returns a Tensor (same shape and dtype), that replaces the gradient: what flows on to the
+        inputs of the op that made ``self`` or, on a leaf, what is added into ``.grad``. A leaf's hook sees the
+        whole gradient of one backward, before it is accumulated. Several hooks run in the order they were
+        registered. Returns a handle whose ``remove()`` takes the hook out.
+
+        See also: docs/concepts/autograd.md, "Hooks".
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        owner = self.grad_fn
+        if owner is None:
+            if getattr(self, "_backward_hooks", None) is None:
+                self._backward_hooks = _hooks.new_hook_dict()
+            return _hooks.add_hook(self._backward_hooks, hook)
+        if owner.hooks is None:
+            owner.hooks = _hooks.new_hook_dict()
+        return _hooks.add_hook(owner.hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> _hooks.RemovableHandle:
+        """On a leaf: call ``hook(self)`` after backward has added this backward's gradient into ``self.grad``.
+
+        The hook must return None (it may change ``self`` or ``self.grad`` in place, e.g. an optimizer step per
+        parameter). Returns a handle whose ``remove()`` takes the hook out.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if getattr(self, "_post_accumulate_grad_hooks", None) is None:
+            self._post_accumulate_grad_hooks = _hooks.new_hook_dict()
+        return _hooks.add_hook(self._post_accumulate_grad_hooks, hook)
 
     @property
     def retains_grad(self) -> bool:

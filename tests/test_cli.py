@@ -35,6 +35,7 @@ def test_demo_learns_hello_to_ohlol_and_writes_only_its_drawing(tmp_path, monkey
     assert list(tmp_path.iterdir()) == [drawing]
     texts = _svg_texts(drawing)
     assert {"HelloRNN", "rnn: RNN", "layer 1", "t=4", "rnn.weight_hh_l1", "TanhBackward0", "gradient norm"} <= texts
+    assert "minigrad graph --replay -o backward.html" in out  # the demo points at the replay
 
 
 def test_demo_progress_bar_redraws_in_place_on_a_terminal():
@@ -152,6 +153,16 @@ def test_graph_writes_png_and_dot_by_suffix(tmp_path):
     assert (tmp_path / "g.dot").read_text().startswith("digraph minigrad {")
 
 
+def test_graph_says_in_the_terminal_when_the_drawing_collapsed_or_folded_itself(tmp_path, capsys):
+    assert cli.main(["graph", "--seq-len", "200", "-o", str(tmp_path / "long.dot")]) == 0
+    out = capsys.readouterr().out
+    assert "Collapsed by time step automatically" in out and "max_nodes=500" in out
+    assert "steps t=5 to t=193 (of 200) are drawn as one box" in out
+    assert "t=5 to t=193" in (tmp_path / "long.dot").read_text()
+    assert cli.main(["graph", "-o", str(tmp_path / "short.dot")]) == 0
+    assert "Note:" not in capsys.readouterr().out
+
+
 def test_help_explains_every_option(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["graph", "--help"])
@@ -166,6 +177,7 @@ def test_help_explains_every_option(capsys):
     text = capsys.readouterr().out
     for option in ["--epochs", "--lr", "--hidden-size", "--num-layers", "--seed", "--collapse", "--output"]:
         assert option in text, option
+    assert "letter-by-position" in " ".join(text.split()) and "next character" not in text
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     text = capsys.readouterr().out
@@ -216,3 +228,32 @@ def test_console_script_is_declared_and_installed(tmp_path):
     assert command is not None, "the minigrad command is not installed: run pip install -e .[dev]"
     done = subprocess.run([command, "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == f"minigrad {minigrad.__version__}"
+
+
+def test_graph_replay_writes_the_page_of_the_sweep(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", "--cell", "gru", "--seq-len", "2", "--replay"]) == 0  # default: gru-backward.html
+    out = capsys.readouterr().out
+    page = tmp_path / "gru-backward.html"
+    assert str(page.resolve()) in out and list(tmp_path.iterdir()) == [page]
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "weight_hh_l1" in html
+    frames = int(out.split(" nodes, one frame each")[0].rsplit("(", 1)[1])
+    assert html.count('"name":"') >= frames  # one record per node the engine ran
+    assert cli.main(["graph", "--replay", "--collapse", "step", "-o", str(tmp_path / "b.html")]) == 0
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["graph", "--replay", "-o", "x.svg"], "--replay writes an HTML page, not 'x.svg'"),
+        (["graph", "-o", "x.html"], "'x.html' is an HTML page: add --replay"),
+        (["demo", "-o", "x.html"], "a replay page is 'minigrad graph --replay'"),
+    ],
+)
+def test_replay_and_html_go_together(argv, words, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2 and words in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

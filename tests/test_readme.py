@@ -2,7 +2,10 @@
 English README.md and in its Simplified Chinese twin README.zh-CN.md, which link to each other and show the same
 code (the same Quickstart)."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +28,11 @@ def test_readme_has_examples(readme: Path):
 
 
 @pytest.mark.parametrize("readme", [README, README_ZH], ids=["en", "zh-CN"])
-def test_readme_examples_run_in_order_and_give_what_the_comments_say(readme: Path):
+def test_readme_examples_give_what_the_comments_say(readme: Path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the first block saves graph.svg
     first, second = {}, {}
     blocks = _python_blocks(readme)
     exec(compile(blocks[0], str(readme), "exec"), first)
-    second.update(minigrad=first["minigrad"])  # the custom-op block continues the same session
     exec(compile(blocks[1], str(readme), "exec"), second)
     # The ten-line example: b's gradient is the column sums of dL/d(x @ w + b).
     y, w, b, x = first["y"], first["w"], first["b"], first["x"]
@@ -38,6 +41,39 @@ def test_readme_examples_run_in_order_and_give_what_the_comments_say(readme: Pat
     np.testing.assert_allclose(b.grad.data, dldz.sum(axis=0), rtol=1e-5)
     np.testing.assert_allclose(w.grad.data, x.data.T @ dldz, rtol=1e-5)
     assert second["minigrad"].gradcheck(second["Cube"].apply, (second["x"],))
+    svg = (tmp_path / "graph.svg").read_text()
+    assert svg.startswith("<?xml") and "TanhBackward0" in svg
+
+
+def _fresh_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter that imports minigrad from this checkout, as a reader's script would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("readme", [README, README_ZH], ids=["en", "zh-CN"])
+def test_every_readme_block_runs_on_its_own_in_a_fresh_process(readme: Path, tmp_path):
+    blocks = _python_blocks(readme)
+    for i, block in enumerate(blocks):
+        folder = tmp_path / f"block{i}"
+        folder.mkdir()
+        done = _fresh_python(block, folder)
+        assert done.returncode == 0, f"block {i} of {readme.name} fails when pasted alone:\n{done.stderr}"
+    out = _fresh_python(blocks[0], tmp_path).stdout
+    assert "<TanhBackward0 object at" in out and "minigrad.Size([2, 3])" in out
+
+
+def test_import_minigrad_is_enough_to_draw_a_graph(tmp_path):
+    code = (
+        "import minigrad\n"
+        "x = minigrad.tensor([1.0, 2.0], requires_grad=True)\n"
+        "loss = (x * x).sum()\n"
+        "loss.backward()\n"
+        "print(type(minigrad.viz.draw_graph(loss)).__name__)\n"
+    )
+    done = _fresh_python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Digraph"
 
 
 def test_chinese_readme_has_the_same_code_blocks_quickstart_included():

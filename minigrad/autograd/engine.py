@@ -12,6 +12,10 @@ Read it top to bottom; it is the whole of backpropagation.
    paths is the ``+``.
 3. At the end every leaf that requires grad gets its total added into ``.grad``.
 
+Hooks (``Tensor.register_hook``) ride on the sweep: a non-leaf's are kept by the node that made it and run when
+that node's gradient is complete, before its ``backward``; a leaf's run when its last part arrives (as PyTorch's
+``AccumulateGrad`` would), and may replace what is added into ``.grad``.
+
 Unless ``retain_graph=True`` each node drops its saved arrays once it has run, so memory falls during backward and
 a second backward through the same graph raises PyTorch's error. ``node_hooks`` lets an observer watch the sweep
 (the drawings record each node's gradient norm this way). ``minigrad/fast/engine.py`` is the same sweep with the
@@ -29,6 +33,7 @@ import numpy as np
 
 from minigrad.autograd import function as _function
 from minigrad.autograd.function import FREED_MESSAGE, Node
+from minigrad.autograd.hooks import run_leaf_hooks, run_post_accumulate_grad_hooks, run_tensor_hooks
 from minigrad.dtypes import scalar_type_name
 
 #: Called as ``hook(node, grad)`` for every node the sweep runs, before its backward (``add_node_hook``).
@@ -40,7 +45,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     if root.grad_fn is None:
         if not root.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        accumulate_leaf(root, grad)
+        accumulate_leaf(root, run_leaf_hooks(root, grad))
         return
     users = _count_users(root.grad_fn)
     grads: dict[Node, np.ndarray] = {root.grad_fn: grad}  # node -> dL/d(its output), summed so far
@@ -49,6 +54,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     while ready:
         node = ready.pop()
         g = grads.pop(node)
+        if node.hooks:  # the hooks of the tensor this node made (Tensor.register_hook): they may replace g
+            g = run_tensor_hooks(node.hooks, g)
         for hook in node_hooks:
             hook(node, g)
         check_versions(node)
@@ -77,13 +84,17 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             else:  # a leaf tensor
                 gi = checked_grad(node, i, gi, parent.data.shape, parent.data.dtype)
                 have = leaves.get(id(parent))
-                leaves[id(parent)] = [parent, gi if have is None else np.asarray(have[1] + gi)]
+                leaves[id(parent)] = have = [parent, gi if have is None else np.asarray(have[1] + gi)]
+                users[id(parent)] -= 1
+                if users[id(parent)] == 0:  # the leaf's whole gradient: its hooks see it now, as in PyTorch
+                    have[1] = run_leaf_hooks(parent, have[1])
     for leaf, g in leaves.values():
         accumulate_leaf(leaf, g)
 
 
-def _count_users(start: Node) -> dict[Node, int]:
-    """For every node that leads to ``start``: how many edges from the nodes of this graph point at it."""
+def _count_users(start: Node) -> dict[Any, int]:
+    """For every node (and, by ``id``, every leaf) that leads to ``start``: how many edges from the nodes of this
+    graph point at it."""
     users = {start: 0}
     stack = [start]
     while stack:
@@ -96,6 +107,8 @@ def _count_users(start: Node) -> dict[Node, int]:
                     users[parent] = 0
                     stack.append(parent)
                 users[parent] += 1
+            elif parent is not None:  # a leaf: counted by id (a Tensor's == compares values)
+                users[id(parent)] = users.get(id(parent), 0) + 1
     return users
 
 
@@ -103,7 +116,7 @@ def accumulate_leaf(leaf: Any, g: np.ndarray) -> None:
     """Add ``g`` into ``leaf.grad``: a new tensor the first time, never sharing another tensor's array.
 
     Like PyTorch's ``AccumulateGrad``, ``.grad`` is laid out in memory like the leaf's array, so the gradient of a
-    contiguous parameter is contiguous (``p.grad.view(-1)`` works)."""
+    contiguous parameter is contiguous (``p.grad.view(-1)`` works). Then the leaf's post-accumulate hooks run."""
     total = g if leaf.grad is None else leaf.grad.data + g
     array = np.empty_like(leaf.data, dtype=total.dtype)  # the leaf's memory order
     np.copyto(array, total)
@@ -111,6 +124,8 @@ def accumulate_leaf(leaf: Any, g: np.ndarray) -> None:
         leaf.grad = _function.Tensor._make(array, False)
     else:
         leaf.grad.data = array
+    if getattr(leaf, "_post_accumulate_grad_hooks", None):
+        run_post_accumulate_grad_hooks(leaf)
 
 
 def checked_grad(node: Node, i: int, g: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:

@@ -64,6 +64,8 @@ class Node:
             each saved array that is a tensor's own: backward raises if the tensor was changed in place since.
         freed: True once backward has run the node without ``retain_graph`` (its saved arrays are gone).
         retained: a weak reference to the output tensor when it asked ``retain_grad()``, else None.
+        hooks: the hooks registered on the output tensor (``Tensor.register_hook``), a ``{id: hook}`` dict in call
+            order, or None; the engine runs them on dL/d(output) before ``backward``.
         grad_norm: after a backward pass, the 2-norm of dL/d(output) (what drawings colour by), else None. The
             engine does not set it: ``minigrad.viz`` records it through ``autograd.engine.add_node_hook``.
     Ops may also set other attributes on ``ctx`` in ``forward``: ``meta`` and ``shapes`` are slots (most ops
@@ -72,7 +74,7 @@ class Node:
 
     __slots__ = (
         "fn", "parents", "needs_input_grad", "saved", "version_checks", "scope", "shape", "dtype",
-        "freed", "retained", "grad_norm", "meta", "shapes", "__dict__", "__weakref__",
+        "freed", "retained", "grad_norm", "hooks", "meta", "shapes", "__dict__", "__weakref__",
     )
 
     def __init__(self, fn: type, needs_input_grad: tuple, parents: tuple = ()) -> None:
@@ -85,6 +87,7 @@ class Node:
         self.freed = False
         self.retained = None
         self.grad_norm = None
+        self.hooks = None
 
     # -- the ctx API ---------------------------------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:

@@ -13,7 +13,8 @@ graphs. What it adds to the lesson:
 - Gradient norms for drawings (``autograd.engine.record_grad_norm``) reuse the norm of an array already measured
   (a reshape has the same norm), and a recurrence hands over the norms of its steps from one product.
 
-Any other node hook (a user's, a replay's) needs every node's real gradient: the lesson engine runs then.
+Any other node hook (a user's, a replay's) needs every node's real gradient, and a tensor's hooks
+(``Tensor.register_hook``) may replace one: the lesson engine runs then.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from minigrad.autograd import engine as lesson
 from minigrad.autograd import function as _function
 from minigrad.autograd.engine import check_versions, checked_grad, record_grad_norm
 from minigrad.autograd.function import FREED_MESSAGE, Node
+from minigrad.autograd.hooks import any_live
 from minigrad.fast.graph import IndexedGrad, LazyParents, OuterGrad, StepNode
 from minigrad.fast.ops import FRESH, PASSES, SPARSE, TRANSPOSES_2D
 
@@ -35,7 +37,7 @@ from minigrad.fast.ops import FRESH, PASSES, SPARSE, TRANSPOSES_2D
 def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     """Backpropagate ``grad`` (an array shaped like ``root``) from tensor ``root`` into the leaves' ``.grad``."""
     hooks = lesson.node_hooks
-    if hooks and (len(hooks) > 1 or hooks[0] is not record_grad_norm):
+    if (hooks and (len(hooks) > 1 or hooks[0] is not record_grad_norm)) or any_live():
         lesson.backward(root, grad, retain_graph)
         return
     if root.grad_fn is None:

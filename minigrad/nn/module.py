@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from minigrad.autograd.hooks import HookDict, RemovableHandle, add_hook
 from minigrad.autograd.scope import scope
 from minigrad.dtypes import from_numpy_dtype
+from minigrad.nn import hooks as _module_hooks
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor, to_arguments, typename
 
@@ -391,7 +393,70 @@ class Module:
         # Every node the forward records is under this module's scope; as the owner of an outermost scope, the
         # module lets a drawing name its parameters by itself (autograd.scope.scope_owner).
         with scope(self._scope_name or type(self).__name__, owner=self):
+            d = self.__dict__
+            if d.get("_forward_pre_hooks") or d.get("_forward_hooks") or d.get("_backward_hooks") or d.get(
+                "_backward_pre_hooks"
+            ):
+                return _module_hooks.call_with_hooks(self, args, kwargs)
             return self.forward(*args, **kwargs)
+
+    # ---- hooks (see minigrad/nn/hooks.py) -----------------------------------------------------------------
+    def _hook_dict(self, name: str) -> HookDict:
+        """The module's ``{handle id: hook}`` dict ``name``, made on first use."""
+        d = self.__dict__
+        if name not in d:
+            object.__setattr__(self, name, HookDict())
+        return d[name]
+
+    def _add_hook(self, name: str, hook: Callable, prepend: bool, kwargs_name: str | None = None) -> RemovableHandle:
+        handle = add_hook(self._hook_dict(name), hook, prepend)
+        if kwargs_name is not None:
+            self._hook_dict(kwargs_name)[handle.id] = True
+            handle.extra_dict = self._hook_dict(kwargs_name)
+        return handle
+
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` (``hook(module, args, kwargs)`` with ``with_kwargs``) before each ``forward``.
+
+        ``args`` is the tuple of positional inputs. The hook may return None, or new positional inputs (a tuple,
+        or one value that is wrapped into a tuple); with ``with_kwargs`` it returns None or ``(args, kwargs)``.
+        Hooks run in registration order, a ``prepend`` hook before the others. Returns a ``RemovableHandle``.
+        """
+        kwargs_name = "_forward_pre_hooks_with_kwargs" if with_kwargs else None
+        return self._add_hook("_forward_pre_hooks", hook, prepend, kwargs_name)
+
+    def register_forward_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` (``hook(module, args, kwargs, output)`` with ``with_kwargs``) after
+        each ``forward``. A hook that returns something other than None replaces the output (the next hook sees
+        the new one). Order and ``prepend`` as ``register_forward_pre_hook``. Returns a ``RemovableHandle``.
+        """
+        return self._add_hook("_forward_hooks", hook, prepend, "_forward_hooks_with_kwargs" if with_kwargs else None)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` during backward, once the gradients w.r.t. the module's outputs are
+        known and before they flow into the module.
+
+        ``grad_output`` is a tuple with one entry per output (one entry for a single Tensor output): a Tensor of
+        that output's shape, or None for an output that is not a Tensor or got no gradient. The hook may return
+        None or a tuple of the same length that replaces ``grad_output``. Returns a ``RemovableHandle``.
+        """
+        return self._add_hook("_backward_pre_hooks", hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` during backward, once the gradients w.r.t. the module's
+        positional inputs are computed.
+
+        ``grad_input`` has one entry per positional input: a Tensor of that input's shape, or None for an input
+        that is not a Tensor or does not require grad; ``grad_output`` is as in ``register_full_backward_pre_hook``.
+        The hook may return None or a tuple of the same length as ``grad_input`` that replaces it. If no input
+        requires grad, the hook runs when ``grad_output`` is known, with every ``grad_input`` None (and a warning).
+        Returns a ``RemovableHandle``.
+        """
+        return self._add_hook("_backward_hooks", hook, prepend)
 
     # ---- printing ----------------------------------------------------------------------------------------
     def extra_repr(self) -> str:

@@ -1,5 +1,5 @@
-"""``minigrad.utils``: where PyTorch code looks for ``torch.utils.data``."""
+"""``minigrad.utils``: where PyTorch code looks for ``torch.utils.data`` and ``torch.utils.hooks``."""
 
-from minigrad.utils import data
+from minigrad.utils import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]

@@ -16,12 +16,16 @@ import math
 from collections.abc import Iterable, Mapping
 
 from minigrad.tensor import Tensor
-from minigrad.viz.graph import Cluster, DrawNode, GraphModel, build_graph, shape_text
+from minigrad.viz.graph import MAX_STEPS, Cluster, DrawNode, GraphModel, build_graph, shape_text
 from minigrad.viz.render import Digraph
 
 __all__ = ["GRAD_PALETTE", "draw_graph", "grad_color", "to_dot"]
 
-FONT = "Helvetica"
+#: The font every label is measured and drawn in. Graphviz sizes each box for this font's metrics, so a viewer
+#: that lacks it and draws a wider one spills text out of the boxes ("Helvetica" boxes overflow on a machine with
+#: only DejaVu fonts). DejaVu Sans is installed on most Linux machines, graphviz-pure carries its metrics, and it
+#: is wider than the fonts a viewer would put in its place (Helvetica, Arial, Liberation Sans), which then fit.
+FONT = "DejaVu Sans"
 
 #: Gradient-norm colours from the smallest norm drawn to the largest (a yellow-orange-red sequential scale).
 GRAD_PALETTE = (
@@ -127,7 +131,9 @@ def _node_statement(dn: DrawNode, grad_range: tuple[float, float] | None) -> str
         "color": _OUTLINE[dn.kind],
         "fontcolor": font,
     }
-    if dn.kind in ("op", "group"):
+    if dn.kind == "group" and dn.steps > 1:
+        attrs["style"] = "rounded,filled,dashed"  # a run of folded steps
+    elif dn.kind in ("op", "group"):
         attrs["style"] = "rounded,filled"
     elif dn.kind == "output":
         attrs["peripheries"] = "2"
@@ -221,6 +227,24 @@ def _stacking(c: Cluster, tag: int, has_input: set[str], edges: list[str]) -> li
     return lines
 
 
+def _gate_order(c: Cluster, tag: int, edges: list[str]) -> list[str]:
+    """Keep a step's gate clusters in PyTorch's order, top to bottom (LSTM i, f, g, o; GRU r, z, n).
+
+    The gates' first ops share a rank and nothing else orders them, so the layout would shuffle them from one
+    step to the next. As in :func:`_stacking`: one invisible point per gate on one rank, chained from the
+    bottom gate up, each pointing to its gate's first op. Returns the node lines; appends the edges to ``edges``.
+    """
+    gates = [ch for ch in c.children if ch.kind == "gate" and ch.path[-1].startswith("gate=") and ch.nodes]
+    if len(gates) < 2:
+        return []
+    points = [(f"gate{tag}_{i}", g.nodes[0]) for i, g in enumerate(reversed(gates))]
+    lines = [f'{p} [shape=point, style=invis, width=0, height=0, label=""];\n' for p, _ in points]
+    lines.append("{rank=same; " + " ".join(p for p, _ in points) + "}\n")
+    edges.extend(f"\t{a} -> {b} [style=invis];\n" for (a, _), (b, _) in zip(points, points[1:]))
+    edges.extend(f"\t{p} -> {n} [style=invis];\n" for p, n in points)
+    return lines
+
+
 def to_dot(model: GraphModel) -> Digraph:
     """Write a :class:`~minigrad.viz.graph.GraphModel` as a :class:`~minigrad.viz.render.Digraph`."""
     g = Digraph(
@@ -256,6 +280,7 @@ def to_dot(model: GraphModel) -> Digraph:
         if c.path:  # the top level's own nodes come last: declared first, they would pull a layer to them
             body.extend(pad + _node_statement(model.nodes[nid], model.grad_range) + "\n" for nid in c.nodes)
         body.extend(pad + line for line in _stacking(c, len(ids), has_input, helper_edges))
+        body.extend(pad + line for line in _gate_order(c, len(ids), helper_edges))
         stack.extend((child, inner, False) for child in reversed(c.children))
     body.extend("\t" + _node_statement(model.nodes[nid], model.grad_range) + "\n" for nid in model.root.nodes)
     body.extend(helper_edges)
@@ -280,6 +305,7 @@ def draw_graph(
     group: bool = True,
     collapse: str | None = None,
     max_nodes: int = 500,
+    max_steps: int | None = MAX_STEPS,
 ) -> Digraph:
     """Draw the recorded graph that led to ``roots``: ops, parameters, inputs and outputs, grouped by scope.
 
@@ -297,10 +323,14 @@ def draw_graph(
             ``"module"`` every innermost module; ``None`` draws every op.
         max_nodes: above this many boxes the drawing collapses by itself (by step, then by module, then
             keeps the boxes nearest the outputs) and says so in its title.
+        max_steps: collapsed by step, a layer (or direction) with more steps than this keeps its first and
+            last steps and folds the middle ones into one box that says how many steps it holds and the
+            range of their gradient norms, so 1,000 steps read like 12; ``None`` draws every step.
 
     Returns:
         A :class:`minigrad.viz.Digraph` (a ``graphviz.Digraph``): shown as SVG in Jupyter, ``.source`` is the
-        DOT text, ``minigrad.viz.save(graph, "graph.svg")`` writes it.
+        DOT text, ``minigrad.viz.save(graph, "graph.svg")`` writes it. Its ``notes`` list says what the
+        title block says about the drawing itself (collapsed by itself, steps folded, no gradients yet).
 
     Drawing reads the graph only: it changes no node, gradient or tensor, and works before or after
     ``backward()``, with or without ``retain_graph``.
@@ -317,6 +347,8 @@ def draw_graph(
     """
     model = build_graph(
         *roots, params=params, show_data=show_data, show_grad=show_grad, group=group, collapse=collapse,
-        max_nodes=max_nodes,
+        max_nodes=max_nodes, max_steps=max_steps,
     )
-    return to_dot(model)
+    graph = to_dot(model)
+    graph.notes = list(model.notes)
+    return graph

@@ -45,12 +45,21 @@ __all__ = [
 #: What ``collapse`` accepts, finest first: the automatic collapse tries them in this order.
 COLLAPSE_MODES = ("step", "module")
 
+#: ``collapse="step"`` draws at most this many boxes per sequence of steps by default; the middle ones fold.
+MAX_STEPS = 12
+
 #: In a collapsed drawing, one node feeding (or fed by) more clusters than this gets one summarising arrow.
 FAN_LIMIT = 3
 
-#: An arrow from one layer into another is drawn only when the layers have at most this many steps; across
-#: longer layers the tail says "to layer 1" and a stub "from layer 0" feeds the head.
+#: An arrow from one layer into another is drawn only when the layers have at most this many steps and one of
+#: its ends sits inside a step; else (across longer layers, or from the end of one layer to the start of the next,
+#: an arrow that would run back over the whole layer) the tail says "to layer 1" and a stub "from layer 0"
+#: feeds the head.
 LONG_LAYER = 12
+
+#: Gate clusters inside a step, in the order PyTorch stacks the gates in ``weight_ih`` (LSTM i, f, g, o then
+#: the cell-state update c; GRU r, z, n).
+GATE_ORDER = ("i", "f", "g", "o", "c", "r", "z", "n")
 
 _STEP = re.compile(r"t=(-?\d+)")
 _LAYER = re.compile(r"l(\d+)")
@@ -99,6 +108,7 @@ class DrawNode:
         grad_norm: ``||dL/d(tensor)||`` after backward (for a group: the largest over the tensors leaving it).
         name: the user's or module's name for the tensor, when it has one.
         lines: further text lines (values, a group's input and output shapes).
+        steps: how many time steps the box stands for (a folded run of steps: more than one).
     """
 
     id: str
@@ -110,6 +120,7 @@ class DrawNode:
     grad_norm: float | None = None
     name: str | None = None
     lines: list[str] = field(default_factory=list)
+    steps: int = 1
 
 
 @dataclass
@@ -148,6 +159,9 @@ class GraphModel:
         grad_range: ``(smallest, largest)`` positive gradient norm drawn, or ``None`` when there are none.
         collapse: the collapse mode used (``None``, ``"step"`` or ``"module"``).
         op_count: how many recorded operations led to the roots (drawn or not).
+        op_boxes: for every recorded node, the id of the box that stands for it (itself, its step or module
+            group, a folded run of steps, the ``more`` box), or None when it is left out.
+        leaf_boxes: the same for every leaf tensor, by ``id(tensor)``.
     """
 
     nodes: dict[str, DrawNode]
@@ -158,6 +172,8 @@ class GraphModel:
     grad_range: tuple[float, float] | None
     collapse: str | None
     op_count: int
+    op_boxes: dict[Node, str | None] = field(default_factory=dict)
+    leaf_boxes: dict[int, str | None] = field(default_factory=dict)
 
 
 # ---- walking the recorded graph ----------------------------------------------------------------------------
@@ -257,6 +273,31 @@ def _module_names(top_scopes: Iterable[str], leaf_ids: set[int]) -> tuple[dict[i
     return names, classes
 
 
+def _stable_leaf_order(
+    leaves: dict[int, Tensor], module_names: dict[int, str], user_names: dict[int, str]
+) -> dict[int, Tensor]:
+    """Leaves in the order a reader expects: inputs first (as met), then parameters as ``named_parameters()``
+    lists them (or as the user's ``params`` lists them), then any other parameter as met.
+
+    The walk meets leaves in whatever order the ops happen to hold them, which shuffles a layer's parameters.
+    """
+    module_rank = {key: i for i, key in enumerate(module_names)}
+    user_rank = {key: i for i, key in enumerate(user_names)}
+
+    def rank(item: tuple[int, int]) -> tuple:
+        pos, key = item
+        if not (isinstance(leaves[key], Parameter) or key in module_names):
+            return (0, pos)
+        if key in module_rank:
+            return (1, module_rank[key])
+        if key in user_rank:
+            return (2, user_rank[key])
+        return (3, pos)
+
+    ordered = sorted(enumerate(leaves), key=rank)
+    return {key: leaves[key] for _, key in ordered}
+
+
 def _common_prefix(a: tuple, b: tuple) -> tuple:
     n = 0
     for x, y in zip(a, b):
@@ -351,12 +392,16 @@ def build_graph(
     group: bool = True,
     collapse: str | None = None,
     max_nodes: int = 500,
+    max_steps: int | None = MAX_STEPS,
 ) -> GraphModel:
     """Build the drawing's model of everything that led to ``roots``; arguments as in ``draw_graph``."""
     if collapse is not None and collapse not in COLLAPSE_MODES:
         raise ValueError(f"collapse must be None, 'step' or 'module', got {collapse!r}")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    if max_steps is not None and (not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 3):
+        raise ValueError(f"max_steps must be None or an int >= 3 (first steps, one folded box, last steps), "
+                         f"got {max_steps!r}")
     tensors = _flatten_roots(roots)
     if params is not None and not isinstance(params, Mapping):
         params = list(params)  # read twice below; named_parameters() is a generator
@@ -374,6 +419,7 @@ def build_graph(
             leaves.setdefault(id(t), t)
     top_scopes = dict.fromkeys(n.scope[0] for n in ops if n.scope)
     module_names, classes = _module_names(top_scopes, set(leaves))
+    leaves = _stable_leaf_order(leaves, module_names, user_names)
     # A tensor the user named that is not a leaf names the op that made it.
     named_tensors = {}
     if params is not None:
@@ -469,6 +515,9 @@ def build_graph(
                 continue
             raw_edges.append((op_id[p] if isinstance(p, Node) else leaf_id[id(p)], head))
     raw_edges.extend(edges_out)
+    # Arrows from leaves in the leaves' order (dot keeps it when nothing else decides), the rest as recorded.
+    leaf_rank = {dn.id: i for i, dn in enumerate(leaf_nodes)}
+    raw_edges.sort(key=lambda e: (0, leaf_rank[e[0]]) if e[0] in leaf_rank else (1, 0))
 
     # Declaration order: leaves, then ops inputs-first, then outputs.
     all_nodes = {d.id: d for d in [*leaf_nodes, *nodes.values(), *out_nodes]}
@@ -477,12 +526,20 @@ def build_graph(
     levels = [collapse, *COLLAPSE_MODES[COLLAPSE_MODES.index(collapse) + 1 if collapse else 0:]]
     notes: list[str] = []
     drawn, drawn_edges, drawn_scope, mode = all_nodes, raw_edges, scope_of, None
+    fold_notes: list[str] = []
+    moved: dict[str, str] = {}  # a node's id -> the id of the box it went into (a group, a folded run)
     for level in levels:
         if level is not None:
             folded = _collapse(all_nodes, raw_edges, scope_of, level, op_id, ops, classes)
             if folded[0] is all_nodes:
                 continue  # no cluster of this kind to fold
-            drawn, drawn_edges, drawn_scope = folded
+            drawn, drawn_edges, drawn_scope, moved = folded
+            fold_notes = []
+            if level == "step" and max_steps is not None:
+                drawn, drawn_edges, drawn_scope, fold_notes, runs = _fold_steps(
+                    drawn, drawn_edges, drawn_scope, max_steps
+                )
+                moved = {nid: runs.get(box, box) for nid, box in moved.items()}
             mode = level
         if len(drawn) <= max_nodes:
             break
@@ -491,6 +548,7 @@ def build_graph(
             f"Collapsed by {'time step' if mode == 'step' else 'module'} automatically: the full drawing has "
             f"{len(all_nodes):,} nodes, more than max_nodes={max_nodes:,}."
         )
+    notes.extend(fold_notes)
     if len(drawn) > max_nodes:
         drawn, drawn_edges = _truncate(drawn, drawn_edges, max_nodes)
         notes.append(
@@ -499,6 +557,14 @@ def build_graph(
         )
     if show_grad and not backpropagated:
         notes.append("No gradients yet: call backward() to colour the drawing by gradient norm.")
+    unreached = [t for t in tensors if t.grad_fn is not None and t.grad_fn.grad_norm is None]
+    if show_norms and unreached:
+        # Typically draw_graph(out[-1]) after out[-1].sum().backward(): the second out[-1] is a new op.
+        which = "An output was" if len(tensors) == 1 else f"{len(unreached)} of the outputs were"
+        notes.append(
+            f"{which} made by an op backward() did not run through, so it has no gradient: draw the tensor "
+            f"backward() started from (indexing again, as in out[-1], records a new op)."
+        )
 
     edges = _finish_edges(drawn_edges, drawn, drawn_scope, summarise=mode is not None)
     if not group:
@@ -518,6 +584,12 @@ def build_graph(
         parts.append(f"{n_params} parameter{'s' if n_params != 1 else ''} ({weights:,} weights)")
     if n_inputs:
         parts.append(f"{n_inputs} input{'s' if n_inputs != 1 else ''} requiring grad")
+    more = "more" if "more" in drawn else None
+
+    def box(nid: str) -> str | None:
+        nid = moved.get(nid, nid)
+        return nid if nid in drawn else more
+
     return GraphModel(
         nodes=drawn,
         edges=edges,
@@ -527,6 +599,8 @@ def build_graph(
         grad_range=(min(norms), max(norms)) if norms else None,
         collapse=mode,
         op_count=len(ops),
+        op_boxes={node: box(nid) for node, nid in op_id.items()},
+        leaf_boxes={key: box(nid) for key, nid in leaf_id.items()},
     )
 
 
@@ -538,8 +612,9 @@ def _collapse(
     op_id: dict[Node, str],
     ops: list[Node],
     classes: dict[tuple, str],
-) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple]]:
-    """Fold every op inside a collapsible cluster into one ``group`` node labelled with its in/out shapes."""
+) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple], dict[str, str]]:
+    """Fold every op inside a collapsible cluster into one ``group`` node labelled with its in/out shapes.
+    Returns the new nodes, edges and scopes, and each folded op's group id."""
     parents = _module_parents(n.scope for n in ops) if mode == "module" else set()
     group_of: dict[str, tuple] = {}
     for node in ops:
@@ -547,7 +622,7 @@ def _collapse(
         if key is not None:
             group_of[op_id[node]] = key
     if not group_of:
-        return nodes, edges, scope_of
+        return nodes, edges, scope_of, {}
 
     gid: dict[tuple, str] = {}
     for key in dict.fromkeys(group_of.values()):
@@ -615,7 +690,84 @@ def _collapse(
     for nid, c in prefix.items():
         new_nodes[nid] = replace(new_nodes[nid], cluster=c)
         new_scope[nid] = c
-    return new_nodes, new_edges, new_scope
+    return new_nodes, new_edges, new_scope, {nid: gid[key] for nid, key in group_of.items()}
+
+
+def _step_number(scope: tuple[str, ...]) -> int | None:
+    """``5`` for a scope path ending in ``t=5``, else None."""
+    m = _STEP.fullmatch(scope[-1]) if scope else None
+    return int(m.group(1)) if m else None
+
+
+def _fold_steps(
+    nodes: dict[str, DrawNode], edges: list[tuple[str, str]], scope_of: dict[str, tuple], max_steps: int
+) -> tuple[dict[str, DrawNode], list[tuple[str, str]], dict[str, tuple], list[str], dict[str, str]]:
+    """In a drawing collapsed by step, fold the middle of every run of more than ``max_steps`` step boxes (one
+    run per layer and direction) into one box: ``max_steps - 1`` steps stay, the first half and the last half,
+    and the folded box says how many steps it holds and the range of their gradient norms.
+
+    Returns the new nodes, edges and scopes, one note per distinct folded range for the title block, and each
+    folded step box's folded-run id.
+    """
+    runs: dict[tuple, list[tuple[int, str]]] = {}
+    for nid, dn in nodes.items():
+        t = _step_number(scope_of[nid]) if dn.kind == "group" else None
+        if t is not None:
+            runs.setdefault(scope_of[nid][:-1], []).append((t, nid))
+    fold_of: dict[str, str] = {}
+    fold_nodes: dict[str, DrawNode] = {}
+    ranges: dict[tuple[int, int, int], None] = {}
+    for run in runs.values():
+        if len(run) <= max_steps:
+            continue
+        run.sort()
+        head = (max_steps - 1) // 2
+        middle = run[head: len(run) - (max_steps - 1 - head)]
+        fid = f"fold{len(fold_nodes)}"
+        for _, nid in middle:
+            fold_of[nid] = fid
+        first, last = middle[0][0], middle[-1][0]
+        members = [nodes[nid] for _, nid in middle]
+        norms = [m.grad_norm for m in members if m.grad_norm is not None]
+        ops = 0
+        for m in members:
+            for line in m.lines:
+                if line.endswith((" op", " ops")):
+                    ops += int(line.split()[0])
+        lines = [f"{len(middle):,} steps folded", f"{ops:,} ops"]
+        if norms:
+            lines.append(f"|grad| {_fmt(min(norms))} to {_fmt(max(norms))}")
+        fold_nodes[fid] = DrawNode(
+            id=fid, kind="group", title=f"t={first} to t={last}", cluster=members[0].cluster,
+            grad_norm=max(norms) if norms else None, lines=lines, steps=len(middle),
+        )
+        ranges[(first, last, len(run))] = None
+    if not fold_of:
+        return nodes, edges, scope_of, [], {}
+
+    new_nodes: dict[str, DrawNode] = {}
+    new_scope: dict[str, tuple] = {}
+    for nid, dn in nodes.items():
+        fid = fold_of.get(nid)
+        if fid is None:
+            new_nodes[nid] = dn
+            new_scope[nid] = scope_of[nid]
+        elif fid not in new_nodes:  # the folded box takes the place of its first step
+            new_nodes[fid] = fold_nodes[fid]
+            new_scope[fid] = scope_of[nid]
+    new_edges: list[tuple[str, str]] = []
+    seen = set()
+    for tail, head in edges:
+        t, h = fold_of.get(tail, tail), fold_of.get(head, head)
+        if t != h and (t, h) not in seen:
+            seen.add((t, h))
+            new_edges.append((t, h))
+    notes = [
+        f"Long sequence folded: steps t={first} to t={last} (of {n:,}) are drawn as one box, keeping "
+        f"{max_steps - 1} steps around it (max_steps={max_steps})."
+        for first, last, n in ranges
+    ]
+    return new_nodes, new_edges, new_scope, notes, fold_of
 
 
 def _truncate(
@@ -651,6 +803,10 @@ def _truncate(
     return kept_nodes, kept_edges
 
 
+def _in_step(scope: tuple[str, ...]) -> bool:
+    return any(scope_kind(name) == "step" for name in scope)
+
+
 def _finish_edges(
     edges: list[tuple[str, str]], nodes: dict[str, DrawNode], scope_of: dict[str, tuple], summarise: bool
 ) -> list[DrawEdge]:
@@ -668,11 +824,11 @@ def _finish_edges(
                 fan_in.setdefault(h, []).append(t)
         for t, heads in fan_out.items():
             if len(heads) > FAN_LIMIT:
-                labels[(t, heads[0])] = f"to all {len(heads)}"
+                labels[(t, heads[0])] = f"to all {sum(nodes[h].steps for h in heads):,}"
                 drop.update((t, h) for h in heads[1:])
         for h, tails in fan_in.items():
             if len(tails) > FAN_LIMIT:
-                labels[(tails[-1], h)] = f"from all {len(tails)}"
+                labels[(tails[-1], h)] = f"from all {sum(nodes[t].steps for t in tails):,}"
                 drop.update((t, h) for t in tails[:-1])
     steps: dict[tuple, set] = {}  # layer scope path -> the time steps drawn inside it
     for scope in scope_of.values():
@@ -692,7 +848,7 @@ def _finish_edges(
         n = len(_common_prefix(a, b))
         if not (n < len(a) and n < len(b) and scope_kind(a[n]) == "layer" and scope_kind(b[n]) == "layer"):
             out.append(DrawEdge(t, h, label=labels.get((t, h), "")))
-        elif len(steps.get(a[: n + 1], ())) <= LONG_LAYER:
+        elif len(steps.get(a[: n + 1], ())) <= LONG_LAYER and (_in_step(a) or _in_step(b)):
             # Between layers: left out of the ranking, so step t of every layer stays in one column.
             out.append(DrawEdge(t, h, constraint=False))
         else:
@@ -719,6 +875,9 @@ def _sort_key(name: str) -> tuple:
         return (1, int(name[2:]))
     if kind == "direction":
         return (2, 0)
+    if kind == "gate":
+        gate = name.split("=", 1)[1]
+        return (1, GATE_ORDER.index(gate) if gate in GATE_ORDER else len(GATE_ORDER))
     return (1, 0)
 
 

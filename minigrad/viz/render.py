@@ -121,11 +121,30 @@ def _source_of(graph: GraphLike) -> str:
     return source
 
 
+#: Raster formats graphviz-pure draws text into itself.
+RASTER_FORMATS = ("png", "jpg", "jpeg", "gif", "bmp")
+
+#: graphviz-pure draws raster text only in the fonts it carries (Arimo for Helvetica and Arial, Tinos for Times,
+#: Cousine for Courier) and draws any other font in Tinos, a serif. A sans font it does not carry is swapped
+#: for Helvetica before a raster render, so the boxes are measured for the font that really draws them.
+RASTER_FONT_SWAPS = {"DejaVu Sans": "Helvetica", "Verdana": "Helvetica"}
+
+
+def _for_raster(source: str) -> str:
+    """``source`` with every ``fontname`` graphviz-pure cannot draw in a raster swapped for one it can."""
+    for font, carried in RASTER_FONT_SWAPS.items():
+        source = source.replace(f'fontname="{font}"', f'fontname="{carried}"')
+    return source
+
+
 def _run(source: str, args: list[str], *, encoding: str = "utf-8", quiet: bool = False) -> bytes:
     """Feed ``source`` to the renderer's stdin with command-line ``args``; return its stdout."""
     renderer = find_renderer()
     if renderer is None:
         raise RendererNotFoundError(source)
+    formats = [a[2:].split(":")[0].lower() for a in args if a.startswith("-T")]
+    if renderer.name == PIP_COMMAND and any(f in RASTER_FORMATS for f in formats):
+        source = _for_raster(source)
     try:
         done = subprocess.run([renderer.path, *args], input=source.encode(encoding), capture_output=True)
     except OSError as exc:
@@ -218,6 +237,8 @@ class Digraph(graphviz.Digraph):
 
     def __init__(self, *args: Any, format: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, format=format or "svg", **kwargs)
+        #: Sentences about the drawing itself (``draw_graph`` fills it: collapsed by itself, steps folded).
+        self.notes: list[str] = []
 
     def pipe(
         self,

@@ -244,12 +244,12 @@ def test_drawing_changes_no_gradient_and_no_node(retain_graph):
 # ---- collapsing and size ----------------------------------------------------------------------------------
 
 
-def test_collapsed_by_step_a_long_sequence_has_a_node_count_linear_in_steps():
+def test_collapsed_by_step_without_folding_a_long_sequence_has_a_node_count_linear_in_steps():
     counts = {}
     for steps in (100, 200):
         _, _, loss = _rnn_loss(seq_len=steps)
         loss.backward()
-        model = build_graph(loss, collapse="step")
+        model = build_graph(loss, collapse="step", max_steps=None)
         assert model.collapse == "step"
         groups = [dn for dn in model.nodes.values() if dn.kind == "group"]
         assert len(groups) == 2 * steps
