@@ -49,6 +49,7 @@ from minigrad.ops.reduce import (  # noqa: F401
     MseLoss,
     NllLoss,
     NllLoss2d,
+    NormInf,
     Softmax,
     Sum,
     SumDim,
