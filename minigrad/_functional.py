@@ -127,6 +127,7 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim``: k tensors of shape S give ``S[:dim] + (k,) + S[dim:]``."""
     ts = _sequence(tensors, "stack")
     first = ts[0].data.shape
+    wrap_dim(dim, len(first) + 1)  # the dim is checked before the sizes, as in PyTorch
     for i, x in enumerate(ts[1:], 1):
         if x.data.shape != first:
             raise RuntimeError(

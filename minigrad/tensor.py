@@ -833,6 +833,7 @@ class Tensor:
         """
         if isinstance(p, str) and p != "fro":
             raise NotImplementedError(f"minigrad's norm does not support p={p!r}")  # 'nuc' needs an SVD
+        _check_0d_dims(self, dim)
         if self.data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                f"Got {_dt.scalar_type_name(self.data.dtype)}")

@@ -147,6 +147,10 @@ ERRORS = [
      "linear(): argument 'input' (position 1) must be Tensor, not list"),
     ("Embedding of a list", lambda: nn.Embedding(3, 2)([0, 1]), TypeError,
      "embedding(): argument 'indices' (position 2) must be Tensor, not list"),
+    ("stack checks the dim first", lambda: mg.stack([mg.ones(2), mg.ones(())], dim=5), IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 5)"),
+    ("0-d norm dim", lambda: mg.tensor(1.0).norm(float("-inf"), dim=5), IndexError, "Dimension out of range"),
+    ("0-d std dim", lambda: mg.tensor(1.0).std(dim=5), IndexError, "Dimension out of range"),
     ("clamp by a clashing tensor", lambda: mg.ones(2, 2).clamp(min=mg.ones(4)), RuntimeError,
      "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1"),
 ]
@@ -217,3 +221,19 @@ def test_split_of_an_empty_dim_by_0_and_inf_norm_over_a_tuple_and_on_0d():
     assert [p.shape for p in mg.ones(0).split(0)] == [(0,)]
     assert mg.ones(2, 2).norm(float("inf"), (0,)).tolist() == [1.0, 1.0]
     assert mg.tensor(-3.0).norm(float("inf"), 0).item() == 3.0
+
+
+def test_comparison_of_mixed_dtypes_is_made_in_the_promoted_dtype():
+    # float32 (dims) against float64 0-d compares in float32, as PyTorch promotes
+    v = 1.0000001
+    assert (mg.tensor([v], dtype=mg.float32) == mg.tensor(v, dtype=mg.float64)).tolist() == [True]
+
+
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces():
+    assert [p.shape for p in mg.ones(0, 3).chunk(2, 0)] == [(0, 3), (0, 3)]
+
+
+def test_relu_and_clamp_backward_keep_an_infinite_gradient_out_where_they_block():
+    x = mg.tensor([0.0, -1.0, 4.0], requires_grad=True)
+    x.clamp(min=1.0, max=0.0).relu().sqrt().sum().backward()  # sqrt'(0) = inf meets a zero slope
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
