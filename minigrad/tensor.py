@@ -1416,6 +1416,10 @@ class Tensor:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(getattr(self, method)(b))
         else:
+            if not self.data.flags.writeable:  # an expanded tensor: several elements share one memory location
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation.")
             self._vc.before_write()
             ufunc(self.data, b.data, out=self.data, casting="unsafe")
             self._vc.value += 1

@@ -237,3 +237,11 @@ def test_relu_and_clamp_backward_keep_an_infinite_gradient_out_where_they_block(
     x = mg.tensor([0.0, -1.0, 4.0], requires_grad=True)
     x.clamp(min=1.0, max=0.0).relu().sqrt().sum().backward()  # sqrt'(0) = inf meets a zero slope
     np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+
+
+def test_in_place_on_an_expand_that_stretches_nothing_works_and_on_a_stretched_one_raises_pytorchs_error():
+    base = mg.ones(3)
+    base.expand(3).mul_(5)  # a plain view of the same memory, as in PyTorch
+    assert base.tolist() == [5.0, 5.0, 5.0]
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
+        mg.ones(1).expand(4).mul_(2)
