@@ -833,10 +833,10 @@ class Tensor:
         """
         if isinstance(p, str) and p != "fro":
             raise NotImplementedError(f"minigrad's norm does not support p={p!r}")  # 'nuc' needs an SVD
-        _check_0d_dims(self, dim)
         if self.data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                f"Got {_dt.scalar_type_name(self.data.dtype)}")
+        _check_0d_dims(self, dim)
         if p in ("fro", 2, 2.0):
             return ops.Sqrt.apply((self * self).sum(dim, keepdim), zero_at_zero=True)
         if p in (1, 1.0):

@@ -150,6 +150,8 @@ ERRORS = [
     ("stack checks the dim first", lambda: mg.stack([mg.ones(2), mg.ones(())], dim=5), IndexError,
      "Dimension out of range (expected to be in range of [-2, 1], but got 5)"),
     ("0-d norm dim", lambda: mg.tensor(1.0).norm(float("-inf"), dim=5), IndexError, "Dimension out of range"),
+    ("int norm before the dim", lambda: mg.tensor(2).norm(float("inf"), dim=5), RuntimeError,
+     "Expected a floating point or complex tensor as input. Got Long"),
     ("0-d std dim", lambda: mg.tensor(1.0).std(dim=5), IndexError, "Dimension out of range"),
     ("clamp by a clashing tensor", lambda: mg.ones(2, 2).clamp(min=mg.ones(4)), RuntimeError,
      "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1"),
