@@ -25,8 +25,8 @@ def _thorough(config) -> bool:
 @pytest.fixture
 def fuzz_settings(request):
     if _thorough(request.config):
-        return settings(max_examples=1000, derandomize=False, suppress_health_check=list(HealthCheck))
-    return settings(max_examples=80, derandomize=True, suppress_health_check=list(HealthCheck))
+        return settings(max_examples=1000, derandomize=False, deadline=None, suppress_health_check=list(HealthCheck))
+    return settings(max_examples=80, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def test_random_programs_agree_with_pytorch(fuzz_settings):
