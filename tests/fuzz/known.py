@@ -45,8 +45,9 @@ CAUSES = [
      and "zero-dimensional" in m.detail),
     ("p=0 norm has a zero gradient, PyTorch None", lambda m: m.kind == "grad"
      and re.search(r"'p': 0[,}]", " ".join(m.program)) is not None),
-    ("inf and nan gradients after a division by zero, a sqrt or a power of a negative", lambda m: m.kind == "grad"
-     and ("nan" in m.detail or "inf" in m.detail) and any(op in " ".join(m.program) for op in ("/(", "sqrt(", "**("))),
+    ("inf and nan gradients after a division by zero, a sqrt or a power of a negative or a signed zero",
+     lambda m: m.kind == "grad" and ("nan" in m.detail or "inf" in m.detail)
+     and any(op in " ".join(m.program) for op in ("/(", "sqrt(", "**(", "reciprocal(", "x**s("))),
     ("matmul of empty tensors of two dtypes", lambda m: m.op == "matmul" and "same dtype" in m.detail),
     ("topk and sort order among ties", lambda m: m.kind == "value" and m.op in ("topk", "sort")),
     ("index_select of an empty tensor", lambda m: m.op == "index_select" and "axis dim should be positive" in m.detail),
