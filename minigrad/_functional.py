@@ -141,6 +141,7 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim``: k tensors of shape S give ``S[:dim] + (k,) + S[dim:]``."""
     ts = _sequence(tensors, "stack")
     first = ts[0].data.shape
+    wrap_dim(dim, len(first) + 1)  # the dim is checked before the sizes, as in PyTorch
     for i, x in enumerate(ts[1:], 1):
         if x.data.shape != first:
             raise RuntimeError(
@@ -154,6 +155,7 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 def cat(tensors: Any, dim: int = 0) -> Tensor:
     """Join tensors along existing dim ``dim``; every other dim must match."""
     ts = _sequence(tensors, "cat")
+    empty = [x for x in ts if x.data.ndim == 1 and x.data.shape[0] == 0]  # legacy: a (0,) tensor joins anything
     ts = [x for x in ts if not (x.data.ndim == 1 and x.data.shape[0] == 0)] or ts[:1]
     nd = ts[0].data.ndim
     if nd == 0:
@@ -172,6 +174,8 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref[k]} but got size "
                     f"{s[k]} for tensor number {i} in the list."
                 )
+    # an empty input that requires grad still joins the graph: reshaped to (..., 0 at dim, ...) it adds nothing
+    ts += [x.reshape(ref[:d] + (0,) + ref[d + 1:]) for x in empty if x.requires_grad and ts[0] is not x]
     return ops.Cat.apply(*_common_dtype(ts), dim=d)
 
 

@@ -157,8 +157,9 @@ class Tensor:
     """
 
     # _backward_hooks, _post_accumulate_grad_hooks: a leaf's hooks (register_hook...), set only when one is added.
+    # _grad: what the ``grad`` property reads and checks on assignment.
     __slots__ = (
-        "data", "requires_grad", "grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
+        "data", "requires_grad", "_grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
         "__weakref__",
     )
     # numpy must hand mixed expressions (ndarray + Tensor) to Tensor's reflected operators.
@@ -166,7 +167,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         self.data = to_array(data)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._vc = VersionCounter()
         self.requires_grad = False
@@ -179,7 +180,7 @@ class Tensor:
         t = object.__new__(cls)
         t.data = data
         t.requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         t._vc = VersionCounter()
         return t
@@ -388,6 +389,30 @@ class Tensor:
         run = kernels.get("backward") or engine.backward
         run(self, g, retain_graph=retain_graph)
 
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient that ``backward`` accumulated into this tensor (None until then), same shape and dtype.
+        Assigning checks what PyTorch checks: a Tensor or None, of this tensor's shape and dtype, not itself."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
+            if value.data.shape != self.data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.data.shape)}' to a tensor "
+                                   f"of size '{list(self.data.shape)}'. Please ensure that the gradient and the "
+                                   "tensor are the same size")
+            if value.data.dtype != self.data.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{_dt.cpp_type_name(value.data.dtype)}'"
+                                   f" to a tensor with grad_dtype '{_dt.scalar_type_name(self.data.dtype)}'. The "
+                                   "gradient must match the tensor's grad_dtype (defaults to the tensor's dtype).")
+        self._grad = value
+
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array (and version counter), cut from the graph."""
         t = Tensor._make(self.data, False)
@@ -556,9 +581,11 @@ class Tensor:
         return ops.Add.apply(*self._pair(other))  # self first, as PyTorch records ``1 + x``: the same sum
 
     def __sub__(self, other: Any) -> Tensor:
+        _no_bool_subtraction(self, other)
         return ops.Sub.apply(*self._pair(other))
 
     def __rsub__(self, other: Any) -> Tensor:
+        _no_bool_subtraction(self, other)
         a, b = self._pair(other)
         if _is_number(other):  # RsubBackward1: the number is no input
             return ops.Rsub.apply(a, other=b.data)
@@ -584,6 +611,8 @@ class Tensor:
         if isinstance(other, (builtins.int, builtins.float)) and not isinstance(other, builtins.bool):
             if self.data.dtype.kind != "f" and isinstance(other, builtins.float):
                 return ops.PowScalar.apply(self.to(DEFAULT_FLOAT), exponent=other)
+            if self.data.dtype.kind == "b":  # a bool tensor to an integer power is int64, as in PyTorch
+                return ops.PowScalar.apply(self.to(np.int64), exponent=other)
             return ops.PowScalar.apply(self, exponent=other)
         return ops.Pow.apply(*self._pair(other))
 
@@ -605,13 +634,19 @@ class Tensor:
         idx = index.data if isinstance(index, Tensor) else np.asarray(index)
         if idx.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
+        d = wrap_dim(dim, self.data.ndim)  # the dim is checked first, as in PyTorch
         if idx.dtype not in (np.int32, np.int64):
             raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-        d = wrap_dim(dim, self.data.ndim)
         idx = idx.reshape(-1)
+        if self.data.ndim == 0:  # a scalar is one slice: the index must be that one
+            if idx.size != 1:
+                raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+            return self.reshape(1).index_select(0, index).reshape(())
         size = self.data.shape[d]
         bad = idx[(idx < 0) | (idx >= size)]
-        if bad.size:
+        if bad.size:  # PyTorch's CPU kernels word this two ways: dim 1 has its own loop
+            if d != 1:
+                raise IndexError("index out of range in self")
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={size}")
         return ops.IndexSelect.apply(self, dim=d, index=idx.astype(np.intp))
 
@@ -634,7 +669,7 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         """``-self``, elementwise (``neg``)."""
-        return ops.Neg.apply(self)
+        return self.neg()
 
     def __pos__(self) -> Tensor:
         return self
@@ -656,13 +691,18 @@ class Tensor:
     matmul = __matmul__
     def neg(self) -> Tensor:
         """``-self``, elementwise; the same shape and dtype."""
+        if self.data.dtype.kind == "b":
+            raise RuntimeError(_NEGATE_BOOL)
         return ops.Neg.apply(self)
 
     # ---- comparisons (bool tensors, never recorded) ------------------------------------------------------
     def _compare(self, other: Any, fn: Any) -> Tensor:
-        b = other.data if isinstance(other, Tensor) else other
+        a, b = self.data, (other.data if isinstance(other, Tensor) else other)
+        if isinstance(other, Tensor) and a.dtype != b.dtype:  # compared in the promoted dtype, as PyTorch compares
+            common = _promote(a, b)
+            a, b = a.astype(common, copy=False), b.astype(common, copy=False)
         try:
-            return Tensor._make(fn(self.data, b), False)
+            return Tensor._make(fn(a, b), False)
         except ValueError as err:
             _function.raise_broadcast_error(self.data, b, err)
 
@@ -733,11 +773,13 @@ class Tensor:
         return self ** 2
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 by the sign of each element, same dtype; its gradient is 0."""
-        return ops.Sign.apply(self)
+        """-1, 0 or 1 by the sign of each element, same dtype (a bool tensor's sign is itself); its gradient is 0."""
+        return self.clone() if self.data.dtype.kind == "b" else ops.Sign.apply(self)
 
     def abs(self) -> Tensor:
         """Absolute value, elementwise."""
+        if self.data.dtype.kind == "b":
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         return ops.Abs.apply(self)
 
     def sin(self) -> Tensor:
@@ -758,13 +800,41 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """max(x, 0), elementwise."""
+        if self.data.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         return ops.Relu.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        """Limit every element to ``[min, max]`` (either bound may be None)."""
-        src = self
-        if self.data.dtype.kind != "f" and any(isinstance(v, (builtins.float, np.floating)) for v in (min, max)):
-            src = self.to(DEFAULT_FLOAT)  # an integer tensor clamped to float bounds gives float32, as in PyTorch
+        """Limit every element to ``[min, max]`` (either bound may be None; a bound may be a tensor, which
+        broadcasts and gets the gradient where it binds). The result dtype follows PyTorch's promotion: an
+        integer or bool tensor clamped by a float gives float32, a bool tensor clamped by an int gives int64."""
+        dt = self.data.dtype
+        for bound in (min, max):
+            if isinstance(bound, Tensor):
+                dt = _promote(np.empty(self.data.shape, dt), bound.data)
+            elif dt.kind != "f" and isinstance(bound, (builtins.float, np.floating)):
+                dt = DEFAULT_FLOAT
+            elif dt.kind == "b" and isinstance(bound, (builtins.int, np.integer)) and type(bound) is not builtins.bool:
+                dt = np.dtype(np.int64)
+        src = self if dt == self.data.dtype else self.to(dt)
+        if src.data.dtype.kind == "b" and not isinstance(min, Tensor) and not isinstance(max, Tensor):
+            which = "clamp_min_" if max is None else "clamp_max_" if min is None else "clamp_"
+            raise NotImplementedError(f'"{which}scalar_cpu" not implemented for \'Bool\'')
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            for bound in (min, max):
+                if isinstance(bound, Tensor):
+                    try:
+                        np.broadcast_shapes(self.data.shape, bound.data.shape)
+                    except ValueError as err:
+                        _function.raise_broadcast_error(self.data, bound.data, err)
+            z = src
+            if min is not None:  # the bound where it binds, or where it is nan: a nan propagates, as in PyTorch
+                lo = src._operand(min).to(dt)
+                z = where(Tensor._make(np.asarray((z.data < lo.data) | np.isnan(lo.data)), False), lo, z)
+            if max is not None:
+                hi = src._operand(max).to(dt)
+                z = where(Tensor._make(np.asarray((z.data > hi.data) | np.isnan(hi.data)), False), hi, z)
+            return z
         return ops.Clamp.apply(src, min=min, max=max)
 
     clip = clamp
@@ -931,6 +1001,7 @@ class Tensor:
     # ---- reductions --------------------------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
+        _check_keepdim_has_dim("sum", dim, keepdim)
         axes = normalize_dims(_all_if_empty(dim), self.data.ndim)
         if self.data.ndim == 0:
             axes = ()
@@ -945,6 +1016,7 @@ class Tensor:
         keepdim. Integers give the default float dtype."""
         x = self._floating()
         axes = () if x.data.ndim == 0 else normalize_dims(dim, x.data.ndim)
+        _check_0d_dims(x, dim)
         return ops.Logsumexp.apply(x, dims=axes, keepdim=keepdim)
 
     def prod(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
@@ -977,6 +1049,7 @@ class Tensor:
 
     def mean(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
         """Mean over ``dim`` (int or tuple; all dims when None); floating point tensors only (or give ``dtype``)."""
+        _check_keepdim_has_dim("mean", dim, keepdim)
         if dtype is not None:
             return self.to(dtype).mean(dim, keepdim)
         if self.data.dtype.kind != "f":
@@ -1032,35 +1105,62 @@ class Tensor:
         return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keepdim)), False)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        """The p-norm over ``dim`` (all elements when None): p = 2 or ``'fro'`` (default), 1, or ``inf``.
+        """The p-norm over ``dim`` (int or tuple; all elements when None): p = 2 or ``'fro'`` (default), 1, any
+        other number (``sum(|x| ** p) ** (1 / p)``; p = 0 counts the nonzero elements), ``inf`` or ``-inf``
+        (the largest or smallest ``|x|``). ``'nuc'`` is not supported.
 
-        Differentiable: built from ``abs``, ``sum``, ``max`` and ``sqrt``. Shape: ``dim`` removed unless keepdim.
+        Differentiable, with PyTorch's subgradients: 0 at a zero norm, and a max (min) shared evenly among tied
+        elements. Shape: ``dim`` removed unless keepdim.
         """
+        if isinstance(p, str) and p != "fro":
+            raise NotImplementedError(f"minigrad's norm does not support p={p!r}")  # 'nuc' needs an SVD
+        if self.data.dtype.kind != "f":
+            raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                               f"Got {_dt.scalar_type_name(self.data.dtype)}")
+        _check_0d_dims(self, dim)
         if p in ("fro", 2, 2.0):
-            return (self * self).sum(dim, keepdim).sqrt()
+            return ops.Sqrt.apply((self * self).sum(dim, keepdim), zero_at_zero=True)
         if p in (1, 1.0):
             return self.abs().sum(dim, keepdim)
-        if p == float("inf"):
-            a = self.abs()
-            return a.max() if dim is None else a.max(dim, keepdim)[0]
-        raise NotImplementedError(f"minigrad's norm supports p = 2, 'fro', 1 and inf, not {p!r}")
+        a = self.abs()
+        if p == 0:  # a count: its gradient is 0
+            return (a * 0).sum(dim, keepdim) + (self.data != 0).sum(axis=None if dim is None else dim,
+                                                                   keepdims=keepdim).astype(self.data.dtype)
+        if p in (float("inf"), float("-inf")):
+            axes = tuple(range(a.data.ndim)) if dim is None or a.data.ndim == 0 else normalize_dims(dim, a.data.ndim)
+            for ax in axes:
+                if a.data.shape[ax] == 0:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on the dimension {ax}because "
+                                       "this dimension is empty and the operation does not have an identity")
+            return ops.NormInf.apply(a, axes=axes, keepdim=keepdim, largest=p > 0)
+        return a.pow(p).sum(dim, keepdim).pow(1.0 / p)
 
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
+        if self.data.dtype.kind == "b":
+            raise RuntimeError("argmax(): does not support bool input")
         if dim is None and self.data.size == 0:
             raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
             return Tensor._make(np.asarray(np.argmax(self.data), dtype=np.int64), False)
-        idx = np.argmax(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
+        d = wrap_dim(dim, self.data.ndim)
+        if self.data.ndim and self.data.shape[d] == 0:
+            raise IndexError(f"argmax(): Expected reduction dim {d} to have non-zero size.")
+        idx = np.argmax(self.data, axis=d, keepdims=keepdim)
         return Tensor._make(idx.astype(np.int64), False)
 
     def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
+        if self.data.dtype.kind == "b":
+            raise RuntimeError("argmin(): does not support bool input")
         if dim is None and self.data.size == 0:
             raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
             return Tensor._make(np.asarray(np.argmin(self.data), dtype=np.int64), False)
-        idx = np.argmin(self.data, axis=wrap_dim(dim, self.data.ndim), keepdims=keepdim)
+        d = wrap_dim(dim, self.data.ndim)
+        if self.data.ndim and self.data.shape[d] == 0:
+            raise IndexError(f"argmin(): Expected reduction dim {d} to have non-zero size.")
+        idx = np.argmin(self.data, axis=d, keepdims=keepdim)
         return Tensor._make(idx.astype(np.int64), False)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
@@ -1071,25 +1171,34 @@ class Tensor:
         if correction is None:
             correction = 0 if unbiased is False else 1
         axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
+        _check_0d_dims(self, dim)
         return ops.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
             correction: Any = None) -> Tensor:
         """Standard deviation: ``var(...).sqrt()``."""
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        return ops.Sqrt.apply(self.var(dim, unbiased, keepdim, correction=correction), zero_at_zero=True)
 
     def softmax(self, dim: int) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``dim``; same shape."""
-        return ops.Softmax.apply(self, dim=wrap_dim(dim, self.data.ndim))
+        """exp(x) / sum(exp(x)) along ``dim``; same shape. Floating point tensors only."""
+        d = wrap_dim(dim, self.data.ndim)
+        _floats_only(self, "softmax", d)
+        return ops.Softmax.apply(self, dim=d)
 
     def log_softmax(self, dim: int) -> Tensor:
-        """log(softmax(x)) along ``dim``, computed stably; same shape."""
-        return ops.LogSoftmax.apply(self, dim=wrap_dim(dim, self.data.ndim))
+        """log(softmax(x)) along ``dim``, computed stably; same shape. Floating point tensors only."""
+        d = wrap_dim(dim, self.data.ndim)
+        _floats_only(self, "log_softmax", d)
+        return ops.LogSoftmax.apply(self, dim=d)
 
     # ---- shape -------------------------------------------------------------------------------------------
-    def _infer_shape(self, shape: tuple) -> tuple:
+    def _infer_shape(self, shape: tuple, name: str = "reshape") -> tuple:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
             shape = tuple(shape[0])
+        for s in shape:  # 2.5 is no size: PyTorch refuses it rather than rounding
+            if not isinstance(s, (builtins.int, np.integer)):
+                raise TypeError(f"{name}(): argument '{'shape' if name == 'reshape' else 'size'}' must be tuple of "
+                                f"ints, but found element of type {type(s).__name__}")
         shape = tuple(builtins.int(s) for s in shape)
         n = self.data.size
         if shape.count(-1) > 1:
@@ -1112,7 +1221,7 @@ class Tensor:
 
     def view(self, *shape: Any) -> Tensor:
         """Like ``reshape``, but only where no copy is needed (PyTorch's rule for ``view``)."""
-        new = self._infer_shape(shape)
+        new = self._infer_shape(shape, "view")
         try:
             return ops.View.apply(self, shape=new, copy=False)
         except ValueError:
@@ -1191,13 +1300,17 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        """The last two dims swapped (a batch of matrices transposed)."""
-        return self.transpose(-2, -1)
+        """The last two dims swapped (a batch of matrices transposed); a 0-d tensor is returned as it is."""
+        if self.data.ndim == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self if self.data.ndim == 0 else self.transpose(-2, -1)
 
     def permute(self, *dims: Any) -> Tensor:
         """Reorder the dims: output dim i is input dim ``dims[i]``."""
         if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
             dims = tuple(dims[0])
+        elif not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         nd = self.data.ndim
         if len(dims) != nd:
             raise RuntimeError(
@@ -1247,12 +1360,26 @@ class Tensor:
 
     def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the sizes in a list."""
+        if self.data.ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
         d = wrap_dim(dim, self.data.ndim)
         n = self.data.shape[d]
         if isinstance(split_size, builtins.int):
+            if split_size < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+            if split_size == 0:
+                if n:
+                    raise RuntimeError(
+                        f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+                return (self,)
+            if n == 0:  # one empty piece, as PyTorch gives
+                return (self[(slice(None),) * d + (slice(0, 0),)],)
             sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
         else:
             sizes = list(split_size)
+            if sum(sizes) != n or any(s < 0 for s in sizes):
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                                   f"size at dimension {d}), but got split_sizes={sizes}")
         out, start = [], 0
         for s in sizes:
             idx = (slice(None),) * d + (slice(start, start + s),)
@@ -1262,11 +1389,20 @@ class Tensor:
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """Split into ``chunks`` nearly equal pieces along ``dim``."""
-        n = self.data.shape[wrap_dim(dim, self.data.ndim)]
+        if self.data.ndim == 0:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        d = wrap_dim(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if n == 0:  # PyTorch gives ``chunks`` empty pieces
+            return tuple(self[(slice(None),) * d + (slice(0, 0),)] for _ in range(chunks))
         return self.split(-(-n // chunks), dim)
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         """The slices along ``dim``, each without that dim."""
+        if self.data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = wrap_dim(dim, self.data.ndim)
         return tuple(self[(slice(None),) * d + (i,)] for i in range(self.data.shape[d]))
 
@@ -1408,6 +1544,8 @@ class Tensor:
         d, a = self._along(dim)
         if not 0 <= k <= a.shape[d]:
             raise RuntimeError("selected index k out of range")
+        if a.dtype.kind == "b":
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         order = np.take(_sort_order(a, d, largest), np.arange(k), axis=d)
         return self._picked(ops.Topk, d, order, _TopkResult)
 
@@ -1992,6 +2130,10 @@ class Tensor:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(getattr(self, method)(b))
         else:
+            if not self.data.flags.writeable:  # an expanded tensor: several elements share one memory location
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation.")
             self._vc.before_write()
             ufunc(self.data, b.data, out=self.data, casting="unsafe")
             self._vc.value += 1
@@ -2407,3 +2549,40 @@ def minimum(a: Tensor, b: Tensor) -> Tensor:
 
 
 _function.Tensor = Tensor
+
+
+_NEGATE_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+                "use the `~` or `logical_not()` operator instead.")
+
+
+def _no_bool_subtraction(a: Tensor, other: Any) -> None:
+    """``a - other`` with a bool tensor is refused, as PyTorch refuses it (xor or not is what was meant)."""
+    b = other if isinstance(other, Tensor) else np.asarray(other)
+    if a.data.dtype.kind == "b" and np.asarray(b.data).dtype.kind == "b":
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if a.data.dtype.kind == "b" or (isinstance(other, Tensor) and other.data.dtype.kind == "b"):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _floats_only(x: Tensor, name: str, dim: int) -> None:
+    """PyTorch's softmax kernels exist for floating point dtypes only (its name differs for the last dim)."""
+    if x.data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if dim == max(x.data.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt.scalar_type_name(x.data.dtype)}'")
+
+
+def _check_keepdim_has_dim(name: str, dim: Any, keepdim: bool) -> None:
+    """PyTorch has no ``sum(keepdim=True)`` without a dim: its argument parser refuses the call (TypeError)."""
+    if dim is None and keepdim:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool, ), but "
+                        "expected one of: (*, dtype = None), "
+                        "(tuple of ints dim, bool keepdim = False, *, dtype = None)")
+
+
+def _check_0d_dims(x: Tensor, dim: Any) -> None:
+    """A 0-d tensor takes dim 0 or -1 only (PyTorch's range check, which the reductions skip for 0-d)."""
+    if x.data.ndim == 0 and dim is not None:
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            wrap_dim(d, 0)

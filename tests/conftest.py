@@ -27,3 +27,8 @@ else:
 
     def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-thorough", action="store_true", default=False,
+                     help="run the differential fuzzer (tests/fuzz/) with at least 1,000 examples per property")

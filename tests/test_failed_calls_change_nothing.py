@@ -133,7 +133,8 @@ def test_a_failed_optimizer_step_changes_no_parameter_gradient_or_state(name, te
     a, b, m, n, _ = tensors
     opt = getattr(mg.optim, name)([a, b, m, n], lr=0.01)
     opt.step()  # state exists
-    n.grad = mg.ones(4, 3)  # the wrong shape, on the last parameter: checked before anything is updated
+    n.grad.data = np.ones((4, 3), dtype=n.grad.data.dtype)  # the wrong shape (planted through .data), on the last
+    # parameter: checked before anything is updated
     before, state = snapshot(a, b, m, n), _optimizer_snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
         opt.step()

@@ -207,7 +207,7 @@ class Function:
             raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        result = T._make(out, record)
+        result = T._make(out, record := record and out.dtype.kind in "fc")  # int/bool results need no grad
         if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
             result._vc = inputs[0]._vc
         if record:

@@ -59,7 +59,9 @@ def _give_norms(nodes: list, squares: np.ndarray, columns: list | None = None) -
 def _sigmoid_(a: np.ndarray) -> None:
     """``ops.elementwise.sigmoid`` computed in place: the same operations, so the same values. e^-a may overflow
     to inf (the result is then 0, the right limit): callers run it under ``np.errstate(over="ignore")``."""
-    np.negative(a, out=a)
+    # Not np.negative(a, out=a): numpy 2.x gets it wrong in place on a one-column float32 slice (hidden_size 1,
+    # every row after the first); a product with -1 flips the same sign bits.
+    np.multiply(a, -1, out=a)
     np.exp(a, out=a)
     a += 1
     np.reciprocal(a, out=a)

@@ -10,6 +10,7 @@ indexing, where, ...), so the engine differentiates it and ``gradcheck`` can che
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from typing import Any
@@ -24,7 +25,7 @@ from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.nn import _reduction
 from minigrad.ops import wrap_dim
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, _promote_types, where
 
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
@@ -57,6 +58,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Errors use PyTorch's words; a wrong last size names the input flattened to 2-D and ``weight^T``:
     ``mat1 and mat2 shapes cannot be multiplied (2x5 and 3x4)``.
     """
+    _tensor_argument("linear", "input", 1, input)
     nd, wd = input.ndim, weight.ndim
     if nd == 0 or wd == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {nd}D and {wd}D")
@@ -590,6 +592,7 @@ def embedding(
         scale_grad_by_freq: divide each row's gradient by how often it occurs in ``input``.
         sparse: must be False (minigrad has no sparse gradients).
     """
+    _tensor_argument("embedding", "indices", 2, input)
     n = weight.shape[0] if weight.ndim else 0
     if padding_idx is not None:
         if padding_idx >= n or padding_idx < -n:
@@ -644,9 +647,15 @@ def _legacy(size_average: Any, reduce: Any, reduction: str) -> str:
     return reduction
 
 
+def _tensor_argument(fn: str, name: str, position: int, value: Any) -> None:
+    """PyTorch's TypeError for a list or number where a function takes a tensor (no silent conversion)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
 def _same_float_dtype(*ts: Tensor) -> list[Tensor]:
     """Convert the tensors to their common dtype (differentiably), as PyTorch's type promotion does."""
-    dt = np.result_type(*[t.data.dtype for t in ts])
+    dt = functools.reduce(_promote_types, [t.data.dtype for t in ts])  # float32 with int64 is float32, not numpy's
     return [t if t.data.dtype == dt else t.to(dt) for t in ts]
 
 

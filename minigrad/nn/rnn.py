@@ -682,14 +682,12 @@ def _check_cell_args(
             raise RuntimeError(f"{name} has inconsistent hidden_size: got {h_shape[1]}, expected {cell.hidden_size}")
     _check_same_dtype(input, cell.weight_ih)
     if hiddens:
-        _check_same_dtype(hiddens[0], cell.weight_hh)
-    for hx in hiddens[1:]:
-        _check_state_dtype(hx, cell.weight_hh, 1)
+        _check_same_dtype(hiddens[0], cell.weight_hh)  # c (hiddens[1]) may differ: the cell promotes, as PyTorch's
 
 
 def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
-    """The LSTM cell state must have the weights' dtype. PyTorch has no message of its own for this (the cell
-    promotes, the layer fails inside oneDNN), so minigrad says plainly what is wrong."""
+    """The LSTM layer's cell state must have the weights' dtype. PyTorch has no message of its own for this (its
+    layer fails inside oneDNN; its cell promotes, as minigrad's does), so minigrad says plainly what is wrong."""
     if c.data.dtype != weight.data.dtype:
         raise RuntimeError(
             f"Expected hidden[{index}] to have dtype {_scalar_name(weight)}, but got {_scalar_name(c)}"

@@ -85,6 +85,7 @@ from minigrad.ops.reduce import (  # noqa: F401
     MseLoss,
     NllLoss,
     NllLoss2d,
+    NormInf,
     Prod,
     ProdDim,
     Softmax,

@@ -143,12 +143,15 @@ class Pow(Function):
     def backward(ctx, g):
         a, b, z = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g * b * np.power(a, b - 1), np.shape(a)) if na else None
+        ga = None
+        if na:  # 0 where b == 0 (z is the constant 1 there), as PyTorch takes it, even at a == 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga = unbroadcast(np.where(b == 0, 0, g * b * np.power(a, b - 1)).astype(z.dtype), np.shape(a))
         gb = None
         if nb:
             # d(a^b)/db = a^b log a; taken as 0 where a == 0, as PyTorch does.
             with np.errstate(divide="ignore", invalid="ignore"):
-                gb = np.where(a == 0, 0, g * z * np.log(np.where(a == 0, 1, a))).astype(z.dtype)
+                gb = np.where((a == 0) & (b >= 0), 0, g * z * np.log(a)).astype(z.dtype)
             gb = unbroadcast(gb, np.shape(b))
         return ga, gb
 
@@ -246,11 +249,11 @@ class Rsqrt(Function):
 
 
 class Sign(Function):
-    """z = sign(a) (-1, 0 or 1);  dL/da = 0 everywhere, as PyTorch."""
+    """z = sign(a) (-1, 0 or 1; 0 for nan, as PyTorch says);  dL/da = 0 everywhere, as PyTorch."""
 
     @staticmethod
     def forward(ctx, a):
-        return np.sign(a)
+        return np.sign(np.nan_to_num(a, nan=0.0) if a.dtype.kind == "f" else a)
 
     @staticmethod
     def backward(ctx, g):
@@ -289,19 +292,22 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    """z = sqrt(a);  dL/da = dL/dz / (2 z)."""
+    """z = sqrt(a);  dL/da = dL/dz / (2 z). With ``zero_at_zero`` (the last step of ``std`` and ``norm``) the
+    gradient is 0 where z = 0: PyTorch's subgradient of a standard deviation or a norm at equal or zero values."""
 
     @staticmethod
-    def forward(ctx, a):
+    def forward(ctx, a, *, zero_at_zero=False):
         z = np.sqrt(a)
         ctx.save_for_backward(z)
+        ctx.zero_at_zero = zero_at_zero
         return z
 
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):  # sqrt'(0) is inf, silently, as in PyTorch
-            return g / (2 * z)
+        with np.errstate(divide="ignore", invalid="ignore"):  # sqrt'(0) is inf, silently, as in PyTorch
+            d = g / (2 * z)
+        return np.where(z == 0, np.zeros((), d.dtype), d) if ctx.zero_at_zero else d
 
 
 class Abs(Function):
@@ -465,7 +471,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        return g * (z > 0)
+        return np.where(z > 0, g, np.zeros((), g.dtype))  # a select, not a product: an inf gradient stays out
 
 
 class Clamp(Function):
@@ -495,7 +501,7 @@ class Clamp(Function):
             mask &= a >= lo
         if hi is not None:
             mask &= a <= hi
-        return g * mask
+        return np.where(mask, g, np.zeros((), g.dtype))  # a select, not a product: an inf gradient stays out
 
 
 class MaskedFill(Function):

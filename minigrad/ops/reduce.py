@@ -16,6 +16,11 @@ def _expand_back(g: np.ndarray, shape: tuple, axes: tuple, keepdim: bool) -> np.
     return np.broadcast_to(g, shape)
 
 
+def _c(a: np.ndarray) -> np.ndarray:
+    """A reduction's result in row-major order, as PyTorch's is, whatever the input's layout (so ``view`` works)."""
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
 class Sum(Function):
     """z = sum of a over ``axes``;  dL/da = dL/dz broadcast back over the summed axes."""
 
@@ -26,7 +31,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, *, axes, keepdim=False, dtype=None):
         ctx.meta = (a.shape, axes, keepdim)
-        return np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype or a.dtype)
+        return _c(np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype or a.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -55,7 +60,7 @@ class Mean(Function):
         for ax in axes:
             n *= a.shape[ax]
         ctx.meta = (a.shape, axes, keepdim, n)
-        return np.mean(a, axis=axes, keepdims=keepdim, dtype=a.dtype)
+        return _c(np.mean(a, axis=axes, keepdims=keepdim, dtype=a.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -134,6 +139,28 @@ class MinDim(MaxDim):
         return "MinBackward0"
 
 
+class NormInf(Function):
+    """z = the largest (or smallest) element of a over ``axes`` (``a`` is ``|x|``: the inf or -inf norm);
+    dL/da = dL/dz shared evenly among the elements tied at the extreme, as PyTorch shares it."""
+
+    @classmethod
+    def node_name(cls):
+        return "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, axes, keepdim, largest):
+        m = (np.max if largest else np.min)(a, axis=axes, keepdims=True)
+        tied = (a == m).astype(a.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ctx.meta = (tied / np.sum(tied, axis=axes, keepdims=True), axes, keepdim)
+        return _c(m if keepdim else np.squeeze(m, axis=axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        share, axes, keepdim = ctx.meta
+        return share * (g if keepdim else np.expand_dims(g, axes))
+
+
 class Var(Function):
     """z = sum((a - mean)^2) / (n - correction);  dL/da = dL/dz * 2 (a - mean) / (n - correction)."""
 
@@ -147,7 +174,7 @@ class Var(Function):
         ctx.save_for_backward(centered)
         ctx.meta = (a.shape, axes, keepdim, denom)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.sum(centered * centered, axis=axes, keepdims=keepdim) / denom
+            return _c(np.sum(centered * centered, axis=axes, keepdims=keepdim) / denom)
 
     @staticmethod
     def backward(ctx, g):
@@ -162,8 +189,8 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, a, *, dim):
-        e = np.exp(a - np.max(a, axis=dim, keepdims=True))
-        z = e / np.sum(e, axis=dim, keepdims=True)
+        e = np.exp(a - np.max(a, axis=dim, keepdims=True, initial=-np.inf))
+        z = _c(e / np.sum(e, axis=dim, keepdims=True))
         ctx.save_for_backward(z)
         ctx.dim = dim
         return z
@@ -179,8 +206,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, *, dim):
-        shifted = a - np.max(a, axis=dim, keepdims=True)
-        z = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        shifted = a - np.max(a, axis=dim, keepdims=True, initial=-np.inf)
+        z = _c(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
         ctx.save_for_backward(z)
         ctx.dim = dim
         return z
@@ -236,7 +263,7 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        scale = 2.0 / a.size if ctx.reduction == "mean" else 2.0
+        scale = 2.0 / max(a.size, 1) if ctx.reduction == "mean" else 2.0  # an empty input has an empty gradient
         ga = (a - b) * (g * np.asarray(scale, dtype=g.dtype))
         na, nb = ctx.needs_input_grad
         return (ga if na else None), (np.negative(ga) if nb else None)
@@ -272,9 +299,9 @@ class NllLoss(Function):
             coef = -weight * g.reshape(-1)
         elif reduction == "sum":
             coef = -weight * g
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                coef = -weight * (g / np.sum(weight, dtype=g.dtype))
+        else:  # every target ignored: the loss is nan, but PyTorch's gradient is 0, not nan
+            total = np.sum(weight, dtype=g.dtype)
+            coef = -weight * (g / total) if total != 0 else np.zeros_like(weight, dtype=g.dtype)
         n = index.shape[0]
         classes = shape[0] if len(shape) == 1 else shape[1]
         rows = np.zeros((n, classes), dtype=g.dtype)
@@ -368,13 +395,13 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, a, *, dims, keepdim):
-        m = np.max(a, axis=dims, keepdims=True)
+        m = np.max(a, axis=dims, keepdims=True, initial=-np.inf)
         m = np.where(np.isinf(m), np.zeros((), a.dtype), m)  # all -inf (or an inf): shift by 0, as PyTorch
         with np.errstate(divide="ignore"):
             z = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
         ctx.save_for_backward(a, z)
         ctx.meta = (dims, keepdim)
-        return z if keepdim else np.squeeze(z, axis=dims)
+        return _c(z if keepdim else np.squeeze(z, axis=dims))
 
     @staticmethod
     def backward(ctx, g):
@@ -391,7 +418,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, *, dim, dtype):
         ctx.meta = (dim, a.dtype)
-        return np.cumsum(a.reshape(a.shape or (1,)), axis=dim, dtype=dtype).reshape(a.shape)  # 0-d: one element
+        return _c(np.cumsum(a.reshape(a.shape or (1,)), axis=dim, dtype=dtype).reshape(a.shape))  # 0-d: one element
 
     @staticmethod
     def backward(ctx, g):

@@ -164,11 +164,15 @@ def test_cell_rejects_a_dtype_mismatch(name):
     assert_unchanged(before, snapshot(module=cell))
 
 
-def test_lstm_cell_state_of_another_dtype_is_refused():
-    # PyTorch's cell silently promotes; minigrad keeps h and c in the weights' dtype and says so.
-    cell = nn.LSTMCell(3, 5)
-    with pytest.raises(RuntimeError, match=r"^Expected hidden\[1\] to have dtype Float, but got Double$"):
-        cell(mg.ones(2, 3), (mg.ones(2, 5), mg.ones(2, 5, dtype=mg.float64)))
+def test_lstm_cell_state_of_another_float_dtype_promotes_as_pytorch():
+    # PyTorch 2.13, every weight 0.3, x = ones(1, 3), h = 0, c = 0.5 in float64: h and c come out float64
+    cell = nn.LSTMCell(3, 2)
+    for p in cell.parameters():
+        p.data[...] = 0.3
+    h, c = cell(mg.ones(1, 3), (mg.zeros(1, 2), mg.full((1, 2), 0.5, dtype=mg.float64)))
+    assert h.dtype == c.dtype == mg.float64
+    np.testing.assert_allclose(h.data, [[0.6683, 0.6683]], atol=1e-4)
+    np.testing.assert_allclose(c.data, [[1.1488, 1.1488]], atol=1e-4)
 
 
 # ---- layers ------------------------------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ INDEX_ERRORS = [  # (dim, index, PyTorch's exception and message)
     (1, np.array([0.0, 1.0]), RuntimeError, "index_select(): Expected dtype int32 or int64 for index"),
     (1, np.array([0, 5]), RuntimeError, "INDICES element is out of DATA bounds, id=5 axis_dim=4"),
     (1, np.array([-1]), RuntimeError, "INDICES element is out of DATA bounds, id=-1 axis_dim=4"),
+    (0, np.array([4]), IndexError, "index out of range in self"),
     (2, np.array([0]), IndexError, "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
 ]
 

@@ -304,12 +304,13 @@ def test_failed_step_changes_nothing(rng, make):
     _set_grads(params, rng)
     opt.step()
     _set_grads(params, rng)
-    params[1].grad = mg.from_numpy(np.ones(5))  # wrong shape, on the second parameter
+    # ``.grad =`` refuses a wrong gradient (as PyTorch does); writing its ``.data`` still plants one
+    params[1].grad.data = np.ones(5)  # wrong shape, on the second parameter
     before = _snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
         opt.step()
     _assert_same(before, _snapshot(opt))
-    params[1].grad = mg.from_numpy(np.ones(2, dtype=np.float32))  # wrong dtype
+    params[1].grad.data = np.ones(2, dtype=np.float32)  # wrong dtype
     with pytest.raises(RuntimeError, match="assigned grad has data of a different type"):
         opt.step()
     _assert_same(before, _snapshot(opt))
@@ -727,7 +728,7 @@ def test_new_optimizers_failed_step_changes_nothing(rng, name):
     _set_grads(params, rng)
     opt.step()
     _set_grads(params, rng)
-    params[1].grad = mg.from_numpy(np.ones(5))  # the second parameter's grad has the wrong shape
+    params[1].grad.data = np.ones(5)  # the second parameter's grad has the wrong shape (planted through .data)
     before = _snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
         opt.step()

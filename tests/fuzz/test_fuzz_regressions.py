@@ -1,0 +1,249 @@
+"""Regression tests for the causes the differential fuzzer (issue #20, ``tests/fuzz/``) found: one test per
+cause, named after it, each against an independent reference (PyTorch's value written out, a float64 run, or the
+math of the case)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import kernels, nn
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_float32_lstm_hidden_size_1_is_right_for_every_batch_row(fast):
+    # numpy's in-place negative on a one-column float32 slice was wrong after the first row (the fast loop's sigmoid)
+    was = kernels.set_enabled(fast)
+    try:
+        lstm = nn.LSTM(3, 1)
+        for p in lstm.parameters():
+            p.data[...] = 0.3
+        x = np.arange(18).reshape(3, 2, 3) / 9
+        out32, _ = lstm(mg.tensor(x.astype(np.float32)))
+        out64, _ = lstm.double()(mg.tensor(x))
+    finally:
+        kernels.set_enabled(was)
+    np.testing.assert_allclose(out32.data[-1, :, 0], [0.8397, 0.8890], atol=1e-4)  # PyTorch 2.13's values
+    np.testing.assert_allclose(out32.data, out64.data, rtol=1e-5)
+
+
+def _grad(f, values, dtype=np.float64):
+    x = mg.tensor(np.array(values, dtype=dtype), requires_grad=True)
+    f(x).sum().backward()
+    return x.grad.data
+
+
+@pytest.mark.parametrize("cast", ["long", "int", "bool"])
+def test_integer_and_bool_casts_of_a_tensor_that_requires_grad_do_not_require_grad(cast):
+    y = getattr(mg.tensor([1.5, -2.0], requires_grad=True), cast)()
+    assert y.requires_grad is False and y.grad_fn is None
+
+
+def test_mse_and_l1_loss_of_float32_input_and_int64_target_are_float32():
+    x, t = mg.tensor([1.5, 2.0], requires_grad=True), mg.tensor([1, 2])
+    assert nn.MSELoss()(x, t).dtype == mg.float32
+    assert nn.functional.l1_loss(x, t).dtype == mg.float32
+
+
+def test_bool_square_and_integer_power_are_int64_and_bool_clamp_follows_pytorch():
+    b = mg.tensor([True, False])
+    assert b.square().dtype == mg.int64 and (b ** 3).dtype == mg.int64
+    assert b.clamp(min=0).dtype == mg.int64 and b.clamp(min=0.5).dtype == mg.float32
+    with pytest.raises(NotImplementedError, match="clamp_min_scalar_cpu"):
+        b.clamp(min=True)
+
+
+def test_clamp_by_tensor_bounds_promotes_and_gives_each_bound_its_gradient():
+    assert mg.tensor([1, 2]).clamp(min=mg.tensor([0.5, 3.0])).tolist() == [1.0, 3.0]
+    x = mg.tensor([1.0, 2.0, 4.0], requires_grad=True)
+    lo = mg.tensor([0.0, 3.0, 0.0], requires_grad=True)
+    y = x.clamp(min=lo, max=mg.tensor(3.5))
+    y.sum().backward()
+    assert y.tolist() == [1.0, 3.0, 3.5]
+    assert x.grad.tolist() == [1.0, 0.0, 0.0] and lo.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("f, values", [
+    (lambda x: x.std(), [[2.0, 2.0], [2.0, 2.0]]), (lambda x: x.std(dim=1), [[2.0, 2.0], [-1.0, -1.0]]),
+    (lambda x: x.norm(), [[0.0, 0.0], [0.0, 0.0]]), (lambda x: x.norm(dim=1), [[0.0, 0.0], [0.0, 0.0]]),
+], ids=["std", "std_dim", "norm", "norm_dim"])
+def test_std_and_norm_at_equal_or_zero_values_have_gradient_0_not_nan(f, values):
+    # PyTorch's subgradient: sqrt's infinite slope times a zero inner gradient is taken as 0
+    np.testing.assert_array_equal(_grad(f, values), 0)
+
+
+def test_cross_entropy_mean_with_every_target_ignored_has_zero_gradients():
+    x = mg.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)
+    loss = nn.functional.cross_entropy(x, mg.tensor([-100, -100]))
+    loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(x.grad.data, 0)
+
+
+@pytest.mark.parametrize("p", [float("inf"), float("-inf")])
+def test_inf_norm_over_a_dim_shares_the_gradient_among_tied_extremes(p):
+    g = _grad(lambda x: x.norm(p, dim=(1,)), [[2.0, -2.0, 1.0], [1.0, 1.0, 1.0]])
+    expected = [[0.5, -0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]] if p > 0 else [[0.0, 0.0, 1.0], [1 / 3, 1 / 3, 1 / 3]]
+    np.testing.assert_allclose(g, expected)
+
+
+@pytest.mark.parametrize("p, expected", [(0, 2.0), (3, 9 ** (1 / 3)), (float("-inf"), 0.0)])
+def test_norm_takes_p_0_3_and_minus_inf(p, expected):
+    np.testing.assert_allclose(mg.tensor([1.0, -2.0, 0.0]).norm(p).item(), expected)
+
+
+def test_pow_gradient_for_the_base_is_0_where_the_exponent_is_0_even_at_base_0():
+    a = mg.tensor([0.0, 2.0], requires_grad=True)
+    (a ** mg.tensor([0.0, 0.5])).sum().backward()
+    np.testing.assert_allclose(a.grad.data, [0.0, 0.5 * 2.0 ** -0.5])
+
+
+def test_clamp_by_a_tensor_propagates_nan_and_keeps_the_dimensioned_operands_dtype():
+    x = mg.tensor([1.0, float("nan"), 0.0])
+    assert np.isnan(x.clamp(min=mg.tensor([0.0, 0.0, float("nan")])).data[1:]).all()
+    assert mg.tensor([1.0, 2.0]).clamp(min=mg.tensor(1.5, dtype=mg.float64)).dtype == mg.float32
+
+
+# ---- errors: PyTorch's exception type and words (the messages are PyTorch 2.13's) ------------------------------
+
+ERRORS = [
+    ("1-D mT", lambda: mg.ones(3).mT, RuntimeError, "tensor.mT is only supported on matrices or batches of matrices"),
+    ("split(0)", lambda: mg.ones(2, 3).split(0), RuntimeError, "split_size can only be 0 if dimension size is 0"),
+    ("split sizes", lambda: mg.ones(2, 3).split([1, 1], 1), RuntimeError,
+     "split_with_sizes expects split_sizes to sum exactly to 3"),
+    ("chunk(0)", lambda: mg.ones(2).chunk(0), RuntimeError, "chunk expects `chunks` to be greater than 0, got: 0"),
+    ("0-d chunk", lambda: mg.tensor(2.0).chunk(1), RuntimeError, "chunk expects at least a 1-dimensional tensor"),
+    ("0-d split", lambda: mg.tensor(2.0).split(1), RuntimeError, "split expects at least a 1-dimensional tensor"),
+    ("0-d unbind", lambda: mg.tensor(2.0).unbind(), IndexError,
+     "Dimension specified as 0 but tensor has no dimensions"),
+    ("index_select range", lambda: mg.ones(2, 3).index_select(0, mg.tensor([5])), IndexError,
+     "index out of range in self"),
+    ("index_select 0-d", lambda: mg.tensor(2.0).index_select(0, mg.tensor([0, 1])), RuntimeError,
+     "Index to scalar can have only 1 value, got 2 value(s)"),
+    ("view(2.5)", lambda: mg.ones(2, 3).view(2.5), TypeError, "must be tuple of ints"),
+    ("sum(keepdim=True)", lambda: mg.ones(2).sum(keepdim=True), TypeError, "received an invalid combination"),
+    ("permute()", lambda: mg.ones(2).permute(), TypeError, 'missing 1 required positional arguments: "dims"'),
+    ("int softmax", lambda: mg.tensor([1, 2]).softmax(0), NotImplementedError,
+     "\"softmax_lastdim_kernel_impl\" not implemented for 'Long'"),
+    ("bool log_softmax", lambda: mg.tensor([[True]]).log_softmax(0), NotImplementedError,
+     "\"log_softmax_kernel_impl\" not implemented for 'Bool'"),
+    ("int cross entropy", lambda: nn.functional.cross_entropy(mg.tensor([[1, 2]]), mg.tensor([0])),
+     NotImplementedError, "not implemented for 'Long'"),
+    ("bool abs", lambda: mg.tensor([True]).abs(), NotImplementedError, "\"abs_cpu\" not implemented for 'Bool'"),
+    ("bool relu", lambda: mg.tensor([True]).relu(), RuntimeError, "Boolean inputs not supported for relu"),
+    ("bool minus", lambda: -mg.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+    ("bool - bool", lambda: mg.tensor([True]) - mg.tensor([False]), RuntimeError, "with two bool tensors"),
+    ("float - bool", lambda: mg.ones(1) - mg.tensor([True]), RuntimeError, "with a bool tensor is not supported"),
+    ("bool argmax", lambda: mg.tensor([True]).argmax(), RuntimeError, "argmax(): does not support bool input"),
+    ("bool argmin", lambda: mg.tensor([True]).argmin(), RuntimeError, "argmin(): does not support bool input"),
+    ("bool topk", lambda: mg.tensor([True]).topk(1), RuntimeError, "topk does not support bool dtypes on CPU"),
+    ("int norm", lambda: mg.tensor([1, 2]).norm(), RuntimeError, "Expected a floating point or complex tensor"),
+    ("argmin of empty dim", lambda: mg.ones(2, 0).argmin(1), IndexError,
+     "argmin(): Expected reduction dim 1 to have non-zero size."),
+    ("Linear of a list", lambda: nn.Linear(1, 2)([[0.5]]), TypeError,
+     "linear(): argument 'input' (position 1) must be Tensor, not list"),
+    ("Embedding of a list", lambda: nn.Embedding(3, 2)([0, 1]), TypeError,
+     "embedding(): argument 'indices' (position 2) must be Tensor, not list"),
+    ("stack checks the dim first", lambda: mg.stack([mg.ones(2), mg.ones(())], dim=5), IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 5)"),
+    ("0-d norm dim", lambda: mg.tensor(1.0).norm(float("-inf"), dim=5), IndexError, "Dimension out of range"),
+    ("int norm before the dim", lambda: mg.tensor(2).norm(float("inf"), dim=5), RuntimeError,
+     "Expected a floating point or complex tensor as input. Got Long"),
+    ("0-d std dim", lambda: mg.tensor(1.0).std(dim=5), IndexError, "Dimension out of range"),
+    ("clamp by a clashing tensor", lambda: mg.ones(2, 2).clamp(min=mg.ones(4)), RuntimeError,
+     "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1"),
+]
+
+
+@pytest.mark.parametrize("call, kind, words", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+def test_bad_calls_raise_pytorchs_exception_type_and_words(call, kind, words):
+    with pytest.raises(Exception) as err:
+        call()
+    assert type(err.value) is kind and words in str(err.value)
+
+
+@pytest.mark.parametrize("value, kind, words", [
+    ([1.0, 2.0], TypeError, "assigned grad expected to be a Tensor or None but got grad of type list"),
+    (mg.ones(3), RuntimeError, "attempting to assign a gradient of size '[3]' to a tensor of size '[2]'"),
+    (mg.ones(2, dtype=mg.float64), RuntimeError, "attempting to assign a gradient with dtype 'double'"),
+], ids=["list", "shape", "dtype"])
+def test_assigning_grad_checks_type_shape_and_dtype_and_changes_nothing(value, kind, words):
+    x = mg.ones(2, requires_grad=True)
+    x.grad = mg.full((2,), 7.0)
+    with pytest.raises(kind, match=re.escape(words)):
+        x.grad = value
+    assert x.grad.tolist() == [7.0, 7.0]
+    with pytest.raises(RuntimeError, match="can't assign Variable as its own grad"):
+        x.grad = x
+    x.grad = None
+    assert x.grad is None
+
+
+def test_zero_grad_without_none_cannot_fail_halfway_after_a_bad_grad_is_refused():
+    a, b = mg.ones(2, requires_grad=True), mg.ones(3, requires_grad=True)
+    a.grad, b.grad = mg.ones(2), mg.ones(3)
+    with pytest.raises(RuntimeError):
+        b.grad = mg.ones(2)
+    mg.optim.SGD([a, b], lr=0.1).zero_grad(set_to_none=False)
+    assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_0d_mT_is_the_tensor_and_a_reduction_result_is_contiguous():
+    assert mg.tensor(2.0).mT.item() == 2.0
+    assert mg.ones(2, 2, 1).T.var(dim=0).view(-1).shape == (4,)
+    assert mg.ones(2, 2, 1).T.sum(dim=0).view(-1).shape == (4,)
+
+
+def test_cat_with_an_empty_input_that_requires_grad_keeps_requires_grad():
+    e = mg.ones(0, requires_grad=True)
+    y = mg.cat([e, mg.ones(2, 2)])
+    assert y.requires_grad and y.shape == (2, 2)
+    y.sum().backward()
+    assert e.grad.shape == (0,)
+
+
+def test_softmax_and_logsumexp_over_an_empty_dim_and_sign_of_bool_and_nan():
+    assert mg.ones(2, 0).softmax(1).shape == (2, 0)
+    assert mg.ones(2, 0).logsumexp(1).tolist() == [float("-inf")] * 2
+    assert mg.tensor([True, False]).sign().tolist() == [True, False]
+    assert mg.tensor([float("nan"), -2.0]).sign().tolist() == [0.0, -1.0]
+
+
+def test_mse_loss_of_empty_tensors_backward_has_an_empty_gradient():
+    x = mg.ones(0, requires_grad=True)
+    with np.errstate(invalid="ignore"):  # the mean of nothing is nan, as in PyTorch
+        nn.functional.mse_loss(x, mg.ones(0)).backward()
+    assert x.grad.shape == (0,)
+
+
+def test_split_of_an_empty_dim_by_0_and_inf_norm_over_a_tuple_and_on_0d():
+    assert [p.shape for p in mg.ones(0).split(0)] == [(0,)]
+    assert mg.ones(2, 2).norm(float("inf"), (0,)).tolist() == [1.0, 1.0]
+    assert mg.tensor(-3.0).norm(float("inf"), 0).item() == 3.0
+
+
+def test_comparison_of_mixed_dtypes_is_made_in_the_promoted_dtype():
+    # float32 (dims) against float64 0-d compares in float32, as PyTorch promotes
+    v = 1.0000001
+    assert (mg.tensor([v], dtype=mg.float32) == mg.tensor(v, dtype=mg.float64)).tolist() == [True]
+
+
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces():
+    assert [p.shape for p in mg.ones(0, 3).chunk(2, 0)] == [(0, 3), (0, 3)]
+
+
+def test_relu_and_clamp_backward_keep_an_infinite_gradient_out_where_they_block():
+    x = mg.tensor([0.0, -1.0, 4.0], requires_grad=True)
+    x.clamp(min=1.0, max=0.0).relu().sqrt().sum().backward()  # sqrt'(0) = inf meets a zero slope
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+
+
+def test_in_place_on_an_expand_that_stretches_nothing_works_and_on_a_stretched_one_raises_pytorchs_error():
+    base = mg.ones(3)
+    base.expand(3).mul_(5)  # a plain view of the same memory, as in PyTorch
+    assert base.tolist() == [5.0, 5.0, 5.0]
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
+        mg.ones(1).expand(4).mul_(2)
