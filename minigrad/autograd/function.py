@@ -181,6 +181,10 @@ class Function:
             cls._node_class = made
         return made
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._node_class = None  # each Function its own node class, made on first use (node_class)
+
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record a node if any input requires grad.
@@ -198,7 +202,7 @@ class Function:
                 arrays.append(x)
                 needs.append(False)
         record = GradMode.enabled and True in needs
-        ctx = cls.node_class()(cls, tuple(needs)) if record else _NO_RECORD
+        ctx = (cls._node_class or cls.node_class())(cls, tuple(needs)) if record else _NO_RECORD
         try:
             out = cls.forward(ctx, *arrays, **attrs)
         except ValueError as err:

@@ -335,11 +335,14 @@ def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
     variable's strides: a contiguous parameter gets a contiguous gradient, so ``p.grad.view(-1)`` works.
     """
     data = leaf.data
-    if leaf.grad is None:
-        leaf.grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
+    # Straight into the slot behind the ``grad`` property: the engine's gradient has the leaf's shape and dtype
+    # already, so the checks a user's assignment gets (Tensor.grad's setter) would only cost time.
+    have = leaf._grad
+    if have is None:
+        leaf._grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
     else:
-        total = leaf.grad.data + g
-        leaf.grad.data = total if _laid_out_like(total, data) else _copy_like(total, data)
+        total = have.data + g
+        have.data = total if _laid_out_like(total, data) else _copy_like(total, data)
 
 
 def _laid_out_like(g: np.ndarray, data: np.ndarray) -> bool:
