@@ -85,7 +85,10 @@ function (uid, D, standalone) {
     }).join('');
     $('mg-ins').innerHTML = k == 0 ? '' : '<b>handed to its inputs</b> (dL/d input)<table>' + rows + '</table>';
     $('mg-count').textContent = k + ' of ' + N + ' nodes done, ' + (N - k) + ' waiting';
-    var lrows = Object.keys(leafAt).map(function (id) {
+    // Leaves in the drawing's order (leaf0, leaf1, ...: the input first, then the parameters as named_parameters()
+    // gives them), not in the order their gradients arrived.
+    var rank = function (id) { var m = /^leaf(\d+)$/.exec(id); return m ? +m[1] : 1e9; };
+    var lrows = Object.keys(leafAt).sort(function (a, b) { return rank(a) - rank(b); }).map(function (id) {
       var hist = leafAt[id], last = null, now = false;
       for (var i = 0; i < hist.length && hist[i][0] <= k; i++) { last = hist[i]; now = hist[i][0] == k; }
       var name = boxes[id] ? boxes[id].words[0] : id;

@@ -181,3 +181,18 @@ def test_leaf_grad_accumulates_frame_by_frame_in_the_panel(tmp_path, page):
     assert math.isclose(norms[-1], _norm(w.grad.numpy()), rel_tol=1e-3)
     assert min(abs(norms[0] - _norm(p)) / _norm(p) for p in ([3.0, 3.0], [2.0, -4.0])) < 1e-3
     assert page.errors == []
+
+
+def test_the_leaf_panel_lists_the_input_then_the_parameters_in_named_parameters_order(tmp_path, page):
+    minigrad.manual_seed(0)
+    lstm = minigrad.nn.LSTM(2, 3, num_layers=2)
+    x = minigrad.randn(3, 1, 2, requires_grad=True)
+    out, _ = lstm(x)
+    replay = replay_backward(out.sum(), params={"x": x, **dict(lstm.named_parameters())})
+    page.goto(replay.save(tmp_path / "lstm.html").resolve().as_uri())
+    page.keyboard.press("End")
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('.mg-leaves tr td:first-child')].map(td => td.textContent)"
+    )
+    assert names == ["x", *(name for name, _ in lstm.named_parameters())]
+    assert page.errors == []
