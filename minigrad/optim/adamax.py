@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim.adam import _lerp_
-from minigrad.optim.optimizer import Optimizer, _bump, _check_lr, _scalar_state, _zeros_like
+from minigrad.optim.optimizer import Optimizer, _bump, _check_adam_args, _check_lr, _scalar_state, _zeros_like
 from minigrad.tensor import Tensor
 
 
@@ -51,14 +51,7 @@ class Adamax(Optimizer):
         capturable: bool = False,
     ) -> None:
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(eps, betas, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
         super().__init__(params, defaults)
 

@@ -291,6 +291,19 @@ def _check_lr(lr: Any) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
+def _check_adam_args(eps: Any, betas: Any, weight_decay: Any) -> None:
+    """The checks the Adam family (Adam, AdamW, Adamax, NAdam, RAdam) makes after the learning rate's, in
+    PyTorch's order and words."""
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 def _zeros_like(p: Tensor) -> Tensor:
     """A state buffer of ``p``'s shape and dtype, filled with zeros (never recorded by autograd)."""
     return Tensor._make(np.zeros_like(p.data), False)
