@@ -94,7 +94,7 @@ def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
 
 def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
     """``repr`` of a Tensor, laid out as PyTorch lays it out."""
-    a = t.data
+    a = t._data
     indent = len(prefix)
     suffixes = []
     if a.size == 0:

@@ -131,22 +131,22 @@ def _sequence(tensors: Any, name: str) -> list[Tensor]:
 
 
 def _common_dtype(ts: list[Tensor]) -> list[Tensor]:
-    dt = ts[0].data.dtype
+    dt = ts[0]._data.dtype
     for x in ts[1:]:
-        dt = _promote_types(dt, x.data.dtype)
-    return [x if x.data.dtype == dt else x.to(dt) for x in ts]
+        dt = _promote_types(dt, x._data.dtype)
+    return [x if x._data.dtype == dt else x.to(dt) for x in ts]
 
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim``: k tensors of shape S give ``S[:dim] + (k,) + S[dim:]``."""
     ts = _sequence(tensors, "stack")
-    first = ts[0].data.shape
+    first = ts[0]._data.shape
     wrap_dim(dim, len(first) + 1)  # the dim is checked before the sizes, as in PyTorch
     for i, x in enumerate(ts[1:], 1):
-        if x.data.shape != first:
+        if x._data.shape != first:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
-                f"{list(x.data.shape)} at entry {i}"
+                f"{list(x._data.shape)} at entry {i}"
             )
     d = dim % (len(first) + 1) if -len(first) - 1 <= dim <= len(first) else wrap_dim(dim, len(first) + 1)
     return ops.Stack.apply(*_common_dtype(ts), dim=d)
@@ -155,15 +155,15 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 def cat(tensors: Any, dim: int = 0) -> Tensor:
     """Join tensors along existing dim ``dim``; every other dim must match."""
     ts = _sequence(tensors, "cat")
-    empty = [x for x in ts if x.data.ndim == 1 and x.data.shape[0] == 0]  # legacy: a (0,) tensor joins anything
-    ts = [x for x in ts if not (x.data.ndim == 1 and x.data.shape[0] == 0)] or ts[:1]
-    nd = ts[0].data.ndim
+    empty = [x for x in ts if x._data.ndim == 1 and x._data.shape[0] == 0]  # legacy: a (0,) tensor joins anything
+    ts = [x for x in ts if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or ts[:1]
+    nd = ts[0]._data.ndim
     if nd == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, nd)
-    ref = ts[0].data.shape
+    ref = ts[0]._data.shape
     for i, x in enumerate(ts[1:], 1):
-        s = x.data.shape
+        s = x._data.shape
         if len(s) != nd:
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {nd} and {len(s)}"
@@ -203,9 +203,10 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 + ("" if "..." in term else " and no ellipsis was given")
             )
     for x in ts[1:]:
-        if x.data.dtype != ts[0].data.dtype:
+        if x._data.dtype != ts[0]._data.dtype:
             raise RuntimeError(
-                f"expected scalar type {scalar_type_name(ts[0].data.dtype)} but found {scalar_type_name(x.data.dtype)}"
+                f"expected scalar type {scalar_type_name(ts[0]._data.dtype)} "
+                f"but found {scalar_type_name(x._data.dtype)}"
             )
     return ops.Einsum.apply(*ts, equation=equation)
 
@@ -260,7 +261,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
                 f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} and second has "
                 f"size {b.shape[y]} in dim {y}"
             )
-    if a.data.dtype != b.data.dtype:
+    if a._data.dtype != b._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
@@ -290,7 +291,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for x in ts:
         if x.ndim > 1:
             raise RuntimeError(f"minigrad.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {x!r}")
-    if any(x.data.dtype != ts[0].data.dtype for x in ts):
+    if any(x._data.dtype != ts[0]._data.dtype for x in ts):
         raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     ts = [x.reshape(-1) for x in ts]
     swap = indexing == "xy" and len(ts) >= 2
@@ -319,7 +320,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     is 0."""
     for name, x in (("X1", x1), ("X2", x2)):
         if not x.is_floating_point():
-            kind = scalar_type_name(x.data.dtype)
+            kind = scalar_type_name(x._data.dtype)
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {kind}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
@@ -337,7 +338,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if p == 1:
         return diff.sum(-1)
     total = (diff ** p).sum(-1)
-    positive = total.data > 0
+    positive = total._data > 0
     safe = where(Tensor._make(positive, False), total, 1.0)  # no inf * 0 in the gradient at a zero distance
     return where(Tensor._make(positive, False), safe ** (1.0 / p), 0.0)
 
@@ -400,10 +401,10 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
             raise RuntimeError("minigrad.searchsorted(): side and right can't be set to opposites, got side of left "
                                "while right was True")
         right = side == "right"
-    seq = sorted_sequence.data
+    seq = sorted_sequence._data
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter.data, -1)
-    vals = input.data if isinstance(input, Tensor) else np.asarray(input)
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    vals = input._data if isinstance(input, Tensor) else np.asarray(input)
     how = "right" if right else "left"
     if seq.ndim == 1:
         out = np.searchsorted(seq, vals, side=how)

@@ -18,7 +18,7 @@ class _TensorTypeMeta(type):
     """``isinstance(t, minigrad.FloatTensor)`` is True for a float32 tensor: the check reads the dtype."""
 
     def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, Tensor) and obj.data.dtype == cls.dtype.np
+        return isinstance(obj, Tensor) and obj._data.dtype == cls.dtype.np
 
     def __repr__(cls) -> str:
         return f"<class 'minigrad.{cls.__name__}'>"
@@ -34,7 +34,7 @@ class _TensorType(metaclass=_TensorTypeMeta):
         _device.check_device(device)
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0]
-            if isinstance(data, Tensor) and data.data.dtype != cls.dtype.np:
+            if isinstance(data, Tensor) and data._data.dtype != cls.dtype.np:
                 raise TypeError(f"expected {cls.dtype!r} (got {data.dtype!r})")
             return Tensor._make(to_array(data, cls.dtype), False)
         size = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args

@@ -72,15 +72,15 @@ def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requ
 def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros with ``input``'s shape and dtype."""
     _device.check_device(device)
-    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
-    return _new(np.zeros(input.data.shape, dtype=dt), requires_grad)
+    dt = input._data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.zeros(input._data.shape, dtype=dt), requires_grad)
 
 
 def ones_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones with ``input``'s shape and dtype."""
     _device.check_device(device)
-    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
-    return _new(np.ones(input.data.shape, dtype=dt), requires_grad)
+    dt = input._data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.ones(input._data.shape, dtype=dt), requires_grad)
 
 
 def full_like(
@@ -88,8 +88,8 @@ def full_like(
 ) -> Tensor:
     """``fill_value`` everywhere, with ``input``'s shape and dtype."""
     _device.check_device(device)
-    dt = input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
-    return _new(np.full(input.data.shape, fill_value, dtype=dt), requires_grad)
+    dt = input._data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return _new(np.full(input._data.shape, fill_value, dtype=dt), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -167,13 +167,13 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
 
 
 def _like(input: Tensor, dtype: Any) -> np.dtype:
-    return input.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+    return input._data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor (minigrad fills it with zeros) of ``input``'s shape and dtype."""
     _device.check_device(device)
-    return _new(np.zeros(input.data.shape, dtype=_like(input, dtype)), requires_grad)
+    return _new(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -182,7 +182,7 @@ def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_
     dt = _like(input, dtype)
     if dt.kind != "f":
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{_dt.scalar_type_name(dt)}\'')
-    return _new(default_generator().random(input.data.shape).astype(dt), requires_grad)
+    return _new(default_generator().random(input._data.shape).astype(dt), requires_grad)
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -191,7 +191,7 @@ def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires
     dt = _like(input, dtype)
     if dt.kind != "f":
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_dt.scalar_type_name(dt)}\'')
-    return _new(default_generator().standard_normal(input.data.shape).astype(dt), requires_grad)
+    return _new(default_generator().standard_normal(input._data.shape).astype(dt), requires_grad)
 
 
 def randint_like(input: Tensor, low: int = 0, high: Any = None, *, dtype: Any = None, device: Any = None,
@@ -203,7 +203,7 @@ def randint_like(input: Tensor, low: int = 0, high: Any = None, *, dtype: Any = 
         low, high = 0, low
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    arr = default_generator().integers(low, high, size=input.data.shape).astype(_like(input, dtype))
+    arr = default_generator().integers(low, high, size=input._data.shape).astype(_like(input, dtype))
     return _new(arr, requires_grad)
 
 
@@ -213,8 +213,8 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     element drawn with its own mean and std). Not differentiable in mean or std."""
     _device.check_device(device)
     rng = generator or default_generator()
-    m = mean.data if isinstance(mean, Tensor) else mean
-    s = std.data if isinstance(std, Tensor) else std
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
     if isinstance(std, Tensor) and (s < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not isinstance(std, Tensor) and s < 0:
@@ -222,7 +222,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         ref = mean if isinstance(mean, Tensor) else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        dt = ref.data.dtype if ref.data.dtype.kind == "f" else DEFAULT_FLOAT
+        dt = ref._data.dtype if ref._data.dtype.kind == "f" else DEFAULT_FLOAT
         return _new((m + s * rng.standard_normal(shape)).astype(dt), requires_grad)
     if size is None:
         raise TypeError("normal() missing 1 required positional argument: \"size\"")
@@ -232,12 +232,12 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
 def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
     """0 or 1 for each element, 1 with the probability in ``input`` (or the number ``p``); ``input``'s shape
     and dtype."""
-    prob = input.data if p is None else np.asarray(p)
+    prob = input._data if p is None else np.asarray(p)
     if ((prob < 0) | (prob > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
                            "be improved?  If so, please report an enhancement request to PyTorch.)")
     rng = generator or default_generator()
-    return Tensor._make((rng.random(input.data.shape) < prob).astype(input.data.dtype), False)
+    return Tensor._make((rng.random(input._data.shape) < prob).astype(input._data.dtype), False)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -246,7 +246,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     _device.check_device(device)
     want = None if dtype is None else _dt.to_numpy_dtype(dtype)
     if isinstance(data, Tensor):
-        return data if want is None or want == data.data.dtype else data.to(want)
+        return data if want is None or want == data._data.dtype else data.to(want)
     if isinstance(data, np.ndarray) and (want is None or want == data.dtype) and data.dtype.kind in "fiub":
         return Tensor._make(data, False)
     return _new(to_array(data, dtype), False)

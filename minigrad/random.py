@@ -47,7 +47,7 @@ def get_rng_state() -> Any:
 
 def set_rng_state(new_state: Any) -> None:
     """Restore a state that ``get_rng_state`` returned."""
-    data = getattr(new_state, "data", new_state)
+    data = getattr(new_state, "_data", new_state)
     if not isinstance(data, np.ndarray) or data.dtype != np.uint8:
         raise TypeError(f"expected a minigrad.ByteTensor, but got {type(new_state).__name__}")
     state = json.loads(data.tobytes().decode())

@@ -57,7 +57,7 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
     """A JSON-able description of ``obj``; tensors and arrays go into ``arrays`` under fresh entry names."""
     if isinstance(obj, Tensor):
         name = str(len(arrays))
-        arrays[name] = _numeric(obj.data, "a tensor")
+        arrays[name] = _numeric(obj._data, "a tensor")
         return {"tensor": name, "requires_grad": obj.requires_grad}
     if isinstance(obj, np.ndarray):
         name = str(len(arrays))
@@ -85,7 +85,7 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
     code, so do it only for files you trust. The file is written exactly at ``f`` (no extension is added).
     """
     if _is_flat_state_dict(obj):
-        arrays = {k: _numeric(v.data, f"entry {k!r}") for k, v in obj.items()}
+        arrays = {k: _numeric(v._data, f"entry {k!r}") for k, v in obj.items()}
     else:
         arrays = {}
         try:
@@ -138,10 +138,10 @@ class _Entries:
     bytes, e.g. the pickle inside a ``torch.save`` file)."""
 
     def __init__(self, data: Any) -> None:
-        self.data = data
+        self._data = data
 
     def __getitem__(self, name: str) -> np.ndarray:
-        value = self.data[name]
+        value = self._data[name]
         if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
             raise ValueError(
                 f"minigrad.load: archive member {name!r} is not a numeric .npy array; minigrad reads only archives "

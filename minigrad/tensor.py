@@ -1,7 +1,7 @@
 """``Tensor``: a numpy array, its gradient, and the node that made it, with PyTorch's methods and operators.
 
 Every differentiable method is a thin wrapper that calls a primitive from ``minigrad.ops`` through
-``Function.apply``; the engine in ``minigrad.autograd`` does the rest. ``Tensor.data`` *is* the numpy array.
+``Function.apply``; the engine in ``minigrad.autograd`` does the rest. ``Tensor._data`` *is* the numpy array.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.b
     rest = list(args)
     if rest and isinstance(rest[0], Tensor):
         other = rest.pop(0)
-        dtype, dev = other.data.dtype, None
+        dtype, dev = other._data.dtype, None
     elif rest and _device.is_device(rest[0]):
         dev = rest.pop(0)
         if rest and not isinstance(rest[0], builtins.bool):
@@ -88,7 +88,7 @@ def to_arguments(args: tuple, kwargs: dict) -> tuple[np.dtype | None, builtins.b
 def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to a new numpy array with PyTorch's dtype rules (Python floats -> float32)."""
     if isinstance(data, Tensor):
-        arr = np.array(data.data, copy=True)
+        arr = np.array(data._data, copy=True)
     elif isinstance(data, np.ndarray):
         arr = np.array(data, copy=True)
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
@@ -142,43 +142,86 @@ def _flat(data: Any) -> Iterator[Any]:
             yield x
 
 
+def _type_path(value: Any) -> str:
+    """``numpy.ndarray``, ``list``: a value's type as PyTorch's messages name it."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__.split('.')[0]}.{kind.__name__}"
+
+
+def _legacy_array(args: tuple, kwargs: dict) -> np.ndarray:
+    """The array of ``Tensor(*args, **kwargs)``, PyTorch's legacy constructor: ``()``, a size (``2, 3``, a
+    ``Size``, or ``size=``), a tensor (its array, shared) or data (a list or array, copied into the default
+    float)."""
+    kwargs = dict(kwargs)
+    _device.check_device(kwargs.pop("device", None))
+    if "size" in kwargs and not args:
+        args = tuple(kwargs.pop("size"))
+    if kwargs:
+        got = ", ".join([typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in kwargs.items()])
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of: "
+                        "(*, device), (Tensor other), (tuple of ints size, *, device), (object data, *, device)")
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0]._data
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    elif len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        data = args[0]
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(data, (list, tuple, np.ndarray)):
+            raise TypeError(f"new(): data must be a sequence (got {_type_path(data)})")
+        return to_array(data, DEFAULT_FLOAT)
+    for i, n in enumerate(args):
+        if isinstance(n, builtins.bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                            f"\"type must be tuple of ints,but got {typename(n)}\"")
+    if not args:
+        args = (0,)
+    if any(n < 0 for n in args):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(args)}: {list(args)}")
+    return np.zeros(tuple(int(n) for n in args), dtype=DEFAULT_FLOAT)
+
+
 class Tensor:
     """An n-dimensional array that records the operations made on it, for reverse-mode autograd.
 
     Create one with ``minigrad.tensor(data, dtype=None, requires_grad=False)`` or the factories (``zeros``,
-    ``randn``, ...). ``Tensor(data)`` also works and copies ``data`` like ``minigrad.tensor``.
+    ``randn``, ...). The legacy constructor works as in PyTorch: ``Tensor(data)`` copies a list or array into the
+    default float dtype (float32), ``Tensor(2, 3)`` or ``Tensor(size)`` makes an uninitialized ``(2, 3)`` tensor
+    (minigrad fills it with zeros), ``Tensor()`` is empty, and ``Tensor(t)`` of a tensor shares ``t``'s array.
 
     Attributes:
-        data: the numpy array (shape ``shape``, numpy dtype of ``dtype``).
+        data: a Tensor sharing this one's array, outside the graph (as ``tensor.data`` in PyTorch).
         requires_grad: whether operations on this tensor are recorded.
         grad: after ``backward()``, a Tensor of the same shape holding dL/d(this), on leaves (and on tensors
             that called ``retain_grad()``).
         grad_fn: the node that made this tensor (``None`` for leaves).
     """
 
+    # _data: the numpy array itself (shape ``shape``); the rooms below the user read and write it.
     # _backward_hooks, _post_accumulate_grad_hooks: a leaf's hooks (register_hook...), set only when one is added.
     # _grad: what the ``grad`` property reads and checks on assignment.
     __slots__ = (
-        "data", "requires_grad", "_grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
+        "_data", "requires_grad", "_grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
         "__weakref__",
     )
     # numpy must hand mixed expressions (ndarray + Tensor) to Tensor's reflected operators.
     __array_ufunc__ = None
 
-    def __init__(self, data: Any, requires_grad: bool = False) -> None:
-        self.data = to_array(data)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._data = _legacy_array(args, kwargs)
         self._grad = None
         self.grad_fn = None
         self._vc = VersionCounter()
         self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        if len(args) == 1 and isinstance(args[0], Tensor):  # Tensor(t) is t's array under a new name
+            self._vc = args[0]._vc
 
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
         """Wrap an array without copying or checking (the engine's fast path)."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.requires_grad = requires_grad
         t._grad = None
         t.grad_fn = None
@@ -187,29 +230,45 @@ class Tensor:
 
     # ---- basic attributes ---------------------------------------------------------------------------------
     @property
+    def data(self) -> Tensor:
+        """A tensor sharing this one's array that records nothing and requires no grad.
+
+        Changing it in place changes this tensor without autograd knowing (its version counter is its own), which
+        is what optimizers and initializers want: ``p.data.add_(g, alpha=-lr)``, ``p.data.zero_()``. Assigning
+        ``t.data = other`` makes ``t`` use ``other``'s array (any shape), keeping ``t``'s graph and flags.
+        """
+        return Tensor._make(self._data, False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {_type_path(value)}")
+        self._data = value._data
+
+    @property
     def shape(self) -> Size:
         """The shape, as a ``minigrad.Size``."""
-        return Size(self.data.shape)
+        return Size(self._data.shape)
 
     def size(self, dim: int | None = None) -> Any:
         """The shape (``dim=None``) or the size of one dimension."""
         if dim is None:
-            return Size(self.data.shape)
-        return self.data.shape[wrap_dim(dim, self.data.ndim)]
+            return Size(self._data.shape)
+        return self._data.shape[wrap_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         """Number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def ndim(self) -> int:
         """Number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> _dt.dtype:
         """The element type, e.g. ``minigrad.float32``."""
-        return _dt.from_numpy_dtype(self.data.dtype)
+        return _dt.from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self) -> _device.device:
@@ -231,15 +290,15 @@ class Tensor:
 
     def numel(self) -> int:
         """Number of elements."""
-        return self.data.size
+        return self._data.size
 
     def element_size(self) -> int:
         """Bytes per element."""
-        return self.data.itemsize
+        return self._data.itemsize
 
     def is_floating_point(self) -> bool:
         """True for float16/32/64 tensors."""
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     @property
     def is_leaf(self) -> bool:
@@ -253,13 +312,13 @@ class Tensor:
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.reshape(()).item()
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
         """The underlying numpy array (shared, not copied)."""
@@ -267,25 +326,25 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        return self.data
+        return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.data.reshape(()))
+        return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
         return float(self.item())
@@ -294,7 +353,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
@@ -314,7 +373,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = bool(requires_grad)
         return self
@@ -374,17 +433,17 @@ class Tensor:
             retain_graph: keep the saved arrays so the graph can be backpropagated again.
         """
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = np.ones(self.data.shape, dtype=self.data.dtype)
+            g = np.ones(self._data.shape, dtype=self._data.dtype)
         else:
-            g = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
-            if g.shape != self.data.shape:
+            g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if g.shape != self._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[0] has a shape of {Size(g.shape)!r} and output[0] has a "
                     f"shape of {self.shape!r}."
                 )
-            g = g.astype(self.data.dtype, copy=False)
+            g = g.astype(self._data.dtype, copy=False)
         # The lesson's engine, or the fast floor's twin of it when that is plugged in and on (minigrad.kernels).
         run = kernels.get("backward") or engine.backward
         run(self, g, retain_graph=retain_graph)
@@ -403,19 +462,20 @@ class Tensor:
                                 f"{type(value).__name__}")
             if value is self:
                 raise RuntimeError("can't assign Variable as its own grad")
-            if value.data.shape != self.data.shape:
-                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.data.shape)}' to a tensor "
-                                   f"of size '{list(self.data.shape)}'. Please ensure that the gradient and the "
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor "
+                                   f"of size '{list(self._data.shape)}'. Please ensure that the gradient and the "
                                    "tensor are the same size")
-            if value.data.dtype != self.data.dtype:
-                raise RuntimeError(f"attempting to assign a gradient with dtype '{_dt.cpp_type_name(value.data.dtype)}'"
-                                   f" to a tensor with grad_dtype '{_dt.scalar_type_name(self.data.dtype)}'. The "
+            if value._data.dtype != self._data.dtype:
+                got = _dt.cpp_type_name(value._data.dtype)
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{got}'"
+                                   f" to a tensor with grad_dtype '{_dt.scalar_type_name(self._data.dtype)}'. The "
                                    "gradient must match the tensor's grad_dtype (defaults to the tensor's dtype).")
         self._grad = value
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array (and version counter), cut from the graph."""
-        t = Tensor._make(self.data, False)
+        t = Tensor._make(self._data, False)
         t._vc = self._vc
         return t
 
@@ -431,7 +491,7 @@ class Tensor:
 
     def contiguous(self) -> Tensor:
         """Self if its array is C-contiguous, else a contiguous copy (differentiable), so ``view`` works after it."""
-        if self.data.flags.c_contiguous:
+        if self._data.flags.c_contiguous:
             return self
         return ops.Clone.apply(self)
 
@@ -445,7 +505,7 @@ class Tensor:
         dtypes is differentiable. Shape: unchanged.
         """
         np_dtype, copy = to_arguments(args, kwargs)
-        if np_dtype is None or np_dtype == self.data.dtype:
+        if np_dtype is None or np_dtype == self._data.dtype:
             return ops.Clone.apply(self) if copy else self
         return ops.ToCopy.apply(self, dtype=np_dtype)
 
@@ -475,25 +535,25 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor converted to ``other``'s dtype."""
-        return self.to(other.data.dtype)
+        return self.to(other._data.dtype)
 
     # ---- sizes, strides, type names and new tensors (#17) -------------------------------------------------
     def nelement(self) -> int:
         """Number of elements (``numel``)."""
-        return self.data.size
+        return self._data.size
 
     def ndimension(self) -> int:
         """Number of dimensions (``dim``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
         """True when the elements lie in memory in row-major order without gaps (a transpose is not)."""
-        return builtins.bool(self.data.flags.c_contiguous)
+        return builtins.bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None) -> Any:
         """The step in elements between neighbours along each dim (a tuple), or along ``dim`` (an int)."""
-        steps = tuple(st // self.data.itemsize for st in self.data.strides)
-        return steps if dim is None else steps[wrap_dim(dim, self.data.ndim)]
+        steps = tuple(st // self._data.itemsize for st in self._data.strides)
+        return steps if dim is None else steps[wrap_dim(dim, self._data.ndim)]
 
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
         """Without ``dtype``: the type string, e.g. ``'minigrad.FloatTensor'``. With a dtype, a legacy tensor type
@@ -512,7 +572,7 @@ class Tensor:
                    requires_grad: builtins.bool = False) -> Tensor:
         """A new tensor holding a copy of ``data``, with self's dtype unless ``dtype`` is given."""
         _device.check_device(device)
-        arr = to_array(data, self.data.dtype if dtype is None else dtype)
+        arr = to_array(data, self._data.dtype if dtype is None else dtype)
         _check_factory_grad(arr.dtype, requires_grad)
         return Tensor._make(arr, builtins.bool(requires_grad))
 
@@ -520,7 +580,7 @@ class Tensor:
         _device.check_device(device)
         if len(size) == 1 and isinstance(size[0], (tuple, list)):
             size = tuple(size[0])
-        dt = self.data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
+        dt = self._data.dtype if dtype is None else _dt.to_numpy_dtype(dtype)
         _check_factory_grad(dt, requires_grad)
         data = np.empty(size, dtype=dt) if fill is None else np.full(size, fill, dtype=dt)
         return Tensor._make(data, builtins.bool(requires_grad))
@@ -553,13 +613,13 @@ class Tensor:
         # Numbers, numpy scalars included, are "wrapped numbers": they take the tensor's dtype unless they are
         # of a higher kind (bool < int < float), so x * np.float64(2) stays float32 as in PyTorch.
         if isinstance(other, (builtins.bool, builtins.int, builtins.float, np.bool_, np.integer, np.floating)):
-            kind = self.data.dtype.kind
+            kind = self._data.dtype.kind
             if isinstance(other, (builtins.bool, np.bool_)):
-                dt = self.data.dtype
+                dt = self._data.dtype
             elif isinstance(other, (builtins.int, np.integer)):
-                dt = self.data.dtype if kind != "b" else np.dtype(np.int64)
+                dt = self._data.dtype if kind != "b" else np.dtype(np.int64)
             else:
-                dt = self.data.dtype if kind == "f" else DEFAULT_FLOAT
+                dt = self._data.dtype if kind == "f" else DEFAULT_FLOAT
             return Tensor._make(np.asarray(other, dtype=dt), False)
         if isinstance(other, np.ndarray):
             return Tensor._make(other, False)
@@ -568,9 +628,9 @@ class Tensor:
     def _pair(self, other: Any, reverse: builtins.bool = False) -> tuple[Tensor, Tensor]:
         b = self._operand(other)
         a = self
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
-            dt = _promote(a.data, b.data)
+            dt = _promote(a._data, b._data)
             a, b = a.to(dt), b.to(dt)
         return (b, a) if reverse else (a, b)
 
@@ -588,7 +648,7 @@ class Tensor:
         _no_bool_subtraction(self, other)
         a, b = self._pair(other)
         if _is_number(other):  # RsubBackward1: the number is no input
-            return ops.Rsub.apply(a, other=b.data)
+            return ops.Rsub.apply(a, other=b._data)
         return ops.RsubTensor.apply(a, b)
 
     def __mul__(self, other: Any) -> Tensor:
@@ -609,9 +669,9 @@ class Tensor:
 
     def __pow__(self, other: Any) -> Tensor:
         if isinstance(other, (builtins.int, builtins.float)) and not isinstance(other, builtins.bool):
-            if self.data.dtype.kind != "f" and isinstance(other, builtins.float):
+            if self._data.dtype.kind != "f" and isinstance(other, builtins.float):
                 return ops.PowScalar.apply(self.to(DEFAULT_FLOAT), exponent=other)
-            if self.data.dtype.kind == "b":  # a bool tensor to an integer power is int64, as in PyTorch
+            if self._data.dtype.kind == "b":  # a bool tensor to an integer power is int64, as in PyTorch
                 return ops.PowScalar.apply(self.to(np.int64), exponent=other)
             return ops.PowScalar.apply(self, exponent=other)
         return ops.Pow.apply(*self._pair(other))
@@ -619,7 +679,7 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor:
         if _is_number(other):  # PowBackward2: the base is no input
             a, b = self._pair(other)
-            return ops.RPow.apply(a, base=b.data.item())
+            return ops.RPow.apply(a, base=b._data.item())
         return ops.Pow.apply(*self._pair(other, True))
 
     def __matmul__(self, other: Any) -> Tensor:
@@ -631,18 +691,18 @@ class Tensor:
     def index_select(self, dim: int, index: Any) -> Tensor:
         """The slices of self at ``index`` (a 1-D int32/int64 tensor) along ``dim``, in that order (repeats
         allowed). Shape: self's, with ``len(index)`` at ``dim``."""
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if idx.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
-        d = wrap_dim(dim, self.data.ndim)  # the dim is checked first, as in PyTorch
+        d = wrap_dim(dim, self._data.ndim)  # the dim is checked first, as in PyTorch
         if idx.dtype not in (np.int32, np.int64):
             raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
         idx = idx.reshape(-1)
-        if self.data.ndim == 0:  # a scalar is one slice: the index must be that one
+        if self._data.ndim == 0:  # a scalar is one slice: the index must be that one
             if idx.size != 1:
                 raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
             return self.reshape(1).index_select(0, index).reshape(())
-        size = self.data.shape[d]
+        size = self._data.shape[d]
         bad = idx[(idx < 0) | (idx >= size)]
         if bad.size:  # PyTorch's CPU kernels word this two ways: dim 1 has its own loop
             if d != 1:
@@ -652,18 +712,18 @@ class Tensor:
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``: both 3-D, the same batch and dtype."""
-        if self.data.ndim != 3 or mat2.data.ndim != 3:
-            raise RuntimeError("batch1 must be a 3D tensor" if self.data.ndim != 3 else "batch2 must be a 3D tensor")
-        want = [self.data.shape[0], self.data.shape[2]]
-        if list(mat2.data.shape[:2]) != want:
+        if self._data.ndim != 3 or mat2._data.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor" if self._data.ndim != 3 else "batch2 must be a 3D tensor")
+        want = [self._data.shape[0], self._data.shape[2]]
+        if list(mat2._data.shape[:2]) != want:
             raise RuntimeError(
                 f"Expected size for first two dimensions of batch2 tensor to be: {want} but got: "
-                f"{list(mat2.data.shape[:2])}."
+                f"{list(mat2._data.shape[:2])}."
             )
-        if self.data.dtype != mat2.data.dtype:
+        if self._data.dtype != mat2._data.dtype:
             raise RuntimeError(
-                f"expected scalar type {_dt.scalar_type_name(self.data.dtype)} but found "
-                f"{_dt.scalar_type_name(mat2.data.dtype)}"
+                f"expected scalar type {_dt.scalar_type_name(self._data.dtype)} but found "
+                f"{_dt.scalar_type_name(mat2._data.dtype)}"
             )
         return matmul(self, mat2)
 
@@ -691,20 +751,20 @@ class Tensor:
     matmul = __matmul__
     def neg(self) -> Tensor:
         """``-self``, elementwise; the same shape and dtype."""
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise RuntimeError(_NEGATE_BOOL)
         return ops.Neg.apply(self)
 
     # ---- comparisons (bool tensors, never recorded) ------------------------------------------------------
     def _compare(self, other: Any, fn: Any) -> Tensor:
-        a, b = self.data, (other.data if isinstance(other, Tensor) else other)
+        a, b = self._data, (other._data if isinstance(other, Tensor) else other)
         if isinstance(other, Tensor) and a.dtype != b.dtype:  # compared in the promoted dtype, as PyTorch compares
             common = _promote(a, b)
             a, b = a.astype(common, copy=False), b.astype(common, copy=False)
         try:
             return Tensor._make(fn(a, b), False)
         except ValueError as err:
-            _function.raise_broadcast_error(self.data, b, err)
+            _function.raise_broadcast_error(self._data, b, err)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -727,7 +787,7 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self) -> Tensor:
-        return Tensor._make(np.invert(self.data), False)
+        return Tensor._make(np.invert(self._data), False)
 
     def __and__(self, other: Any) -> Tensor:
         return self._compare(other, np.bitwise_and)
@@ -737,16 +797,16 @@ class Tensor:
 
     def equal(self, other: Tensor) -> builtins.bool:
         """True when both tensors have the same shape and elements."""
-        return self.data.shape == other.data.shape and builtins.bool(np.array_equal(self.data, other.data))
+        return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08) -> builtins.bool:
         """Elementwise ``|self - other| <= atol + rtol * |other|`` for every element."""
-        return builtins.bool(np.allclose(self.data, np.asarray(other), rtol=rtol, atol=atol))
+        return builtins.bool(np.allclose(self._data, np.asarray(other), rtol=rtol, atol=atol))
 
     # ---- elementwise functions ---------------------------------------------------------------------------
     def _floating(self) -> Tensor:
         """Self, or self converted to float32 when it holds integers or bools (PyTorch's rule for exp, log, ...)."""
-        return self if self.data.dtype.kind == "f" else self.to(DEFAULT_FLOAT)
+        return self if self._data.dtype.kind == "f" else self.to(DEFAULT_FLOAT)
 
     def exp(self) -> Tensor:
         """e ** self, elementwise."""
@@ -774,11 +834,11 @@ class Tensor:
 
     def sign(self) -> Tensor:
         """-1, 0 or 1 by the sign of each element, same dtype (a bool tensor's sign is itself); its gradient is 0."""
-        return self.clone() if self.data.dtype.kind == "b" else ops.Sign.apply(self)
+        return self.clone() if self._data.dtype.kind == "b" else ops.Sign.apply(self)
 
     def abs(self) -> Tensor:
         """Absolute value, elementwise."""
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         return ops.Abs.apply(self)
 
@@ -800,7 +860,7 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """max(x, 0), elementwise."""
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
         return ops.Relu.apply(self)
 
@@ -808,32 +868,32 @@ class Tensor:
         """Limit every element to ``[min, max]`` (either bound may be None; a bound may be a tensor, which
         broadcasts and gets the gradient where it binds). The result dtype follows PyTorch's promotion: an
         integer or bool tensor clamped by a float gives float32, a bool tensor clamped by an int gives int64."""
-        dt = self.data.dtype
+        dt = self._data.dtype
         for bound in (min, max):
             if isinstance(bound, Tensor):
-                dt = _promote(np.empty(self.data.shape, dt), bound.data)
+                dt = _promote(np.empty(self._data.shape, dt), bound._data)
             elif dt.kind != "f" and isinstance(bound, (builtins.float, np.floating)):
                 dt = DEFAULT_FLOAT
             elif dt.kind == "b" and isinstance(bound, (builtins.int, np.integer)) and type(bound) is not builtins.bool:
                 dt = np.dtype(np.int64)
-        src = self if dt == self.data.dtype else self.to(dt)
-        if src.data.dtype.kind == "b" and not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        src = self if dt == self._data.dtype else self.to(dt)
+        if src._data.dtype.kind == "b" and not isinstance(min, Tensor) and not isinstance(max, Tensor):
             which = "clamp_min_" if max is None else "clamp_max_" if min is None else "clamp_"
             raise NotImplementedError(f'"{which}scalar_cpu" not implemented for \'Bool\'')
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             for bound in (min, max):
                 if isinstance(bound, Tensor):
                     try:
-                        np.broadcast_shapes(self.data.shape, bound.data.shape)
+                        np.broadcast_shapes(self._data.shape, bound._data.shape)
                     except ValueError as err:
-                        _function.raise_broadcast_error(self.data, bound.data, err)
+                        _function.raise_broadcast_error(self._data, bound._data, err)
             z = src
             if min is not None:  # the bound where it binds, or where it is nan: a nan propagates, as in PyTorch
                 lo = src._operand(min).to(dt)
-                z = where(Tensor._make(np.asarray((z.data < lo.data) | np.isnan(lo.data)), False), lo, z)
+                z = where(Tensor._make(np.asarray((z._data < lo._data) | np.isnan(lo._data)), False), lo, z)
             if max is not None:
                 hi = src._operand(max).to(dt)
-                z = where(Tensor._make(np.asarray((z.data > hi.data) | np.isnan(hi.data)), False), hi, z)
+                z = where(Tensor._make(np.asarray((z._data > hi._data) | np.isnan(hi._data)), False), hi, z)
             return z
         return ops.Clamp.apply(src, min=min, max=max)
 
@@ -912,11 +972,11 @@ class Tensor:
 
     def _step(self, fn: type, kernel: str, **attrs: Any) -> Tensor:
         """floor/ceil/trunc/round: an integer tensor is its own answer (a copy), bools are refused, as PyTorch."""
-        kind = self.data.dtype.kind
+        kind = self._data.dtype.kind
         if kind == "b":
             raise NotImplementedError(f'"{kernel}_vml_cpu" not implemented for \'Bool\'')
         if kind != "f":
-            return Tensor._make(self.data.copy(), False)
+            return Tensor._make(self._data.copy(), False)
         return fn.apply(self, **attrs)
 
     def floor(self) -> Tensor:
@@ -939,14 +999,14 @@ class Tensor:
             raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
         if decimals == 0:
             return self._step(ops.Round, "round")
-        if self.data.dtype.kind != "f":
-            raise NotImplementedError(f'"round_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        if self._data.dtype.kind != "f":
+            raise NotImplementedError(f'"round_cpu" not implemented for \'{_dt.scalar_type_name(self._data.dtype)}\'')
         return ops.RoundDecimals.apply(self, decimals=builtins.int(decimals))
 
     def frac(self) -> Tensor:
         """``x - trunc(x)``: the fractional part with x's sign (floating tensors only). Shape: same."""
-        if self.data.dtype.kind != "f":
-            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        if self._data.dtype.kind != "f":
+            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_dt.scalar_type_name(self._data.dtype)}\'')
         return ops.Frac.apply(self)
 
     def atan2(self, other: Any) -> Tensor:
@@ -962,18 +1022,18 @@ class Tensor:
         """``sqrt(self^2 + other^2)`` without overflow, elementwise (broadcast; floating tensors only)."""
         _tensor_argument("hypot", other)
         a, b = self._pair(other)
-        if a.data.dtype.kind != "f":
-            raise NotImplementedError(f'"hypot_cpu" not implemented for \'{_dt.scalar_type_name(a.data.dtype)}\'')
+        if a._data.dtype.kind != "f":
+            raise NotImplementedError(f'"hypot_cpu" not implemented for \'{_dt.scalar_type_name(a._data.dtype)}\'')
         return ops.Hypot.apply(a, b)
 
     def _modulo(self, other: Any, tensor_op: type, scalar_op: type, kernel: str) -> Tensor:
         a, b = self._pair(other)
-        if a.data.dtype.kind == "b":
+        if a._data.dtype.kind == "b":
             raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
-        if a.data.dtype.kind in "iu" and (b.data == 0).any():
+        if a._data.dtype.kind in "iu" and (b._data == 0).any():
             raise RuntimeError("ZeroDivisionError")
         if _is_number(other):
-            return scalar_op.apply(a, other=b.data)
+            return scalar_op.apply(a, other=b._data)
         return tensor_op.apply(a, b)
 
     def remainder(self, other: Any) -> Tensor:
@@ -995,18 +1055,18 @@ class Tensor:
         a, b = self._pair(other)
         a, b = a._floating(), b._floating()
         if _is_number(other):
-            return ops.XlogyScalar.apply(a, other=b.data)
+            return ops.XlogyScalar.apply(a, other=b._data)
         return ops.Xlogy.apply(a, b)
 
     # ---- reductions --------------------------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (int or tuple; all dims when None). Shape: reduced dims removed unless keepdim."""
         _check_keepdim_has_dim("sum", dim, keepdim)
-        axes = normalize_dims(_all_if_empty(dim), self.data.ndim)
-        if self.data.ndim == 0:
+        axes = normalize_dims(_all_if_empty(dim), self._data.ndim)
+        if self._data.ndim == 0:
             axes = ()
         np_dtype = _dt.to_numpy_dtype(dtype) if dtype is not None else None
-        if np_dtype is None and self.data.dtype.kind in "bi":
+        if np_dtype is None and self._data.dtype.kind in "bi":
             np_dtype = np.dtype(np.int64)
         fn = ops.Sum if dim is None else ops.SumDim
         return fn.apply(self, axes=axes, keepdim=keepdim, dtype=np_dtype)
@@ -1015,7 +1075,7 @@ class Tensor:
         """log(sum(exp(self))) over ``dim`` (int or tuple), without overflow. Shape: reduced dims removed unless
         keepdim. Integers give the default float dtype."""
         x = self._floating()
-        axes = () if x.data.ndim == 0 else normalize_dims(dim, x.data.ndim)
+        axes = () if x._data.ndim == 0 else normalize_dims(dim, x._data.ndim)
         _check_0d_dims(x, dim)
         return ops.Logsumexp.apply(x, dims=axes, keepdim=keepdim)
 
@@ -1024,13 +1084,13 @@ class Tensor:
         Integers and bools give int64. The gradient of an element is the product of the others (exact with
         zeros)."""
         src = self if dtype is None else self.to(dtype)
-        if src.data.dtype.kind in "biu":
+        if src._data.dtype.kind in "biu":
             src = src.to(np.int64)
-        if dim is None or src.data.ndim == 0:
+        if dim is None or src._data.ndim == 0:
             if dim is not None:
                 wrap_dim(dim, 0)
             return ops.Prod.apply(src)
-        return ops.ProdDim.apply(src, dim=wrap_dim(dim, src.data.ndim), keepdim=builtins.bool(keepdim))
+        return ops.ProdDim.apply(src, dim=wrap_dim(dim, src._data.ndim), keepdim=builtins.bool(keepdim))
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """A copy with the elements above diagonal ``diagonal`` of the last two dims set to 0. Shape: as self
@@ -1043,7 +1103,7 @@ class Tensor:
         return self._triangle(ops.Triu, "triu", diagonal)
 
     def _triangle(self, fn: Any, name: str, diagonal: int) -> Tensor:
-        if self.data.ndim < 2:
+        if self._data.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return fn.apply(self, diagonal=operator.index(diagonal))
 
@@ -1052,29 +1112,29 @@ class Tensor:
         _check_keepdim_has_dim("mean", dim, keepdim)
         if dtype is not None:
             return self.to(dtype).mean(dim, keepdim)
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-                f"dtype. Got: {_dt.scalar_type_name(self.data.dtype)}"
+                f"dtype. Got: {_dt.scalar_type_name(self._data.dtype)}"
             )
-        axes = () if self.data.ndim == 0 else normalize_dims(_all_if_empty(dim), self.data.ndim)
+        axes = () if self._data.ndim == 0 else normalize_dims(_all_if_empty(dim), self._data.ndim)
         fn = ops.Mean if dim is None else ops.MeanDim
         return fn.apply(self, axes=axes, keepdim=keepdim)
 
     def _extreme(self, dim: Any, keepdim: builtins.bool, largest: builtins.bool) -> Any:
         if dim is None:
             return (ops.MaxAll if largest else ops.MinAll).apply(self, largest=largest)
-        d = wrap_dim(dim, self.data.ndim)
-        a = self.data if self.data.ndim else self.data.reshape(1)
+        d = wrap_dim(dim, self._data.ndim)
+        a = self._data if self._data.ndim else self._data.reshape(1)
         if a.shape[d] == 0:
             name = "max" if largest else "min"
             raise IndexError(
                 f"{name}(): Expected reduction dim {d} to have non-zero size."
             )
         index = np.argmax(a, axis=d) if largest else np.argmin(a, axis=d)
-        src = self if self.data.ndim else self.reshape(1)
+        src = self if self._data.ndim else self.reshape(1)
         values = (ops.MaxDim if largest else ops.MinDim).apply(src, dim=d, keepdim=keepdim, index=index)
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             values = values.reshape(())
             index = index.reshape(())
         elif keepdim:
@@ -1096,13 +1156,13 @@ class Tensor:
 
     def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """True where every element (along ``dim``) is nonzero; a bool tensor, never recorded."""
-        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
-        return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keepdim)), False)
+        axis = None if dim is None else wrap_dim(dim, self._data.ndim)
+        return Tensor._make(np.asarray(np.all(self._data, axis=axis, keepdims=keepdim)), False)
 
     def any(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """True where some element (along ``dim``) is nonzero; a bool tensor, never recorded."""
-        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
-        return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keepdim)), False)
+        axis = None if dim is None else wrap_dim(dim, self._data.ndim)
+        return Tensor._make(np.asarray(np.any(self._data, axis=axis, keepdims=keepdim)), False)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """The p-norm over ``dim`` (int or tuple; all elements when None): p = 2 or ``'fro'`` (default), 1, any
@@ -1114,9 +1174,9 @@ class Tensor:
         """
         if isinstance(p, str) and p != "fro":
             raise NotImplementedError(f"minigrad's norm does not support p={p!r}")  # 'nuc' needs an SVD
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                               f"Got {_dt.scalar_type_name(self.data.dtype)}")
+                               f"Got {_dt.scalar_type_name(self._data.dtype)}")
         _check_0d_dims(self, dim)
         if p in ("fro", 2, 2.0):
             return ops.Sqrt.apply((self * self).sum(dim, keepdim), zero_at_zero=True)
@@ -1124,12 +1184,12 @@ class Tensor:
             return self.abs().sum(dim, keepdim)
         a = self.abs()
         if p == 0:  # a count: its gradient is 0
-            return (a * 0).sum(dim, keepdim) + (self.data != 0).sum(axis=None if dim is None else dim,
-                                                                   keepdims=keepdim).astype(self.data.dtype)
+            return (a * 0).sum(dim, keepdim) + (self._data != 0).sum(axis=None if dim is None else dim,
+                                                                   keepdims=keepdim).astype(self._data.dtype)
         if p in (float("inf"), float("-inf")):
-            axes = tuple(range(a.data.ndim)) if dim is None or a.data.ndim == 0 else normalize_dims(dim, a.data.ndim)
+            axes = tuple(range(a._data.ndim)) if dim is None or a._data.ndim == 0 else normalize_dims(dim, a._data.ndim)
             for ax in axes:
-                if a.data.shape[ax] == 0:
+                if a._data.shape[ax] == 0:
                     raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on the dimension {ax}because "
                                        "this dimension is empty and the operation does not have an identity")
             return ops.NormInf.apply(a, axes=axes, keepdim=keepdim, largest=p > 0)
@@ -1137,40 +1197,40 @@ class Tensor:
 
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise RuntimeError("argmax(): does not support bool input")
-        if dim is None and self.data.size == 0:
+        if dim is None and self._data.size == 0:
             raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
-            return Tensor._make(np.asarray(np.argmax(self.data), dtype=np.int64), False)
-        d = wrap_dim(dim, self.data.ndim)
-        if self.data.ndim and self.data.shape[d] == 0:
+            return Tensor._make(np.asarray(np.argmax(self._data), dtype=np.int64), False)
+        d = wrap_dim(dim, self._data.ndim)
+        if self._data.ndim and self._data.shape[d] == 0:
             raise IndexError(f"argmax(): Expected reduction dim {d} to have non-zero size.")
-        idx = np.argmax(self.data, axis=d, keepdims=keepdim)
+        idx = np.argmax(self._data, axis=d, keepdims=keepdim)
         return Tensor._make(idx.astype(np.int64), False)
 
     def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise RuntimeError("argmin(): does not support bool input")
-        if dim is None and self.data.size == 0:
+        if dim is None and self._data.size == 0:
             raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
         if dim is None:
-            return Tensor._make(np.asarray(np.argmin(self.data), dtype=np.int64), False)
-        d = wrap_dim(dim, self.data.ndim)
-        if self.data.ndim and self.data.shape[d] == 0:
+            return Tensor._make(np.asarray(np.argmin(self._data), dtype=np.int64), False)
+        d = wrap_dim(dim, self._data.ndim)
+        if self._data.ndim and self._data.shape[d] == 0:
             raise IndexError(f"argmin(): Expected reduction dim {d} to have non-zero size.")
-        idx = np.argmin(self.data, axis=d, keepdims=keepdim)
+        idx = np.argmin(self._data, axis=d, keepdims=keepdim)
         return Tensor._make(idx.astype(np.int64), False)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
             correction: Any = None) -> Tensor:
         """Variance over ``dim``, dividing by ``N - correction`` (default 1; ``unbiased=False`` means 0)."""
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 0 if unbiased is False else 1
-        axes = () if self.data.ndim == 0 else normalize_dims(dim, self.data.ndim)
+        axes = () if self._data.ndim == 0 else normalize_dims(dim, self._data.ndim)
         _check_0d_dims(self, dim)
         return ops.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim)
 
@@ -1181,13 +1241,13 @@ class Tensor:
 
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``; same shape. Floating point tensors only."""
-        d = wrap_dim(dim, self.data.ndim)
+        d = wrap_dim(dim, self._data.ndim)
         _floats_only(self, "softmax", d)
         return ops.Softmax.apply(self, dim=d)
 
     def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(x)) along ``dim``, computed stably; same shape. Floating point tensors only."""
-        d = wrap_dim(dim, self.data.ndim)
+        d = wrap_dim(dim, self._data.ndim)
         _floats_only(self, "log_softmax", d)
         return ops.LogSoftmax.apply(self, dim=d)
 
@@ -1200,7 +1260,7 @@ class Tensor:
                 raise TypeError(f"{name}(): argument '{'shape' if name == 'reshape' else 'size'}' must be tuple of "
                                 f"ints, but found element of type {type(s).__name__}")
         shape = tuple(builtins.int(s) for s in shape)
-        n = self.data.size
+        n = self._data.size
         if shape.count(-1) > 1:
             raise RuntimeError("only one dimension can be inferred")
         known = 1
@@ -1232,15 +1292,15 @@ class Tensor:
 
     def view_as(self, other: Tensor) -> Tensor:
         """``view(other.shape)``."""
-        return self.view(other.data.shape)
+        return self.view(other._data.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         """``reshape(other.shape)``."""
-        return self.reshape(other.data.shape)
+        return self.reshape(other._data.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
-        nd = self.data.ndim
+        nd = self._data.ndim
         if nd == 0:
             return self.reshape(1)
         s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
@@ -1248,36 +1308,36 @@ class Tensor:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e:
             return self
-        shp = self.data.shape
-        return self.reshape(shp[:s] + (-1,) + shp[e + 1:]) if self.data.size else self.reshape(
+        shp = self._data.shape
+        return self.reshape(shp[:s] + (-1,) + shp[e + 1:]) if self._data.size else self.reshape(
             shp[:s] + (builtins.int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
 
     def squeeze(self, dim: Any = None) -> Tensor:
         """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
-        shp = self.data.shape
+        shp = self._data.shape
         if dim is None:
             new = tuple(s for s in shp if s != 1)
             fn = ops.Squeeze
         else:
-            axes = normalize_dims(dim, self.data.ndim)
+            axes = normalize_dims(dim, self._data.ndim)
             new = tuple(s for i, s in enumerate(shp) if not (i in axes and s == 1))
             fn = ops.SqueezeDims if isinstance(dim, (tuple, list)) else ops.SqueezeDim
         return fn.apply(self, shape=new)
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (``-ndim-1 <= dim <= ndim``)."""
-        nd = self.data.ndim
+        nd = self._data.ndim
         if not -nd - 1 <= dim <= nd:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-nd - 1}, {nd}], but got {dim})"
             )
         d = dim % (nd + 1)
-        shp = self.data.shape
+        shp = self._data.shape
         return ops.Unsqueeze.apply(self, shape=shp[:d] + (1,) + shp[d:])
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap dims ``dim0`` and ``dim1``."""
-        nd = self.data.ndim
+        nd = self._data.ndim
         if nd == 0:
             wrap_dim(dim0, 0), wrap_dim(dim1, 0)
             return self
@@ -1289,21 +1349,21 @@ class Tensor:
 
     def t(self) -> Tensor:
         """Transpose of a tensor with at most 2 dims."""
-        if self.data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
-        return ops.TransposeT.apply(self, dims=(0, 1)) if self.data.ndim == 2 else self
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return ops.TransposeT.apply(self, dims=(0, 1)) if self._data.ndim == 2 else self
 
     @property
     def T(self) -> Tensor:
         """All dims reversed (the matrix transpose for 2-D tensors)."""
-        return self.permute(*range(self.data.ndim - 1, -1, -1)) if self.data.ndim > 1 else self
+        return self.permute(*range(self._data.ndim - 1, -1, -1)) if self._data.ndim > 1 else self
 
     @property
     def mT(self) -> Tensor:
         """The last two dims swapped (a batch of matrices transposed); a 0-d tensor is returned as it is."""
-        if self.data.ndim == 1:
+        if self._data.ndim == 1:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
-        return self if self.data.ndim == 0 else self.transpose(-2, -1)
+        return self if self._data.ndim == 0 else self.transpose(-2, -1)
 
     def permute(self, *dims: Any) -> Tensor:
         """Reorder the dims: output dim i is input dim ``dims[i]``."""
@@ -1311,7 +1371,7 @@ class Tensor:
             dims = tuple(dims[0])
         elif not dims:
             raise TypeError('permute() missing 1 required positional arguments: "dims"')
-        nd = self.data.ndim
+        nd = self._data.ndim
         if len(dims) != nd:
             raise RuntimeError(
                 "permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
@@ -1326,10 +1386,10 @@ class Tensor:
         """Broadcast to ``sizes`` without copying (-1 keeps a dim's size)."""
         if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
             sizes = tuple(sizes[0])
-        shp = self.data.shape
+        shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
-                f"expand(minigrad.{_dt.scalar_type_name(self.data.dtype)}Tensor{{{list(shp)}}}, "
+                f"expand(minigrad.{_dt.scalar_type_name(self._data.dtype)}Tensor{{{list(shp)}}}, "
                 f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or equal to the "
                 f"number of dimensions in the tensor ({len(shp)})"
             )
@@ -1356,14 +1416,14 @@ class Tensor:
 
     def expand_as(self, other: Tensor) -> Tensor:
         """``expand(other.shape)``."""
-        return self.expand(other.data.shape)
+        return self.expand(other._data.shape)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the sizes in a list."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
-        d = wrap_dim(dim, self.data.ndim)
-        n = self.data.shape[d]
+        d = wrap_dim(dim, self._data.ndim)
+        n = self._data.shape[d]
         if isinstance(split_size, builtins.int):
             if split_size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
@@ -1389,22 +1449,22 @@ class Tensor:
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """Split into ``chunks`` nearly equal pieces along ``dim``."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        d = wrap_dim(dim, self.data.ndim)
-        n = self.data.shape[d]
+        d = wrap_dim(dim, self._data.ndim)
+        n = self._data.shape[d]
         if n == 0:  # PyTorch gives ``chunks`` empty pieces
             return tuple(self[(slice(None),) * d + (slice(0, 0),)] for _ in range(chunks))
         return self.split(-(-n // chunks), dim)
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         """The slices along ``dim``, each without that dim."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        d = wrap_dim(dim, self.data.ndim)
-        return tuple(self[(slice(None),) * d + (i,)] for i in range(self.data.shape[d]))
+        d = wrap_dim(dim, self._data.ndim)
+        return tuple(self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d]))
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         """Shift the elements ``shifts`` places along ``dims``, wrapping around; a copy of the same shape.
@@ -1443,8 +1503,8 @@ class Tensor:
             dims = tuple(dims[0])
         if not dims:
             raise TypeError('flip() missing 1 required positional arguments: "dims"')
-        axes = normalize_dims(dims, self.data.ndim)
-        return ops.Flip.apply(self, dims=axes if self.data.ndim else ())
+        axes = normalize_dims(dims, self._data.ndim)
+        return ops.Flip.apply(self, dims=axes if self._data.ndim else ())
 
     def repeat(self, *sizes: Any) -> Tensor:
         """Tile the tensor: ``sizes[i]`` copies along dim i (a copy, unlike ``expand``).
@@ -1459,7 +1519,7 @@ class Tensor:
         if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
             sizes = tuple(sizes[0])
         sizes = tuple(builtins.int(n) for n in sizes)
-        shp = self.data.shape
+        shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
                 "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -1481,19 +1541,19 @@ class Tensor:
         Returns:
             A tensor of the same shape.
         """
-        d = wrap_dim(dim, self.data.ndim)
+        d = wrap_dim(dim, self._data.ndim)
         if dtype is not None:
             np_dtype = _dt.to_numpy_dtype(dtype)
         else:
-            np_dtype = np.dtype(np.int64) if self.data.dtype.kind in "biu" else self.data.dtype
+            np_dtype = np.dtype(np.int64) if self._data.dtype.kind in "biu" else self._data.dtype
         return ops.Cumsum.apply(self, dim=d, dtype=np_dtype)
 
     def _along(self, dim: int) -> tuple[int, np.ndarray]:
         """``dim`` wrapped, and the data with at least one dim (a 0-d tensor acts like one element)."""
-        return wrap_dim(dim, self.data.ndim), (self.data if self.data.ndim else self.data.reshape(1))
+        return wrap_dim(dim, self._data.ndim), (self._data if self._data.ndim else self._data.reshape(1))
 
     def _picked(self, fn: type, d: int, order: np.ndarray, result: type) -> Any:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             order = order.reshape(())
         values = fn.apply(self, dim=d, order=order)
         return result(values, Tensor._make(order.astype(np.int64), False))
@@ -1525,7 +1585,7 @@ class Tensor:
             An int64 tensor of the input's shape (never recorded for autograd).
         """
         d, a = self._along(dim)
-        return Tensor._make(_sort_order(a, d, descending).reshape(self.data.shape).astype(np.int64), False)
+        return Tensor._make(_sort_order(a, d, descending).reshape(self._data.shape).astype(np.int64), False)
 
     def topk(self, k: int, dim: int = -1, largest: builtins.bool = True, sorted: builtins.bool = True) -> Any:
         """The ``k`` largest (or smallest) elements along ``dim``.
@@ -1560,14 +1620,14 @@ class Tensor:
         Returns:
             A tensor of ``index``'s shape and ``self``'s dtype; the gradient adds up at repeated indices.
         """
-        nd = self.data.ndim
+        nd = self._data.ndim
         d = wrap_dim(dim, nd)
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if idx.dtype not in (np.int32, np.int64):
             raise RuntimeError("gather(): Expected dtype int32/int64 for index")
         if idx.ndim != nd and max(idx.ndim, 1) != max(nd, 1):
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-        shp = self.data.shape or (1,)
+        shp = self._data.shape or (1,)
         ishp = idx.shape or (1,)
         for ax, (n, m) in enumerate(zip(ishp, shp)):
             if ax != d and n > m:
@@ -1596,7 +1656,7 @@ class Tensor:
         Returns:
             int64 ``(num_samples,)`` for a 1-D input, ``(m, num_samples)`` for a 2-D one; never recorded.
         """
-        p = self.data
+        p = self._data
         if p.dtype.kind != "f":
             raise RuntimeError(
                 f"multinomial only supports floating-point dtypes for input, got: {_dt.scalar_type_name(p.dtype)}"
@@ -1630,22 +1690,22 @@ class Tensor:
     # ---- selecting, tiling and products (#17) ---------------------------------------------------------------
     def select(self, dim: int, index: int) -> Tensor:
         """The slice at ``index`` along ``dim``, that dim removed (a view, ``SelectBackward0``)."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
-        d = wrap_dim(dim, self.data.ndim)
-        n = self.data.shape[d]
+        d = wrap_dim(dim, self._data.ndim)
+        n = self._data.shape[d]
         if not -n <= index < n:
             raise IndexError(
-                f"select(): index {index} out of range for tensor of size {list(self.data.shape)} at dimension {d}"
+                f"select(): index {index} out of range for tensor of size {list(self._data.shape)} at dimension {d}"
             )
         return self[(slice(None),) * d + (index,)]
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """The ``length`` slices from ``start`` along ``dim`` (a view, ``SliceBackward0``)."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-        d = wrap_dim(dim, self.data.ndim)
-        n = self.data.shape[d]
+        d = wrap_dim(dim, self._data.ndim)
+        n = self._data.shape[d]
         if not -n <= start <= n:
             raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
         start = start % n if start < 0 else start
@@ -1657,20 +1717,20 @@ class Tensor:
         """The indices of the nonzero elements: an int64 tensor ``(n, ndim)``, one row per element in row-major
         order, or with ``as_tuple`` one 1-D int64 tensor per dim (a 0-d tensor counts as 1-D there)."""
         if as_tuple:
-            return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self.data)))
-        return Tensor._make(np.argwhere(self.data).astype(np.int64), False)
+            return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self._data)))
+        return Tensor._make(np.argwhere(self._data).astype(np.int64), False)
 
     def masked_select(self, mask: Any) -> Tensor:
         """The elements where the bool ``mask`` is True, as a 1-D tensor in row-major order (self and ``mask``
         broadcast together first)."""
-        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != np.bool_:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         try:
-            shape = np.broadcast_shapes(self.data.shape, m.shape)
+            shape = np.broadcast_shapes(self._data.shape, m.shape)
         except ValueError as err:
-            _function.raise_broadcast_error(m, self.data, err)  # PyTorch names the mask first
-        a = self if shape == self.data.shape else self.expand(shape)
+            _function.raise_broadcast_error(m, self._data, err)  # PyTorch names the mask first
+        a = self if shape == self._data.shape else self.expand(shape)
         return ops.MaskedSelect.apply(a, mask=np.broadcast_to(m, shape))
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
@@ -1679,18 +1739,18 @@ class Tensor:
         ``repeats`` times in place: ``[a, b]`` twice is ``[a, a, b, b]``. ``repeats`` is an int or a 1-D tensor
         (one count per slice). Without ``repeats``, self holds the counts and the result repeats their indices."""
         if repeats is None:
-            counts = self.data
+            counts = self._data
             return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts), False)
         src = self.reshape(-1) if dim is None else self
-        d = 0 if dim is None else wrap_dim(dim, src.data.ndim)
-        r = repeats.data if isinstance(repeats, Tensor) else np.asarray(repeats)
+        d = 0 if dim is None else wrap_dim(dim, src._data.ndim)
+        r = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
         if r.ndim > 1:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
         if r.dtype.kind not in "iu":
             raise RuntimeError("repeats has to be Long tensor")
         if (r < 0).any():
             raise RuntimeError("Repeats must be non-negative")
-        n = src.data.shape[d] if src.data.ndim else 1
+        n = src._data.shape[d] if src._data.ndim else 1
         if r.ndim == 1 and r.size not in (1, n):
             raise RuntimeError(
                 f"repeats must have the same size as input along dim, but got repeats.size(0) = {r.size} and "
@@ -1703,52 +1763,52 @@ class Tensor:
         """The tensor repeated ``dims[i]`` times along dim i; fewer dims than self has are padded with 1s in
         front (``repeat`` wants at least self's number)."""
         reps = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        reps = (1,) * (self.data.ndim - len(reps)) + tuple(reps)
+        reps = (1,) * (self._data.ndim - len(reps)) + tuple(reps)
         return self.repeat(*reps)
 
     def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
         """The ``n``-th forward difference ``x[i + 1] - x[i]`` along ``dim`` (``prepend``/``append`` joined
         first); bools give ``x[i + 1] != x[i]``. Shape: self's with ``n`` fewer along ``dim``."""
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
-        d = wrap_dim(dim, self.data.ndim)
+        d = wrap_dim(dim, self._data.ndim)
         parts = [p if isinstance(p, Tensor) else None for p in (prepend, append)]
         out = self
         if prepend is not None or append is not None:
             pieces = [p for p in (parts[0], self, parts[1]) if p is not None]
             out = ops.Cat.apply(*pieces, dim=d)
         for _ in range(n):
-            size = out.data.shape[d]
+            size = out._data.shape[d]
             hi = out[(slice(None),) * d + (slice(1, size),)]
             lo = out[(slice(None),) * d + (slice(0, max(size - 1, 0)),)]
-            out = (hi != lo) if out.data.dtype == np.bool_ else hi - lo
+            out = (hi != lo) if out._data.dtype == np.bool_ else hi - lo
         return out
 
     def outer(self, vec2: Tensor) -> Tensor:
         """The outer product of two 1-D tensors: ``(n,)`` and ``(m,)`` give ``(n, m)`` with ``self[i] * vec2[j]``."""
         for name, v in (("self", self), ("vec2", vec2)):
-            if v.data.ndim != 1:
-                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.data.ndim}-D")
+            if v._data.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
         return self.reshape(-1, 1) * vec2
 
     ger = outer
 
     def mm(self, mat2: Tensor) -> Tensor:
         """2-D matrix product ``(n, k) @ (k, m) -> (n, m)`` (``MmBackward0``)."""
-        if self.data.ndim != 2 or mat2.data.ndim != 2:
-            raise RuntimeError("self must be a matrix" if self.data.ndim != 2 else "mat2 must be a matrix")
+        if self._data.ndim != 2 or mat2._data.ndim != 2:
+            raise RuntimeError("self must be a matrix" if self._data.ndim != 2 else "mat2 must be a matrix")
         return matmul(self, mat2)
 
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """``beta * self + alpha * (mat1 @ mat2)``: mat1 ``(n, k)``, mat2 ``(k, m)``, self broadcast to ``(n, m)``;
         one ``AddmmBackward0`` node."""
         for name, m in (("mat1", mat1), ("mat2", mat2)):
-            if m.data.ndim != 2:
-                raise RuntimeError(f"{name} must be a matrix, got {m.data.ndim}-D tensor")
-        (n, k), (k2, m) = mat1.data.shape, mat2.data.shape
+            if m._data.ndim != 2:
+                raise RuntimeError(f"{name} must be a matrix, got {m._data.ndim}-D tensor")
+        (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
         if k != k2:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-        if self.data.shape != (n, m):
+        if self._data.shape != (n, m):
             self.expand(n, m)  # PyTorch's error when self does not broadcast to the product's shape
         c = self if beta == 1 else self * beta
         a = mat1 if alpha == 1 else mat1 * alpha
@@ -1763,7 +1823,7 @@ class Tensor:
     def _three(self, t1: Any, t2: Any) -> tuple[Tensor, Tensor, Tensor]:
         a, b = self._pair(t1)
         a, c = a._pair(t2)
-        b = b if b.data.dtype == a.data.dtype else b.to(a.data.dtype)
+        b = b if b._data.dtype == a._data.dtype else b.to(a._data.dtype)
         return a, b, c
 
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -1772,7 +1832,7 @@ class Tensor:
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         """``self + value * tensor1 / tensor2`` (all three broadcast), one node."""
-        kinds = {getattr(t, "data", np.asarray(t)).dtype.kind for t in (tensor1, tensor2)}
+        kinds = {getattr(t, "_data", np.asarray(t)).dtype.kind for t in (tensor1, tensor2)}
         if kinds <= {"b", "i", "u"}:
             raise RuntimeError(
                 "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
@@ -1788,14 +1848,14 @@ class Tensor:
         """``self + weight * (end - self)``: a number ``weight`` or a tensor (all broadcast); self, ``end`` and a
         tensor ``weight`` share one floating dtype."""
         is_tensor = isinstance(weight, Tensor)
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             kernel = "lerp_kernel_tensor" if is_tensor else "lerp_kernel_scalar"
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self._data.dtype)}\'')
         for name, other in (("end", end), ("weight", weight if is_tensor else None)):
-            if other is not None and other.data.dtype != self.data.dtype:
+            if other is not None and other._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"expected dtype {_dt.cpp_type_name(self.data.dtype)} for `{name}` but got dtype "
-                    f"{_dt.cpp_type_name(other.data.dtype)}"
+                    f"expected dtype {_dt.cpp_type_name(self._data.dtype)} for `{name}` but got dtype "
+                    f"{_dt.cpp_type_name(other._data.dtype)}"
                 )
         if is_tensor:
             return ops.LerpTensor.apply(self, end, weight)
@@ -1804,24 +1864,24 @@ class Tensor:
     def _scatter_index(self, name: str, dim: int, index: Any, src: Any) -> tuple[int, np.ndarray]:
         """Check a scatter's index as PyTorch does: int64, self's number of dims, no larger than self (but
         along ``dim``) and than ``src``, and in bounds along ``dim``."""
-        d = wrap_dim(dim, self.data.ndim)
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        d = wrap_dim(dim, self._data.ndim)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if idx.dtype not in (np.int32, np.int64):
             raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
-        if idx.ndim != self.data.ndim:
+        if idx.ndim != self._data.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-        too_big = any(ax != d and n > m for ax, (n, m) in enumerate(zip(idx.shape, self.data.shape)))
-        if src is not None and (too_big or any(n > m for n, m in zip(idx.shape, src.data.shape))):
+        too_big = any(ax != d and n > m for ax, (n, m) in enumerate(zip(idx.shape, self._data.shape)))
+        if src is not None and (too_big or any(n > m for n, m in zip(idx.shape, src._data.shape))):
             raise RuntimeError(
-                f"Expected index {list(idx.shape)} to be no larger than self {list(self.data.shape)} apart from "
-                f"dimension {d} and to be no larger size than src {list(src.data.shape)}"
+                f"Expected index {list(idx.shape)} to be no larger than self {list(self._data.shape)} apart from "
+                f"dimension {d} and to be no larger size than src {list(src._data.shape)}"
             )
         if too_big:
             raise RuntimeError(
-                f"Expected index {list(idx.shape)} to be no larger than self {list(self.data.shape)} apart from "
+                f"Expected index {list(idx.shape)} to be no larger than self {list(self._data.shape)} apart from "
                 f"dimension {d}"
             )
-        size = self.data.shape[d] if self.data.ndim else 1
+        size = self._data.shape[d] if self._data.ndim else 1
         bad = (idx < 0) | (idx >= size)
         if bad.any():
             raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {size}")
@@ -1835,22 +1895,22 @@ class Tensor:
             src = value
         if isinstance(src, Tensor):
             d, idx = self._scatter_index("scatter", dim, index, src)
-            if src.data.dtype != self.data.dtype:
+            if src._data.dtype != self._data.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
             return ops.Scatter.apply(self, src, dim=d, index=idx)
         d, idx = self._scatter_index("scatter", dim, index, None)
-        return ops.ScatterValue.apply(self, dim=d, index=idx, value=np.asarray(src, dtype=self.data.dtype))
+        return ops.ScatterValue.apply(self, dim=d, index=idx, value=np.asarray(src, dtype=self._data.dtype))
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """A copy of self with ``src[i][j]`` added at ``[index[i][j]][j]`` (dim 0), repeats adding up."""
         d, idx = self._scatter_index("scatter_add", dim, index, src)
-        if src.data.dtype != self.data.dtype:
+        if src._data.dtype != self._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
         return ops.ScatterAdd.apply(self, src, dim=d, index=idx)
 
     def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
-        d = wrap_dim(dim, self.data.ndim)
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        d = wrap_dim(dim, self._data.ndim)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if name == "index_fill_" and idx.dtype != np.int64:
             raise IndexError("index_fill_(): Expected dtype int64 for index.")
         if idx.dtype not in (np.int32, np.int64):
@@ -1860,7 +1920,7 @@ class Tensor:
                 f"{name}(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
                 f"{_dt.scalar_type_name(idx.dtype)} and size: {list(idx.shape)}"
             )
-        size = self.data.shape[d] if self.data.ndim else 1
+        size = self._data.shape[d] if self._data.ndim else 1
         idx = idx.reshape(-1)
         bad = (idx < -size) | (idx >= size)
         if bad.any():
@@ -1871,11 +1931,11 @@ class Tensor:
         """A copy of self with ``alpha * source``'s slices added at the slices ``index`` (1-D) along ``dim``;
         ``source`` has self's shape with ``len(index)`` at ``dim``."""
         d, idx = self._index_vector("index_add_", dim, index)
-        want = self.data.shape[:d] + (idx.size,) + self.data.shape[d + 1:]
-        if source.data.shape != want:
+        want = self._data.shape[:d] + (idx.size,) + self._data.shape[d + 1:]
+        if source._data.shape != want:
             raise RuntimeError(
                 "source tensor shape must match self tensor shape, excluding the specified dimension. Got "
-                f"self.shape = {list(self.data.shape)} source.shape = {list(source.data.shape)}"
+                f"self.shape = {list(self._data.shape)} source.shape = {list(source._data.shape)}"
             )
         return ops.IndexAdd.apply(self, source, dim=d, index=idx, alpha=alpha)
 
@@ -1883,58 +1943,59 @@ class Tensor:
         """A copy of self with the number ``value`` in the slices ``index`` (1-D) along ``dim``."""
         d, idx = self._index_vector("index_fill_", dim, index)
         v = value.item() if isinstance(value, Tensor) else value
-        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(v, dtype=self.data.dtype))
+        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(v, dtype=self._data.dtype))
 
     # ---- tests for special values, diagonals, rotations and counting (#17) ------------------------------------
     def isnan(self) -> Tensor:
         """True where an element is nan (a bool tensor of self's shape)."""
-        return Tensor._make(np.isnan(self.data), False)
+        return Tensor._make(np.isnan(self._data), False)
 
     def isinf(self) -> Tensor:
         """True where an element is +inf or -inf (a bool tensor of self's shape)."""
-        return Tensor._make(np.isinf(self.data), False)
+        return Tensor._make(np.isinf(self._data), False)
 
     def isfinite(self) -> Tensor:
         """True where an element is neither nan nor infinite (a bool tensor of self's shape)."""
-        return Tensor._make(np.isfinite(self.data), False)
+        return Tensor._make(np.isfinite(self._data), False)
 
     def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False
                 ) -> Tensor:
         """Elementwise ``|self - other| <= atol + rtol * |other|`` (broadcast; one dtype), a bool tensor."""
-        b = other.data if isinstance(other, Tensor) else np.asarray(other)
-        if b.dtype != self.data.dtype:
-            raise RuntimeError(f"{_dt.scalar_type_name(self.data.dtype)} did not match {_dt.scalar_type_name(b.dtype)}")
+        b = other._data if isinstance(other, Tensor) else np.asarray(other)
+        if b.dtype != self._data.dtype:
+            raise RuntimeError(f"{_dt.scalar_type_name(self._data.dtype)} did not match "
+                               f"{_dt.scalar_type_name(b.dtype)}")
         try:
-            return Tensor._make(np.isclose(self.data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), False)
+            return Tensor._make(np.isclose(self._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), False)
         except ValueError as err:
-            _function.raise_broadcast_error(self.data, b, err)
+            _function.raise_broadcast_error(self._data, b, err)
 
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
         """nan replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (default: the dtype's largest and
         smallest finite values). The gradient passes where the element was finite and is 0 elsewhere."""
-        if self.data.dtype.kind != "f":
-            return Tensor._make(self.data.copy(), False)
-        info = np.finfo(self.data.dtype)
+        if self._data.dtype.kind != "f":
+            return Tensor._make(self._data.copy(), False)
+        info = np.finfo(self._data.dtype)
         hi = info.max if posinf is None else posinf
         lo = info.min if neginf is None else neginf
-        fill = np.where(np.isnan(self.data), nan, np.where(self.data > 0, hi, lo)).astype(self.data.dtype)
-        return where(Tensor._make(np.isfinite(self.data), False), self, Tensor._make(fill, False))
+        fill = np.where(np.isnan(self._data), nan, np.where(self._data > 0, hi, lo)).astype(self._data.dtype)
+        return where(Tensor._make(np.isfinite(self._data), False), self, Tensor._make(fill, False))
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim``: ``out[i] = self[0] * ... * self[i]``. Integers and bools give int64.
         The gradient is exact with zeros. Shape: same."""
         src = self if dtype is None else self.to(dtype)
-        if src.data.dtype.kind in "biu" and dtype is None:
+        if src._data.dtype.kind in "biu" and dtype is None:
             src = src.to(np.int64)
-        if src.data.ndim == 0:
+        if src._data.ndim == 0:
             wrap_dim(dim, 0)
             return ops.Cumprod.apply(src.reshape(1), dim=0).reshape(())
-        return ops.Cumprod.apply(src, dim=wrap_dim(dim, src.data.ndim))
+        return ops.Cumprod.apply(src, dim=wrap_dim(dim, src._data.ndim))
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The diagonal ``offset`` (above the main one for offset > 0) of the (dim1, dim2) planes, as a new last
         dim: ``(n, m)`` gives ``(min(n, m - offset),)`` for offset >= 0."""
-        nd = self.data.ndim
+        nd = self._data.ndim
         d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -1943,15 +2004,15 @@ class Tensor:
     def diag(self, diagonal: int = 0) -> Tensor:
         """A 1-D ``(n,)`` tensor gives the square matrix with it on the diagonal ``diagonal``; a 2-D one gives that
         diagonal of it (1-D)."""
-        if self.data.ndim == 1:
+        if self._data.ndim == 1:
             return ops.DiagEmbed.apply(self, offset=diagonal)
-        if self.data.ndim == 2:
+        if self._data.ndim == 2:
             return self.diagonal(diagonal)
-        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.data.ndim}D")
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self._data.ndim}D")
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
         """The dims ``source`` moved to the places ``destination`` (ints or sequences), the others in order."""
-        nd = self.data.ndim
+        nd = self._data.ndim
         given = [list((d,) if isinstance(d, builtins.int) else d) for d in (source, destination)]
         if len(given[0]) != len(given[1]):
             raise RuntimeError(
@@ -1969,8 +2030,8 @@ class Tensor:
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Split along ``dim`` into ``n`` nearly equal parts (the first ``size % n`` one longer), or at the given
         indices (a list or tuple). Each part is a view."""
-        d = wrap_dim(dim, self.data.ndim)
-        size = self.data.shape[d]
+        d = wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[d]
         if isinstance(indices_or_sections, (builtins.int, np.integer)):
             n = builtins.int(indices_or_sections)
             if n <= 0:
@@ -1985,10 +2046,10 @@ class Tensor:
 
     def take(self, index: Tensor) -> Tensor:
         """The elements of the flattened self at ``index`` (int64, any shape): a tensor of index's shape."""
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if idx.dtype != np.int64:
             raise RuntimeError(f"take(): Expected a long tensor for index, but got {_dt.scalar_type_name(idx.dtype)}")
-        n = self.data.size
+        n = self._data.size
         bad = (idx < -n) | (idx >= n)
         if bad.any():
             raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements.")
@@ -1999,7 +2060,7 @@ class Tensor:
         dims = list(dims)
         if len(dims) != 2:
             raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
-        nd = self.data.ndim
+        nd = self._data.ndim
         if nd < 2:
             raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
         d0, d1 = wrap_dim(dims[0], nd), wrap_dim(dims[1], nd)
@@ -2017,25 +2078,25 @@ class Tensor:
     def kron(self, other: Tensor) -> Tensor:
         """The Kronecker product: blocks ``self[i, j] * other``; shapes ``(a, b)`` and ``(c, d)`` give
         ``(a * c, b * d)`` (the fewer dims are padded with 1s in front)."""
-        nd = max(self.data.ndim, other.data.ndim)
-        a = self.reshape((1,) * (nd - self.data.ndim) + tuple(self.data.shape))
-        b = other.reshape((1,) * (nd - other.data.ndim) + tuple(other.data.shape))
+        nd = max(self._data.ndim, other._data.ndim)
+        a = self.reshape((1,) * (nd - self._data.ndim) + tuple(self._data.shape))
+        b = other.reshape((1,) * (nd - other._data.ndim) + tuple(other._data.shape))
         # dims interleaved: a's dim i before b's dim i, so the product's blocks are a's elements times b
-        ia = tuple(x for n in a.data.shape for x in (n, 1))
-        ib = tuple(x for n in b.data.shape for x in (1, n))
+        ia = tuple(x for n in a._data.shape for x in (n, 1))
+        ib = tuple(x for n in b._data.shape for x in (1, n))
         out = a.reshape(ia) * b.reshape(ib)
-        return out.reshape(tuple(p * q for p, q in zip(a.data.shape, b.data.shape)))
+        return out.reshape(tuple(p * q for p, q in zip(a._data.shape, b._data.shape)))
 
     def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
                return_counts: builtins.bool = False, dim: int | None = None) -> Any:
         """The distinct elements in ascending order (1-D), or with ``dim`` the distinct slices along it; with
         ``return_inverse`` also where each element went (self's shape), with ``return_counts`` how often each
         occurs. Not differentiable."""
-        axis = None if dim is None else wrap_dim(dim, self.data.ndim)
-        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True, axis=axis)
+        axis = None if dim is None else wrap_dim(dim, self._data.ndim)
+        values, inverse, counts = np.unique(self._data, return_inverse=True, return_counts=True, axis=axis)
         out = [Tensor._make(values, False)]
         if return_inverse:
-            inv_shape = self.data.shape if axis is None else (self.data.shape[axis],)
+            inv_shape = self._data.shape if axis is None else (self._data.shape[axis],)
             out.append(Tensor._make(inverse.reshape(inv_shape).astype(np.int64), False))
         if return_counts:
             out.append(Tensor._make(counts.astype(np.int64), False))
@@ -2044,21 +2105,22 @@ class Tensor:
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         """How often each of 0, 1, ... occurs in this 1-D non-negative integer tensor (at least ``minlength``
         bins); with ``weights`` (same length), the sum of the weights per value instead."""
-        if self.data.dtype.kind not in "iu":
-            raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
-        if self.data.ndim != 1:
+        if self._data.dtype.kind not in "iu":
+            name = _dt.scalar_type_name(self._data.dtype)
+            raise NotImplementedError(f'"bincount_cpu" not implemented for \'{name}\'')
+        if self._data.ndim != 1:
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-        if (self.data < 0).any():
+        if (self._data < 0).any():
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
         if minlength < 0:
             raise RuntimeError("minlength should be >= 0")
         if weights is None:
-            return Tensor._make(np.bincount(self.data, minlength=minlength).astype(np.int64), False)
-        w = weights.data
-        if w.shape != self.data.shape:
+            return Tensor._make(np.bincount(self._data, minlength=minlength).astype(np.int64), False)
+        w = weights._data
+        if w.shape != self._data.shape:
             raise RuntimeError("weights should be 1-d and have the same length as input")
         out_dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
-        return Tensor._make(np.bincount(self.data, weights=w, minlength=minlength).astype(out_dtype), False)
+        return Tensor._make(np.bincount(self._data, weights=w, minlength=minlength).astype(out_dtype), False)
 
     # ---- indexing ----------------------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
@@ -2070,36 +2132,36 @@ class Tensor:
                 return ops.Select.apply(self, index=idx)
             return _basic_index_op(idx).apply(self, index=idx)
         except IndexError as err:
-            raise IndexError(_index_error_message(err, self.data, idx)) from None
+            raise IndexError(_index_error_message(err, self._data, idx)) from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx, _ = _convert_index(index)
-        v = value.data if isinstance(value, Tensor) else value
+        v = value._data if isinstance(value, Tensor) else value
         recording = GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
         if recording:
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError("a view of " + _LEAF_INPLACE)
-            mask = np.zeros(self.data.shape, dtype=bool)
+            mask = np.zeros(self._data.shape, dtype=bool)
             mask[idx] = True
-            full = np.zeros(self.data.shape, dtype=self.data.dtype)
+            full = np.zeros(self._data.shape, dtype=self._data.dtype)
             full[idx] = v
             src = value if isinstance(value, Tensor) else None
             if src is not None:
-                src = _scatter_into(src, idx, self.data.shape)
+                src = _scatter_into(src, idx, self._data.shape)
             else:
                 src = Tensor._make(full, False)
             new = where(Tensor._make(mask, False), src, self)
             self._become(new)
         else:
             self._vc.before_write()
-            self.data[idx] = v
+            self._data[idx] = v
             self._vc.value += 1
 
     # ---- in-place ops ------------------------------------------------------------------------------------
     def _become(self, new: Tensor) -> None:
         """Take ``new``'s values in place (same array object) and its place in the graph."""
         self._vc.before_write()
-        np.copyto(self.data, new.data, casting="same_kind")
+        np.copyto(self._data, new._data, casting="same_kind")
         self._vc.value += 1
         self.grad_fn = new.grad_fn
         self.requires_grad = new.requires_grad
@@ -2108,34 +2170,34 @@ class Tensor:
         """An in-place op with operand ``other`` keeps self's shape: ``other`` must broadcast to it, with
         PyTorch's errors otherwise."""
         try:
-            out_shape = np.broadcast_shapes(self.data.shape, other.shape)
+            out_shape = np.broadcast_shapes(self._data.shape, other.shape)
         except ValueError as err:
-            _function.raise_broadcast_error(self.data, other, err)
-        if out_shape != self.data.shape:
+            _function.raise_broadcast_error(self._data, other, err)
+        if out_shape != self._data.shape:
             raise RuntimeError(
-                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(out_shape)}"
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(out_shape)}"
             )
 
     def _inplace(self, method: str, other: Any, ufunc: Any) -> Tensor:
         b = self._operand(other)
-        self._check_writable_shape(b.data)
-        res = _promote(self.data, b.data)
-        if _KIND_RANK[res.kind] > _KIND_RANK[self.data.dtype.kind]:
+        self._check_writable_shape(b._data)
+        res = _promote(self._data, b._data)
+        if _KIND_RANK[res.kind] > _KIND_RANK[self._data.dtype.kind]:
             raise RuntimeError(
                 f"result type {_dt.scalar_type_name(res)} can't be cast to the desired output type "
-                f"{_dt.scalar_type_name(self.data.dtype)}"
+                f"{_dt.scalar_type_name(self._data.dtype)}"
             )
         if GradMode.enabled and (self.requires_grad or b.requires_grad):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
             self._become(getattr(self, method)(b))
         else:
-            if not self.data.flags.writeable:  # an expanded tensor: several elements share one memory location
+            if not self._data.flags.writeable:  # an expanded tensor: several elements share one memory location
                 raise RuntimeError(
                     "unsupported operation: more than one element of the written-to tensor refers to a single "
                     "memory location. Please clone() the tensor before performing the operation.")
             self._vc.before_write()
-            ufunc(self.data, b.data, out=self.data, casting="unsafe")
+            ufunc(self._data, b._data, out=self._data, casting="unsafe")
             self._vc.value += 1
         return self
 
@@ -2169,7 +2231,7 @@ class Tensor:
         if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
         self._vc.before_write()
-        self.data[...] = value
+        self._data[...] = value
         self._vc.value += 1
         if GradMode.enabled:
             self.grad_fn = None if not self.requires_grad else self.grad_fn
@@ -2177,18 +2239,18 @@ class Tensor:
 
     def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values (broadcast to self's shape) into self, in place."""
-        s = src.data if isinstance(src, Tensor) else np.asarray(src)
+        s = src._data if isinstance(src, Tensor) else np.asarray(src)
         try:
-            np.broadcast_to(s, self.data.shape)
+            np.broadcast_to(s, self._data.shape)
         except ValueError:
             raise RuntimeError(
-                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape "
-                f"{list(np.broadcast_shapes(self.data.shape, np.shape(s)))}"
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                f"{list(np.broadcast_shapes(self._data.shape, np.shape(s)))}"
             ) from None
         if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
         self._vc.before_write()
-        np.copyto(self.data, s, casting="unsafe")
+        np.copyto(self._data, s, casting="unsafe")
         self._vc.value += 1
         return self
 
@@ -2200,7 +2262,7 @@ class Tensor:
             self._become(self.clamp(min, max))
             return self
         self._vc.before_write()
-        np.clip(self.data, min, max, out=self.data)
+        np.clip(self._data, min, max, out=self._data)
         self._vc.value += 1
         return self
 
@@ -2210,17 +2272,17 @@ class Tensor:
         sum of the result's gradient where ``mask`` is True), taken in self's dtype."""
         m, v = self._fill_args(mask, value)
         try:
-            shape = np.broadcast_shapes(m.shape, self.data.shape)
+            shape = np.broadcast_shapes(m.shape, self._data.shape)
         except ValueError as err:
-            _function.raise_broadcast_error(m, self.data, err)  # PyTorch expands the mask first
-        a = self if shape == self.data.shape else self.expand(shape)
+            _function.raise_broadcast_error(m, self._data, err)  # PyTorch expands the mask first
+        a = self if shape == self._data.shape else self.expand(shape)
         return _masked_fill(a, m, v, shape)
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """Set self to ``value`` where the bool ``mask`` (broadcast to self's shape) is True, in place."""
         m, v = self._fill_args(mask, value)
         self._check_writable_shape(m)
-        shape = self.data.shape
+        shape = self._data.shape
         is_tensor = isinstance(v, Tensor)
         if GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
             if self.grad_fn is None and self.requires_grad:
@@ -2228,14 +2290,14 @@ class Tensor:
             self._become(_masked_fill(self, m, v, shape))
             return self
         self._vc.before_write()
-        np.copyto(self.data, v.data if is_tensor else v, where=np.broadcast_to(m, shape))
+        np.copyto(self._data, v._data if is_tensor else v, where=np.broadcast_to(m, shape))
         self._vc.value += 1
         return self
 
     def _fill_args(self, mask: Any, value: Any) -> tuple[np.ndarray, Any]:
         """``masked_fill``'s mask as a bool array and its value in self's dtype (a 0-dim tensor when given as a
         tensor, else a 0-d array), with PyTorch's errors for a non-bool mask or a value tensor with dimensions."""
-        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != np.bool_:
             raise RuntimeError(
                 f"masked_fill_ only supports boolean masks, but got mask with dtype {_dt.cpp_type_name(m.dtype)}"
@@ -2246,9 +2308,9 @@ class Tensor:
                     "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                     f"{value.ndim} dimension(s)."
                 )
-            v = value if value.data.dtype == self.data.dtype else value.to(self.dtype)
+            v = value if value._data.dtype == self._data.dtype else value.to(self.dtype)
         else:
-            v = np.asarray(value).astype(self.data.dtype)
+            v = np.asarray(value).astype(self._data.dtype)
         return m, v
 
 
@@ -2261,7 +2323,7 @@ class Tensor:
             self._become(new)
         else:
             self._vc.before_write()
-            np.copyto(self.data, new.data, casting="unsafe")
+            np.copyto(self._data, new._data, casting="unsafe")
             self._vc.value += 1
         return self
 
@@ -2284,11 +2346,11 @@ class Tensor:
     def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
         """Write ``fill_value`` on the main diagonal in place (every dim of one length when more than 2; a tall
         matrix with ``wrap`` starts the diagonal again every ``cols + 1`` rows, as numpy's ``fill_diagonal``)."""
-        if self.data.ndim < 2:
+        if self._data.ndim < 2:
             raise RuntimeError("dimensions must larger than 1")
-        if self.data.ndim > 2 and len(set(self.data.shape)) != 1:
+        if self._data.ndim > 2 and len(set(self._data.shape)) != 1:
             raise RuntimeError("all dimensions of input must be of equal length")
-        mask = np.zeros(self.data.shape, dtype=bool)
+        mask = np.zeros(self._data.shape, dtype=bool)
         np.fill_diagonal(mask, True, wrap=wrap)
         return self.masked_fill_(Tensor._make(mask, False), fill_value)
 
@@ -2296,13 +2358,13 @@ class Tensor:
         if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
         self._vc.before_write()
-        np.copyto(self.data, values, casting="unsafe")
+        np.copyto(self._data, values, casting="unsafe")
         self._vc.value += 1
         return self
 
     def _float_kernel(self, kernel: str) -> None:
-        if self.data.dtype.kind != "f":
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self.data.dtype)}\'')
+        if self._data.dtype.kind != "f":
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt.scalar_type_name(self._data.dtype)}\'')
 
     def uniform_(self, a: Any = 0.0, b: Any = 1.0, *, generator: Any = None) -> Tensor:
         """Fill in place with numbers drawn uniformly from ``[a, b)`` (floating tensors only)."""
@@ -2310,7 +2372,7 @@ class Tensor:
         if a > b:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
         rng = generator or default_generator()
-        return self._random_fill(rng.uniform(a, b, self.data.shape))
+        return self._random_fill(rng.uniform(a, b, self._data.shape))
 
     def normal_(self, mean: Any = 0.0, std: Any = 1.0, *, generator: Any = None) -> Tensor:
         """Fill in place with numbers drawn from the normal distribution ``N(mean, std^2)`` (floating only)."""
@@ -2318,15 +2380,15 @@ class Tensor:
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         rng = generator or default_generator()
-        return self._random_fill(rng.normal(mean, std, self.data.shape))
+        return self._random_fill(rng.normal(mean, std, self._data.shape))
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Fill in place with 1 (probability ``p``, a number or a tensor broadcast to self) or 0."""
-        prob = p.data if isinstance(p, Tensor) else np.asarray(p, dtype=np.float64)
+        prob = p._data if isinstance(p, Tensor) else np.asarray(p, dtype=np.float64)
         if ((prob < 0) | (prob > 1)).any():
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         rng = generator or default_generator()
-        return self._random_fill(rng.random(self.data.shape) < prob)
+        return self._random_fill(rng.random(self._data.shape) < prob)
 
     def random_(self, from_: Any = 0, to: Any = None, *, generator: Any = None) -> Tensor:
         """Fill in place with integers drawn uniformly from ``[from_, to)`` (``random_(to)`` for ``[0, to)``;
@@ -2334,7 +2396,7 @@ class Tensor:
         if to is None and from_ != 0:
             from_, to = 0, from_
         if to is None:
-            dt = self.data.dtype
+            dt = self._data.dtype
             to = 2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f" else (2 if dt.kind == "b" else
                                                                           np.iinfo(dt).max)
         if from_ >= to:
@@ -2342,13 +2404,13 @@ class Tensor:
                 f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}"
             )
         rng = generator or default_generator()
-        return self._random_fill(rng.integers(from_, to, self.data.shape))
+        return self._random_fill(rng.integers(from_, to, self._data.shape))
 
     def _view_in_place(self, new: Tensor) -> Tensor:
         """An in-place shape change: self takes the view ``new`` of its own array (and, when recorded, its node)."""
         if GradMode.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
-        self.data = new.data
+        self._data = new._data
         if GradMode.enabled and self.requires_grad:
             self.grad_fn = new.grad_fn
         return self
@@ -2377,7 +2439,7 @@ def typename(obj: Any) -> str:
     a builtin, else the qualified class name (``minigrad.nn.linear.Linear``)."""
     if isinstance(obj, Tensor):
         try:
-            return f"minigrad.{_dt.scalar_type_name(obj.data.dtype)}Tensor"
+            return f"minigrad.{_dt.scalar_type_name(obj._data.dtype)}Tensor"
         except KeyError:  # a dtype PyTorch has no tensor type name for
             return "minigrad.Tensor"
     cls = type(obj)
@@ -2414,7 +2476,7 @@ def _convert_index(index: Any) -> tuple[Any, str]:
     advanced = False
     for it in items:
         if isinstance(it, Tensor):
-            it = it.data
+            it = it._data
             advanced = True
         elif isinstance(it, (list, np.ndarray)):
             it = np.asarray(it)
@@ -2467,7 +2529,7 @@ def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
     """A tensor of ``shape`` holding ``src`` (broadcast) at ``idx`` and 0 elsewhere, differentiable in ``src``."""
     probe = np.zeros(shape, dtype=bool)
     target_shape = probe[idx].shape
-    moved = src.expand(target_shape) if src.data.shape != target_shape else src
+    moved = src.expand(target_shape) if src._data.shape != target_shape else src
     return ops.IndexPut.apply(moved, index=idx, shape=shape)
 
 
@@ -2489,7 +2551,7 @@ def _is_number(x: Any) -> bool:
 
 
 def _true_divide(a: Tensor, b: Tensor) -> Tensor:
-    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
+    if a._data.dtype.kind != "f" and b._data.dtype.kind != "f":
         a, b = a.to(DEFAULT_FLOAT), b.to(DEFAULT_FLOAT)
     return ops.Div.apply(a, b)
 
@@ -2501,18 +2563,18 @@ def matmul(a: Any, b: Any) -> Tensor:
         a = Tensor._make(to_array(a), False)
     if not isinstance(b, Tensor):
         b = Tensor._make(to_array(b), False)
-    if a.data.dtype != b.data.dtype:
+    if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(a.data.dtype)} "
-            f"!= {_dt.cpp_type_name(b.data.dtype)}"
+            f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(a._data.dtype)} "
+            f"!= {_dt.cpp_type_name(b._data.dtype)}"
         )
-    fn = ops.pick_matmul(a.data.shape, b.data.shape)
+    fn = ops.pick_matmul(a._data.shape, b._data.shape)
     return fn.apply(a, b)
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     """Elementwise ``input`` where ``condition`` is True, else ``other`` (all three broadcast)."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -2524,15 +2586,15 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         other = input._operand(other)
     input, other = input._pair(other)
     try:
-        np.broadcast_shapes(cond.shape, input.data.shape, other.data.shape)
+        np.broadcast_shapes(cond.shape, input._data.shape, other._data.shape)
     except ValueError:
         try:
-            np.broadcast_shapes(cond.shape, input.data.shape)
+            np.broadcast_shapes(cond.shape, input._data.shape)
         except ValueError as err:
-            _function.raise_broadcast_error(cond, input.data, err)
-        _function.raise_broadcast_error(np.broadcast_shapes(cond.shape, input.data.shape) and
-                                         np.empty(np.broadcast_shapes(cond.shape, input.data.shape)),
-                                         other.data, ValueError())
+            _function.raise_broadcast_error(cond, input._data, err)
+        _function.raise_broadcast_error(np.broadcast_shapes(cond.shape, input._data.shape) and
+                                         np.empty(np.broadcast_shapes(cond.shape, input._data.shape)),
+                                         other._data, ValueError())
     return ops.Where.apply(input, other, cond=cond)
 
 
@@ -2558,19 +2620,19 @@ _NEGATE_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. 
 def _no_bool_subtraction(a: Tensor, other: Any) -> None:
     """``a - other`` with a bool tensor is refused, as PyTorch refuses it (xor or not is what was meant)."""
     b = other if isinstance(other, Tensor) else np.asarray(other)
-    if a.data.dtype.kind == "b" and np.asarray(b.data).dtype.kind == "b":
+    if a._data.dtype.kind == "b" and np.asarray(b._data).dtype.kind == "b":
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
-    if a.data.dtype.kind == "b" or (isinstance(other, Tensor) and other.data.dtype.kind == "b"):
+    if a._data.dtype.kind == "b" or (isinstance(other, Tensor) and other._data.dtype.kind == "b"):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def _floats_only(x: Tensor, name: str, dim: int) -> None:
     """PyTorch's softmax kernels exist for floating point dtypes only (its name differs for the last dim)."""
-    if x.data.dtype.kind != "f":
-        kernel = f"{name}_lastdim_kernel_impl" if dim == max(x.data.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt.scalar_type_name(x.data.dtype)}'")
+    if x._data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if dim == max(x._data.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt.scalar_type_name(x._data.dtype)}'")
 
 
 def _check_keepdim_has_dim(name: str, dim: Any, keepdim: bool) -> None:
@@ -2583,6 +2645,6 @@ def _check_keepdim_has_dim(name: str, dim: Any, keepdim: bool) -> None:
 
 def _check_0d_dims(x: Tensor, dim: Any) -> None:
     """A 0-d tensor takes dim 0 or -1 only (PyTorch's range check, which the reductions skip for 0-d)."""
-    if x.data.ndim == 0 and dim is not None:
+    if x._data.ndim == 0 and dim is not None:
         for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
             wrap_dim(d, 0)

@@ -24,7 +24,7 @@ def numerical_vjp(f: Callable[..., Any], arrays: Sequence[np.ndarray], cot: np.n
     def project() -> float:
         with mg.no_grad():
             out = f(*[mg.tensor(x) for x in xs])
-        return float(np.sum(cot * out.data.astype(np.float64)))
+        return float(np.sum(cot * out.numpy().astype(np.float64)))
 
     for j in range(flat.size):
         orig = flat[j]
@@ -45,7 +45,7 @@ def backprop_random_cotangent(f: Callable[..., Any], arrays: Sequence[np.ndarray
     """
     leaves = [mg.tensor(a, requires_grad=True) for a in arrays]
     out = f(*leaves)
-    cot = np.random.default_rng(seed).standard_normal(out.data.shape).astype(out.data.dtype)
+    cot = np.random.default_rng(seed).standard_normal(out.detach().numpy().shape).astype(out.detach().numpy().dtype)
     out.backward(mg.tensor(cot))
     return out, cot, leaves
 
@@ -57,6 +57,6 @@ def assert_vjp_matches_finite_differences(f: Callable[..., Any], arrays: Sequenc
     _, cot, leaves = backprop_random_cotangent(f, arrays, seed)
     for i, leaf in enumerate(leaves):
         expected = numerical_vjp(f, arrays, cot, i)
-        got = np.zeros_like(expected) if leaf.grad is None else leaf.grad.data
+        got = np.zeros_like(expected) if leaf.grad is None else leaf.grad.numpy()
         assert got.shape == expected.shape, f"input {i}: gradient shape {got.shape}, expected {expected.shape}"
         np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}")

@@ -8,18 +8,19 @@ import minigrad as mg
 
 def snapshot(*tensors):
     return [
-        (t.data.copy(), None if t.grad is None else t.grad.data.copy(), t._version, t.grad_fn, t.requires_grad)
+        (t.detach().numpy().copy(), None if t.grad is None else t.grad.numpy().copy(), t._version, t.grad_fn,
+         t.requires_grad)
         for t in tensors
     ]
 
 
 def assert_unchanged(before, tensors):
     for (data, grad, version, grad_fn, requires_grad), t in zip(before, tensors):
-        np.testing.assert_array_equal(t.data, data)
+        np.testing.assert_array_equal(t.detach().numpy(), data)
         if grad is None:
             assert t.grad is None
         else:
-            np.testing.assert_array_equal(t.grad.data, grad)
+            np.testing.assert_array_equal(t.grad.numpy(), grad)
         assert t._version == version and t.grad_fn is grad_fn and t.requires_grad == requires_grad
 
 
@@ -107,7 +108,7 @@ def _optimizer_snapshot(opt):
     """Everything an optimizer holds, copied: options, and each parameter's state (tensors as arrays)."""
     def plain(v):
         if isinstance(v, mg.Tensor):
-            return ("tensor", v.data.copy(), v._version)
+            return ("tensor", v.numpy().copy(), v._version)
         if isinstance(v, list):
             return [plain(x) for x in v]
         return v
@@ -133,7 +134,7 @@ def test_a_failed_optimizer_step_changes_no_parameter_gradient_or_state(name, te
     a, b, m, n, _ = tensors
     opt = getattr(mg.optim, name)([a, b, m, n], lr=0.01)
     opt.step()  # state exists
-    n.grad.data = np.ones((4, 3), dtype=n.grad.data.dtype)  # the wrong shape (planted through .data), on the last
+    n.grad.data = mg.ones(4, 3, dtype=n.grad.dtype)  # the wrong shape (planted through .data), on the last
     # parameter: checked before anything is updated
     before, state = snapshot(a, b, m, n), _optimizer_snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):

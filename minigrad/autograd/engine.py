@@ -82,7 +82,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
                 if users[parent] == 0:  # every user has given its part: the sum is complete
                     ready.append(parent)
             else:  # a leaf tensor
-                gi = checked_grad(node, i, gi, parent.data.shape, parent.data.dtype)
+                gi = checked_grad(node, i, gi, parent._data.shape, parent._data.dtype)
                 have = leaves.get(id(parent))
                 leaves[id(parent)] = have = [parent, gi if have is None else np.asarray(have[1] + gi)]
                 users[id(parent)] -= 1
@@ -117,13 +117,13 @@ def accumulate_leaf(leaf: Any, g: np.ndarray) -> None:
 
     Like PyTorch's ``AccumulateGrad``, ``.grad`` is laid out in memory like the leaf's array, so the gradient of a
     contiguous parameter is contiguous (``p.grad.view(-1)`` works). Then the leaf's post-accumulate hooks run."""
-    total = g if leaf.grad is None else leaf.grad.data + g
-    array = np.empty_like(leaf.data, dtype=total.dtype)  # the leaf's memory order
+    total = g if leaf.grad is None else leaf.grad._data + g
+    array = np.empty_like(leaf._data, dtype=total.dtype)  # the leaf's memory order
     np.copyto(array, total)
     if leaf.grad is None:
         leaf.grad = _function.Tensor._make(array, False)
     else:
-        leaf.grad.data = array
+        leaf.grad._data = array
     if getattr(leaf, "_post_accumulate_grad_hooks", None):
         run_post_accumulate_grad_hooks(leaf)
 

@@ -196,7 +196,7 @@ class Function:
         needs = []
         for x in inputs:
             if isinstance(x, T):
-                arrays.append(x.data)
+                arrays.append(x._data)
                 needs.append(x.requires_grad)
             else:
                 arrays.append(x)
@@ -231,13 +231,13 @@ def _version_checks(saved: tuple, inputs: tuple, result: Any, fn: type) -> tuple
     Only counters are kept, never tensors, so a node does not keep its output alive (no reference cycle).
     """
     T = Tensor
-    out = result.data
+    out = result._data
     checks = []
     for i, a in enumerate(saved):
         if a is None:
             continue
         for x in inputs:
-            if isinstance(x, T) and x.data is a:
+            if isinstance(x, T) and x._data is a:
                 vc = x._vc
                 checks.append((i, vc, vc.value, x.grad_fn.fn if x.grad_fn is not None else None))
                 break

@@ -49,7 +49,7 @@ def gradcheck(
     checked = []
     for i, a in enumerate(args):
         if isinstance(a, T) and a.requires_grad:
-            if a.data.dtype != np.float64:
+            if a._data.dtype != np.float64:
                 warnings.warn(
                     f"Input #{i} requires gradient and is not a double precision floating point or complex. "
                     "This check will likely fail if all the inputs are not of double precision floating point "
@@ -67,21 +67,21 @@ def gradcheck(
 
     with no_grad():
         base = _outputs(func, leaves)
-    out_ids = [k for k, o in enumerate(base) if isinstance(o, T) and o.data.dtype.kind == "f"]
+    out_ids = [k for k, o in enumerate(base) if isinstance(o, T) and o._data.dtype.kind == "f"]
 
     numerical = {}
     with no_grad():
         for i in checked:
-            x = leaves[i].data
+            x = leaves[i]._data
             flat = x.reshape(-1)  # a view: perturbing it perturbs the input
-            cols = {k: np.zeros((x.size, base[k].data.size)) for k in out_ids}
+            cols = {k: np.zeros((x.size, base[k]._data.size)) for k in out_ids}
             for j in range(x.size):
                 orig = flat[j]
                 flat[j] = orig + eps
                 # Copied at once: an output may be a view of the input that the next step perturbs again.
-                plus = [np.array(o.data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
+                plus = [np.array(o._data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
                 flat[j] = orig - eps
-                minus = [np.array(o.data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
+                minus = [np.array(o._data, dtype=np.float64) if isinstance(o, T) else o for o in _outputs(func, leaves)]
                 flat[j] = orig
                 for k in out_ids:
                     cols[k][j] = (plus[k] - minus[k]).reshape(-1) / (2 * eps)
@@ -91,11 +91,11 @@ def gradcheck(
         outs = _outputs(func, leaves)
     for k in out_ids:
         out = outs[k]
-        n = out.data.size
-        analytical = {i: np.zeros((leaves[i].data.size, n)) for i in checked}
+        n = out._data.size
+        analytical = {i: np.zeros((leaves[i]._data.size, n)) for i in checked}
         if out.requires_grad:
             for m in range(n):
-                seed = np.zeros(out.data.shape, dtype=out.data.dtype)
+                seed = np.zeros(out._data.shape, dtype=out._data.dtype)
                 seed.reshape(-1)[m] = 1
                 for i in checked:
                     leaves[i].grad = None
@@ -103,13 +103,13 @@ def gradcheck(
                 for i in checked:
                     g = leaves[i].grad
                     if g is not None:
-                        analytical[i][:, m] = g.data.reshape(-1)
+                        analytical[i][:, m] = g._data.reshape(-1)
         for i in checked:
             a, num = analytical[i], numerical[i][k]
             if not np.allclose(a, num, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
-                dt = leaves[i].data.dtype  # printed in the input's dtype, as PyTorch prints them
+                dt = leaves[i]._data.dtype  # printed in the input's dtype, as PyTorch prints them
                 raise GradcheckError(
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
                     f"numerical:{T._make(num.astype(dt), False)!r}\nanalytical:{T._make(a.astype(dt), False)!r}\n"

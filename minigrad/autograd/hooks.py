@@ -107,14 +107,14 @@ def run_tensor_hooks(hooks: HookDict, grad: np.ndarray) -> np.ndarray:
         if not isinstance(out, T):
             raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
         name = getattr(hook, "__name__", type(hook).__name__)
-        if out.data.shape != grad.shape:
+        if out._data.shape != grad.shape:
             raise RuntimeError(f"hook '{name}' has changed the size of value")
-        if out.data.dtype != grad.dtype:
+        if out._data.dtype != grad.dtype:
             raise RuntimeError(
                 f"hook '{name}' has changed the type of value (was minigrad.{scalar_type_name(grad.dtype)}Tensor "
-                f"got minigrad.{scalar_type_name(out.data.dtype)}Tensor)"
+                f"got minigrad.{scalar_type_name(out._data.dtype)}Tensor)"
             )
-        grad = out.data
+        grad = out._data
     return grad
 
 

@@ -145,7 +145,7 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
             else:
                 key = id(parent)
                 leaves[key] = parent
-                shape, dtype = parent.data.shape, parent.data.dtype
+                shape, dtype = parent._data.shape, parent._data.dtype
             if type(gi) is not ndarray or gi.shape != shape or gi.dtype != dtype:
                 gi = _checked(node, i, gi, shape, dtype)
             if key not in grads and type(gi) is ndarray:
@@ -334,15 +334,15 @@ def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
     ``.grad`` is laid out in memory like the leaf's array, as PyTorch's ``AccumulateGrad`` gives ``.grad`` its
     variable's strides: a contiguous parameter gets a contiguous gradient, so ``p.grad.view(-1)`` works.
     """
-    data = leaf.data
+    data = leaf._data
     # Straight into the slot behind the ``grad`` property: the engine's gradient has the leaf's shape and dtype
     # already, so the checks a user's assignment gets (Tensor.grad's setter) would only cost time.
     have = leaf._grad
     if have is None:
         leaf._grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
     else:
-        total = have.data + g
-        have.data = total if _laid_out_like(total, data) else _copy_like(total, data)
+        total = have._data + g
+        have._data = total if _laid_out_like(total, data) else _copy_like(total, data)
 
 
 def _laid_out_like(g: np.ndarray, data: np.ndarray) -> bool:

@@ -130,10 +130,10 @@ class Recurrence:
         """The ``_Lazy`` of a recurrence recorded without its step nodes, with what every kind keeps: the parents
         outside, the first product's saved ``h_0`` and the version checks the step nodes would make."""
         lazy = self.lazy = _Lazy()
-        lazy.scope, lazy.pre_shape, lazy.dtype = scope, pre.data.shape, pre.data.dtype
+        lazy.scope, lazy.pre_shape, lazy.dtype = scope, pre._data.shape, pre._data.dtype
         lazy.p_pre, lazy.p_w, lazy.w_check = _inputs(pre, w_t)
         lazy.need_pre, lazy.need_w = pre.requires_grad, w_t.requires_grad
-        lazy.h0 = h0.data
+        lazy.h0 = h0._data
         lazy.p_h0 = (h0.grad_fn or h0) if h0.requires_grad else None
         checks = [lazy.w_check] if self.steps > 1 or h0.requires_grad else []  # the products that save weight_hh
         lazy.h0_check = None
@@ -151,7 +151,7 @@ class Recurrence:
         lazy = self.lazy
         head.parents = LazyParents(self, head, None)
         head.scope = lazy.scope + (_step_name(last),)
-        head.shape, head.dtype = final.data.shape, lazy.dtype
+        head.shape, head.dtype = final._data.shape, lazy.dtype
         head.recurrence = self
         lazy.head = weakref.ref(head)
         final.grad_fn = head
@@ -348,7 +348,7 @@ class RNNRecurrence(Recurrence):
         lazy.act_fn = Relu if self.relu else Tanh
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_pre)  # the loop's parents outside, in run_lazily's order
         lazy.final_vc = final._vc
-        lazy.mm_shape = final.data.shape
+        lazy.mm_shape = final._data.shape
         return self._lazy_head(step_node(lazy.act_fn, (True,)), final, last)
 
     def run_lazily(self, head: StepNode, final: np.ndarray | None, owned: bool, norms: bool, keep: bool) -> list:
@@ -553,7 +553,7 @@ class LSTMRecurrence(Recurrence):
         """Remember what the step nodes would hold, and make the final states' nodes (step ``last``'s ``h`` and
         ``c``): ``final_c``'s takes its gradient to the loop as the joined output's does."""
         lazy = self._start_lazy(pre, h0, w_t, scope)
-        lazy.c0 = c0.data
+        lazy.c0 = c0._data
         lazy.p_c0 = (c0.grad_fn or c0) if c0.requires_grad else None
         lazy.c0_check = None
         if c0.requires_grad:  # the first f * c saves c_0
@@ -565,7 +565,7 @@ class LSTMRecurrence(Recurrence):
         c_node = step_node(Add, (True, True))
         c_node.parents = LazyParents(self, c_node, head)
         c_node.scope = head.scope + ("state=c",)
-        c_node.shape, c_node.dtype = final_c.data.shape, lazy.dtype
+        c_node.shape, c_node.dtype = final_c._data.shape, lazy.dtype
         lazy.c_node = weakref.ref(c_node)
         final_c.grad_fn = c_node
         lazy.c_final, lazy.h_unused = None, False
@@ -741,10 +741,10 @@ class GRURecurrence(Recurrence):
     def record_lazily(self, pre: Any, h0: Any, w_t: Any, b_hh: Any, final: Any, last: int, scope: tuple) -> StepNode:
         """Remember what the step nodes would hold, and make ``final``'s node (step ``last``'s ``h'``)."""
         lazy = self._start_lazy(pre, h0, w_t, scope)
-        lazy.w_shape = w_t.data.shape
+        lazy.w_shape = w_t._data.shape
         need_b = b_hh is not None and b_hh.requires_grad
         lazy.p_b = (b_hh.grad_fn or b_hh) if need_b else None
-        lazy.b_meta = None if b_hh is None else (b_hh.data.shape, b_hh.data.dtype, None)
+        lazy.b_meta = None if b_hh is None else (b_hh._data.shape, b_hh._data.dtype, None)
         lazy.outer = (lazy.p_h0, lazy.p_w, lazy.p_b, lazy.p_pre)  # run_lazily's order
         return self._lazy_head(step_node(Add, (True, True)), final, last)
 
@@ -895,9 +895,9 @@ def _records(pre: Any, h0: Any, w_t: Any) -> bool:
 
 def _setup(pre: Any, h0: Any, w_t: Any, hidden: int, reverse: bool) -> tuple:
     """Shared start of the LSTM and GRU loops: the state buffer with ``h0`` in place, and whether to record."""
-    steps, batch = pre.data.shape[:2]
-    h = np.empty((steps + 1, batch, hidden), dtype=pre.data.dtype)
-    h[steps if reverse else 0] = h0.data
+    steps, batch = pre._data.shape[:2]
+    h = np.empty((steps + 1, batch, hidden), dtype=pre._data.dtype)
+    h[steps if reverse else 0] = h0._data
     return steps, h, _records(pre, h0, w_t)
 
 
@@ -966,10 +966,10 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     a ``TanhBackward0`` / ``ReluBackward0`` per step, under ``scope + ('t={i}',)``) are made only when something
     looks at them (``RNNRecurrence.materialize``); else a ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    pre_a, w = pre.data, w_t.data
+    pre_a, w = pre._data, w_t._data
     steps = pre_a.shape[0]
     order = range(steps - 1, -1, -1) if reverse else range(steps)
-    h = h0.data
+    h = h0._data
     # A zero h_0 (the default) adds nothing to the first step, as a hand-written RNN knows; it is still recorded.
     skip = h0_zero = not h.any()
     for i in order:
@@ -986,7 +986,7 @@ def rnn_steps(pre: Any, h0: Any, w_t: Any, *, reverse: bool, relu: bool, scope: 
     T = Tensor
     if not _records(pre, h0, w_t):
         return _unrecorded(pre_a, order[-1])
-    rec = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0.data, relu, h0_zero)
+    rec = RNNRecurrence(steps, reverse, w, (h0.requires_grad, w_t.requires_grad), pre_a, h0._data, relu, h0_zero)
     final = T._make(h, True)
     head = rec.record_lazily(pre, h0, w_t, final, order[-1], scope)
     return LazySteps(rec, pre_a, head), final
@@ -1005,16 +1005,16 @@ def lstm_steps(pre: Any, h0: Any, c0: Any, w_t: Any, *, reverse: bool, scope: tu
     ``_lstm_step_nodes``) are made only when something looks at them (``LSTMRecurrence.materialize``); else a
     ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    pre_a, w = pre.data, w_t.data
+    pre_a, w = pre._data, w_t._data
     hidden = pre_a.shape[2] // 4
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
     record = record or (is_grad_enabled() and c0.requires_grad)
     c_buf = np.empty_like(h_buf)
-    c_buf[steps if reverse else 0] = c0.data
+    c_buf[steps if reverse else 0] = c0._data
     gates = pre_a  # the gates are activated in place: pre is the layer's own temporary, which no node saves
     tanh_c = np.empty_like(h_buf[1:])
     order = range(steps - 1, -1, -1) if reverse else range(steps)
-    c_prev = c0.data  # the first step reads the caller's own c_0
+    c_prev = c0._data  # the first step reads the caller's own c_0
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
         for i in order:
             write, read = _rows(i, reverse)
@@ -1092,7 +1092,7 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     nodes of ``nn.rnn.gru_step`` under its scopes (``_gru_step_nodes``) are made only when something looks at
     them (``GRURecurrence.materialize``); else a ``Steps`` list of the ``L`` outputs ``(N, H)``.
     """
-    pre_a, w = pre.data, w_t.data
+    pre_a, w = pre._data, w_t._data
     hidden = pre_a.shape[2] // 3
     steps, h_buf, record = _setup(pre, h0, w_t, hidden, reverse)
     if b_hh is not None:
@@ -1102,14 +1102,14 @@ def gru_steps(pre: Any, h0: Any, w_t: Any, b_hh: Any, *, reverse: bool, scope: t
     # r, z and n are computed in place in pre (the layer's own temporary, which no node saves), as r | z | n.
     rz_buf, n_buf = pre_a[:, :, : 2 * hidden], pre_a[:, :, 2 * hidden:]
     order = range(steps - 1, -1, -1) if reverse else range(steps)
-    h_prev = h0.data  # the first step reads the caller's own h_0
+    h_prev = h0._data  # the first step reads the caller's own h_0
     with np.errstate(over="ignore"):  # e^-a in the sigmoids may overflow to inf: the limit, 0, is right
         for i in order:
             write, read = _rows(i, reverse)
             rz, n, diff, y = rz_buf[i], n_buf[i], diff_buf[i], h_buf[write]
             gh = h_buf[read] @ w
             if b_hh is not None:
-                gh += b_hh.data
+                gh += b_hh._data
             rz += gh[:, : 2 * hidden]  # pre + gh, as GateAdd adds
             _sigmoid_(rz)
             r = rz[:, :hidden]

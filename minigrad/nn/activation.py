@@ -260,7 +260,7 @@ class PReLU(Module):
 
     def reset_parameters(self) -> None:
         """Fill ``weight`` with ``init``."""
-        self.weight.data[...] = self.init
+        self.weight._data[...] = self.init
 
     def forward(self, input: Tensor) -> Tensor:
         """``(N, C, *)`` -> same: ``F.prelu(input, weight)``."""

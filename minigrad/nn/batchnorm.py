@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from minigrad import dtypes as _dt
 from minigrad._device import check_device
+from minigrad.creation import ones, tensor, zeros
+from minigrad.dtypes import int64
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.linear import _new_param
 from minigrad.nn.module import Module
-from minigrad.tensor import DEFAULT_FLOAT, Tensor
+from minigrad.tensor import Tensor
 
 
 class _BatchNorm(Module):
@@ -57,10 +56,9 @@ class _BatchNorm(Module):
             self.register_parameter("bias", None)
         if track_running_stats:
             check_device(device)
-            np_dtype = DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=np_dtype)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=np_dtype)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", tensor(0, dtype=int64))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -72,7 +70,7 @@ class _BatchNorm(Module):
         if self.track_running_stats:
             for buf, value in ((self.running_mean, 0), (self.running_var, 1), (self.num_batches_tracked, 0)):
                 buf._vc.before_write()
-                buf.data[...] = value
+                buf._data[...] = value
                 buf._vc.value += 1
 
     def reset_parameters(self) -> None:
@@ -93,7 +91,7 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         counting = self.training and self.track_running_stats and self.num_batches_tracked is not None
         if counting and self.momentum is None:
-            factor = 1.0 / (int(self.num_batches_tracked.data) + 1)  # the average over every batch so far
+            factor = 1.0 / (int(self.num_batches_tracked._data) + 1)  # the average over every batch so far
         else:
             factor = 0.0 if self.momentum is None else self.momentum
         # Batch statistics while training, and whenever there are no running statistics to use.
@@ -103,7 +101,7 @@ class _BatchNorm(Module):
                            self.weight, self.bias, use_batch, factor, self.eps)
         if counting:  # counted only once the call has succeeded, so a failed call changes no buffer
             self.num_batches_tracked._vc.before_write()
-            self.num_batches_tracked.data[...] += 1
+            self.num_batches_tracked._data[...] += 1
             self.num_batches_tracked._vc.value += 1
         return out
 

@@ -353,7 +353,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"  ({i}): {_describe(p, lambda t: from_numpy_dtype(t.data.dtype))}"
+        return "\n".join(f"  ({i}): {_describe(p, lambda t: from_numpy_dtype(t._data.dtype))}"
                          for i, p in enumerate(self))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -483,7 +483,7 @@ class ParameterDict(Module):
                 self[pair[0]] = pair[1]
 
     def extra_repr(self) -> str:
-        return "\n".join(f"  ({k}): {_describe(p, lambda t: f'minigrad.{scalar_type_name(t.data.dtype)}Tensor')}"
+        return "\n".join(f"  ({k}): {_describe(p, lambda t: f'minigrad.{scalar_type_name(t._data.dtype)}Tensor')}"
                          for k, p in self.items())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -38,7 +38,7 @@ __all__ = [
 
 def _type_name(t: Tensor | np.dtype, cpp: bool = False) -> str:
     """``'Float'`` (or ``'float'`` with ``cpp=True``) for a float32 tensor or dtype, as PyTorch names it."""
-    dt = t.data.dtype if isinstance(t, Tensor) else np.dtype(t)
+    dt = t._data.dtype if isinstance(t, Tensor) else np.dtype(t)
     return cpp_type_name(dt) if cpp else scalar_type_name(dt)
 
 
@@ -87,7 +87,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def _check_linear_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
-    di, dw = input.data.dtype, weight.data.dtype
+    di, dw = input._data.dtype, weight._data.dtype
     if bias is None:
         if di != dw:
             raise RuntimeError(
@@ -99,7 +99,7 @@ def _check_linear_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> 
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_type_name(di)} and {_type_name(dw)}"
         )
-    if bias.data.dtype != dw:
+    if bias._data.dtype != dw:
         raise RuntimeError(
             f"self and mat2 must have the same dtype, but got {_type_name(bias)} and {_type_name(dw)}"
         )
@@ -112,7 +112,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     (out,)`` -> ``(*, out)``. Built as one matmul of ``input1`` with ``weight`` laid out as ``(in1, out * in2)``,
     then a product with ``input2`` summed over ``in2``.
     """
-    dtypes = [t.data.dtype for t in (input1, input2, weight)]
+    dtypes = [t._data.dtype for t in (input1, input2, weight)]
     if len(set(dtypes)) > 1:
         names = ", ".join(f"{n}: {_type_name(d, True)}" for n, d in zip(("input1", "input2", "weight"), dtypes))
         raise RuntimeError(f"All tensors must have the same dtype, got {names}")
@@ -188,7 +188,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         blocks = []
         for amount in (left, right):
             shape[dim] = amount
-            blocks.append([_const(np.full(shape, fill), input.data.dtype)] if amount > 0 else [])
+            blocks.append([_const(np.full(shape, fill), input._data.dtype)] if amount > 0 else [])
         if blocks[0] or blocks[1]:
             out = cat(blocks[0] + [out] + blocks[1], dim)
     return out
@@ -220,7 +220,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         input._become(input.relu())
     else:
         input._vc.before_write()
-        np.maximum(input.data, 0, out=input.data)
+        np.maximum(input._data, 0, out=input._data)
         input._vc.value += 1
     return input
 
@@ -240,7 +240,7 @@ def _in_place(input: Tensor, compute: Any) -> Tensor:
     with no_grad():
         out = compute(input)
     input._vc.before_write()
-    np.copyto(input.data, out.data, casting="same_kind")
+    np.copyto(input._data, out._data, casting="same_kind")
     input._vc.value += 1
     return input
 
@@ -263,7 +263,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     _floating_only(input, "leaky_relu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        return where(_const(x.data > 0, np.bool_), x, x * negative_slope)
+        return where(_const(x._data > 0, np.bool_), x, x * negative_slope)
 
     return _in_place(input, compute) if inplace else compute(input)
 
@@ -273,7 +273,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating_only(input, "elu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        positive = _const(x.data > 0, np.bool_)
+        positive = _const(x._data > 0, np.bool_)
         neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
         return where(positive, x, neg.expm1() * alpha)
 
@@ -313,7 +313,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """
     _floating_only(input, "softplus_cpu")
     z = input * beta
-    linear = _const(z.data > _as_scalar(threshold, z.data.dtype), np.bool_)
+    linear = _const(z._data > _as_scalar(threshold, z._data.dtype), np.bool_)
     u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
     smooth = u.log1p() / beta
     return where(linear, input, smooth)
@@ -326,7 +326,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     ``abs`` has none).
     """
     _floating_only(input, "log_sigmoid_cpu")
-    zero = _const(np.zeros((), input.data.dtype), input.data.dtype)
+    zero = _const(np.zeros((), input._data.dtype), input._data.dtype)
     return ops.Minimum.apply(input, zero) - (-input.abs()).exp().log1p()
 
 
@@ -336,7 +336,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         raise ValueError("min_val cannot be greater than max_val")
 
     def compute(x: Tensor) -> Tensor:
-        a = x.data
+        a = x._data
         lo, hi = _as_scalar(min_val, a.dtype), _as_scalar(max_val, a.dtype)
         inside = _const((a > lo) & (a < hi), np.bool_)
         return where(inside, x, _const(np.clip(a, lo, hi), a.dtype))
@@ -353,7 +353,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     """``x`` where ``x > threshold``, else ``value``. Shape: any -> same. Gradient 1 above the threshold, else 0."""
 
     def compute(x: Tensor) -> Tensor:
-        a = x.data
+        a = x._data
         above = _const(a > _as_scalar(threshold, a.dtype), np.bool_)
         return where(above, x, _const(np.full(a.shape, value), a.dtype))
 
@@ -369,7 +369,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
-    if input.data.dtype != weight.data.dtype:
+    if input._data.dtype != weight._data.dtype:
         raise RuntimeError(
             f"prelu: Type promoting not supported. Got {_type_name(input)} and {_type_name(weight)}"
         )
@@ -381,7 +381,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             f"{n} and channel size = {channels}."
         )
     w = weight.reshape((1, n) + (1,) * (input.ndim - 2)) if input.ndim >= 2 else weight.reshape(())
-    return where(_const(input.data > 0, np.bool_), input, input * w)
+    return where(_const(input._data > 0, np.bool_), input, input * w)
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -447,7 +447,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
     keep = default_generator().random(input.shape) >= p  # each element kept with probability 1 - p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = _const(keep * scale, input.data.dtype)
+    mask = _const(keep * scale, input._data.dtype)
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -463,7 +463,7 @@ def _channel_dropout(input: Tensor, p: float, inplace: bool, channel_dims: int) 
     shape = tuple(input.shape[:channel_dims]) + (1,) * (input.ndim - channel_dims)
     keep = default_generator().random(shape) >= p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = _const(keep * scale, input.data.dtype)
+    mask = _const(keep * scale, input._data.dtype)
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -534,7 +534,7 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
         return input
     if not input.is_floating_point():
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
-    dtype = input.data.dtype
+    dtype = input._data.dtype
     if p == 1:
         zero = _const(0.0, dtype)
         return input.mul_(zero) if inplace else input * zero
@@ -553,9 +553,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
     Shapes: ``tensor (*)`` int64 -> ``(*, num_classes)`` int64. ``num_classes=-1`` uses ``max(tensor) + 1``.
     """
-    if tensor.data.dtype != np.int64:
+    if tensor._data.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    idx = tensor.data
+    idx = tensor._data
     if idx.size == 0:
         if num_classes == -1 or num_classes < 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
@@ -602,7 +602,7 @@ def embedding(
         raise NotImplementedError("minigrad has no sparse gradients; use sparse=False")
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
-    idx = input.data
+    idx = input._data
     if idx.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but "
@@ -614,14 +614,14 @@ def embedding(
         _renorm_rows(weight, idx, max_norm, norm_type)
     out = weight[input]
     if scale_grad_by_freq:
-        factor = np.ones(idx.shape, dtype=weight.data.dtype)
+        factor = np.ones(idx.shape, dtype=weight._data.dtype)
         _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
         factor = factor / counts[inverse.reshape(idx.shape)]
         if padding_idx is not None:
             factor[idx == padding_idx] = 0
         # Scale only the gradient: (out - frozen) is exactly 0 forward, and has gradient 1 backward.
         frozen = out.detach()
-        return frozen + (out - frozen) * _const(factor[..., None], weight.data.dtype)
+        return frozen + (out - frozen) * _const(factor[..., None], weight._data.dtype)
     if padding_idx is not None:
         # Same values, but positions holding padding_idx take theirs from a detached copy: no gradient flows.
         pad = _const((idx == padding_idx)[..., None], np.bool_)
@@ -633,10 +633,10 @@ def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: fl
     """Rescale, in place and without recording, each row in ``idx`` whose norm exceeds ``max_norm``."""
     rows = np.unique(idx)
     with no_grad():
-        w = weight.data[rows]
+        w = weight._data[rows]
         norms = np.linalg.norm(w.astype(np.float64), ord=norm_type, axis=1)
         scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-        weight.data[rows] = (w * scale[:, None]).astype(weight.data.dtype)
+        weight._data[rows] = (w * scale[:, None]).astype(weight._data.dtype)
         weight._vc.value += 1
 
 
@@ -655,8 +655,8 @@ def _tensor_argument(fn: str, name: str, position: int, value: Any) -> None:
 
 def _same_float_dtype(*ts: Tensor) -> list[Tensor]:
     """Convert the tensors to their common dtype (differentiably), as PyTorch's type promotion does."""
-    dt = functools.reduce(_promote_types, [t.data.dtype for t in ts])  # float32 with int64 is float32, not numpy's
-    return [t if t.data.dtype == dt else t.to(dt) for t in ts]
+    dt = functools.reduce(_promote_types, [t._data.dtype for t in ts])  # float32 with int64 is float32, not numpy's
+    return [t if t._data.dtype == dt else t.to(dt) for t in ts]
 
 
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
@@ -705,7 +705,7 @@ def mse_loss(
         try:
             shape = np.broadcast_shapes(input.shape, target.shape)
         except ValueError as err:
-            raise_broadcast_error(input.data, target.data, err)
+            raise_broadcast_error(input._data, target._data, err)
         if input.shape != shape:
             input = input.expand(shape)
         if target.shape != shape:
@@ -735,9 +735,9 @@ def l1_loss(
     if weight is not None:
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
-        errors = errors * weight.to(errors.data.dtype)
+        errors = errors * weight.to(errors._data.dtype)
         if reduction == "mean":
-            return errors.sum() / weight.to(errors.data.dtype).sum()
+            return errors.sum() / weight.to(errors._data.dtype).sum()
     if reduction == "mean":
         return errors.mean()
     return errors.sum() if reduction == "sum" else errors
@@ -754,15 +754,15 @@ def _check_binary(input: Tensor, target: Tensor, weight: Tensor | None, logits: 
         )
     if not input.is_floating_point():
         raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{_type_name(input)}\'')
-    if not logits and target.data.dtype != input.data.dtype:  # the logits version promotes instead
+    if not logits and target._data.dtype != input._data.dtype:  # the logits version promotes instead
         raise RuntimeError(f"Found dtype {_type_name(target)} but expected {_type_name(input)}")
     if weight is not None:
         try:
-            np.broadcast_shapes(weight.data.shape, input.data.shape)
+            np.broadcast_shapes(weight._data.shape, input._data.shape)
         except ValueError as err:
             if logits:
-                raise_broadcast_error(input.data, weight.data, err)
-            shape, have = input.data.shape, weight.data.shape
+                raise_broadcast_error(input._data, weight._data, err)
+            shape, have = input._data.shape, weight._data.shape
             dim = next(d for d in range(-1, -len(have) - 1, -1)
                        if have[d] != 1 and (-d > len(shape) or have[d] != shape[d]))
             raise RuntimeError(
@@ -788,12 +788,12 @@ def binary_cross_entropy(
     """
     reduction = _reduction.check(_legacy(size_average, reduce, reduction))
     _check_binary(input, target, weight, logits=False)
-    x, y = input.data, target.data
+    x, y = input._data, target._data
     if np.any((x < 0) | (x > 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if np.any((y < 0) | (y > 1)):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    w = None if weight is None else np.broadcast_to(weight.data.astype(x.dtype), x.shape)
+    w = None if weight is None else np.broadcast_to(weight._data.astype(x.dtype), x.shape)
     return ops.BinaryCrossEntropy.apply(input, target, w, reduction=reduction)
 
 
@@ -815,13 +815,13 @@ def binary_cross_entropy_with_logits(
     reduction = _reduction.check(_legacy(size_average, reduce, reduction))
     _check_binary(input, target, weight, logits=True)
     input, target = _same_float_dtype(input, target)
-    dtype, shape = input.data.dtype, input.data.shape
-    w = None if weight is None else np.broadcast_to(weight.data.astype(dtype), shape)
+    dtype, shape = input._data.dtype, input._data.shape
+    w = None if weight is None else np.broadcast_to(weight._data.astype(dtype), shape)
     if pos_weight is not None:
         try:
-            p = np.broadcast_to(pos_weight.data.astype(dtype), shape)
+            p = np.broadcast_to(pos_weight._data.astype(dtype), shape)
         except ValueError as err:
-            raise_broadcast_error(pos_weight.data, input.data, err)
+            raise_broadcast_error(pos_weight._data, input._data, err)
     else:
         p = None
     return ops.BinaryCrossEntropyWithLogits.apply(input, target, w, p, reduction=reduction)
@@ -860,11 +860,11 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
             )
         if not weight_ok:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
-    if target.data.dtype not in (np.int64, np.uint8):
+    if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_type_name(target)}")
     if not input.is_floating_point():
         raise NotImplementedError(f'"nll_loss_out_frame" not implemented for \'{_type_name(input)}\'')
-    if weight is not None and weight.data.dtype != input.data.dtype:
+    if weight is not None and weight._data.dtype != input._data.dtype:
         raise RuntimeError(f"expected scalar type {_type_name(input)} but found {_type_name(weight)}")
 
 
@@ -878,7 +878,7 @@ def _target_weights(t: np.ndarray, weight: Tensor | None, ignore_index: int, n_c
     if bad.any():
         raise IndexError(f"Target {t[bad][0]} is out of bounds.")
     safe = np.where(valid, t, 0).astype(np.int64)
-    w = weight.data[safe] if weight is not None else np.ones(t.shape, dtype=dtype)
+    w = weight._data[safe] if weight is not None else np.ones(t.shape, dtype=dtype)
     return safe, (w * valid).astype(dtype)
 
 
@@ -900,9 +900,9 @@ def nll_loss(
     """
     reduction = _reduction.check(_legacy(size_average, reduce, reduction))
     _check_nll(input, target, weight)
-    dtype = input.data.dtype
+    dtype = input._data.dtype
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
-    t = target.data.reshape(-1).astype(np.int64)
+    t = target._data.reshape(-1).astype(np.int64)
     safe, w = _target_weights(t, weight, ignore_index, n_classes, dtype)
     if input.ndim in (1, 2, 4):
         loss = ops.NllLoss2d if input.ndim == 4 else ops.NllLoss  # PyTorch's two names
@@ -959,14 +959,14 @@ def cross_entropy(
         smooth = -(logp * weight.reshape(shape)).sum(class_dim)
     else:
         smooth = -logp.sum(class_dim)
-    ignored = (target.data == ignore_index).reshape(smooth.shape)
+    ignored = (target._data == ignore_index).reshape(smooth.shape)
     smooth = smooth.masked_fill(_const(ignored, np.bool_), 0.0)
     if reduction == "mean":
-        t = target.data.reshape(-1)
+        t = target._data.reshape(-1)
         kept = t[t != ignore_index]
-        denom = weight.data[kept].sum() if weight is not None else kept.size
+        denom = weight._data[kept].sum() if weight is not None else kept.size
         with np.errstate(invalid="ignore", divide="ignore"):
-            smooth = smooth.sum() / _const(denom, smooth.data.dtype)
+            smooth = smooth.sum() / _const(denom, smooth._data.dtype)
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
@@ -992,7 +992,7 @@ def _cross_entropy_probs(
     if weight is not None:
         shape = [1] * logp.ndim
         shape[class_dim] = n_classes
-        terms = terms * weight.reshape(shape).to(terms.data.dtype)
+        terms = terms * weight.reshape(shape).to(terms._data.dtype)
     if reduction == "none":
         return -terms.sum(class_dim)
     if reduction == "sum":
@@ -1009,9 +1009,9 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 def _expand_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
     """Broadcast ``input`` and ``target`` to one shape, with PyTorch's error if they cannot be."""
     try:
-        shape = np.broadcast_shapes(input.data.shape, target.data.shape)
+        shape = np.broadcast_shapes(input._data.shape, target._data.shape)
     except ValueError as err:
-        raise_broadcast_error(input.data, target.data, err)
+        raise_broadcast_error(input._data, target._data, err)
     return tuple(t if t.shape == shape else t.expand(shape) for t in (input, target))
 
 
@@ -1039,7 +1039,7 @@ def smooth_l1_loss(
         raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{_type_name(input)}\'')
     input, target = _same_float_dtype(input, target)
     d = input - target
-    small = _const(np.abs(d.data) < beta, np.bool_)
+    small = _const(np.abs(d._data) < beta, np.bool_)
     loss = where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
     return _reduce(loss, reduction)
 
@@ -1069,10 +1069,10 @@ def huber_loss(
         raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(input)}\'')
     input, target = _same_float_dtype(input, target)
     d = input - target
-    small = _const(np.abs(d.data) < delta, np.bool_)
+    small = _const(np.abs(d._data) < delta, np.bool_)
     loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
     if weight is not None:
-        loss = loss * weight.to(loss.data.dtype)
+        loss = loss * weight.to(loss._data.dtype)
     return _reduce(loss, reduction)
 
 
@@ -1108,7 +1108,7 @@ def kl_div(
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        zero = _const(target.data == 0, np.bool_)
+        zero = _const(target._data == 0, np.bool_)
         with np.errstate(invalid="ignore"):
             # xlogy(t, t): 0 where t is 0 (the log of 1 stands in, so no -inf meets the 0)
             t_log_t = where(zero, 0.0, target * where(zero, 1.0, target).log())
@@ -1153,8 +1153,8 @@ def cosine_embedding_loss(
     if not cos.is_floating_point():
         cos = cos.float()
     raw = cos - float(margin)
-    neg = where(_const(raw.data >= 0, np.bool_), raw, 0.0)
-    t = target.data
+    neg = where(_const(raw._data >= 0, np.bool_), raw, 0.0)
+    t = target._data
     out = where(_const(t == 1, np.bool_), 1.0 - cos, 0.0) + where(_const(t == -1, np.bool_), neg, 0.0)
     return _reduce(out, reduction)
 
@@ -1181,7 +1181,7 @@ def margin_ranking_loss(
             f"{input1.shape!r}, input2: {input2.shape!r}, target: {target.shape!r} "
         )
     raw = -target * (input1 - input2) + float(margin)
-    return _reduce(where(_const(raw.data >= 0, np.bool_), raw, 0.0), reduction)
+    return _reduce(where(_const(raw._data >= 0, np.bool_), raw, 0.0), reduction)
 
 
 # ---- normalization ------------------------------------------------------------------------------------------
@@ -1190,8 +1190,8 @@ def _check_norm_dtypes(input: Tensor, params: list[Tensor | None], kernel: str) 
     if not input.is_floating_point():
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
     for p in params:
-        if p is not None and p.data.dtype != input.data.dtype:
-            if input.data.dtype == np.float32:
+        if p is not None and p._data.dtype != input._data.dtype:
+            if input._data.dtype == np.float32:
                 raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
@@ -1251,7 +1251,7 @@ def batch_norm(
         centered = input - mean
         var = (centered * centered).mean(axes, keepdim=True)  # biased: the batch is the whole population
         if running_mean is not None:
-            _update_running_stats(running_mean, running_var, mean.data, var.data, input.numel() // max(channels, 1),
+            _update_running_stats(running_mean, running_var, mean._data, var._data, input.numel() // max(channels, 1),
                                   momentum)
     else:
         centered = input - running_mean.detach().reshape(view)
@@ -1267,12 +1267,12 @@ def batch_norm(
 def _update_running_stats(running_mean: Tensor, running_var: Tensor, mean: np.ndarray, var: np.ndarray, n: int,
                           momentum: float) -> None:
     """Move the running averages towards this batch's statistics, in place and without recording."""
-    dtype = running_mean.data.dtype
+    dtype = running_mean._data.dtype
     unbiased = var.reshape(-1) * (n / (n - 1)) if n > 1 else np.full(var.size, np.nan)
     for buf, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
         buf._vc.before_write()
-        new = (1 - momentum) * buf.data.reshape(-1) + momentum * batch
-        buf.data[...] = new.reshape(buf.data.shape).astype(dtype)
+        new = (1 - momentum) * buf._data.reshape(-1) + momentum * batch
+        buf._data[...] = new.reshape(buf._data.shape).astype(dtype)
         buf._vc.value += 1
 
 
@@ -1349,12 +1349,12 @@ def rms_norm(
     if not input.is_floating_point():
         raise NotImplementedError(f'"rms_norm" not implemented for \'{_type_name(input)}\'')
     if eps is None:
-        eps = float(np.finfo(input.data.dtype).eps)
+        eps = float(np.finfo(input._data.dtype).eps)
     axes = tuple(range(input.ndim - len(shape), input.ndim))
     out = input * ((input * input).mean(axes, keepdim=True) + eps).rsqrt()
     if weight is not None:
         out = out * weight
-    return out.to(input.data.dtype)
+    return out.to(input._data.dtype)
 
 
 def group_norm(
@@ -1413,12 +1413,12 @@ def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
     if p == -math.inf:
         return a.min(dim, keepdim)[0]
     if p == 0:  # how many entries are non-zero: a count, whose gradient is 0
-        count = _const((x.data != 0).sum(dim, keepdims=keepdim), x.data.dtype)
+        count = _const((x._data != 0).sum(dim, keepdims=keepdim), x._data.dtype)
         return count + (a * 0.0).sum(dim, keepdim)
     if p == 1:
         return a.sum(dim, keepdim)
     total = (x * x).sum(dim, keepdim) if p == 2 else (a ** p).sum(dim, keepdim)
-    zero = _const(total.data == 0, np.bool_)
+    zero = _const(total._data == 0, np.bool_)
     # The root of 0 has an infinite slope: take it of 1 there, then put the 0 back (where passes it no gradient).
     root = where(zero, 1.0, total)
     root = root.sqrt() if p == 2 else root ** (1.0 / p)
@@ -1427,9 +1427,9 @@ def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
 
 def _broadcast_pair(x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
     try:
-        shape = np.broadcast_shapes(x1.data.shape, x2.data.shape)
+        shape = np.broadcast_shapes(x1._data.shape, x2._data.shape)
     except ValueError as err:
-        raise_broadcast_error(x1.data, x2.data, err)
+        raise_broadcast_error(x1._data, x2._data, err)
     x1, x2 = x1._pair(x2)
     return (x1 if x1.shape == shape else x1.expand(shape)), (x2 if x2.shape == shape else x2.expand(shape))
 
@@ -1441,15 +1441,15 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     first (kept at least ``eps``, a clamp that passes the norm's gradient through, as PyTorch's), so the result
     stays in [-1, 1]; a zero vector gives 0.
     """
-    dt = np.result_type(x1.data.dtype, x2.data.dtype)
+    dt = np.result_type(x1._data.dtype, x2._data.dtype)
     if dt.kind != "f":
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_type_name(dt)}")
     x1, x2 = _broadcast_pair(x1, x2)
     d = wrap_dim(dim, x1.ndim)
     n1, n2 = _vector_norm(x1, 2, d, True), _vector_norm(x2, 2, d, True)
     # Raise the norms to eps without recording: the values change, the gradient stays the norm's.
-    n1 = n1 + _const(np.maximum(n1.data, eps) - n1.data, n1.data.dtype)
-    n2 = n2 + _const(np.maximum(n2.data, eps) - n2.data, n2.data.dtype)
+    n1 = n1 + _const(np.maximum(n1._data, eps) - n1._data, n1._data.dtype)
+    n2 = n2 + _const(np.maximum(n2._data, eps) - n2._data, n2._data.dtype)
     return ((x1 / n1) * (x2 / n2)).sum(d)
 
 
@@ -1476,5 +1476,5 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
         )
     d = wrap_dim(dim, input.ndim)
     norm = _vector_norm(input, p, d, True)
-    big = _const(norm.data >= eps, np.bool_)
-    return input / where(big, norm, _const(np.full(norm.shape, eps), norm.data.dtype))
+    big = _const(norm._data >= eps, np.bool_)
+    return input / where(big, norm, _const(np.full(norm.shape, eps), norm._data.dtype))

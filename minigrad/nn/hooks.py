@@ -99,7 +99,7 @@ class BackwardHook:
         tensors = [values[i] for i in index]
         if len(tensors) == 1:
             flat = BackwardHookFunction.apply(tensors[0])
-            new, seen, shapes = [flat], [True], [(flat.data.shape, flat.data.dtype)]
+            new, seen, shapes = [flat], [True], [(flat._data.shape, flat._data.dtype)]
         else:
             flat = Pack.apply(*tensors)
             shapes = flat.grad_fn.shapes
@@ -109,19 +109,19 @@ class BackwardHook:
                 t.register_hook(lambda g, i=i: seen.__setitem__(i, True))
 
         def hook(g: Tensor) -> Tensor | None:
-            parts = _split(g.data, shapes)
+            parts = _split(g._data, shapes)
             grads = [Tensor._make(p.reshape(s), False) if ok else None for p, (s, _), ok in zip(parts, shapes, seen)]
             if len(seen) > 1:
                 seen[:] = [False] * len(seen)
             out = on_grad(grads)
             if out is None:
                 return None
-            array = np.zeros_like(g.data)
+            array = np.zeros_like(g._data)
             for part, o, (shape, _) in zip(_split(array, shapes), out, shapes):
                 if o is not None:
                     if tuple(o.shape) != shape:
                         raise RuntimeError("hook 'hook' has changed the size of value")
-                    part[...] = o.data.reshape(part.shape)
+                    part[...] = o._data.reshape(part.shape)
             return Tensor._make(array, False)
 
         flat.register_hook(NodePreHook(hook))
@@ -133,7 +133,7 @@ class BackwardHook:
     def setup_input_hook(self, args: tuple) -> tuple:
         """Wrap the positional inputs; their node calls the backward hooks with grad_input and grad_output."""
         self.n_inputs = len(args)
-        self.input_zeros = [(i, a.data.shape, a.data.dtype) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        self.input_zeros = [(i, a._data.shape, a._data.dtype) for i, a in enumerate(args) if isinstance(a, Tensor)]
         args, self.input_index = self._wrap(args, self._on_grad_input)
         return args
 

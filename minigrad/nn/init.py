@@ -1,6 +1,6 @@
 """``minigrad.nn.init``: fill a tensor in place with initial values, using PyTorch's fan-based rules.
 
-Every function writes into ``tensor.data`` without recording anything (as under ``no_grad``), bumps the tensor's
+Every function writes into ``tensor._data`` without recording anything (as under ``no_grad``), bumps the tensor's
 version counter, and returns the tensor. Random draws come from minigrad's global generator
 (``minigrad.manual_seed``) unless a numpy ``Generator`` is passed as ``generator``.
 
@@ -77,7 +77,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into the tensor's array in place (nothing recorded) and bump its version."""
     with no_grad():
         tensor._vc.before_write()
-        tensor.data[...] = values
+        tensor._data[...] = values
         tensor._vc.value += 1
     return tensor
 

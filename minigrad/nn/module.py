@@ -268,18 +268,18 @@ class Module:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data = np.zeros_like(p.grad.data)
+                    p.grad._data = np.zeros_like(p.grad._data)
 
     def _cast(self, dtype: Any) -> Module:
         for m in self.modules():
             for p in m._parameters.values():
-                if p is not None and p.data.dtype.kind == "f":
-                    p.data = p.data.astype(dtype)
+                if p is not None and p._data.dtype.kind == "f":
+                    p._data = p._data.astype(dtype)
                     if p.grad is not None:
-                        p.grad.data = p.grad.data.astype(dtype)
+                        p.grad._data = p.grad._data.astype(dtype)
             for b in m._buffers.values():
-                if b is not None and b.data.dtype.kind == "f":
-                    b.data = b.data.astype(dtype)
+                if b is not None and b._data.dtype.kind == "f":
+                    b._data = b._data.astype(dtype)
         return self
 
     def double(self) -> Module:
@@ -362,17 +362,17 @@ class Module:
             if k not in state_dict:
                 continue
             v = state_dict[k]
-            arr = v.data if isinstance(v, Tensor) else np.asarray(v)
+            arr = v._data if isinstance(v, Tensor) else np.asarray(v)
             if arr.dtype.kind not in "fiub":
                 errors.append(
                     f'While copying the parameter named "{k}", expected minigrad.Tensor or Tensor-like object from '
                     f"checkpoint but received {type(v)}"
                 )
                 continue
-            if arr.shape != p.data.shape:
+            if arr.shape != p._data.shape:
                 errors.append(
                     f"size mismatch for {k}: copying a param with shape {_size(arr.shape)} from checkpoint, the "
-                    f"shape in current model is {_size(p.data.shape)}."
+                    f"shape in current model is {_size(p._data.shape)}."
                 )
             values[k] = arr
         if errors:
@@ -381,7 +381,7 @@ class Module:
             )
         for k, arr in values.items():
             p = own[k]
-            np.copyto(p.data, arr, casting="unsafe")
+            np.copyto(p._data, arr, casting="unsafe")
             p._vc.value += 1
         return _IncompatibleKeys((missing, unexpected))
 

@@ -23,12 +23,12 @@ class Parameter(Tensor):
         if data is None:
             arr = np.zeros((0,), dtype=np.float32)
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data._data
         elif isinstance(data, np.ndarray):
             arr = data
         else:
             arr = to_array(data)
-        self.data = arr
+        self._data = arr
         self.grad = None
         self.grad_fn = None
         self._vc = data._vc if isinstance(data, Tensor) else VersionCounter()
@@ -39,5 +39,5 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         from minigrad._format import tensor_repr
 
-        body = tensor_repr(Tensor._make(self.data, False))
+        body = tensor_repr(Tensor._make(self._data, False))
         return "Parameter containing:\n" + body[:-1] + (", requires_grad=True)" if self.requires_grad else ")")

@@ -52,12 +52,12 @@ _UNKNOWN_NONLINEARITY = "Unknown nonlinearity '{}'. Select from 'tanh' or 'relu'
 
 
 def _scalar_name(t: Tensor) -> str:
-    return _SCALAR_NAMES.get(t.data.dtype.name, t.data.dtype.name)
+    return _SCALAR_NAMES.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def _check_same_dtype(a: Tensor, w: Tensor) -> None:
     """Raise PyTorch's matmul dtype error when ``a`` (an input or hidden state) and weight ``w`` differ."""
-    if a.data.dtype != w.data.dtype:
+    if a._data.dtype != w._data.dtype:
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_scalar_name(a)} and {_scalar_name(w)}"
         )
@@ -180,7 +180,7 @@ class RNNCell(RNNCellBase):
             hx = None if hx is None else hx.unsqueeze(0)
         if hx is None:
             # A real zero state (not a skipped term), so weight_hh gets its (zero) gradient as in PyTorch.
-            hx = Tensor._make(np.zeros((input.data.shape[0], self.hidden_size), dtype=input.data.dtype), False)
+            hx = Tensor._make(np.zeros((input._data.shape[0], self.hidden_size), dtype=input._data.dtype), False)
         gates = input @ self.weight_ih.t()
         if self.bias_ih is not None:
             gates = gates + self.bias_ih
@@ -198,11 +198,11 @@ class RNNCell(RNNCellBase):
             raise ValueError(f"RNNCell: Expected hidden to be 1D or 2D, got {hx.ndim}D instead")
         # PyTorch adds a batch axis of one to unbatched input and hx, then checks; so do the messages.
         batched = input.ndim == 2
-        in_shape = input.data.shape if batched else (1,) + input.data.shape
+        in_shape = input._data.shape if batched else (1,) + input._data.shape
         if in_shape[1] != self.input_size:
             raise RuntimeError(f"input has inconsistent input_size: got {in_shape[1]} expected {self.input_size}")
         if hx is not None:
-            h_shape = hx.data.shape if batched else (1,) + hx.data.shape
+            h_shape = hx._data.shape if batched else (1,) + hx._data.shape
             if h_shape[0] != in_shape[0]:
                 raise RuntimeError(f"Input batch size {in_shape[0]} doesn't match hidden0 batch size {h_shape[0]}")
             if len(h_shape) < 2:
@@ -350,13 +350,13 @@ class RNNBase(Module):
                 raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.ndim}-D tensor")
             raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {hx.ndim}-D tensor")
         weight = self._parameters[self._all_weights[0][0]]
-        if input.data.dtype != weight.data.dtype:
-            got, want = from_numpy_dtype(input.data.dtype), from_numpy_dtype(weight.data.dtype)
+        if input._data.dtype != weight._data.dtype:
+            got, want = from_numpy_dtype(input._data.dtype), from_numpy_dtype(weight._data.dtype)
             raise ValueError(
                 f"RNN input dtype ({got}) does not match weight dtype ({want}). Convert input: input.to({want}), "
                 f"or convert model: model.to({got})"
             )
-        shape = input.data.shape
+        shape = input._data.shape
         if shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {shape[-1]}"
@@ -367,7 +367,7 @@ class RNNBase(Module):
             steps, batch = shape[0], 1
         if hx is not None:
             expected = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
-            got_shape = hx.data.shape if batched else (hx.data.shape[0], 1, hx.data.shape[1])
+            got_shape = hx._data.shape if batched else (hx._data.shape[0], 1, hx._data.shape[1])
             if tuple(got_shape) != expected:
                 raise RuntimeError(f"Expected hidden size {expected}, got {list(got_shape)}")
         if steps == 0:
@@ -383,7 +383,7 @@ class RNNBase(Module):
         At step ``t`` only the first ``batch_sizes[t]`` sorted sequences run, so each sequence's final state is
         its own last step (its first step for the reverse direction) and padding never reaches a gradient.
         """
-        sizes = [int(n) for n in packed.batch_sizes.data]
+        sizes = [int(n) for n in packed.batch_sizes._data]
         lstm = self.mode == "LSTM"
         states = [] if hx is None else (list(hx) if lstm else [hx])
         self._check_packed_args(packed.data, sizes[0], states)
@@ -393,7 +393,7 @@ class RNNBase(Module):
             initial = [(zero, _zeros(sizes[0], self.hidden_size, packed.data)) if lstm else (zero,)] * count
         else:
             if packed.sorted_indices is not None:  # the user's states are in the original batch order
-                order = (slice(None), packed.sorted_indices.data)
+                order = (slice(None), packed.sorted_indices._data)
                 states = [ops.Index.apply(s, index=order) for s in states]
             initial = [tuple(s[j] for s in states) for j in range(count)]
         def run_direction(x: Tensor, names: list[str], state: tuple, reverse: bool) -> Any:
@@ -405,7 +405,7 @@ class RNNBase(Module):
         for part in range(len(finals[0])):
             h = stack([f[part] for f in finals], 0)
             if packed.unsorted_indices is not None:
-                h = ops.Index.apply(h, index=(slice(None), packed.unsorted_indices.data))
+                h = ops.Index.apply(h, index=(slice(None), packed.unsorted_indices._data))
             result.append(h)
         out = PackedSequence(x, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         return out, (tuple(result) if lstm else result[0])
@@ -419,9 +419,9 @@ class RNNBase(Module):
         sizes = (self.proj_size or self.hidden_size, self.hidden_size)
         for idx, s in enumerate(states):
             expected = (layers, batch, sizes[idx])
-            if tuple(s.data.shape) != expected:
+            if tuple(s._data.shape) != expected:
                 which = f"hidden[{idx}]" if self.mode == "LSTM" else "hidden"
-                raise RuntimeError(f"Expected {which} size {expected}, got {list(s.data.shape)}")
+                raise RuntimeError(f"Expected {which} size {expected}, got {list(s._data.shape)}")
             _check_same_dtype(s, self._parameters[self._all_weights[0][1]])
 
     def _run_packed_direction(
@@ -569,7 +569,7 @@ class RNN(RNNBase):
         x = input.transpose(0, 1) if self.batch_first else input
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:  # a real zero state (not a skipped first term): every weight_hh gets a gradient, as in PyTorch
-            initial = [(_zeros(x.data.shape[1], self.hidden_size, x),)] * count
+            initial = [(_zeros(x._data.shape[1], self.hidden_size, x),)] * count
         else:
             initial = [(hx[j],) for j in range(count)]
         out, finals = _unroll(self, x, initial, self._run_direction)
@@ -596,7 +596,7 @@ class RNN(RNNBase):
             # h = act(pre[i] + h @ W_hh^T): one AddmmBackward0 and one TanhBackward0 (ReluBackward0) node.
             return (rnn_step(ops.Addmm.apply(pre, state[0], w_hh_t, index=i), self.nonlinearity),)
 
-        return _run_steps(step, state, x.data.shape[0], reverse)
+        return _run_steps(step, state, x._data.shape[0], reverse)
 
 
 # ---- LSTM and GRU -------------------------------------------------------------------------------------------------
@@ -658,7 +658,7 @@ def gru_step(gi: Tensor, gh: Tensor, h: Tensor, hidden: int, prefix: tuple = ())
 
 def _zeros(batch: int, size: int, like: Tensor) -> Tensor:
     """A zero state ``(batch, size)`` with ``like``'s dtype, a real tensor so every ``weight_hh`` gets a gradient."""
-    return Tensor._make(np.zeros((batch, size), dtype=like.data.dtype), False)
+    return Tensor._make(np.zeros((batch, size), dtype=like._data.dtype), False)
 
 
 def _check_cell_args(
@@ -669,11 +669,11 @@ def _check_cell_args(
     ``hiddens`` are the given states, ``hidden_names`` their names in the messages (``hidden0``, ``hidden1``).
     """
     batched = input.ndim == 2
-    in_shape = input.data.shape if batched else (1,) + input.data.shape
+    in_shape = input._data.shape if batched else (1,) + input._data.shape
     if in_shape[1] != cell.input_size:
         raise RuntimeError(f"input has inconsistent input_size: got {in_shape[1]} expected {cell.input_size}")
     for name, hx in zip(hidden_names, hiddens):
-        h_shape = hx.data.shape if batched else (1,) + hx.data.shape
+        h_shape = hx._data.shape if batched else (1,) + hx._data.shape
         if h_shape[0] != in_shape[0]:
             raise RuntimeError(f"Input batch size {in_shape[0]} doesn't match {name} batch size {h_shape[0]}")
         if len(h_shape) < 2:
@@ -688,7 +688,7 @@ def _check_cell_args(
 def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
     """The LSTM layer's cell state must have the weights' dtype. PyTorch has no message of its own for this (its
     layer fails inside oneDNN; its cell promotes, as minigrad's does), so minigrad says plainly what is wrong."""
-    if c.data.dtype != weight.data.dtype:
+    if c._data.dtype != weight._data.dtype:
         raise RuntimeError(
             f"Expected hidden[{index}] to have dtype {_scalar_name(weight)}, but got {_scalar_name(c)}"
         )
@@ -696,11 +696,11 @@ def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
 
 def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
     """Every step's input projection in one matmul: ``x (L, N, H_in)`` -> ``(L, N, G)``, plus ``bias``."""
-    steps, batch, features = x.data.shape
+    steps, batch, features = x._data.shape
     flat = x.reshape(steps * batch, features)
     # With a bias, one AddmmBackward0 node: the bias is added into the product, not into a copy of it.
     pre = flat @ w_ih.t() if bias is None else ops.Addmm.apply(bias, flat, w_ih.t())
-    return pre.reshape(steps, batch, w_ih.data.shape[0])
+    return pre.reshape(steps, batch, w_ih._data.shape[0])
 
 
 def _run_steps(step: Any, state: tuple[Tensor, ...], steps: int, reverse: bool) -> tuple[list[Tensor], tuple]:
@@ -761,13 +761,13 @@ def _unroll(
 def _check_layer_input(module: RNNBase, input: Tensor) -> tuple[int, int]:
     """RNNBase's input checks (dtype, then features), as PyTorch's ``check_input``; returns ``(steps, batch)``."""
     weight = module._parameters[module._all_weights[0][0]]
-    if input.data.dtype != weight.data.dtype:
-        got, want = from_numpy_dtype(input.data.dtype), from_numpy_dtype(weight.data.dtype)
+    if input._data.dtype != weight._data.dtype:
+        got, want = from_numpy_dtype(input._data.dtype), from_numpy_dtype(weight._data.dtype)
         raise ValueError(
             f"RNN input dtype ({got}) does not match weight dtype ({want}). Convert input: input.to({want}), "
             f"or convert model: model.to({got})"
         )
-    shape = input.data.shape
+    shape = input._data.shape
     if shape[-1] != module.input_size:
         raise RuntimeError(
             f"input.size(-1) must be equal to input_size. Expected {module.input_size}, got {shape[-1]}"
@@ -836,7 +836,7 @@ class LSTMCell(RNNCellBase):
             input = input.unsqueeze(0)
             hx = None if hx is None else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
         if hx is None:
-            zeros = _zeros(input.data.shape[0], self.hidden_size, input)
+            zeros = _zeros(input._data.shape[0], self.hidden_size, input)
             hx = (zeros, zeros)
         h, c = hx
         gates = input @ self.weight_ih.t()
@@ -901,7 +901,7 @@ class GRUCell(RNNCellBase):
             input = input.unsqueeze(0)
             hx = None if hx is None else hx.unsqueeze(0)
         if hx is None:
-            hx = _zeros(input.data.shape[0], self.hidden_size, input)
+            hx = _zeros(input._data.shape[0], self.hidden_size, input)
         gi = input @ self.weight_ih.t()
         if self.bias_ih is not None:
             gi = gi + self.bias_ih
@@ -990,7 +990,7 @@ class LSTM(RNNBase):
         x = input.transpose(0, 1) if self.batch_first else input
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
-            batch = x.data.shape[1]
+            batch = x._data.shape[1]
             zero = (_zeros(batch, self.proj_size or self.hidden_size, x), _zeros(batch, self.hidden_size, x))
             initial = [zero] * count
         else:
@@ -1021,7 +1021,7 @@ class LSTM(RNNBase):
             sizes = (self.proj_size or self.hidden_size, self.hidden_size)
             for idx in range(2):
                 expected = (layers, batch, sizes[idx])
-                shape = hx[idx].data.shape
+                shape = hx[idx]._data.shape
                 got = shape if batched else (shape[0], 1, shape[1])
                 if tuple(got) != expected:
                     raise RuntimeError(f"Expected hidden[{idx}] size {expected}, got {list(got)}")
@@ -1054,7 +1054,7 @@ class LSTM(RNNBase):
             h, c = lstm_step(ops.Addmm.apply(pre, state[0], w_hh_t, index=i), state[1], self.hidden_size)
             return (h if w_hr_t is None else ops.Mm.apply(h, w_hr_t)), c  # the projection, with proj_size
 
-        return _run_steps(step, state, x.data.shape[0], reverse)
+        return _run_steps(step, state, x._data.shape[0], reverse)
 
 
 class GRU(RNNBase):
@@ -1129,7 +1129,7 @@ class GRU(RNNBase):
         x = input.transpose(0, 1) if self.batch_first else input
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
-            initial = [(_zeros(x.data.shape[1], self.hidden_size, x),)] * count
+            initial = [(_zeros(x._data.shape[1], self.hidden_size, x),)] * count
         else:
             initial = [(hx[j],) for j in range(count)]
         out, finals = _unroll(self, x, initial, self._run_direction)
@@ -1160,4 +1160,4 @@ class GRU(RNNBase):
             gh = ops.Mm.apply(h, w_hh_t) if b_hh is None else ops.Addmm.apply(b_hh, h, w_hh_t)  # h @ W_hh^T + b_hh
             return (gru_step(pre, gh, h, self.hidden_size, (i,)),)
 
-        return _run_steps(step, state, x.data.shape[0], reverse)
+        return _run_steps(step, state, x._data.shape[0], reverse)

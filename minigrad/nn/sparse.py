@@ -75,7 +75,7 @@ class Embedding(Module):
         """Draw the table from N(0, 1) (minigrad's global generator) and zero the padding row."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
         """``(*)`` indices -> ``(*, embedding_dim)``: ``F.embedding`` with this layer's options."""

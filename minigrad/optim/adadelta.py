@@ -68,15 +68,15 @@ class Adadelta(Optimizer):
             state["step"] = _scalar_state(0.0)
             state["square_avg"] = _zeros_like(p)
             state["acc_delta"] = _zeros_like(p)
-        state["step"].data += 1
-        g = -p.grad.data if group["maximize"] else p.grad.data
+        state["step"]._data += 1
+        g = -p.grad._data if group["maximize"] else p.grad._data
         if weight_decay != 0:
-            g = g + weight_decay * p.data
-        v, u = state["square_avg"].data, state["acc_delta"].data
+            g = g + weight_decay * p._data
+        v, u = state["square_avg"]._data, state["acc_delta"]._data
         v *= rho
         v += (1 - rho) * g * g
         delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
         u *= rho
         u += (1 - rho) * delta * delta
-        p.data -= lr * delta
+        p._data -= lr * delta
         _bump(p, state)

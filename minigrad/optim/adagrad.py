@@ -79,7 +79,7 @@ class Adagrad(Optimizer):
     def _init_state(self, p: Tensor, initial_accumulator_value: float) -> None:
         state = self.state[p]
         state["step"] = _scalar_state(0.0)
-        state["sum"] = Tensor._make(np.full_like(p.data, initial_accumulator_value), False)
+        state["sum"] = Tensor._make(np.full_like(p._data, initial_accumulator_value), False)
 
     def _update(self, p: Tensor, group: dict[str, Any]) -> None:
         # float() keeps a numpy float64 option from promoting a float32 parameter.
@@ -87,13 +87,13 @@ class Adagrad(Optimizer):
         state = self.state[p]
         if not state:  # a parameter added later with add_param_group: PyTorch fills it from the defaults
             self._init_state(p, self.defaults["initial_accumulator_value"])
-        state["step"].data += 1
-        t = float(state["step"].data)
-        g = -p.grad.data if group["maximize"] else p.grad.data
+        state["step"]._data += 1
+        t = float(state["step"]._data)
+        g = -p.grad._data if group["maximize"] else p.grad._data
         if weight_decay != 0:
-            g = g + weight_decay * p.data
+            g = g + weight_decay * p._data
         clr = lr / (1 + (t - 1) * lr_decay)
-        s = state["sum"].data
+        s = state["sum"]._data
         s += g * g
-        p.data += (-clr * g) / (np.sqrt(s) + eps)
+        p._data += (-clr * g) / (np.sqrt(s) + eps)
         _bump(p, state)

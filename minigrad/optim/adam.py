@@ -67,34 +67,34 @@ class Adam(Optimizer):
         state = self.state[p]
         if not state:
             state["step"] = Tensor._make(np.zeros((), dtype=np.float32), False)
-            state["exp_avg"] = Tensor._make(np.zeros_like(p.data), False)
-            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
+            state["exp_avg"] = Tensor._make(np.zeros_like(p._data), False)
+            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p._data), False)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), False)
-        g = p.grad.data
+                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p._data), False)
+        g = p.grad._data
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
+        state["step"]._data += 1
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * weight_decay
+                p._data *= 1 - lr * weight_decay
             else:
-                g = g + weight_decay * p.data
+                g = g + weight_decay * p._data
 
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g
 
-        t = float(state["step"].data)
+        t = float(state["step"]._data)
         step_size = lr / (1 - beta1 ** t)
         bias_correction2_sqrt = (1 - beta2 ** t) ** 0.5
         if group["amsgrad"]:
-            v_max = state["max_exp_avg_sq"].data
+            v_max = state["max_exp_avg_sq"]._data
             np.maximum(v_max, v, out=v_max)
             v = v_max
         denom = np.sqrt(v) / bias_correction2_sqrt + eps
-        p.data += (-step_size * m) / denom
+        p._data += (-step_size * m) / denom
 
         for name in state:
             state[name]._vc.value += 1

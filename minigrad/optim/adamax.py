@@ -64,14 +64,14 @@ class Adamax(Optimizer):
             state["step"] = _scalar_state(0.0)
             state["exp_avg"] = _zeros_like(p)
             state["exp_inf"] = _zeros_like(p)
-        g = -p.grad.data if group["maximize"] else p.grad.data
-        state["step"].data += 1
+        g = -p.grad._data if group["maximize"] else p.grad._data
+        state["step"]._data += 1
         if weight_decay != 0:
-            g = g + weight_decay * p.data
-        m, u = state["exp_avg"].data, state["exp_inf"].data
+            g = g + weight_decay * p._data
+        m, u = state["exp_avg"]._data, state["exp_inf"]._data
         _lerp_(m, g, 1 - beta1)
         u *= beta2
         np.maximum(u, np.abs(g) + eps, out=u)
-        clr = lr / (1 - beta1 ** float(state["step"].data))
-        p.data += (-clr * m) / u
+        clr = lr / (1 - beta1 ** float(state["step"]._data))
+        p._data += (-clr * m) / u
         _bump(p, state)

@@ -73,20 +73,20 @@ class ASGD(Optimizer):
             state["eta"] = _scalar_state(lr)
             state["mu"] = _scalar_state(1.0)
             state["ax"] = _zeros_like(p)
-        g = -p.grad.data if group["maximize"] else p.grad.data
-        state["step"].data += 1
+        g = -p.grad._data if group["maximize"] else p.grad._data
+        state["step"]._data += 1
         if weight_decay != 0:
-            g = g + weight_decay * p.data
-        eta = float(state["eta"].data)
-        p.data *= 1 - lambd * eta
-        p.data -= eta * g
-        ax, mu = state["ax"].data, state["mu"].data
+            g = g + weight_decay * p._data
+        eta = float(state["eta"]._data)
+        p._data *= 1 - lambd * eta
+        p._data -= eta * g
+        ax, mu = state["ax"]._data, state["mu"]._data
         if float(mu) != 1:
-            ax += (p.data - ax) * mu
+            ax += (p._data - ax) * mu
         else:
-            ax[...] = p.data
-        t = float(state["step"].data)
+            ax[...] = p._data
+        t = float(state["step"]._data)
         # PyTorch makes both as float32 scalars, so they are float32-rounded even when a loaded state is float64
-        state["eta"].data[...] = np.float32(lr / ((1 + lambd * lr * t) ** alpha))
-        state["mu"].data[...] = np.float32(1 / max(1, t - t0))
+        state["eta"]._data[...] = np.float32(lr / ((1 + lambd * lr * t) ** alpha))
+        state["mu"]._data[...] = np.float32(1 / max(1, t - t0))
         _bump(p, state)

@@ -101,7 +101,7 @@ class LBFGS(Optimizer):
     def _flat_grad(self) -> np.ndarray:
         self._check_grads()
         return np.concatenate([
-            np.zeros(p.data.size, dtype=p.data.dtype) if p.grad is None else p.grad.data.reshape(-1)
+            np.zeros(p._data.size, dtype=p._data.dtype) if p.grad is None else p.grad._data.reshape(-1)
             for p in self._params
         ])
 
@@ -109,14 +109,14 @@ class LBFGS(Optimizer):
         """x = x + t * d, parameter by parameter, in place (``t`` rounded to the parameters' dtype first)."""
         offset = 0
         for p in self._params:
-            n = p.data.size
-            p.data += p.data.dtype.type(t) * d[offset:offset + n].reshape(p.data.shape)
+            n = p._data.size
+            p._data += p._data.dtype.type(t) * d[offset:offset + n].reshape(p._data.shape)
             p._vc.value += 1
             offset += n
 
     def _set_params(self, values: list[np.ndarray]) -> None:
         for p, v in zip(self._params, values, strict=True):
-            p.data[...] = v
+            p._data[...] = v
             p._vc.value += 1
 
     def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float, np.ndarray]:
@@ -138,18 +138,18 @@ class LBFGS(Optimizer):
         """Run up to ``max_iter`` L-BFGS iterations; returns the loss the first closure call returned."""
         if len(self.param_groups) != 1:
             raise AssertionError(f"Expected exactly one param_group, but got {len(self.param_groups)}")
-        saved = [(p, p.data.copy(), p._vc.value, p.grad,
-                  None if p.grad is None else (p.grad.data.copy(), p.grad._vc.value)) for p in self._params]
+        saved = [(p, p._data.copy(), p._vc.value, p.grad,
+                  None if p.grad is None else (p.grad._data.copy(), p.grad._vc.value)) for p in self._params]
         try:
             with no_grad():
                 return self._step(closure)
         except BaseException:
             for p, data, version, grad, grad_saved in saved:
-                p.data[...] = data
+                p._data[...] = data
                 p._vc.value = version
                 p.grad = grad
                 if grad_saved is not None:
-                    grad.data[...] = grad_saved[0]
+                    grad._data[...] = grad_saved[0]
                     grad._vc.value = grad_saved[1]
             raise
 
@@ -224,7 +224,7 @@ class LBFGS(Optimizer):
             if line_search_fn is not None:
                 if line_search_fn != "strong_wolfe":
                     raise RuntimeError("only 'strong_wolfe' is supported")
-                x0 = [p.data.copy() for p in self._params]
+                x0 = [p._data.copy() for p in self._params]
                 loss, flat_grad, t, ls_evals = _strong_wolfe(
                     lambda x, step, direction: self._evaluate_at(closure, x, step, direction),
                     x0, t, d, loss, flat_grad, gtd, max_ls=max_eval - evals,
@@ -263,7 +263,7 @@ class LBFGS(Optimizer):
 def _numpy(value: Any) -> Any:
     """A state value as the step works on it: tensors become arrays (0-d ones numpy scalars), lists recurse."""
     if isinstance(value, Tensor):
-        return value.data.copy() if value.data.ndim else value.data[()]
+        return value._data.copy() if value._data.ndim else value._data[()]
     if isinstance(value, list):
         return [_numpy(v) for v in value]
     return value

@@ -79,25 +79,25 @@ class NAdam(Optimizer):
             state["mu_product"] = _scalar_state(1.0)
             state["exp_avg"] = _zeros_like(p)
             state["exp_avg_sq"] = _zeros_like(p)
-        g = -p.grad.data if group["maximize"] else p.grad.data
-        state["step"].data += 1
-        t = float(state["step"].data)
+        g = -p.grad._data if group["maximize"] else p.grad._data
+        state["step"]._data += 1
+        t = float(state["step"]._data)
         bias_correction2 = 1 - beta2 ** t
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * weight_decay
+                p._data *= 1 - lr * weight_decay
             else:
-                g = g + weight_decay * p.data
+                g = g + weight_decay * p._data
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
-        state["mu_product"].data *= mu  # a float32 product, as PyTorch keeps it
-        mu_product = float(state["mu_product"].data)
+        state["mu_product"]._data *= mu  # a float32 product, as PyTorch keeps it
+        mu_product = float(state["mu_product"]._data)
 
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g
         denom = np.sqrt(v / bias_correction2) + eps
-        p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom
-        p.data += (-lr * mu_next) / (1.0 - mu_product * mu_next) * m / denom
+        p._data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom
+        p._data += (-lr * mu_next) / (1.0 - mu_product * mu_next) * m / denom
         _bump(p, state)

@@ -134,7 +134,7 @@ class Optimizer:
                     g = p.grad
                     g.grad_fn = None
                     g.requires_grad = False
-                    g.data[...] = 0
+                    g._data[...] = 0
                     g._vc.value += 1
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -169,13 +169,13 @@ class Optimizer:
         """Raise before any update if a gradient cannot be applied, so a failed step changes nothing."""
         for group in self.param_groups:
             for p in self._params_with_grad(group):
-                g = p.grad.data
-                if g.shape != p.data.shape:
+                g = p.grad._data
+                if g.shape != p._data.shape:
                     raise RuntimeError(
-                        f"assigned grad has data of a different size: the parameter has shape {list(p.data.shape)} "
+                        f"assigned grad has data of a different size: the parameter has shape {list(p._data.shape)} "
                         f"but its grad has shape {list(g.shape)}"
                     )
-                if g.dtype != p.data.dtype:
+                if g.dtype != p._data.dtype:
                     raise RuntimeError(
                         "assigned grad has data of a different type: the parameter is "
                         f"{typename(p)} but its grad is {typename(p.grad)}"
@@ -267,14 +267,14 @@ def _copy_state_value(param: Tensor, name: str, value: Any, index: Any, check_sh
     """A copy of one saved state value for ``param``: float tensors take its dtype (the step counter stays), as
     PyTorch casts them. With ``check_shape``, a state tensor that is not 0-d must have the parameter's shape."""
     if isinstance(value, Tensor):
-        arr = value.data
-        if name != "step" and param.data.dtype.kind == "f":
-            if check_shape and arr.ndim and arr.shape != param.data.shape:
+        arr = value._data
+        if name != "step" and param._data.dtype.kind == "f":
+            if check_shape and arr.ndim and arr.shape != param._data.shape:
                 raise ValueError(
                     f"loaded state '{name}' of parameter {index} has shape {list(arr.shape)}, but the parameter has "
-                    f"shape {list(param.data.shape)}"
+                    f"shape {list(param._data.shape)}"
                 )
-            return Tensor._make(arr.astype(param.data.dtype), False)
+            return Tensor._make(arr.astype(param._data.dtype), False)
         return Tensor._make(arr.copy(), False)
     if isinstance(value, dict):
         return {k: _copy_state_value(param, k, v, index, check_shape) for k, v in value.items()}
@@ -306,7 +306,7 @@ def _check_adam_args(eps: Any, betas: Any, weight_decay: Any) -> None:
 
 def _zeros_like(p: Tensor) -> Tensor:
     """A state buffer of ``p``'s shape and dtype, filled with zeros (never recorded by autograd)."""
-    return Tensor._make(np.zeros_like(p.data), False)
+    return Tensor._make(np.zeros_like(p._data), False)
 
 
 def _scalar_state(value: float) -> Tensor:

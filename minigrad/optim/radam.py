@@ -75,15 +75,15 @@ class RAdam(Optimizer):
             state["step"] = _scalar_state(0.0)
             state["exp_avg"] = _zeros_like(p)
             state["exp_avg_sq"] = _zeros_like(p)
-        g = -p.grad.data if group["maximize"] else p.grad.data
-        state["step"].data += 1
-        t = float(state["step"].data)
+        g = -p.grad._data if group["maximize"] else p.grad._data
+        state["step"]._data += 1
+        t = float(state["step"]._data)
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * weight_decay
+                p._data *= 1 - lr * weight_decay
             else:
-                g = g + weight_decay * p.data
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                g = g + weight_decay * p._data
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g
@@ -96,7 +96,7 @@ class RAdam(Optimizer):
         if rho_t > 5.0:
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             adaptive_lr = (bias_correction2 ** 0.5) / (np.sqrt(v) + eps)
-            p.data -= m_hat * lr * adaptive_lr * rect
+            p._data -= m_hat * lr * adaptive_lr * rect
         else:
-            p.data -= m_hat * lr
+            p._data -= m_hat * lr
         _bump(p, state)

@@ -73,34 +73,34 @@ class RMSprop(Optimizer):
         weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
         if not state:
             state["step"] = Tensor._make(np.zeros((), dtype=np.float32), False)
-            state["square_avg"] = Tensor._make(np.zeros_like(p.data), False)
+            state["square_avg"] = Tensor._make(np.zeros_like(p._data), False)
             if momentum > 0:
-                state["momentum_buffer"] = Tensor._make(np.zeros_like(p.data), False)
+                state["momentum_buffer"] = Tensor._make(np.zeros_like(p._data), False)
             if group["centered"]:
-                state["grad_avg"] = Tensor._make(np.zeros_like(p.data), False)
-        g = p.grad.data
+                state["grad_avg"] = Tensor._make(np.zeros_like(p._data), False)
+        g = p.grad._data
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
+        state["step"]._data += 1
         if weight_decay != 0:
-            g = g + weight_decay * p.data
-        v = state["square_avg"].data
+            g = g + weight_decay * p._data
+        v = state["square_avg"]._data
         v *= alpha
         v += (1 - alpha) * g * g
         if group["centered"]:
-            m = state["grad_avg"].data
+            m = state["grad_avg"]._data
             _lerp_(m, g, 1 - alpha)
             avg = np.sqrt(v - m * m)
         else:
             avg = np.sqrt(v)
         avg += eps
         if momentum > 0:
-            buf = state["momentum_buffer"].data
+            buf = state["momentum_buffer"]._data
             buf *= momentum
             buf += g / avg
-            p.data -= lr * buf
+            p._data -= lr * buf
         else:
-            p.data -= lr * (g / avg)
+            p._data -= lr * (g / avg)
         for value in state.values():
             value._vc.value += 1
         p._vc.value += 1

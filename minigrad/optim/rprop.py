@@ -64,16 +64,16 @@ class Rprop(Optimizer):
         if not state:
             state["step"] = _scalar_state(0.0)
             state["prev"] = _zeros_like(p)
-            state["step_size"] = Tensor._make(np.full_like(p.data, float(group["lr"])), False)
-        g = -p.grad.data if group["maximize"] else p.grad.data
-        state["step"].data += 1
-        prev, size = state["prev"].data, state["step_size"].data
+            state["step_size"] = Tensor._make(np.full_like(p._data, float(group["lr"])), False)
+        g = -p.grad._data if group["maximize"] else p.grad._data
+        state["step"]._data += 1
+        prev, size = state["prev"]._data, state["step_size"]._data
         s = np.sign(g * prev)
         flipped = s < 0
-        factor = np.where(s > 0, etaplus, np.where(flipped, etaminus, 1.0)).astype(p.data.dtype)
+        factor = np.where(s > 0, etaplus, np.where(flipped, etaminus, 1.0)).astype(p._data.dtype)
         size *= factor
         np.clip(size, size_min, size_max, out=size)
-        g = np.where(flipped, 0, g).astype(p.data.dtype)
-        p.data -= np.sign(g) * size
+        g = np.where(flipped, 0, g).astype(p._data.dtype)
+        p._data -= np.sign(g) * size
         prev[...] = g
         _bump(p, state)

@@ -69,11 +69,11 @@ class SGD(Optimizer):
         # float() keeps a numpy float64 option from promoting a float32 parameter.
         lr, momentum = float(group["lr"]), float(group["momentum"])
         dampening, weight_decay = float(group["dampening"]), float(group["weight_decay"])
-        g = p.grad.data
+        g = p.grad._data
         if group["maximize"]:
             g = -g
         if weight_decay != 0:
-            g = g + weight_decay * p.data
+            g = g + weight_decay * p._data
         if momentum != 0:
             state = self.state[p]
             buf = state.get("momentum_buffer")
@@ -81,10 +81,10 @@ class SGD(Optimizer):
                 buf = Tensor._make(np.array(g, copy=True), False)
                 state["momentum_buffer"] = buf
             else:
-                b = buf.data
+                b = buf._data
                 b *= momentum
                 b += (1 - dampening) * g
                 buf._vc.value += 1
-            g = g + momentum * buf.data if group["nesterov"] else buf.data
-        p.data -= lr * g
+            g = g + momentum * buf._data if group["nesterov"] else buf._data
+        p._data -= lr * g
         p._vc.value += 1

@@ -99,7 +99,7 @@ def grad_flow(model_or_tensor: Module | Tensor, loss: Tensor | None = None) -> G
             named = [(names[k], leaves[k]) for k in leaves if k in names]
     for name, p in named:
         if p.grad is not None:
-            a = np.abs(np.asarray(p.grad.data, dtype=np.float64))
+            a = np.abs(np.asarray(p.grad._data, dtype=np.float64))
             flow.params.append((name, float(a.mean()), float(a.max())))
     return flow
 

@@ -310,7 +310,7 @@ def _common_prefix(a: tuple, b: tuple) -> tuple:
 def _norm(t: Tensor | None) -> float | None:
     if t is None:
         return None
-    return float(np.linalg.norm(np.asarray(t.data, dtype=np.float64)))
+    return float(np.linalg.norm(np.asarray(t._data, dtype=np.float64)))
 
 
 def _fmt(v: float) -> str:
@@ -322,7 +322,7 @@ def _fmt(v: float) -> str:
 
 def _values(t: Tensor) -> str:
     """A tensor's values in a few characters: all of them when small, else mean and spread."""
-    a = np.asarray(t.data)
+    a = np.asarray(t._data)
     if a.dtype.kind not in "fiub":
         return ""
     if a.size <= 4:
@@ -334,8 +334,8 @@ def _values(t: Tensor) -> str:
 
 def _grad_text(t: Tensor | None, norm: float | None) -> str | None:
     """``grad -6`` for a held one-element tensor whose gradient we know, else ``|grad| 0.3`` (a norm)."""
-    if t is not None and t.grad is not None and t.data.size == 1:
-        return f"grad {_fmt(float(np.asarray(t.grad.data).reshape(-1)[0]))}"
+    if t is not None and t.grad is not None and t._data.size == 1:
+        return f"grad {_fmt(float(np.asarray(t.grad._data).reshape(-1)[0]))}"
     if norm is None:
         return None
     return f"|grad| {_fmt(norm)}"
@@ -469,7 +469,7 @@ def build_graph(
         norm = _norm(t.grad) if show_norms else None
         dn = DrawNode(
             id=f"leaf{i}", kind=kind, title=name or ("parameter" if is_param else "input"),
-            cluster=placement.get(key, ()) if is_param else (), shape=tuple(t.data.shape), dtype=str(t.data.dtype),
+            cluster=placement.get(key, ()) if is_param else (), shape=tuple(t._data.shape), dtype=str(t._data.dtype),
             grad_norm=norm, name=name,
         )
         if show_data:
@@ -492,7 +492,7 @@ def build_graph(
         if show_norms:
             norm = t.grad_fn.grad_norm if t.grad_fn is not None else _norm(t.grad)
         dn = DrawNode(
-            id=f"out{i}", kind="output", title=title, shape=tuple(t.data.shape), dtype=str(t.data.dtype),
+            id=f"out{i}", kind="output", title=title, shape=tuple(t._data.shape), dtype=str(t._data.dtype),
             grad_norm=norm, name=name,
         )
         if show_data:

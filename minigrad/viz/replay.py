@@ -235,10 +235,10 @@ def replay_backward(
     for node in ops:
         for p in node.parents:
             if p is not None and not isinstance(p, Node) and id(p) not in before:
-                before[id(p)] = None if p.grad is None else np.array(p.grad.data, copy=True)
+                before[id(p)] = None if p.grad is None else np.array(p.grad._data, copy=True)
     runs = _record_sweep(loss, gradient, retain_graph)
-    seed = np.ones(loss.data.shape, loss.data.dtype) if gradient is None else np.asarray(
-        gradient.data if isinstance(gradient, Tensor) else gradient, dtype=loss.data.dtype
+    seed = np.ones(loss._data.shape, loss._data.dtype) if gradient is None else np.asarray(
+        gradient._data if isinstance(gradient, Tensor) else gradient, dtype=loss._data.dtype
     )
 
     model = build_graph(
@@ -284,7 +284,7 @@ def replay_backward(
             key = id(p)
             if key not in totals:
                 base = before.get(key)
-                totals[key] = np.zeros(p.data.shape, np.float64) if base is None else base.astype(np.float64)
+                totals[key] = np.zeros(p._data.shape, np.float64) if base is None else base.astype(np.float64)
             totals[key] = totals[key] + gi
             if pbox is not None and model.nodes[pbox].kind in ("param", "input"):  # not the size limit's box
                 frame.leaves[pbox] = totals[key]

@@ -20,7 +20,7 @@ def test_node_used_twice_accumulates():
     x = mg.tensor([1.5, -2.0], dtype=mg.float64, requires_grad=True)
     y = x * x * x  # x feeds two nodes
     y.backward(mg.tensor([1.0, 1.0], dtype=mg.float64))
-    np.testing.assert_allclose(x.grad.numpy(), 3 * x.data ** 2)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * x.detach().numpy() ** 2)
 
 
 def test_second_backward_through_freed_graph_raises():
@@ -76,7 +76,7 @@ def test_inplace_on_leaf_requiring_grad_raises_and_changes_nothing():
     w = mg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         w.add_(1.0)
-    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(w.detach().numpy(), [1.0, 2.0])
 
 
 def test_inplace_broadcast_to_bigger_shape_fails_with_pytorch_words():
@@ -92,7 +92,7 @@ def test_sgd_style_update_under_no_grad():
     (w * w).sum().backward()
     with mg.no_grad():
         w -= 0.5 * w.grad
-    np.testing.assert_allclose(w.data, [0.0, 0.0])
+    np.testing.assert_allclose(w.detach().numpy(), [0.0, 0.0])
     assert w.is_leaf and w.requires_grad
 
 
@@ -143,7 +143,7 @@ def test_retain_grad_on_intermediate():
     y = x * 3.0
     y.retain_grad()
     (y * y).sum().backward()
-    np.testing.assert_allclose(y.grad.numpy(), 2 * y.data)
+    np.testing.assert_allclose(y.grad.numpy(), 2 * y.detach().numpy())
 
 
 def test_grad_norms_of_reshaped_transposed_and_shared_gradients_are_their_own():
@@ -185,9 +185,9 @@ def test_grad_norm_of_a_gradient_added_into_after_a_reshape_counts_the_addition(
     first, second = lin(b).sum(), (a * mg.tensor(w2)).sum()
     loss = first + second if linear_first else second + first
     loss.backward()
-    g_b = np.ones((4, 2)) @ lin.weight.data  # d(sum of lin(b))/db
+    g_b = np.ones((4, 2)) @ lin.weight.detach().numpy()  # d(sum of lin(b))/db
     expected = g_b.reshape(2, 6) + w2
-    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
     assert a.grad_fn.grad_norm == pytest.approx(np.linalg.norm(expected), rel=1e-12)
     assert b.grad_fn.grad_norm == pytest.approx(np.linalg.norm(g_b), rel=1e-12)
 
@@ -209,5 +209,5 @@ def test_grad_norm_of_a_weights_transpose_is_the_weights_gradient_norm(layer):
         weight = model.weight_hh_l0
     (out * mg.tensor(rng.standard_normal(out.shape))).sum().backward()
     assert t_node.name() == "TBackward0"
-    assert weight.grad.data.flags.c_contiguous
-    assert t_node.grad_norm == pytest.approx(np.linalg.norm(weight.grad.data), rel=1e-12)
+    assert weight.grad.numpy().flags.c_contiguous
+    assert t_node.grad_norm == pytest.approx(np.linalg.norm(weight.grad.numpy()), rel=1e-12)

@@ -35,17 +35,17 @@ def test_parameters_get_contiguous_gradients_that_view_works_on(name):
     model = _run(mg, name)
     for pname, p in model.named_parameters():
         g = p.grad
-        assert g.data.flags.c_contiguous, pname
-        np.testing.assert_array_equal(g.view(-1).data, np.reshape(g.data, -1))
+        assert g.numpy().flags.c_contiguous, pname
+        np.testing.assert_array_equal(g.view(-1).numpy(), np.reshape(g.numpy(), -1))
 
 
 @pytest.mark.parametrize("name", ["Linear", "RNN, 2 layers", "GRU"])
 def test_accumulated_gradients_stay_contiguous_and_add_up(name):
-    once = {n: p.grad.data.copy() for n, p in _run(mg, name).named_parameters()}
+    once = {n: p.grad.numpy().copy() for n, p in _run(mg, name).named_parameters()}
     twice = _run(mg, name, times=2)
     for pname, p in twice.named_parameters():
-        assert p.grad.data.flags.c_contiguous, pname
-        np.testing.assert_allclose(p.grad.data, 2 * once[pname], rtol=1e-12)
+        assert p.grad.numpy().flags.c_contiguous, pname
+        np.testing.assert_allclose(p.grad.numpy(), 2 * once[pname], rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -85,7 +85,7 @@ def test_a_leafs_gradient_has_the_leafs_strides(use, transposed):
     w = _leaf(mg, transposed)
     call(mg, w, mg.tensor(x_np)).sum().backward()
     assert _strides(w.grad) == _strides(w)
-    np.testing.assert_allclose(w.grad.data, reference(w.data, x_np), rtol=1e-12)
+    np.testing.assert_allclose(w.grad.numpy(), reference(w.detach().numpy(), x_np), rtol=1e-12)
 
 
 @pytest.mark.parametrize("transposed", [False, True], ids=["contiguous leaf", "transposed leaf"])
@@ -111,9 +111,10 @@ def test_no_two_gradients_share_memory(name):
     out = call(model, x)
     out.retain_grad()
     out.pow(2).sum().backward()
-    arrays = [("input", x.data), ("input.grad", x.grad.data), ("output", out.data), ("output.grad", out.grad.data)]
-    arrays += [(n, p.data) for n, p in model.named_parameters()]
-    arrays += [(n + ".grad", p.grad.data) for n, p in model.named_parameters()]
+    arrays = [("input", x.detach().numpy()), ("input.grad", x.grad.numpy()),
+              ("output", out.detach().numpy()), ("output.grad", out.grad.numpy())]
+    arrays += [(n, p.detach().numpy()) for n, p in model.named_parameters()]
+    arrays += [(n + ".grad", p.grad.numpy()) for n, p in model.named_parameters()]
     for i, (name_a, a) in enumerate(arrays):
         for name_b, b in arrays[i + 1:]:
             assert not np.shares_memory(a, b), (name_a, name_b)
@@ -123,7 +124,7 @@ def test_leaves_stacked_together_get_separate_gradients():
     xs = [mg.tensor(np.full((2, 3), float(k)), requires_grad=True) for k in range(4)]
     (mg.stack(xs) * mg.tensor(np.arange(4.0).reshape(4, 1, 1))).sum().backward()
     for k, x in enumerate(xs):
-        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), float(k)))
+        np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), float(k)))
     xs[0].grad.data += 1  # one leaf's gradient changed in place leaves the others alone
     for k, x in enumerate(xs[1:], 1):
-        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), float(k)))
+        np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), float(k)))

@@ -269,8 +269,8 @@ def test_hooks_on_every_step_of_a_fast_recorded_rnn(fast):
     loss = 0
     for t in range(4):
         step = out[t]
-        step.register_hook(lambda g, t=t: seen.__setitem__(t, g.data.copy()))
+        step.register_hook(lambda g, t=t: seen.__setitem__(t, g.numpy().copy()))
         loss = loss + (step * step).sum() * (t + 1)
     loss.backward()
     for t in range(4):
-        np.testing.assert_allclose(seen[t], 2 * (t + 1) * out.data[t], rtol=1e-12)
+        np.testing.assert_allclose(seen[t], 2 * (t + 1) * out.detach().numpy()[t], rtol=1e-12)

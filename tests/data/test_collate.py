@@ -97,7 +97,7 @@ def test_default_collate_matches_pytorch_live(name):
 
 def test_float_batch_keeps_float64_precision():
     out = default_collate([0.1, 1e-20 + 1.0])
-    assert out.data.tolist() == [0.1, 1e-20 + 1.0]
+    assert out.numpy().tolist() == [0.1, 1e-20 + 1.0]
 
 
 def test_stacked_tensors_keep_the_graph():
@@ -105,7 +105,7 @@ def test_stacked_tensors_keep_the_graph():
     b = mg.tensor([3.0, 4.0], requires_grad=True)
     out = default_collate([a, b])
     (out * out).sum().backward()
-    np.testing.assert_array_equal(a.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [2.0, 4.0])
 
 
 def test_string_arrays_and_unknown_types_raise():
@@ -171,4 +171,4 @@ def test_default_convert_shares_memory_with_the_array():
     arr = np.zeros(3)
     t = default_convert(arr)
     arr[0] = 5.0
-    assert t.data[0] == 5.0
+    assert t.numpy()[0] == 5.0

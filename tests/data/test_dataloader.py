@@ -18,7 +18,7 @@ def _dataset(n, dtype=np.float32):
 
 def _ids(loader):
     """The sample indices each batch holds (the label column stores the index)."""
-    return [yb.data.tolist() for _, yb in loader]
+    return [yb.numpy().tolist() for _, yb in loader]
 
 
 def test_batches_in_order_with_shapes_and_dtypes():
@@ -26,8 +26,8 @@ def test_batches_in_order_with_shapes_and_dtypes():
     assert [tuple(xb.shape) for xb, _ in batches] == [(4, 3), (4, 3), (2, 3)]
     assert all(isinstance(b, list) and len(b) == 2 for b in batches)  # a tuple sample collates to a list
     assert all(xb.dtype == mg.float32 and yb.dtype == mg.int64 for xb, yb in batches)
-    assert [yb.data.tolist() for _, yb in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
-    np.testing.assert_array_equal(batches[2][0].data, np.arange(24, 30, dtype=np.float32).reshape(2, 3))
+    assert [yb.numpy().tolist() for _, yb in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    np.testing.assert_array_equal(batches[2][0].numpy(), np.arange(24, 30, dtype=np.float32).reshape(2, 3))
 
 
 def test_drop_last_drops_the_short_batch():
@@ -55,7 +55,7 @@ def test_len_and_batches_match_pytorch_live(n, bs, drop_last, shuffle):
     if not shuffle:
         for tb, mb in zip(t_batches, m_batches):
             for t, m in zip(tb, mb):
-                np.testing.assert_array_equal(m.data, t.numpy())
+                np.testing.assert_array_equal(m.numpy(), t.numpy())
 
 
 def test_default_batch_size_is_one():
@@ -175,4 +175,4 @@ def test_training_loop_over_a_loader_reduces_the_loss():
             err = xb @ w - yb
             (err * err).mean().backward()
             opt.step()
-    np.testing.assert_allclose(w.data, w_true, atol=1e-6)
+    np.testing.assert_allclose(w.detach().numpy(), w_true, atol=1e-6)

@@ -13,7 +13,7 @@ def test_tensor_dataset_items_are_tuples_of_rows():
     ds = TensorDataset(x, y)
     assert len(ds) == 4
     xi, yi = ds[2]
-    np.testing.assert_array_equal(xi.data, [6.0, 7.0, 8.0])
+    np.testing.assert_array_equal(xi.numpy(), [6.0, 7.0, 8.0])
     assert yi.item() == 0 and yi.shape == ()
 
 

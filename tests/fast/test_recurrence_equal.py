@@ -98,10 +98,10 @@ def _run(case, fast: bool):
         weights = mg.tensor(rng.standard_normal(out_t.shape))
         loss = (out_t * weights).sum() + sum((f * f.cos()).sum() for f in finals)
         loss.backward()
-        grads = {name: p.grad.data.copy() for name, p in layer.named_parameters()}
-        grads.update({f"leaf{i}": t.grad.data.copy() for i, t in enumerate(leaves) if t.grad is not None})
+        grads = {name: p.grad.numpy().copy() for name, p in layer.named_parameters()}
+        grads.update({f"leaf{i}": t.grad.numpy().copy() for i, t in enumerate(leaves) if t.grad is not None})
         roots = (out_t, *finals)
-        values = np.concatenate([r.data.ravel() for r in roots])
+        values = np.concatenate([r.detach().numpy().ravel() for r in roots])
         return values, grads, _signature(*roots), _norms(*roots), roots
     finally:
         kernels.set_enabled(previous)

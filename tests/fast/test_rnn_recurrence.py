@@ -71,12 +71,12 @@ def _run(one_loop, *, layer="RNN", nonlinearity="tanh", bidirectional=True, num_
                 head.recurrence = None  # the engine then visits every step's nodes one by one
     loss = (out * out.detach().cos()).sum() + (finals ** 2).sum()
     loss.backward()
-    grads = {name: p.grad.data.copy() for name, p in rnn.named_parameters() if not frozen}
-    grads["input"] = x.grad.data.copy()
+    grads = {name: p.grad.numpy().copy() for name, p in rnn.named_parameters() if not frozen}
+    grads["input"] = x.grad.numpy().copy()
     if h0:
-        grads["h_0"] = states[0].grad.data.copy()
+        grads["h_0"] = states[0].grad.numpy().copy()
         if layer == "LSTM":
-            grads["c_0"] = states[1].grad.data.copy()
+            grads["c_0"] = states[1].grad.numpy().copy()
     return grads, _step_nodes(out, finals) + _outer_nodes(out, finals)
 
 
@@ -195,7 +195,7 @@ def test_step_nodes_made_after_backward_are_those_made_before_it(layer, options,
         if look_first:
             _graph(out, *finals)
         ((out * out).sum() + sum(h.pow(2).sum() for h in finals)).backward(retain_graph=retain)
-        return _graph(out, *finals), [t.grad.data.copy() for t in [*rnn.parameters(), *states] if t.grad is not None]
+        return _graph(out, *finals), [t.grad.numpy().copy() for t in [*rnn.parameters(), *states] if t.grad is not None]
 
     (lazy, lazy_grads), (eager, eager_grads) = run(False), run(True)
     assert [r[:5] + r[6:] for r in lazy] == [r[:5] + r[6:] for r in eager]
@@ -212,11 +212,11 @@ def test_a_kept_graph_looked_at_between_two_backwards_gives_the_same_gradients(l
     out, h_n = rnn(mg.randn(5, 2, 3, dtype=mg.float64))
     loss = (out * out).sum() + sum((h * h).sum() for h in (h_n if layer == "LSTM" else (h_n,)))
     loss.backward(retain_graph=True)  # the one loop, the step nodes not made
-    first = [p.grad.data.copy() for p in rnn.parameters()]
+    first = [p.grad.numpy().copy() for p in rnn.parameters()]
     assert len(out.grad_fn.next_functions) == 5  # made now, with their saved arrays: still usable
     loss.backward()
     for p, g in zip(rnn.parameters(), first):
-        np.testing.assert_allclose(p.grad.data, 2 * g, rtol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), 2 * g, rtol=1e-12)
 
 
 @pytest.mark.parametrize("look_first", [False, True])
@@ -268,7 +268,7 @@ def test_an_lstm_backward_from_h_n_or_c_n_alone_is_the_same_made_lazily_or_node_
                     head.recurrence = None
         (states[which] ** 2).sum().backward()
         rows = [(n.scope, n.name(), n.grad_norm) for n in _nodes(states[which])]
-        return [p.grad.data for p in lstm.parameters()] + [x.grad.data], sorted(rows, key=repr)
+        return [p.grad.numpy() for p in lstm.parameters()] + [x.grad.numpy()], sorted(rows, key=repr)
 
     (lazy, lazy_nodes), (slow, slow_nodes) = grads("lazy"), grads("node")
     for a, b in zip(lazy, slow):
@@ -290,7 +290,7 @@ def test_backward_from_h_n_alone_runs_the_one_loop_and_matches_node_by_node():
             for head in heads:
                 head.recurrence = None
         h_n.sum().backward()
-        return [p.grad.data for p in rnn.parameters()]
+        return [p.grad.numpy() for p in rnn.parameters()]
 
     for a, b in zip(grads(True), grads(False)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
@@ -302,8 +302,8 @@ def test_the_recorded_step_nodes_are_those_apply_records():
     x = mg.randn(3, 2, 3, dtype=mg.float64)
     h0 = mg.randn(1, 2, 4, dtype=mg.float64, requires_grad=True)
     out, _ = rnn(x, h0)
-    p = {n: t.data for n, t in rnn.named_parameters()}
-    pre = x.data @ p["weight_ih_l0"].T + p["bias_ih_l0"] + p["bias_hh_l0"]
+    p = {n: t.detach().numpy() for n, t in rnn.named_parameters()}
+    pre = x.numpy() @ p["weight_ih_l0"].T + p["bias_ih_l0"] + p["bias_hh_l0"]
     acts = list(out.grad_fn.parents)
     pre_node, w_t = acts[0].parents[0].parents[0], acts[0].parents[0].parents[2]
     assert (pre_node.name(), w_t.name()) == ("ViewBackward0", "TBackward0")
@@ -321,9 +321,9 @@ def test_the_recorded_step_nodes_are_those_apply_records():
         # What ops.Addmm and ops.Tanh save: h_{t-1}, W_hh^T, and the output.
         h_prev, w = mm.saved
         np.testing.assert_array_equal(w, p["weight_hh_l0"].T)
-        np.testing.assert_array_equal(h_prev, acts[i - 1].saved[0] if i else h0.data[0])
+        np.testing.assert_array_equal(h_prev, acts[i - 1].saved[0] if i else h0.detach().numpy()[0])
         np.testing.assert_allclose(act.saved[0], np.tanh(pre[i] + h_prev @ w), rtol=1e-14, atol=1e-15)
-        np.testing.assert_array_equal(act.saved[0], out.data[i])
+        np.testing.assert_array_equal(act.saved[0], out.detach().numpy()[i])
 
 
 @pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
@@ -334,14 +334,14 @@ def test_retain_graph_and_a_second_backward(retain, layer):
     rnn = getattr(nn, layer)(2, 3, dtype=mg.float64)
     out, _ = rnn(mg.randn(4, 1, 2, dtype=mg.float64))
     out.sum().backward(retain_graph=retain)
-    first = rnn.weight_hh_l0.grad.data.copy()
+    first = rnn.weight_hh_l0.grad.numpy().copy()
     if retain:
         out.sum().backward()
-        np.testing.assert_allclose(rnn.weight_hh_l0.grad.data, 2 * first, rtol=1e-14)
+        np.testing.assert_allclose(rnn.weight_hh_l0.grad.numpy(), 2 * first, rtol=1e-14)
     else:
         with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
             out.sum().backward()
-        np.testing.assert_array_equal(rnn.weight_hh_l0.grad.data, first)
+        np.testing.assert_array_equal(rnn.weight_hh_l0.grad.numpy(), first)
 
 
 def test_changing_weight_hh_in_place_after_forward_fails_at_backward_naming_addmm():
@@ -361,8 +361,8 @@ def test_without_grad_nothing_is_recorded_and_the_values_are_the_same():
     with mg.no_grad():
         out2, h_n2 = rnn(x)
     assert out2.grad_fn is None and h_n2.grad_fn is None and not out2.requires_grad
-    np.testing.assert_array_equal(out2.data, out.data)
-    np.testing.assert_array_equal(h_n2.data, h_n.data)
+    np.testing.assert_array_equal(out2.numpy(), out.detach().numpy())
+    np.testing.assert_array_equal(h_n2.numpy(), h_n.detach().numpy())
 
 
 def test_grad_norms_are_skipped_when_no_hook_records_them(monkeypatch):
@@ -379,13 +379,13 @@ def test_forward_matches_the_primitives_bit_for_bit():
     rnn = nn.RNN(3, 4)
     x = mg.randn(6, 2, 3)
     out, _ = rnn(x)
-    p = {n: t.data for n, t in rnn.named_parameters()}
+    p = {n: t.detach().numpy() for n, t in rnn.named_parameters()}
     pre = ops.Addmm.apply(mg.tensor(p["bias_ih_l0"] + p["bias_hh_l0"]), x.reshape(12, 3),
                           mg.tensor(p["weight_ih_l0"]).t()).reshape(6, 2, 4)
     h = mg.zeros(2, 4)
     for i in range(6):
         h = ops.Tanh.apply(ops.Addmm.apply(pre, h, mg.tensor(p["weight_hh_l0"]).t(), index=i))
-        np.testing.assert_array_equal(out.data[i], h.data)
+        np.testing.assert_array_equal(out.detach().numpy()[i], h.numpy())
 
 
 @pytest.mark.parametrize("layer", ["LSTM", "GRU"])
@@ -401,8 +401,9 @@ def test_saturated_gates_give_their_limits_without_warnings(layer):
         out, _ = rnn(x)
         out.sum().backward()
     # LSTM: i = f = o = 0, so c = h = 0. GRU: r = z = 0, n = -1, so h = (h - n) * 0 + n = -1.
-    np.testing.assert_array_equal(out.data, np.full((4, 1, 3), 0.0 if layer == "LSTM" else -1.0, np.float32))
-    assert np.isfinite(x.grad.data).all() and np.isfinite(rnn.weight_hh_l0.grad.data).all()
+    expected = np.full((4, 1, 3), 0.0 if layer == "LSTM" else -1.0, np.float32)
+    np.testing.assert_array_equal(out.detach().numpy(), expected)
+    assert np.isfinite(x.grad.numpy()).all() and np.isfinite(rnn.weight_hh_l0.grad.numpy()).all()
 
 
 def test_a_step_that_keeps_its_gradient_makes_the_engine_go_node_by_node():
@@ -418,7 +419,7 @@ def test_a_step_that_keeps_its_gradient_makes_the_engine_go_node_by_node():
         if keep_step:
             engine.retain(out.grad_fn.parents[2], holder)
         (out * out).sum().backward()
-        return [p.grad.data for p in rnn.parameters()] + [x.grad.data], holder.grad
+        return [p.grad.numpy() for p in rnn.parameters()] + [x.grad.numpy()], holder.grad
 
     fast, none = run(False)
     slow, kept = run(True)
@@ -514,7 +515,7 @@ def _after_in_place(layer, change, clone):
     change(out)
     h = h_n[0] if layer == "LSTM" else h_n
     (out.sum() + (h * h).sum()).backward()
-    return [p.grad.data.copy() for p in rnn.parameters()] + [x.grad.data.copy()], out.data.copy()
+    return [p.grad.numpy().copy() for p in rnn.parameters()] + [x.grad.numpy().copy()], out.detach().numpy().copy()
 
 
 @pytest.mark.parametrize("name", IN_PLACE)
@@ -535,12 +536,12 @@ def test_the_output_is_copied_only_when_written_and_only_while_its_graph_lives(l
     out, _ = rnn(mg.randn(5, 2, 3))
     (head,) = [n for n in _heads(out)]
     saved = [a for node in head.recurrence.walk(head)[0] for a in node.saved if isinstance(a, np.ndarray)]
-    assert any(np.shares_memory(a, out.data) for a in saved)  # no copy made by forward
-    before = out.data
+    assert any(np.shares_memory(a, out.detach().numpy()) for a in saved)  # no copy made by forward
+    before = out.detach().numpy()
     out.add_(1)
-    assert out.data is before  # the output keeps its array (views of it stay views) ...
+    assert out.detach().numpy() is before  # the output keeps its array (views of it stay views) ...
     saved = [a for node in head.recurrence.walk(head)[0] for a in node.saved if isinstance(a, np.ndarray)]
-    assert not any(np.shares_memory(a, out.data) for a in saved)  # ... and the saved values moved
+    assert not any(np.shares_memory(a, out.detach().numpy()) for a in saved)  # ... and the saved values moved
     out2, _ = rnn(mg.randn(5, 2, 3))
     out2.sum().backward()
     out2.mul_(2)  # after backward: nothing left to move, nothing fails
@@ -552,7 +553,7 @@ def test_changing_the_output_between_two_backwards_of_a_kept_graph():
     x = mg.randn(5, 2, 3, dtype=mg.float64, requires_grad=True)
     out, _ = rnn(x)
     out.sum().backward()
-    once = x.grad.data.copy()
+    once = x.grad.numpy().copy()
     x.grad = None
     out, _ = rnn(x)
     loss = out.sum()
@@ -560,7 +561,7 @@ def test_changing_the_output_between_two_backwards_of_a_kept_graph():
     with mg.no_grad():
         out.zero_()  # only the layer's own steps saved out: they read their moved copy in the second backward
     loss.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * once, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * once, rtol=1e-12)
     squared, _ = rnn(x)
     loss = (squared * squared).sum()  # Mul saves squared itself: a change there must fail, as in PyTorch
     loss.backward(retain_graph=True)
@@ -576,13 +577,13 @@ def test_an_output_pickles_and_deep_copies_as_a_tensor_of_its_own():
 
     rnn = nn.LSTM(3, 4)
     out, _ = rnn(mg.randn(5, 2, 3))
-    values = out.data.copy()
+    values = out.detach().numpy().copy()
     for twin in (pickle.loads(pickle.dumps(out.detach())), copy.deepcopy(out.detach())):
-        np.testing.assert_array_equal(twin.data, values)
-        assert not np.shares_memory(twin.data, out.data)
+        np.testing.assert_array_equal(twin.numpy(), values)
+        assert not np.shares_memory(twin.numpy(), out.detach().numpy())
         assert type(twin._vc) is mg.autograd.function.VersionCounter
         twin.mul_(2)  # its own array: nothing of rnn's graph moves or changes
-    np.testing.assert_array_equal(out.data, values)
+    np.testing.assert_array_equal(out.detach().numpy(), values)
 
 
 def test_an_lstm_whose_c0_alone_needs_a_gradient_records_and_gives_it():

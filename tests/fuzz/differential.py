@@ -416,7 +416,7 @@ def draw_inputs(rnd: random.Random) -> list[Input]:
 def _np(t) -> np.ndarray:
     if torch is not None and isinstance(t, torch.Tensor):
         return t.detach().numpy()
-    return np.asarray(t.data)
+    return np.asarray(t.detach().numpy())
 
 
 def _tol(dtype: str) -> dict:

@@ -41,9 +41,9 @@ def run_minigrad(norm_type, max_norm, grads, dtype):
         params.append(p)
     params.append(Parameter(mg.zeros(2, dtype=getattr(mg, dtype))))  # no grad: skipped
     total = clip_grad_norm_(params, max_norm, norm_type=norm_type)
-    out = {"total_norm": total.data}
+    out = {"total_norm": total.numpy()}
     for i, p in enumerate(params[:-1]):
-        out[f"grad{i}"] = p.grad.data
+        out[f"grad{i}"] = p.grad.numpy()
     assert params[-1].grad is None
     return out
 
@@ -85,7 +85,7 @@ def test_total_norm_is_the_norm_of_all_entries_concatenated(rng, norm_type):
     flat = np.concatenate([g.ravel() for g in grads])
     expected = np.linalg.norm(flat, ord=norm_type)
     got = get_total_norm([mg.from_numpy(g) for g in grads], norm_type)
-    np.testing.assert_allclose(got.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
 
 
 def test_clipped_norm_equals_max_norm_and_direction_is_kept(rng):
@@ -95,7 +95,7 @@ def test_clipped_norm_equals_max_norm_and_direction_is_kept(rng):
         p.grad = mg.from_numpy(g.copy())
     versions = [p.grad._version for p in params]
     total = clip_grad_norm_(params, 1.0)
-    new = np.concatenate([p.grad.data.ravel() for p in params])
+    new = np.concatenate([p.grad.numpy().ravel() for p in params])
     old = np.concatenate([g.ravel() for g in grads])
     assert total.item() == pytest.approx(np.linalg.norm(old), rel=1e-12)
     np.testing.assert_allclose(np.linalg.norm(new), 1.0 / (1.0 + 1e-6 / total.item()), rtol=1e-12)
@@ -109,7 +109,7 @@ def test_returns_a_0d_tensor_in_grad_dtype_and_accepts_one_tensor():
     total = clip_grad_norm_(p, 10.0)
     assert isinstance(total, mg.Tensor) and total.shape == () and total.dtype == mg.float32
     assert total.item() == pytest.approx(5.0)
-    np.testing.assert_array_equal(p.grad.data, np.array([3.0, 4.0, 0.0], dtype=np.float32))
+    np.testing.assert_array_equal(p.grad.numpy(), np.array([3.0, 4.0, 0.0], dtype=np.float32))
 
 
 def test_no_gradients_gives_zero_norm():
@@ -133,7 +133,7 @@ def test_nonfinite_norm_raises_when_asked_and_changes_nothing():
         "The total norm of order 2.0 for gradients from `parameters` is non-finite, so it cannot be clipped. To "
         "disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
     )
-    np.testing.assert_array_equal(p.grad.data, [np.inf, 1.0])
+    np.testing.assert_array_equal(p.grad.numpy(), [np.inf, 1.0])
 
 
 def test_nonfinite_norm_without_error_matches_pytorch_live():
@@ -145,8 +145,8 @@ def test_nonfinite_norm_without_error_matches_pytorch_live():
         p = Parameter(mg.zeros(2, dtype=mg.float64))
         p.grad = mg.from_numpy(np.array(bad))
         total = clip_grad_norm_([p], 1.0)
-        np.testing.assert_array_equal(total.data, t_total.numpy())
-        np.testing.assert_array_equal(p.grad.data, tp.grad.numpy())
+        np.testing.assert_array_equal(total.numpy(), t_total.numpy())
+        np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())
 
 
 def test_nonfinite_error_message_matches_pytorch_live():
@@ -172,10 +172,10 @@ def test_mixed_dtypes_match_pytorch_live(rng):
     ps[0].grad, ps[1].grad = mg.from_numpy(g32.copy()), mg.from_numpy(g64.copy())
     total = clip_grad_norm_(ps, 0.5)
     assert str(total.dtype).split(".")[1] == str(t_total.dtype).split(".")[1]
-    np.testing.assert_allclose(total.data, t_total.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(total.numpy(), t_total.numpy(), rtol=1e-6)
     for p, tp in zip(ps, tps):
-        assert p.grad.data.dtype == tp.grad.numpy().dtype
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-6)
+        assert p.grad.numpy().dtype == tp.grad.numpy().dtype
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-6)
 
 
 def test_clip_grad_value_clamps_every_gradient(rng):
@@ -183,7 +183,7 @@ def test_clip_grad_value_clamps_every_gradient(rng):
     p = Parameter(mg.zeros(4, 3, dtype=mg.float64))
     p.grad = mg.from_numpy(g.copy())
     clip_grad_value_([p], 1.5)
-    np.testing.assert_array_equal(p.grad.data, np.clip(g, -1.5, 1.5))
+    np.testing.assert_array_equal(p.grad.numpy(), np.clip(g, -1.5, 1.5))
 
 
 def test_reachable_as_nn_utils():

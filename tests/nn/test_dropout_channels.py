@@ -102,7 +102,7 @@ def _channels_whole(y: np.ndarray, channel_dims: int, scale: float) -> np.ndarra
 ])
 def test_whole_channels_are_kept_or_dropped_at_rate_p(fn, shape, channel_dims, recwarn):
     mg.manual_seed(0)
-    y = fn(mg.ones(*shape), p=0.3).data
+    y = fn(mg.ones(*shape), p=0.3).numpy()
     kept = _channels_whole(y, channel_dims, 1 / 0.7)
     assert abs(kept.mean() - 0.7) < 0.05  # 2000 or 500 channels: within ~4 standard deviations
 
@@ -113,7 +113,7 @@ def test_eval_mode_is_the_identity_and_train_mode_is_not(module, shape):
     x = mg.randn(*shape)
     assert module.eval()(x) is x
     mg.manual_seed(0)
-    assert not np.array_equal(module.train()(x).data, x.data)
+    assert not np.array_equal(module.train()(x).numpy(), x.numpy())
 
 
 @pytest.mark.parametrize("fn,shape", [(F.dropout1d, (5, 4, 3)), (F.dropout2d, (5, 4, 3, 2))])
@@ -123,13 +123,13 @@ def test_gradient_is_the_mask_times_the_scale(fn, shape):
     y = fn(x, p=0.5)
     g = np.random.default_rng(1).standard_normal(y.shape)
     y.backward(mg.tensor(g))
-    np.testing.assert_allclose(x.grad.data, g * (y.data / x.data), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), g * (y.detach().numpy() / x.detach().numpy()), rtol=1e-12)
 
 
 def test_p_one_gives_zeros_and_p_zero_the_input():
     x = mg.randn(2, 3, 4)
-    np.testing.assert_array_equal(F.dropout1d(x, 1.0).data, np.zeros((2, 3, 4)))
-    np.testing.assert_array_equal(F.alpha_dropout(x, 1.0, True).data, np.zeros((2, 3, 4)))
+    np.testing.assert_array_equal(F.dropout1d(x, 1.0).numpy(), np.zeros((2, 3, 4)))
+    np.testing.assert_array_equal(F.alpha_dropout(x, 1.0, True).numpy(), np.zeros((2, 3, 4)))
     assert F.dropout1d(x, 0.0) is x and F.alpha_dropout(x, 0.0, True) is x
     assert F.alpha_dropout(x, 0.5) is x  # training defaults to False
 
@@ -139,15 +139,15 @@ def test_inplace_channel_dropout_writes_into_the_input():
     x = mg.ones(20, 3, 4)
     y = nn.Dropout1d(0.5, inplace=True)(x)
     assert y is x and x._version == 1
-    _channels_whole(x.data, 2, 2.0)
+    _channels_whole(x.numpy(), 2, 2.0)
 
 
 def test_same_seed_same_mask():
     x = mg.ones(8, 4, 3)
     mg.manual_seed(5)
-    a = F.dropout1d(x, 0.5).data
+    a = F.dropout1d(x, 0.5).numpy()
     mg.manual_seed(5)
-    np.testing.assert_array_equal(F.dropout1d(x, 0.5).data, a)
+    np.testing.assert_array_equal(F.dropout1d(x, 0.5).numpy(), a)
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
@@ -155,7 +155,7 @@ def test_alpha_dropout_takes_pytorchs_two_values(p):
     torch = pytest.importorskip("torch")
     theirs = np.unique(torch.nn.functional.alpha_dropout(torch.ones(4000, dtype=torch.float64), p, True).numpy())
     mg.manual_seed(0)
-    mine = np.unique(F.alpha_dropout(mg.ones(4000, dtype=mg.float64), p, True).data)
+    mine = np.unique(F.alpha_dropout(mg.ones(4000, dtype=mg.float64), p, True).numpy())
     np.testing.assert_allclose(mine, theirs, rtol=1e-14)
 
 
@@ -165,14 +165,15 @@ def test_alpha_dropout_values_and_gradient():
     x = mg.tensor(np.random.default_rng(0).standard_normal(1000), requires_grad=True)
     mg.manual_seed(1)
     y = F.alpha_dropout(x, p, True)
-    dropped = np.isclose(y.data, a * p * alpha - a * alpha)
-    np.testing.assert_allclose(y.data[~dropped], a * x.data[~dropped] + a * alpha * p, rtol=1e-12)
+    dropped = np.isclose(y.detach().numpy(), a * p * alpha - a * alpha)
+    np.testing.assert_allclose(y.detach().numpy()[~dropped], a * x.detach().numpy()[~dropped] + a * alpha * p,
+                               rtol=1e-12)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.where(dropped, 0.0, a))
+    np.testing.assert_allclose(x.grad.numpy(), np.where(dropped, 0.0, a))
 
 
 def test_alpha_dropout_keeps_zero_mean_unit_variance():
     mg.manual_seed(2)
     x = mg.tensor(np.random.default_rng(2).standard_normal(200_000))
-    y = nn.AlphaDropout(0.4)(x).data
+    y = nn.AlphaDropout(0.4)(x).numpy()
     assert abs(y.mean()) < 0.01 and abs(y.var() - 1) < 0.02

@@ -144,32 +144,32 @@ def test_zero_element_warning_matches_torch():
 
 # ---- distributions ---------------------------------------------------------------------------------------
 def test_uniform_bounds_and_shape():
-    w = init.uniform_(mg.zeros(*SHAPE), -0.5, 2.0).data
+    w = init.uniform_(mg.zeros(*SHAPE), -0.5, 2.0).numpy()
     assert w.min() >= -0.5 and w.max() < 2.0
     assert ks_statistic(w, uniform_cdf(-0.5, 2.0)) < KS_LIMIT
 
 
 def test_normal_mean_and_std():
-    w = init.normal_(mg.zeros(*SHAPE, dtype=mg.float64), mean=3.0, std=0.5).data
+    w = init.normal_(mg.zeros(*SHAPE, dtype=mg.float64), mean=3.0, std=0.5).numpy()
     assert abs(w.mean() - 3.0) < 0.01
     assert_normal(w - 3.0, 0.5)
 
 
 def test_constant_zeros_ones():
     t = mg.zeros(3, 4)
-    assert np.all(init.constant_(t, 2.5).data == 2.5)
-    assert np.all(init.ones_(t).data == 1)
-    assert np.all(init.zeros_(t).data == 0)
+    assert np.all(init.constant_(t, 2.5).numpy() == 2.5)
+    assert np.all(init.ones_(t).numpy() == 1)
+    assert np.all(init.zeros_(t).numpy() == 0)
 
 
 @pytest.mark.parametrize("gain", [1.0, 5 / 3])
 def test_xavier_uniform_bound(gain):
-    w = init.xavier_uniform_(mg.zeros(*SHAPE), gain=gain).data
+    w = init.xavier_uniform_(mg.zeros(*SHAPE), gain=gain).numpy()
     assert_uniform(w, gain * math.sqrt(6.0 / (FAN_IN + FAN_OUT)))
 
 
 def test_xavier_normal_std():
-    w = init.xavier_normal_(mg.zeros(*SHAPE), gain=2.0).data
+    w = init.xavier_normal_(mg.zeros(*SHAPE), gain=2.0).numpy()
     assert_normal(w, 2.0 * math.sqrt(2.0 / (FAN_IN + FAN_OUT)))
 
 
@@ -177,31 +177,31 @@ def test_xavier_normal_std():
 @pytest.mark.parametrize("nonlinearity,a", [("leaky_relu", 0.0), ("leaky_relu", math.sqrt(5)), ("relu", 0.0),
                                             ("tanh", 0.0)])
 def test_kaiming_uniform_bound(mode, fan, nonlinearity, a):
-    w = init.kaiming_uniform_(mg.zeros(*SHAPE), a=a, mode=mode, nonlinearity=nonlinearity).data
+    w = init.kaiming_uniform_(mg.zeros(*SHAPE), a=a, mode=mode, nonlinearity=nonlinearity).numpy()
     gain = math.sqrt(2 / (1 + a * a)) if nonlinearity == "leaky_relu" else GAINS[(nonlinearity, None)]
     assert_uniform(w, math.sqrt(3.0) * gain / math.sqrt(fan))
 
 
 @pytest.mark.parametrize("mode,fan", [("fan_in", FAN_IN), ("fan_out", FAN_OUT)])
 def test_kaiming_normal_std(mode, fan):
-    w = init.kaiming_normal_(mg.zeros(*SHAPE), mode=mode, nonlinearity="relu").data
+    w = init.kaiming_normal_(mg.zeros(*SHAPE), mode=mode, nonlinearity="relu").numpy()
     assert_normal(w, math.sqrt(2.0) / math.sqrt(fan))
 
 
 def test_kaiming_uses_receptive_field_for_fans():
-    w = init.kaiming_uniform_(mg.zeros(60, 50, 2, 2), nonlinearity="relu").data  # fan_in = 50 * 4
+    w = init.kaiming_uniform_(mg.zeros(60, 50, 2, 2), nonlinearity="relu").numpy()  # fan_in = 50 * 4
     assert_uniform(w, math.sqrt(3.0) * math.sqrt(2.0) / math.sqrt(200))
 
 
 def test_linear_default_init_bounds_are_one_over_sqrt_fan_in():
     layer = nn.Linear(FAN_IN, FAN_OUT)
-    assert_uniform(layer.weight.data, 1 / math.sqrt(FAN_IN))
-    bias = np.concatenate([nn.Linear(FAN_IN, FAN_OUT).bias.data for _ in range(200)])
+    assert_uniform(layer.weight.detach().numpy(), 1 / math.sqrt(FAN_IN))
+    bias = np.concatenate([nn.Linear(FAN_IN, FAN_OUT).bias.detach().numpy() for _ in range(200)])
     assert_uniform(bias, 1 / math.sqrt(FAN_IN))
 
 
 def test_embedding_default_init_is_standard_normal():
-    assert_normal(nn.Embedding(1000, 120).weight.data, 1.0)
+    assert_normal(nn.Embedding(1000, 120).weight.detach().numpy(), 1.0)
 
 
 INIT_CALLS = {
@@ -216,7 +216,7 @@ INIT_CALLS = {
 def test_distributions_match_torch_statistics(name):
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
-    ours = INIT_CALLS[name](init, mg.zeros(*SHAPE)).data
+    ours = INIT_CALLS[name](init, mg.zeros(*SHAPE)).numpy()
     theirs = INIT_CALLS[name](torch.nn.init, torch.zeros(*SHAPE)).numpy()
     assert abs(ours.std() / theirs.std() - 1) < 0.02
     assert abs(np.abs(ours).max() / np.abs(theirs).max() - 1) < (0.002 if "uniform" in name else 0.25)
@@ -228,7 +228,7 @@ def test_linear_init_matches_torch_statistics():
     ours = [nn.Linear(FAN_IN, FAN_OUT) for _ in range(50)]  # 50 x 300 bias samples for a stable std
     theirs = [torch.nn.Linear(FAN_IN, FAN_OUT) for _ in range(50)]
     for name in ("weight", "bias"):
-        a = np.concatenate([getattr(m, name).data.reshape(-1) for m in ours])
+        a = np.concatenate([getattr(m, name).detach().numpy().reshape(-1) for m in ours])
         b = np.concatenate([getattr(m, name).detach().numpy().reshape(-1) for m in theirs])
         assert abs(np.abs(a).max() / np.abs(b).max() - 1) < 0.01
         assert abs(a.std() / b.std() - 1) < 0.05
@@ -242,18 +242,18 @@ def test_linear_init_matches_torch_statistics():
 ])
 def test_fills_parameter_in_place_without_recording(fill):
     p = nn.Parameter(mg.zeros(4, 3))
-    array = p.data
+    array = p.detach().numpy()
     assert fill(p) is p
-    assert p.data is array  # same array, written in place
+    assert p.detach().numpy() is array  # same array, written in place
     assert p.is_leaf and p.requires_grad and p.grad_fn is None
     assert p._version == 1
-    assert p.data.dtype == np.float32
+    assert p.detach().numpy().dtype == np.float32
 
 
 def test_float64_tensor_keeps_dtype():
     t = mg.zeros(5, 5, dtype=mg.float64)
     init.kaiming_uniform_(t)
-    assert t.data.dtype == np.float64
+    assert t.numpy().dtype == np.float64
 
 
 def test_manual_seed_makes_init_reproducible():
@@ -261,13 +261,13 @@ def test_manual_seed_makes_init_reproducible():
     a = nn.Linear(6, 4)
     mg.manual_seed(7)
     b = nn.Linear(6, 4)
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
-    np.testing.assert_array_equal(a.bias.data, b.bias.data)
-    assert not np.array_equal(a.weight.data, nn.Linear(6, 4).weight.data)
+    np.testing.assert_array_equal(a.weight.detach().numpy(), b.weight.detach().numpy())
+    np.testing.assert_array_equal(a.bias.detach().numpy(), b.bias.detach().numpy())
+    assert not np.array_equal(a.weight.detach().numpy(), nn.Linear(6, 4).weight.detach().numpy())
 
 
 def test_explicit_generator_is_used():
-    a = init.normal_(mg.zeros(3, 3), generator=np.random.default_rng(5)).data
-    b = init.normal_(mg.zeros(3, 3), generator=np.random.default_rng(5)).data
+    a = init.normal_(mg.zeros(3, 3), generator=np.random.default_rng(5)).numpy()
+    b = init.normal_(mg.zeros(3, 3), generator=np.random.default_rng(5)).numpy()
     np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(a, np.random.default_rng(5).normal(0.0, 1.0, (3, 3)).astype(np.float32))

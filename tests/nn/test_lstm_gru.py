@@ -62,7 +62,7 @@ def numpy_layers(kind: str, x, states, p: dict, num_layers: int, proj: bool = Fa
 
 
 def arrays_of(module: nn.Module) -> dict:
-    return {k: v.data for k, v in module.state_dict().items()}
+    return {k: v.numpy() for k, v in module.state_dict().items()}
 
 
 # ---- the equations and the gate layout --------------------------------------------------------------------------
@@ -72,9 +72,11 @@ def test_lstm_cell_follows_the_documented_equations(batched):
     shape = (5,) if batched else ()
     x, h, c = (mg.randn(*shape, n, dtype=F64) for n in (4, 3, 3))
     h1, c1 = cell(x, (h, c))
-    ref_h, ref_c = numpy_lstm_cell(x.data, h.data, c.data, *arrays_of(cell).values())
-    np.testing.assert_allclose(h1.data, ref_h, rtol=1e-13, atol=1e-13)
-    np.testing.assert_allclose(c1.data, ref_c, rtol=1e-13, atol=1e-13)
+    ref_h, ref_c = numpy_lstm_cell(x.numpy(), h.numpy(), c.numpy(), *arrays_of(cell).values())
+    np.testing.assert_allclose(h1.detach().numpy(), ref_h,
+                                   rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(c1.detach().numpy(), ref_c,
+                                   rtol=1e-13, atol=1e-13)
     assert (h1.shape, c1.shape) == (shape + (3,), shape + (3,))
 
 
@@ -84,7 +86,7 @@ def test_gru_cell_follows_the_documented_equations(batched):
     shape = (5,) if batched else ()
     x, h = mg.randn(*shape, 4, dtype=F64), mg.randn(*shape, 3, dtype=F64)
     out = cell(x, h)
-    np.testing.assert_allclose(out.data, numpy_gru_cell(x.data, h.data, *arrays_of(cell).values()),
+    np.testing.assert_allclose(out.detach().numpy(), numpy_gru_cell(x.numpy(), h.numpy(), *arrays_of(cell).values()),
                                rtol=1e-13, atol=1e-13)
 
 
@@ -92,28 +94,28 @@ def test_lstm_gate_rows_are_i_f_g_o():
     # Zero weights; the biases alone set the gates: i = f = o = sigmoid(0) = 1/2 except the row block chosen.
     cell = nn.LSTMCell(2, 1, dtype=F64)
     for p in cell.parameters():
-        p.data[...] = 0
+        p.detach().numpy()[...] = 0
     c0 = mg.tensor(np.array([[0.8]]))
-    cell.bias_ih.data[1] = 50.0   # forget gate saturated at 1: c' = c + i * g
-    cell.bias_ih.data[2] = 0.3    # cell candidate g = tanh(0.3)
-    cell.bias_ih.data[3] = -50.0  # output gate closed: h' = 0
+    cell.bias_ih.detach().numpy()[1] = 50.0   # forget gate saturated at 1: c' = c + i * g
+    cell.bias_ih.detach().numpy()[2] = 0.3    # cell candidate g = tanh(0.3)
+    cell.bias_ih.detach().numpy()[3] = -50.0  # output gate closed: h' = 0
     h1, c1 = cell(mg.zeros(1, 2, dtype=F64), (mg.zeros(1, 1, dtype=F64), c0))
-    np.testing.assert_allclose(c1.data, [[0.8 + 0.5 * np.tanh(0.3)]], rtol=1e-12)
-    np.testing.assert_allclose(h1.data, [[0.0]], atol=1e-20)
+    np.testing.assert_allclose(c1.detach().numpy(), [[0.8 + 0.5 * np.tanh(0.3)]], rtol=1e-12)
+    np.testing.assert_allclose(h1.detach().numpy(), [[0.0]], atol=1e-20)
 
 
 def test_gru_b_hn_sits_inside_the_reset_product():
     # With the reset gate shut (r = 0), b_hn cannot reach n, but b_in can.
     cell = nn.GRUCell(1, 1, dtype=F64)
     for p in cell.parameters():
-        p.data[...] = 0
-    cell.bias_hh.data[0] = -60.0  # r = sigmoid(-60) ~ 0
-    cell.bias_hh.data[2] = 5.0    # b_hn
+        p.detach().numpy()[...] = 0
+    cell.bias_hh.detach().numpy()[0] = -60.0  # r = sigmoid(-60) ~ 0
+    cell.bias_hh.detach().numpy()[2] = 5.0    # b_hn
     h = cell(mg.zeros(1, 1, dtype=F64), mg.zeros(1, 1, dtype=F64))
-    np.testing.assert_allclose(h.data, [[0.5 * np.tanh(5.0 * sigmoid(-60.0))]], rtol=1e-12)
-    cell.bias_ih.data[2] = 5.0    # b_in
+    np.testing.assert_allclose(h.detach().numpy(), [[0.5 * np.tanh(5.0 * sigmoid(-60.0))]], rtol=1e-12)
+    cell.bias_ih.detach().numpy()[2] = 5.0    # b_in
     h = cell(mg.zeros(1, 1, dtype=F64), mg.zeros(1, 1, dtype=F64))
-    assert h.data[0, 0] == pytest.approx(0.5 * np.tanh(5.0 + 5.0 * sigmoid(-60.0)), rel=1e-12)
+    assert h.detach().numpy()[0, 0] == pytest.approx(0.5 * np.tanh(5.0 + 5.0 * sigmoid(-60.0)), rel=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
@@ -124,10 +126,10 @@ def test_layers_follow_the_cell_equations(kind, num_layers):
     x = mg.randn(6, 2, 3, dtype=F64)
     states = [mg.randn(num_layers, 2, 4, dtype=F64) for _ in range(2 if kind == "lstm" else 1)]
     out, final = module(x, tuple(states) if kind == "lstm" else states[0])
-    ref_out, ref_final = numpy_layers(kind, x.data, [s.data for s in states], arrays_of(module), num_layers)
-    np.testing.assert_allclose(out.data, ref_out, rtol=1e-12, atol=1e-12)
+    ref_out, ref_final = numpy_layers(kind, x.numpy(), [s.numpy() for s in states], arrays_of(module), num_layers)
+    np.testing.assert_allclose(out.detach().numpy(), ref_out, rtol=1e-12, atol=1e-12)
     for got, want in zip(final if kind == "lstm" else (final,), ref_final, strict=True):
-        np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-12, atol=1e-12)
 
 
 def test_lstm_with_projection_follows_the_equations():
@@ -136,10 +138,10 @@ def test_lstm_with_projection_follows_the_equations():
     h0, c0 = mg.randn(2, 2, 2, dtype=F64), mg.randn(2, 2, 5, dtype=F64)
     out, (hn, cn) = lstm(x, (h0, c0))
     assert (out.shape, hn.shape, cn.shape) == ((4, 2, 2), (2, 2, 2), (2, 2, 5))
-    ref_out, (ref_h, ref_c) = numpy_layers("lstm", x.data, [h0.data, c0.data], arrays_of(lstm), 2, proj=True)
-    np.testing.assert_allclose(out.data, ref_out, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(hn.data, ref_h, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(cn.data, ref_c, rtol=1e-12, atol=1e-12)
+    ref_out, (ref_h, ref_c) = numpy_layers("lstm", x.numpy(), [h0.numpy(), c0.numpy()], arrays_of(lstm), 2, proj=True)
+    np.testing.assert_allclose(out.detach().numpy(), ref_out, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(hn.detach().numpy(), ref_h, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cn.detach().numpy(), ref_c, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
@@ -158,12 +160,16 @@ def test_cells_in_a_loop_equal_the_layer_with_the_same_weights(kind):
         states[1] = cells[1](states[0][0] if kind == "lstm" else states[0], states[1])
         tops.append(states[1][0] if kind == "lstm" else states[1])
     out, final = layer(x)
-    np.testing.assert_allclose(out.data, mg.stack(tops).data, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(out.detach().numpy(), mg.stack(tops).detach().numpy(),
+                                   rtol=1e-13, atol=1e-13)
     if kind == "lstm":
-        np.testing.assert_allclose(final[0].data, mg.stack([s[0] for s in states]).data, rtol=1e-13, atol=1e-13)
-        np.testing.assert_allclose(final[1].data, mg.stack([s[1] for s in states]).data, rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(final[0].detach().numpy(), mg.stack([s[0] for s in states]).detach().numpy(),
+                                   rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(final[1].detach().numpy(), mg.stack([s[1] for s in states]).detach().numpy(),
+                                   rtol=1e-13, atol=1e-13)
     else:
-        np.testing.assert_allclose(final.data, mg.stack(states).data, rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(final.detach().numpy(), mg.stack(states).detach().numpy(),
+                                   rtol=1e-13, atol=1e-13)
 
 
 # ---- parameters, reprs, init, dtype ------------------------------------------------------------------------------
@@ -239,12 +245,12 @@ def test_init_is_uniform_within_one_over_sqrt_hidden(make, hidden):
     bound = 1 / np.sqrt(hidden)
     for name, p in module.named_parameters():
         assert p.dtype == mg.float32
-        assert p.data.min() >= -bound and p.data.max() <= bound, name
-    values = np.concatenate([p.data.ravel() for p in module.parameters()])
+        assert p.detach().numpy().min() >= -bound and p.detach().numpy().max() <= bound, name
+    values = np.concatenate([p.detach().numpy().ravel() for p in module.parameters()])
     assert abs(values.mean()) < 0.05 * bound
     assert values.var() == pytest.approx(bound**2 / 3, rel=0.1)
     assert values.min() < -0.98 * bound and values.max() > 0.98 * bound
-    firsts = [p.data.ravel()[0] for p in module.parameters()]
+    firsts = [p.detach().numpy().ravel()[0] for p in module.parameters()]
     assert len(set(firsts)) == len(firsts)
 
 
@@ -260,7 +266,7 @@ def test_a_pytorch_state_dict_loads_directly():
         m_module.load_state_dict(state)
         assert list(m_module.state_dict()) == list(state)
         for k, v in m_module.state_dict().items():
-            np.testing.assert_array_equal(v.data, state[k])
+            np.testing.assert_array_equal(v.numpy(), state[k])
 
 
 @pytest.mark.parametrize("dtype", [mg.float64, mg.float32])
@@ -287,10 +293,10 @@ def test_lstm_h_n_is_the_last_forward_step_and_the_first_reverse_step(batch_firs
     out, (hn, cn) = lstm(x, (mg.randn(D * L, 2, out_size), mg.randn(D * L, 2, H)))
     assert out.shape == (x.shape[0], x.shape[1], D * out_size)
     assert (hn.shape, cn.shape) == ((D * L, 2, out_size), (D * L, 2, H))
-    time_major = out.data.swapaxes(0, 1) if batch_first else out.data
-    np.testing.assert_array_equal(hn.data[-D], time_major[-1, :, :out_size])
+    time_major = out.detach().numpy().swapaxes(0, 1) if batch_first else out.detach().numpy()
+    np.testing.assert_array_equal(hn.detach().numpy()[-D], time_major[-1, :, :out_size])
     if bidirectional:
-        np.testing.assert_array_equal(hn.data[-1], time_major[0, :, out_size:])
+        np.testing.assert_array_equal(hn.detach().numpy()[-1], time_major[0, :, out_size:])
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
@@ -303,10 +309,10 @@ def test_unbatched_input_equals_a_batch_of_one(kind):
     out_b, final_b = module(x.unsqueeze(1), pack([s.unsqueeze(1) for s in states]))
     finals, finals_b = (final, final_b) if kind == "lstm" else ((final,), (final_b,))
     assert out.shape == (6, 8) and out.grad_fn.name() == "SqueezeBackward1"
-    np.testing.assert_allclose(out.data, out_b.data[:, 0], rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(out.detach().numpy(), out_b.detach().numpy()[:, 0], rtol=1e-14, atol=1e-14)
     for f, fb in zip(finals, finals_b, strict=True):
         assert f.shape == (4, 4) and f.grad_fn.name() == "SqueezeBackward1"
-        np.testing.assert_allclose(f.data, fb.data[:, 0], rtol=1e-14, atol=1e-14)
+        np.testing.assert_allclose(f.detach().numpy(), fb.detach().numpy()[:, 0], rtol=1e-14, atol=1e-14)
 
 
 def test_default_states_are_zeros_and_still_give_weight_hh_a_gradient():
@@ -315,13 +321,13 @@ def test_default_states_are_zeros_and_still_give_weight_hh_a_gradient():
         x = mg.randn(4, 5, 3)
         out, final = module(x)
         out_zero, _ = module(x, zeros)
-        np.testing.assert_array_equal(out.data, out_zero.data)
+        np.testing.assert_array_equal(out.detach().numpy(), out_zero.detach().numpy())
         out.sum().backward()
         assert all(p.grad is not None for p in module.parameters())
     for cell in (nn.LSTMCell(3, 4), nn.GRUCell(3, 4)):
         out = cell(mg.randn(2, 3))
         (out[0] if isinstance(out, tuple) else out).sum().backward()
-        np.testing.assert_array_equal(cell.weight_hh.grad.data, np.zeros(cell.weight_hh.shape, dtype=np.float32))
+        np.testing.assert_array_equal(cell.weight_hh.grad.numpy(), np.zeros(cell.weight_hh.shape, dtype=np.float32))
 
 
 def test_cell_output_nodes_are_named_like_pytorchs():
@@ -336,7 +342,7 @@ def test_long_sequence_backward_has_no_recursion_limit():
         out, _ = module(x)
         out[-1].sum().backward()
         assert x.grad.shape == (2000, 1, 2)
-        assert np.isfinite(module.weight_hh_l0.grad.data).all()
+        assert np.isfinite(module.weight_hh_l0.grad.numpy()).all()
 
 
 # ---- gradcheck ---------------------------------------------------------------------------------------------------
@@ -421,9 +427,9 @@ def test_dropout_warning_and_eval_mode(cls):
     x = mg.randn(6, 4, 3)
     trained_out = module(x)[0]
     ref = plain(x)[0]
-    assert not np.allclose(trained_out.data, ref.data)
+    assert not np.allclose(trained_out.detach().numpy(), ref.detach().numpy())
     module.eval()
-    np.testing.assert_array_equal(module(x)[0].data, ref.data)
+    np.testing.assert_array_equal(module(x)[0].detach().numpy(), ref.detach().numpy())
 
 
 # ---- scopes and the drawing's gate clusters ----------------------------------------------------------------------

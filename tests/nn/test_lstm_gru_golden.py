@@ -58,14 +58,14 @@ def run_minigrad(name: str, dtype: str, arrays: dict) -> tuple[dict, list[str]]:
     for key, out in zip(golden.output_names(kind), outputs, strict=True):
         term = (out * mg.tensor(arrays[f"g.{key}"])).sum()
         loss = term if loss is None else loss + term
-        results[key] = out.data
+        results[key] = out.detach().numpy()
         results[f"grad_fn.{key}"] = out.grad_fn.name()
     loss.backward()
-    results["grad.x"] = x.grad.data
+    results["grad.x"] = x.grad.numpy()
     for key, state in states.items():
-        results[f"grad.{key}"] = state.grad.data
+        results[f"grad.{key}"] = state.grad.numpy()
     for n, p in module.named_parameters():
-        results[f"grad.param.{n}"] = p.grad.data
+        results[f"grad.param.{n}"] = p.grad.numpy()
     return results, [n for n, _ in module.named_parameters()]
 
 

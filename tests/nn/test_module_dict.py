@@ -74,7 +74,7 @@ def test_the_same_model_in_pytorch_has_the_same_names_and_repr_live():
     x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
     got, want = ours(mg.tensor(x)), theirs(torch.tensor(x))
     for key in want:
-        np.testing.assert_allclose(got[key].data, want[key].detach().numpy(), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(got[key].detach().numpy(), want[key].detach().numpy(), rtol=1e-6, atol=1e-6)
 
 
 # PyTorch's errors, word for word (checked live below).

@@ -71,18 +71,18 @@ def run_minigrad(name: str, dtype: str, arrays: dict[str, np.ndarray]) -> dict[s
         kwargs = dict(case.get("kwargs", {}))
         kwargs.update({k: tensors[k] for k in case.get("tensor_kwargs", [])})
         out = getattr(F, case["fn"])(*[tensors[k] for k in case["call"]], **kwargs)
-    results = {"out": out.data.copy()}
+    results = {"out": out.detach().numpy().copy()}
     out.backward(mg.tensor(arrays["g_out"]))
     for key, spec in case["inputs"].items():
         if spec.get("grad"):
-            results[f"grad.in.{key}"] = tensors[key].grad.data
+            results[f"grad.in.{key}"] = tensors[key].grad.numpy()
     for key in case.get("mutates", []):
-        results[f"after.in.{key}"] = tensors[key].data
+        results[f"after.in.{key}"] = tensors[key].numpy()
     if module is not None:
         for key, p in module.named_parameters():
-            results[f"grad.param.{key}"] = p.grad.data
+            results[f"grad.param.{key}"] = p.grad.numpy()
         for key, value in module.state_dict().items():
-            results[f"after.param.{key}"] = value.data
+            results[f"after.param.{key}"] = value.numpy()
     return results
 
 

@@ -59,8 +59,8 @@ def test_repr_and_state_dict_keys_match_torch(text):
 def test_batchnorm_buffers_and_initial_values():
     bn = nn.BatchNorm1d(3)
     assert list(bn.state_dict()) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
-    np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3, np.float32))
-    np.testing.assert_array_equal(bn.running_var.data, np.ones(3, np.float32))
+    np.testing.assert_array_equal(bn.running_mean.numpy(), np.zeros(3, np.float32))
+    np.testing.assert_array_equal(bn.running_var.numpy(), np.ones(3, np.float32))
     assert bn.num_batches_tracked.dtype == mg.int64 and bn.num_batches_tracked.shape == ()
     assert not bn.running_mean.requires_grad
     assert [n for n, _ in bn.named_parameters()] == ["weight", "bias"]
@@ -79,9 +79,9 @@ def test_batchnorm_train_updates_running_stats_with_unbiased_variance():
     x = np.random.default_rng(0).standard_normal((6, 3))
     bn = nn.BatchNorm1d(3, momentum=0.25).double()
     y = bn(mg.tensor(x))
-    np.testing.assert_allclose(y.data, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(bn.running_mean.data, 0.25 * x.mean(0), rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, 0.75 + 0.25 * x.var(0, ddof=1), rtol=1e-12)
+    np.testing.assert_allclose(y.detach().numpy(), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(bn.running_mean.numpy(), 0.25 * x.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.numpy(), 0.75 + 0.25 * x.var(0, ddof=1), rtol=1e-12)
     assert int(bn.num_batches_tracked.item()) == 1
 
 
@@ -93,27 +93,27 @@ def test_batchnorm_momentum_none_is_the_plain_average_of_batches():
         bn(mg.tensor(b))
     means = [b.mean((0, 2)) for b in batches]
     variances = [b.var((0, 2), ddof=1) for b in batches]
-    np.testing.assert_allclose(bn.running_mean.data, np.mean(means, 0), rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, np.mean(variances, 0), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_mean.numpy(), np.mean(means, 0), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.numpy(), np.mean(variances, 0), rtol=1e-12)
     assert int(bn.num_batches_tracked.item()) == 3
 
 
 def test_batchnorm_eval_uses_running_stats_and_changes_no_buffer():
     bn = nn.BatchNorm1d(3).double()
-    bn.running_mean.data[:] = [1.0, -2.0, 0.5]
-    bn.running_var.data[:] = [4.0, 0.25, 1.0]
-    before = {k: v.data.copy() for k, v in bn.state_dict().items()}
+    bn.running_mean.numpy()[:] = [1.0, -2.0, 0.5]
+    bn.running_var.numpy()[:] = [4.0, 0.25, 1.0]
+    before = {k: v.numpy().copy() for k, v in bn.state_dict().items()}
     x = np.random.default_rng(2).standard_normal((1, 3))  # a batch of one is fine in eval mode
     y = bn.eval()(mg.tensor(x))
-    np.testing.assert_allclose(y.data, (x - [1.0, -2.0, 0.5]) / np.sqrt(np.array([4.0, 0.25, 1.0]) + 1e-5))
+    np.testing.assert_allclose(y.detach().numpy(), (x - [1.0, -2.0, 0.5]) / np.sqrt(np.array([4.0, 0.25, 1.0]) + 1e-5))
     for k, v in bn.state_dict().items():
-        np.testing.assert_array_equal(v.data, before[k])
+        np.testing.assert_array_equal(v.numpy(), before[k])
 
 
 def test_batchnorm_untracked_uses_batch_stats_in_eval_too():
     x = mg.randn(5, 3, dtype=mg.float64)
     bn = nn.BatchNorm1d(3, track_running_stats=False).double()
-    np.testing.assert_allclose(bn.eval()(x).data, bn.train()(x).data, rtol=0, atol=0)
+    np.testing.assert_allclose(bn.eval()(x).detach().numpy(), bn.train()(x).detach().numpy(), rtol=0, atol=0)
 
 
 def test_batchnorm_running_stats_load_from_state_dict():
@@ -121,7 +121,7 @@ def test_batchnorm_running_stats_load_from_state_dict():
     src(mg.randn(4, 2))
     dst = nn.BatchNorm1d(2)
     dst.load_state_dict(src.state_dict())
-    np.testing.assert_array_equal(dst.running_var.data, src.running_var.data)
+    np.testing.assert_array_equal(dst.running_var.numpy(), src.running_var.numpy())
     assert int(dst.num_batches_tracked.item()) == 1
 
 
@@ -141,7 +141,7 @@ def test_batchnorm_buffers_get_no_gradient():
 
 def test_batchnorm_output_has_zero_mean_unit_variance_per_channel():
     x = mg.tensor(np.random.default_rng(3).standard_normal((8, 4, 5)) * 3 + 2)
-    y = nn.BatchNorm1d(4).double()(x).data
+    y = nn.BatchNorm1d(4).double()(x).detach().numpy()
     np.testing.assert_allclose(y.mean((0, 2)), 0, atol=1e-12)
     np.testing.assert_allclose(y.var((0, 2)), 1, rtol=1e-4)
 
@@ -149,19 +149,19 @@ def test_batchnorm_output_has_zero_mean_unit_variance_per_channel():
 def test_layernorm_and_groupnorm_ignore_train_and_eval():
     x = mg.randn(2, 4, 3, dtype=mg.float64)
     for m in (nn.LayerNorm(3).double(), nn.GroupNorm(2, 4).double(), nn.RMSNorm(3).double()):
-        np.testing.assert_array_equal(m.train()(x).data, m.eval()(x).data)
+        np.testing.assert_array_equal(m.train()(x).detach().numpy(), m.eval()(x).detach().numpy())
 
 
 def test_constant_input_normalises_to_zero():
     x = mg.full((3, 4), 2.5, dtype=mg.float64)
-    np.testing.assert_array_equal(F.layer_norm(x, [4]).data, np.zeros((3, 4)))
-    np.testing.assert_array_equal(F.batch_norm(x, None, None, training=True).data, np.zeros((3, 4)))
+    np.testing.assert_array_equal(F.layer_norm(x, [4]).numpy(), np.zeros((3, 4)))
+    np.testing.assert_array_equal(F.batch_norm(x, None, None, training=True).numpy(), np.zeros((3, 4)))
 
 
 def test_rms_norm_default_eps_is_the_dtypes_epsilon():
     x = mg.tensor([[1e-9, -1e-9]], dtype=mg.float64)
-    expected = x.data / np.sqrt(1e-18 + np.finfo(np.float64).eps)
-    np.testing.assert_allclose(F.rms_norm(x, [2]).data, expected, rtol=1e-12)
+    expected = x.numpy() / np.sqrt(1e-18 + np.finfo(np.float64).eps)
+    np.testing.assert_allclose(F.rms_norm(x, [2]).numpy(), expected, rtol=1e-12)
     assert F.rms_norm(x.float(), [2]).dtype == mg.float32
 
 
@@ -261,16 +261,16 @@ def test_error_messages_match_torch(name):
 def test_failed_batchnorm_call_changes_no_buffer_parameter_or_gradient(shape):
     bn = nn.BatchNorm1d(3)
     bn(mg.randn(4, 3)).sum().backward()
-    before = {k: v.data.copy() for k, v in bn.state_dict().items()}
+    before = {k: v.numpy().copy() for k, v in bn.state_dict().items()}
     versions = [b._version for b in bn.buffers()]
-    grads = [p.grad.data.copy() for p in bn.parameters()]
+    grads = [p.grad.numpy().copy() for p in bn.parameters()]
     with pytest.raises((ValueError, RuntimeError)):
         bn(mg.randn(*shape))
     for k, v in bn.state_dict().items():
-        np.testing.assert_array_equal(v.data, before[k])
+        np.testing.assert_array_equal(v.numpy(), before[k])
     assert [b._version for b in bn.buffers()] == versions
     for p, g in zip(bn.parameters(), grads):
-        np.testing.assert_array_equal(p.grad.data, g)
+        np.testing.assert_array_equal(p.grad.numpy(), g)
 
 
 def _x(*shape, seed=0):
@@ -293,7 +293,7 @@ def _x(*shape, seed=0):
 def test_gradcheck_modules(make, shape):
     module = make().double()
     for p in module.parameters():  # away from ones and zeros, so every term of the gradient shows
-        p.data[...] = np.random.default_rng(7).uniform(0.5, 1.5, p.shape)
+        p.detach().numpy()[...] = np.random.default_rng(7).uniform(0.5, 1.5, p.shape)
     assert module_gradcheck(module, _x(*shape))
 
 

@@ -73,18 +73,18 @@ def run_minigrad(name: str, arrays: dict, x_values: np.ndarray | None = None) ->
         term = (value * mg.tensor(arrays[f"g.{key}"])).sum()
         loss = term if loss is None else loss + term
     loss.backward()
-    found = {k: v.data for k, v in results.items()}
-    found["batch_sizes"] = out.batch_sizes.data
+    found = {k: v.detach().numpy() for k, v in results.items()}
+    found["batch_sizes"] = out.batch_sizes.numpy()
     if out.sorted_indices is not None:
-        found["sorted_indices"] = out.sorted_indices.data
-        found["unsorted_indices"] = out.unsorted_indices.data
+        found["sorted_indices"] = out.sorted_indices.numpy()
+        found["unsorted_indices"] = out.unsorted_indices.numpy()
     else:
         assert out.unsorted_indices is None
-    found["grad.x"] = x.grad.data
+    found["grad.x"] = x.grad.numpy()
     for key, state in states.items():
-        found[f"grad.{key}"] = state.grad.data
+        found[f"grad.{key}"] = state.grad.numpy()
     for n, p in module.named_parameters():
-        found[f"grad.param.{n}"] = p.grad.data
+        found[f"grad.param.{n}"] = p.grad.numpy()
     return found
 
 
@@ -168,12 +168,13 @@ def test_final_states_are_each_sequences_own_last_step():
     out, hn = rnn(pack_padded_sequence(x, lengths, enforce_sorted=False))
     padded, _ = pad_packed_sequence(out)
     for b, n in enumerate(lengths):
-        np.testing.assert_array_equal(hn.data[0, b], padded.data[n - 1, b, :4])
-        np.testing.assert_array_equal(hn.data[1, b], padded.data[0, b, 4:])
+        np.testing.assert_array_equal(hn.detach().numpy()[0, b], padded.detach().numpy()[n - 1, b, :4])
+        np.testing.assert_array_equal(hn.detach().numpy()[1, b], padded.detach().numpy()[0, b, 4:])
         # and each sequence alone gives the same numbers as the packed batch
         alone_out, alone_hn = rnn(x[:n, b:b + 1])
-        np.testing.assert_allclose(alone_out.data[:, 0], padded.data[:n, b], rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(alone_hn.data[:, 0], hn.data[:, b], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(alone_out.detach().numpy()[:, 0], padded.detach().numpy()[:n, b],
+                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(alone_hn.detach().numpy()[:, 0], hn.detach().numpy()[:, b], rtol=1e-12, atol=1e-12)
 
 
 def test_packed_input_errors_match_pytorch():
@@ -214,20 +215,20 @@ def test_pack_padded_sequence_layout_by_hand():
     # sequence b holds 10*b + t at step t; lengths 2, 4, 1 -> sorted order 1, 0, 2
     x = mg.tensor(np.array([[10.0 * b + t for b in range(3)] for t in range(4)])[..., None])
     packed = pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False)
-    assert packed.data.data[:, 0].tolist() == [10.0, 0.0, 20.0, 11.0, 1.0, 12.0, 13.0]
-    assert packed.batch_sizes.data.tolist() == [3, 2, 1, 1]
-    assert packed.batch_sizes.data.dtype == np.int64
-    assert packed.sorted_indices.data.tolist() == [1, 0, 2]
-    assert packed.unsorted_indices.data.tolist() == [1, 0, 2]
+    assert packed.data.numpy()[:, 0].tolist() == [10.0, 0.0, 20.0, 11.0, 1.0, 12.0, 13.0]
+    assert packed.batch_sizes.numpy().tolist() == [3, 2, 1, 1]
+    assert packed.batch_sizes.numpy().dtype == np.int64
+    assert packed.sorted_indices.numpy().tolist() == [1, 0, 2]
+    assert packed.unsorted_indices.numpy().tolist() == [1, 0, 2]
     sorted_packed = pack_padded_sequence(x, [4, 2, 1])
     assert sorted_packed.sorted_indices is None and sorted_packed.unsorted_indices is None
-    assert sorted_packed.data.data[:, 0].tolist() == [0.0, 10.0, 20.0, 1.0, 11.0, 2.0, 3.0]
+    assert sorted_packed.data.numpy()[:, 0].tolist() == [0.0, 10.0, 20.0, 1.0, 11.0, 2.0, 3.0]
 
 
 def test_packed_sequence_is_a_named_tuple_and_computes_unsorted_indices():
     data, sizes = mg.tensor(np.ones((3, 2))), mg.tensor(np.array([2, 1]))
     p = PackedSequence(data, sizes, mg.tensor(np.array([2, 0, 1])))
-    assert p.unsorted_indices.data.tolist() == [1, 2, 0]
+    assert p.unsorted_indices.numpy().tolist() == [1, 2, 0]
     d, b, s, u = p
     assert d is data and b is sizes and p._fields == ("data", "batch_sizes", "sorted_indices", "unsorted_indices")
 
@@ -247,34 +248,34 @@ def test_pack_and_pad_match_pytorch(lengths, enforce_sorted, batch_first):
     x = rng.standard_normal(shape)
     ours = pack_padded_sequence(mg.tensor(x), mg.tensor(np.array(lengths)), batch_first, enforce_sorted)
     theirs = T.pack_padded_sequence(torch.tensor(x), torch.tensor(lengths), batch_first, enforce_sorted)
-    np.testing.assert_array_equal(ours.data.data, theirs.data.numpy())
-    np.testing.assert_array_equal(ours.batch_sizes.data, theirs.batch_sizes.numpy())
+    np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
+    np.testing.assert_array_equal(ours.batch_sizes.numpy(), theirs.batch_sizes.numpy())
     for field in ("sorted_indices", "unsorted_indices"):
         a, b = getattr(ours, field), getattr(theirs, field)
         assert (a is None) == (b is None)
         if a is not None:
-            np.testing.assert_array_equal(a.data, b.numpy())
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
     for total in (None, steps + 2):
         padded, lens = pad_packed_sequence(ours, batch_first, -7.0, total)
         t_padded, t_lens = T.pad_packed_sequence(theirs, batch_first, -7.0, total)
-        np.testing.assert_array_equal(padded.data, t_padded.numpy())
-        assert lens.data.dtype == np.int64 and lens.data.tolist() == t_lens.tolist()
+        np.testing.assert_array_equal(padded.numpy(), t_padded.numpy())
+        assert lens.numpy().dtype == np.int64 and lens.numpy().tolist() == t_lens.tolist()
     seqs = [rng.standard_normal((n, 3)) for n in lengths]
     for side in ("right", "left"):
         np.testing.assert_array_equal(
-            pad_sequence([mg.tensor(s) for s in seqs], batch_first, 2.5, side).data,
+            pad_sequence([mg.tensor(s) for s in seqs], batch_first, 2.5, side).numpy(),
             T.pad_sequence([torch.tensor(s) for s in seqs], batch_first, 2.5, side).numpy(),
         )
     ours_seq = pack_sequence([mg.tensor(s) for s in seqs], enforce_sorted)
     theirs_seq = T.pack_sequence([torch.tensor(s) for s in seqs], enforce_sorted)
-    np.testing.assert_array_equal(ours_seq.data.data, theirs_seq.data.numpy())
-    np.testing.assert_array_equal(ours_seq.batch_sizes.data, theirs_seq.batch_sizes.numpy())
+    np.testing.assert_array_equal(ours_seq.data.numpy(), theirs_seq.data.numpy())
+    np.testing.assert_array_equal(ours_seq.batch_sizes.numpy(), theirs_seq.batch_sizes.numpy())
 
 
 def test_pad_sequence_by_hand_both_sides():
     a, b = mg.tensor([1.0, 2.0, 3.0]), mg.tensor([4.0])
-    assert pad_sequence([a, b], padding_value=-1.0).data.tolist() == [[1.0, 4.0], [2.0, -1.0], [3.0, -1.0]]
-    assert pad_sequence([a, b], batch_first=True, padding_side="left").data.tolist() == [
+    assert pad_sequence([a, b], padding_value=-1.0).numpy().tolist() == [[1.0, 4.0], [2.0, -1.0], [3.0, -1.0]]
+    assert pad_sequence([a, b], batch_first=True, padding_side="left").numpy().tolist() == [
         [1.0, 2.0, 3.0], [0.0, 0.0, 4.0]]
 
 
@@ -285,25 +286,25 @@ def test_round_trip_and_gradients_reach_the_padded_input():
     packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
     padded, lens = pad_packed_sequence(packed, batch_first=True, padding_value=9.0)
     mask = np.arange(4)[None, :] < np.array(lengths)[:, None]
-    np.testing.assert_array_equal(padded.data[mask], x.data[mask])
-    assert np.all(padded.data[~mask] == 9.0) and lens.data.tolist() == lengths
-    weights = rng.standard_normal(padded.data.shape)
+    np.testing.assert_array_equal(padded.detach().numpy()[mask], x.detach().numpy()[mask])
+    assert np.all(padded.detach().numpy()[~mask] == 9.0) and lens.numpy().tolist() == lengths
+    weights = rng.standard_normal(padded.detach().numpy().shape)
     (padded * mg.tensor(weights)).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.where(mask[..., None], weights, 0.0))
+    np.testing.assert_array_equal(x.grad.numpy(), np.where(mask[..., None], weights, 0.0))
 
 
 def test_pad_sequence_and_pack_sequence_pass_gradients_back():
     rng = np.random.default_rng(4)
     seqs = [mg.tensor(rng.standard_normal((n, 2)), requires_grad=True) for n in (2, 4, 3)]
     packed = pack_sequence(seqs, enforce_sorted=False)
-    weights = rng.standard_normal(packed.data.data.shape)
+    weights = rng.standard_normal(packed.data.detach().numpy().shape)
     (packed.data * mg.tensor(weights)).sum().backward()
     # the packed rows of sequence b are found by value: every step is a distinct random row
     for s in seqs:
-        for t in range(s.data.shape[0]):
-            row = np.flatnonzero((packed.data.data == s.data[t]).all(axis=1))
+        for t in range(s.detach().numpy().shape[0]):
+            row = np.flatnonzero((packed.data.detach().numpy() == s.detach().numpy()[t]).all(axis=1))
             assert row.size == 1
-            np.testing.assert_array_equal(s.grad.data[t], weights[row[0]])
+            np.testing.assert_array_equal(s.grad.numpy()[t], weights[row[0]])
 
 
 # ---- errors, by PyTorch's messages ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def numpy_rnn(x: np.ndarray, h0: np.ndarray, params: dict, num_layers: int, act=
 
 
 def arrays_of(module: nn.Module) -> dict[str, np.ndarray]:
-    return {k: v.data for k, v in module.state_dict().items()}
+    return {k: v.numpy() for k, v in module.state_dict().items()}
 
 
 # ---- seed note 003: an RNNCell loop, then a 2-layer RNN ----------------------------------------------------------
@@ -51,8 +51,8 @@ def test_seed003_rnncell_loop_shapes_grad_fn_and_values():
         hidden = cell(input, hidden)
         assert hidden.shape == (1, 2)
         assert repr(hidden).endswith("grad_fn=<TanhBackward0>)")
-        expected = np.tanh(input.data @ p["weight_ih"].T + p["bias_ih"] + expected @ p["weight_hh"].T + p["bias_hh"])
-        np.testing.assert_allclose(hidden.data, expected, rtol=1e-6, atol=1e-6)
+        expected = np.tanh(input.numpy() @ p["weight_ih"].T + p["bias_ih"] + expected @ p["weight_hh"].T + p["bias_hh"])
+        np.testing.assert_allclose(hidden.detach().numpy(), expected, rtol=1e-6, atol=1e-6)
 
 
 def test_seed003_two_layer_rnn_parameters_shapes_and_values():
@@ -69,10 +69,10 @@ def test_seed003_two_layer_rnn_parameters_shapes_and_values():
     assert hidden_out.shape == (2, 1, 2)
     assert repr(out).endswith("grad_fn=<StackBackward0>)")
     assert repr(hidden_out).endswith("grad_fn=<StackBackward0>)")
-    ref_out, ref_h = numpy_rnn(inputs.data, hidden.data, arrays_of(cell), num_layers)
-    np.testing.assert_allclose(out.data, ref_out, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(hidden_out.data, ref_h, rtol=1e-6, atol=1e-6)
-    np.testing.assert_array_equal(hidden_out.data[-1], out.data[-1])
+    ref_out, ref_h = numpy_rnn(inputs.numpy(), hidden.numpy(), arrays_of(cell), num_layers)
+    np.testing.assert_allclose(out.detach().numpy(), ref_out, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(hidden_out.detach().numpy(), ref_h, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(hidden_out.detach().numpy()[-1], out.detach().numpy()[-1])
 
 
 # ---- seed note 004: parameter shapes, reprs, default h_0, cell loops, stacked cells, stack ---------------------
@@ -105,8 +105,8 @@ def test_seed004_four_layers_without_h0():
     out, h = rnn(x)
     assert (out.shape, h.shape) == ((10, 3, 20), (4, 3, 20))
     out_zero_h0, h_zero_h0 = rnn(x, mg.zeros(4, 3, 20))
-    np.testing.assert_array_equal(out.data, out_zero_h0.data)
-    np.testing.assert_array_equal(h.data, h_zero_h0.data)
+    np.testing.assert_array_equal(out.detach().numpy(), out_zero_h0.detach().numpy())
+    np.testing.assert_array_equal(h.detach().numpy(), h_zero_h0.detach().numpy())
 
 
 def test_seed004_cell_loops_stacked_cells_and_stack():
@@ -149,8 +149,8 @@ def test_cells_in_a_loop_equal_the_rnn_with_the_same_weights():
         h[1] = cells[1](h[0], h[1])
         tops.append(h[1])
     out, hn = rnn(x)
-    np.testing.assert_allclose(out.data, mg.stack(tops).data, rtol=1e-13, atol=1e-13)
-    np.testing.assert_allclose(hn.data, mg.stack(h).data, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(out.detach().numpy(), mg.stack(tops).detach().numpy(), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(hn.detach().numpy(), mg.stack(h).detach().numpy(), rtol=1e-13, atol=1e-13)
 
 
 # ---- parameters, reprs, init, dtype ------------------------------------------------------------------------------
@@ -217,15 +217,15 @@ def test_init_is_uniform_within_one_over_sqrt_hidden(make, hidden):
     mg.manual_seed(3)
     module = make()
     bound = 1 / np.sqrt(hidden)
-    values = np.concatenate([p.data.ravel() for p in module.parameters()])
-    assert all(p.data.dtype == np.float32 for p in module.parameters())
+    values = np.concatenate([p.detach().numpy().ravel() for p in module.parameters()])
+    assert all(p.detach().numpy().dtype == np.float32 for p in module.parameters())
     assert values.min() >= -bound and values.max() <= bound
     # U(-b, b): mean 0, variance b^2 / 3, and both ends reached.
     assert abs(values.mean()) < 0.05 * bound
     assert values.var() == pytest.approx(bound**2 / 3, rel=0.1)
     assert values.min() < -0.98 * bound and values.max() > 0.98 * bound
     # Every parameter gets its own draws (no two equal tensors).
-    firsts = [p.data.ravel()[0] for p in module.parameters()]
+    firsts = [p.detach().numpy().ravel()[0] for p in module.parameters()]
     assert len(set(firsts)) == len(firsts)
 
 
@@ -235,11 +235,11 @@ def test_init_follows_manual_seed_and_reset_parameters_redraws():
     mg.manual_seed(7)
     b = nn.RNN(3, 4, num_layers=2)
     for (_, pa), (_, pb) in zip(a.named_parameters(), b.named_parameters()):
-        np.testing.assert_array_equal(pa.data, pb.data)
-    before = a.weight_hh_l1.data.copy()
+        np.testing.assert_array_equal(pa.detach().numpy(), pb.detach().numpy())
+    before = a.weight_hh_l1.detach().numpy().copy()
     version = a.weight_hh_l1._version
     a.reset_parameters()
-    assert not np.array_equal(before, a.weight_hh_l1.data)
+    assert not np.array_equal(before, a.weight_hh_l1.detach().numpy())
     assert a.weight_hh_l1._version > version
 
 
@@ -272,10 +272,10 @@ def test_h_n_is_the_last_forward_step_and_the_first_reverse_step(batch_first, bi
     out, hn = rnn(x, mg.randn(D * num_layers, 2, H))
     assert out.shape == (x.shape[0], x.shape[1], D * H)
     assert hn.shape == (D * num_layers, 2, H)
-    time_major = out.data.swapaxes(0, 1) if batch_first else out.data
-    np.testing.assert_array_equal(hn.data[-D], time_major[-1, :, :H])
+    time_major = out.detach().numpy().swapaxes(0, 1) if batch_first else out.detach().numpy()
+    np.testing.assert_array_equal(hn.detach().numpy()[-D], time_major[-1, :, :H])
     if bidirectional:
-        np.testing.assert_array_equal(hn.data[-1], time_major[0, :, H:])
+        np.testing.assert_array_equal(hn.detach().numpy()[-1], time_major[0, :, H:])
 
 
 def test_unbatched_input_equals_a_batch_of_one():
@@ -285,15 +285,15 @@ def test_unbatched_input_equals_a_batch_of_one():
     assert (out.shape, hn.shape) == ((6, 8), (4, 4))
     assert out.grad_fn.name() == hn.grad_fn.name() == "SqueezeBackward1"  # PyTorch's names
     out_b, hn_b = rnn(x.unsqueeze(1), h0.unsqueeze(1))
-    np.testing.assert_allclose(out.data, out_b.data[:, 0], rtol=1e-14, atol=1e-14)
-    np.testing.assert_allclose(hn.data, hn_b.data[:, 0], rtol=1e-14, atol=1e-14)
-    np.testing.assert_array_equal(hn.data[-1], out.data[0, 4:])
+    np.testing.assert_allclose(out.detach().numpy(), out_b.detach().numpy()[:, 0], rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(hn.detach().numpy(), hn_b.detach().numpy()[:, 0], rtol=1e-14, atol=1e-14)
+    np.testing.assert_array_equal(hn.detach().numpy()[-1], out.detach().numpy()[0, 4:])
 
     cell = nn.RNNCell(3, 4, dtype=mg.float64)
     h = cell(x[0], h0[0])
     assert h.shape == (4,)
     assert h.grad_fn.name() == "SqueezeBackward1"
-    np.testing.assert_allclose(h.data, cell(x[0:1], h0[0:1]).data[0], rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(h.detach().numpy(), cell(x[0:1], h0[0:1]).detach().numpy()[0], rtol=1e-14, atol=1e-14)
 
 
 def test_batch_first_equals_time_major_transposed():
@@ -303,8 +303,8 @@ def test_batch_first_equals_time_major_transposed():
     x, h0 = mg.randn(5, 2, 3, dtype=mg.float64), mg.randn(4, 2, 4, dtype=mg.float64)
     out, hn = rnn(x, h0)
     out_bf, hn_bf = rnn_bf(x.transpose(0, 1), h0)
-    np.testing.assert_allclose(out_bf.data, out.data.swapaxes(0, 1), rtol=1e-14, atol=1e-14)
-    np.testing.assert_allclose(hn_bf.data, hn.data, rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(out_bf.detach().numpy(), out.detach().numpy().swapaxes(0, 1), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(hn_bf.detach().numpy(), hn.detach().numpy(), rtol=1e-14, atol=1e-14)
 
 
 def test_reverse_direction_reads_the_sequence_backwards():
@@ -314,18 +314,18 @@ def test_reverse_direction_reads_the_sequence_backwards():
     fwd.load_state_dict({k.replace("_reverse", ""): v for k, v in bi.state_dict().items() if "_reverse" in k})
     x, h0 = mg.randn(5, 2, 3, dtype=mg.float64), mg.randn(2, 2, 4, dtype=mg.float64)
     out, hn = bi(x, h0)
-    out_f, hn_f = fwd(mg.tensor(x.data[::-1].copy()), h0[1:])
-    np.testing.assert_allclose(out.data[:, :, 4:], out_f.data[::-1], rtol=1e-14, atol=1e-14)
-    np.testing.assert_allclose(hn.data[1], hn_f.data[0], rtol=1e-14, atol=1e-14)
+    out_f, hn_f = fwd(mg.tensor(x.numpy()[::-1].copy()), h0[1:])
+    np.testing.assert_allclose(out.detach().numpy()[:, :, 4:], out_f.detach().numpy()[::-1], rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(hn.detach().numpy()[1], hn_f.detach().numpy()[0], rtol=1e-14, atol=1e-14)
 
 
 def test_relu_cell_and_rnn_use_relu():
     cell = nn.RNNCell(3, 6, nonlinearity="relu")
     h = cell(mg.randn(4, 3), mg.randn(4, 6))
     assert repr(h).endswith("grad_fn=<ReluBackward0>)")
-    assert (h.data >= 0).all() and (h.data == 0).any()
+    assert (h.detach().numpy() >= 0).all() and (h.detach().numpy() == 0).any()
     out, hn = nn.RNN(3, 6, num_layers=2, nonlinearity="relu")(mg.randn(5, 4, 3))
-    assert (out.data >= 0).all() and (hn.data >= 0).all()
+    assert (out.detach().numpy() >= 0).all() and (hn.detach().numpy() >= 0).all()
 
 
 def test_bidirectional_output_is_a_cat_of_two_stacks_like_pytorch():
@@ -339,12 +339,12 @@ def test_default_state_still_gives_weight_hh_a_gradient():
     # PyTorch multiplies the zero state by W_hh too, so weight_hh.grad is zeros, not None (optimizers see it).
     cell = nn.RNNCell(3, 4, nonlinearity="relu")
     cell(mg.randn(2, 3)).sum().backward()
-    np.testing.assert_array_equal(cell.weight_hh.grad.data, np.zeros((4, 4), dtype=np.float32))
+    np.testing.assert_array_equal(cell.weight_hh.grad.numpy(), np.zeros((4, 4), dtype=np.float32))
     rnn = nn.RNN(3, 4, bidirectional=True)
     out, hn = rnn(mg.randn(1, 2, 3))
     (out.sum() + hn.sum()).backward()
     assert all(p.grad is not None for p in rnn.parameters())
-    np.testing.assert_array_equal(rnn.weight_hh_l0_reverse.grad.data, np.zeros((4, 4), dtype=np.float32))
+    np.testing.assert_array_equal(rnn.weight_hh_l0_reverse.grad.numpy(), np.zeros((4, 4), dtype=np.float32))
 
 
 def test_long_sequence_backward_has_no_recursion_limit():
@@ -353,7 +353,7 @@ def test_long_sequence_backward_has_no_recursion_limit():
     out, hn = rnn(x)
     hn.sum().backward()
     assert x.grad.shape == (3000, 1, 2)
-    assert np.isfinite(rnn.weight_hh_l0.grad.data).all()
+    assert np.isfinite(rnn.weight_hh_l0.grad.numpy()).all()
 
 
 # ---- gradcheck ---------------------------------------------------------------------------------------------------
@@ -433,9 +433,9 @@ def test_dropout_is_off_in_eval_mode():
     out1, hn1 = rnn(x)
     out2, hn2 = rnn(x)
     ref_out, ref_hn = plain(x)
-    np.testing.assert_array_equal(out1.data, out2.data)
-    np.testing.assert_array_equal(out1.data, ref_out.data)
-    np.testing.assert_array_equal(hn1.data, ref_hn.data)
+    np.testing.assert_array_equal(out1.detach().numpy(), out2.detach().numpy())
+    np.testing.assert_array_equal(out1.detach().numpy(), ref_out.detach().numpy())
+    np.testing.assert_array_equal(hn1.detach().numpy(), ref_hn.detach().numpy())
 
 
 def test_dropout_changes_training_outputs_but_not_the_first_layer():
@@ -446,28 +446,29 @@ def test_dropout_changes_training_outputs_but_not_the_first_layer():
     out1, hn1 = rnn(x)
     out2, _ = rnn(x)
     ref_out, ref_hn = plain(x)
-    assert not np.allclose(out1.data, ref_out.data)
-    assert not np.allclose(out1.data, out2.data)
+    assert not np.allclose(out1.detach().numpy(), ref_out.detach().numpy())
+    assert not np.allclose(out1.detach().numpy(), out2.detach().numpy())
     # Dropout sits between layers: layer 0's last state is untouched, and the top layer's output is not dropped.
-    np.testing.assert_array_equal(hn1.data[0], ref_hn.data[0])
-    np.testing.assert_array_equal(hn1.data[1], out1.data[-1])
+    np.testing.assert_array_equal(hn1.detach().numpy()[0], ref_hn.detach().numpy()[0])
+    np.testing.assert_array_equal(hn1.detach().numpy()[1], out1.detach().numpy()[-1])
 
 
 def test_dropout_zeroes_a_fraction_p_and_scales_the_rest():
     # Layer 1 = relu(I x + 0 h): its output is layer 0's (non-negative, relu) output after dropout.
     p, H = 0.3, 20
     rnn = nn.RNN(3, H, num_layers=2, nonlinearity="relu", dropout=p, dtype=mg.float64)
-    rnn.weight_ih_l1.data[...] = np.eye(H)
+    rnn.weight_ih_l1.detach().numpy()[...] = np.eye(H)
     for name in ("weight_hh_l1", "bias_ih_l1", "bias_hh_l1"):
-        getattr(rnn, name).data[...] = 0
-    rnn.bias_ih_l0.data[...] = 1.0  # keeps layer 0's outputs mostly positive
+        getattr(rnn, name).detach().numpy()[...] = 0
+    rnn.bias_ih_l0.detach().numpy()[...] = 1.0  # keeps layer 0's outputs mostly positive
     x = mg.randn(20, 50, 3, dtype=mg.float64)
     undropped, _ = rnn.eval()(x)
     dropped, _ = rnn.train()(x)
-    positive = undropped.data > 0
+    positive = undropped.detach().numpy() > 0
     assert positive.mean() > 0.5
-    kept = dropped.data[positive] != 0
-    np.testing.assert_allclose(dropped.data[positive][kept], undropped.data[positive][kept] / (1 - p), rtol=1e-12)
+    kept = dropped.detach().numpy()[positive] != 0
+    np.testing.assert_allclose(dropped.detach().numpy()[positive][kept],
+                               undropped.detach().numpy()[positive][kept] / (1 - p), rtol=1e-12)
     assert kept.mean() == pytest.approx(1 - p, abs=0.02)
 
 
@@ -478,14 +479,14 @@ def test_dropout_one_feeds_zeros_to_the_next_layer_and_follows_the_seed():
     x = mg.randn(5, 2, 3, dtype=mg.float64)
     out, hn = rnn(x)
     ref_out, _ = top(mg.zeros(5, 2, 4, dtype=mg.float64))
-    np.testing.assert_allclose(out.data, ref_out.data, rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(out.detach().numpy(), ref_out.detach().numpy(), rtol=1e-14, atol=1e-14)
 
     rnn = nn.RNN(3, 4, num_layers=2, dropout=0.5)
     mg.manual_seed(11)
     a, _ = rnn(x.float())
     mg.manual_seed(11)
     b, _ = rnn(x.float())
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 # ---- scopes ------------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def generator_state() -> dict:
 def snapshot(*tensors: mg.Tensor, module: nn.Module | None = None) -> list:
     items = list(tensors) + ([] if module is None else [p for _, p in module.named_parameters()])
     return [
-        (t.data.copy(), t._version, None if t.grad is None else t.grad.data.copy(), t.grad_fn)
+        (t.detach().numpy().copy(), t._version, None if t.grad is None else t.grad.numpy().copy(), t.grad_fn)
         for t in items
     ]
 

@@ -53,16 +53,16 @@ def run_minigrad(name: str, dtype: str, arrays: dict[str, np.ndarray]) -> tuple[
     else:
         out, hn = module(x, hx)
         loss = (out * mg.tensor(arrays["g_out"])).sum() + (hn * mg.tensor(arrays["g_hn"])).sum()
-        results["hn"] = hn.data
+        results["hn"] = hn.detach().numpy()
         results["grad_fn.hn"] = hn.grad_fn.name()
-    results["out"] = out.data
+    results["out"] = out.detach().numpy()
     results["grad_fn.out"] = out.grad_fn.name()
     loss.backward()
-    results["grad.x"] = x.grad.data
+    results["grad.x"] = x.grad.numpy()
     if hx is not None:
-        results["grad.hx"] = hx.grad.data
+        results["grad.hx"] = hx.grad.numpy()
     for n, p in module.named_parameters():
-        results[f"grad.param.{n}"] = p.grad.data
+        results[f"grad.param.{n}"] = p.grad.numpy()
     return results, [n for n, _ in module.named_parameters()]
 
 

@@ -34,11 +34,11 @@ def test_state_dict_round_trip(tmp_path):
     assert list(loaded) == list(src.state_dict())
     for key, value in src.state_dict().items():
         assert loaded[key].dtype == value.dtype and loaded[key].shape == value.shape
-        np.testing.assert_array_equal(loaded[key].data, value.data)
+        np.testing.assert_array_equal(loaded[key].numpy(), value.numpy())
     dst = model()
     dst.load_state_dict(mg.load(path))
     x = mg.randn(2, 3)
-    np.testing.assert_array_equal(dst[:3](x).data, src[:3](x).data)
+    np.testing.assert_array_equal(dst[:3](x).detach().numpy(), src[:3](x).detach().numpy())
 
 
 def test_flat_archive_is_plain_numpy(tmp_path):
@@ -46,14 +46,14 @@ def test_flat_archive_is_plain_numpy(tmp_path):
     mg.save(layer.state_dict(), tmp_path / "layer.npz")
     with np.load(tmp_path / "layer.npz", allow_pickle=False) as data:
         assert data.files == ["weight", "bias"]
-        np.testing.assert_array_equal(data["weight"], layer.weight.data)
+        np.testing.assert_array_equal(data["weight"], layer.weight.detach().numpy())
 
 
 def test_numpy_savez_archive_loads_as_state_dict(tmp_path):
     np.savez(tmp_path / "w.npz", weight=np.ones((2, 3), np.float32), bias=np.zeros(2, np.float32))
     layer = nn.Linear(3, 2)
     layer.load_state_dict(mg.load(tmp_path / "w.npz"))
-    np.testing.assert_array_equal(layer.weight.data, 1.0)
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), 1.0)
 
 
 def test_nested_checkpoint_round_trip(tmp_path):
@@ -72,10 +72,10 @@ def test_nested_checkpoint_round_trip(tmp_path):
     back = mg.load(buf)
     assert list(back) == list(checkpoint)
     assert isinstance(back["model"], OrderedDict) and list(back["model"]) == ["weight", "bias"]
-    np.testing.assert_array_equal(back["model"]["weight"].data, layer.weight.data)
+    np.testing.assert_array_equal(back["model"]["weight"].numpy(), layer.weight.detach().numpy())
     assert list(back["optimizer"]["state"]) == [0]  # int keys stay ints
     assert back["optimizer"]["state"][0]["step"] == 3
-    np.testing.assert_array_equal(back["optimizer"]["state"][0]["exp_avg"].data, np.ones((2, 2)))
+    np.testing.assert_array_equal(back["optimizer"]["state"][0]["exp_avg"].numpy(), np.ones((2, 2)))
     assert back["optimizer"]["param_groups"] == [{"lr": 0.1, "params": [0, 1]}]
     assert back["epoch"] == 7 and math.isnan(back["loss"]) and back["best"] == math.inf
     assert (back["name"], back["done"], back["note"], back["shape"]) == ("run-1", False, None, (2, 3))
@@ -86,7 +86,7 @@ def test_nested_checkpoint_round_trip(tmp_path):
 def test_single_tensor_round_trip(tmp_path):
     t = mg.randn(3, dtype=mg.float64)
     mg.save(t, tmp_path / "t.bin")
-    np.testing.assert_array_equal(mg.load(tmp_path / "t.bin").data, t.data)
+    np.testing.assert_array_equal(mg.load(tmp_path / "t.bin").numpy(), t.numpy())
 
 
 def test_save_refuses_a_non_numeric_array(tmp_path):
@@ -108,7 +108,7 @@ def test_a_whole_module_saves_and_loads_back_with_weights_only_false(tmp_path):
     assert type(back) is _Net and repr(back) == repr(model)
     for (name, p), (name2, q) in zip(model.named_parameters(), back.named_parameters()):
         assert name == name2 and q.requires_grad
-        np.testing.assert_array_equal(q.data, p.data)
+        np.testing.assert_array_equal(q.detach().numpy(), p.detach().numpy())
     out, _ = back.rnn(back.fc(mg.randn(5, 1, 2)))
     assert out.shape == (5, 1, 4)
 
@@ -197,12 +197,12 @@ def test_torch_save_file_is_refused(tmp_path, no_payload):
 
 # ---- load_state_dict errors change nothing ----------------------------------------------------------------
 def _snapshot(m: nn.Module):
-    return {k: (v.data.copy(), v._version) for k, v in m.state_dict().items()}
+    return {k: (v.numpy().copy(), v._version) for k, v in m.state_dict().items()}
 
 
 def _assert_unchanged(m: nn.Module, snap) -> None:
     for k, v in m.state_dict().items():
-        np.testing.assert_array_equal(v.data, snap[k][0])
+        np.testing.assert_array_equal(v.numpy(), snap[k][0])
         assert v._version == snap[k][1], k
 
 
@@ -266,9 +266,9 @@ def test_non_strict_load_reports_and_loads_the_rest():
     snap = _snapshot(m)
     result = m.load_state_dict(_bad_state("missing", np.asarray) | {"extra": np.ones(1)}, strict=False)
     assert result.missing_keys == ["1.bias"] and result.unexpected_keys == ["extra"]
-    np.testing.assert_array_equal(m[0].weight.data, 1.0)
+    np.testing.assert_array_equal(m[0].weight.detach().numpy(), 1.0)
     assert m[1].weight._version == snap["1.weight"][1] + 1
-    np.testing.assert_array_equal(m[1].bias.data, snap["1.bias"][0])  # missing: left as it was
+    np.testing.assert_array_equal(m[1].bias.detach().numpy(), snap["1.bias"][0])  # missing: left as it was
 
 
 def test_non_strict_shape_mismatch_still_fails_and_changes_nothing():
@@ -292,7 +292,7 @@ def test_non_numeric_value_fails_and_changes_nothing():
 def test_loaded_values_are_copied_not_shared():
     layer = nn.Linear(2, 2)
     state = {"weight": np.zeros((2, 2), np.float32), "bias": np.zeros(2, np.float32)}
-    array = layer.weight.data
+    array = layer.weight.detach().numpy()
     layer.load_state_dict(state)
     state["weight"][0, 0] = 5.0
-    assert layer.weight.data is array and layer.weight.data[0, 0] == 0.0
+    assert layer.weight.detach().numpy() is array and layer.weight.detach().numpy()[0, 0] == 0.0

@@ -37,14 +37,14 @@ def _run_minigrad(case, inputs, cot=None):
 
 def _assert_matches(case, out, leaves, ref_out, ref_grads):
     tol = _tol(np.dtype(case.dtype))
-    assert out.data.dtype == ref_out.dtype, "output dtype"
+    assert out.detach().numpy().dtype == ref_out.dtype, "output dtype"
     assert out.shape == ref_out.shape, "output shape"
-    np.testing.assert_allclose(out.data, ref_out, **tol, err_msg="output")
+    np.testing.assert_allclose(out.detach().numpy(), ref_out, **tol, err_msg="output")
     for i, (leaf, ref) in enumerate(zip(leaves, ref_grads)):
         assert leaf.grad is not None, f"input {i} got no gradient"
         assert leaf.grad.dtype == leaf.dtype, f"gradient {i} dtype"
-        assert leaf.grad.data.dtype == ref.dtype and leaf.grad.shape == ref.shape, f"gradient {i} dtype/shape"
-        np.testing.assert_allclose(leaf.grad.data, ref, **tol, err_msg=f"gradient of input {i}")
+        assert leaf.grad.numpy().dtype == ref.dtype and leaf.grad.shape == ref.shape, f"gradient {i} dtype/shape"
+        np.testing.assert_allclose(leaf.grad.numpy(), ref, **tol, err_msg=f"gradient of input {i}")
 
 
 def test_fixture_holds_every_case():

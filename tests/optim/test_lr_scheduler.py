@@ -225,11 +225,11 @@ def test_a_scheduled_lr_is_the_lr_sgd_steps_with():
     for epoch in range(6):
         g = rng.standard_normal(3)
         p.grad = mg.from_numpy(g)
-        before = p.data.copy()
+        before = p.detach().numpy().copy()
         lr = sched.get_last_lr()[0]
         assert lr == pytest.approx(0.5 * 0.1 ** (epoch // 2), rel=1e-12)
         opt.step()
-        np.testing.assert_allclose(p.data - before, -lr * g, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(p.detach().numpy() - before, -lr * g, rtol=1e-12, atol=1e-15)
         sched.step()
 
 

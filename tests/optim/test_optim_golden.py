@@ -78,12 +78,12 @@ def run_minigrad(case, inputs, dtype):
                 p.grad = mg.from_numpy(inputs[f"g{i}"][s].astype(dtype))
         opt.step()
         for i, p in enumerate(params):
-            traj[i].append(p.data.copy())
+            traj[i].append(p.detach().numpy().copy())
     out = {}
     for i, p in enumerate(params):
         out[f"traj{i}"] = np.stack(traj[i])
         for key, value in opt.state[p].items():
-            out[f"state{i}_{key}"] = value.data.copy()
+            out[f"state{i}_{key}"] = value.numpy().copy()
     return out, params, opt
 
 

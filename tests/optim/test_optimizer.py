@@ -22,17 +22,17 @@ def _params(rng, dtype=np.float64):
 
 def _set_grads(params, rng):
     for p in params:
-        p.grad = mg.from_numpy(rng.standard_normal(p.data.shape).astype(p.data.dtype))
+        p.grad = mg.from_numpy(rng.standard_normal(p.detach().numpy().shape).astype(p.detach().numpy().dtype))
 
 
 def _snapshot(opt):
     """Deep copy of everything an optimizer holds (param values, grads, groups, state) for before/after checks."""
     params = [p for g in opt.param_groups for p in g["params"]]
     return {
-        "values": [p.data.copy() for p in params],
+        "values": [p.detach().numpy().copy() for p in params],
         "groups": [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
         "group_params": [[id(p) for p in g["params"]] for g in opt.param_groups],
-        "state": {id(p): {k: (v.data.copy() if isinstance(v, mg.Tensor) else v) for k, v in s.items()}
+        "state": {id(p): {k: (v.numpy().copy() if isinstance(v, mg.Tensor) else v) for k, v in s.items()}
                   for p, s in opt.state.items()},
     }
 
@@ -78,12 +78,12 @@ CTOR_ERRORS = [
 @pytest.mark.parametrize("name, kwargs, exc, message", CTOR_ERRORS)
 def test_constructor_errors_use_pytorch_words(rng, name, kwargs, exc, message):
     params = _params(rng)
-    before = [p.data.copy() for p in params]
+    before = [p.detach().numpy().copy() for p in params]
     with pytest.raises(exc) as info:
         getattr(mg.optim, name)(params, **kwargs)
     assert str(info.value) == message
     for p, b in zip(params, before):
-        np.testing.assert_array_equal(p.data, b)
+        np.testing.assert_array_equal(p.detach().numpy(), b)
 
 
 @pytest.mark.parametrize("name, kwargs, exc, message", CTOR_ERRORS)
@@ -220,21 +220,21 @@ def test_zero_grad_set_to_none_false_zeroes_in_place(rng):
     SGD(params, lr=0.1).zero_grad(set_to_none=False)
     for p, g, v in zip(params, grads, versions):
         assert p.grad is g
-        np.testing.assert_array_equal(g.data, np.zeros_like(g.data))
+        np.testing.assert_array_equal(g.numpy(), np.zeros_like(g.numpy()))
         assert g._version > v
 
 
 @pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
 def test_step_updates_in_place_without_recording_and_bumps_version(rng, make):
     params = _params(rng)
-    arrays = [p.data for p in params]
+    arrays = [p.detach().numpy() for p in params]
     opt = make(params)
     _set_grads(params, rng)
     versions = [p._version for p in params]
     with mg.enable_grad():
         opt.step()
     for p, arr, v in zip(params, arrays, versions):
-        assert p.data is arr  # same memory: views and state_dict tensors see the update
+        assert p.detach().numpy() is arr  # same memory: views and state_dict tensors see the update
         assert p.grad_fn is None and p.is_leaf and p.requires_grad
         assert p._version > v
     # parameters still work in a graph afterwards
@@ -243,21 +243,21 @@ def test_step_updates_in_place_without_recording_and_bumps_version(rng, make):
 
 def test_step_skips_parameters_without_grad(rng):
     a, b = _params(rng)
-    b_before = b.data.copy()
+    b_before = b.detach().numpy().copy()
     opt = Adam([a, b], lr=0.1)
-    a.grad = mg.from_numpy(np.ones_like(a.data))
+    a.grad = mg.from_numpy(np.ones_like(a.detach().numpy()))
     opt.step()
-    np.testing.assert_array_equal(b.data, b_before)
+    np.testing.assert_array_equal(b.detach().numpy(), b_before)
     assert b not in opt.state and a in opt.state
 
 
 def test_plain_sgd_step_is_w_minus_lr_grad(rng):
     (a, b) = _params(rng)
-    a0, b0 = a.data.copy(), b.data.copy()
+    a0, b0 = a.detach().numpy().copy(), b.detach().numpy().copy()
     _set_grads([a, b], rng)
     SGD([a, b], lr=0.25).step()
-    np.testing.assert_array_equal(a.data, a0 - 0.25 * a.grad.data)
-    np.testing.assert_array_equal(b.data, b0 - 0.25 * b.grad.data)
+    np.testing.assert_array_equal(a.detach().numpy(), a0 - 0.25 * a.grad.numpy())
+    np.testing.assert_array_equal(b.detach().numpy(), b0 - 0.25 * b.grad.numpy())
 
 
 @pytest.mark.parametrize("make", [
@@ -272,9 +272,9 @@ def test_float32_parameters_and_state_stay_float32(rng, make):
         _set_grads(params, rng)
         opt.step()
     for p in params:
-        assert p.data.dtype == np.float32
+        assert p.detach().numpy().dtype == np.float32
         for name, value in opt.state[p].items():
-            assert value.data.dtype == np.float32, name
+            assert value.numpy().dtype == np.float32, name
 
 
 def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(rng):
@@ -289,12 +289,12 @@ def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(rng):
         loss.backward()
         return loss
 
-    a0 = a.data.copy()
+    a0 = a.detach().numpy().copy()
     with mg.no_grad():
         loss = opt.step(closure)
     assert seen["grad_enabled"] is True
     assert loss.item() == pytest.approx(float((a0 * a0).sum()))
-    np.testing.assert_allclose(a.data, a0 - 0.1 * 2 * a0)
+    np.testing.assert_allclose(a.detach().numpy(), a0 - 0.1 * 2 * a0)
 
 
 @pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
@@ -305,12 +305,12 @@ def test_failed_step_changes_nothing(rng, make):
     opt.step()
     _set_grads(params, rng)
     # ``.grad =`` refuses a wrong gradient (as PyTorch does); writing its ``.data`` still plants one
-    params[1].grad.data = np.ones(5)  # wrong shape, on the second parameter
+    params[1].grad.data = mg.ones(5)  # wrong shape, on the second parameter
     before = _snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
         opt.step()
     _assert_same(before, _snapshot(opt))
-    params[1].grad.data = np.ones(2, dtype=np.float32)  # wrong dtype
+    params[1].grad.data = mg.ones(2, dtype=mg.float32)  # wrong dtype
     with pytest.raises(RuntimeError, match="assigned grad has data of a different type"):
         opt.step()
     _assert_same(before, _snapshot(opt))
@@ -325,7 +325,7 @@ def test_adam_minimises_a_quadratic():
         opt.zero_grad()
         ((w - t) * (w - t)).sum().backward()
         opt.step()
-    np.testing.assert_allclose(w.data, target, atol=1e-3)
+    np.testing.assert_allclose(w.detach().numpy(), target, atol=1e-3)
 
 
 # ---- state_dict ----------------------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ def _train(opt, params, grads):
 
 
 def _grads(rng, params, n):
-    return [[rng.standard_normal(p.data.shape) for p in params] for _ in range(n)]
+    return [[rng.standard_normal(p.shape) for p in params] for _ in range(n)]
 
 
 @pytest.mark.parametrize("make", [
@@ -346,26 +346,26 @@ def _grads(rng, params, n):
 ])
 def test_state_dict_round_trip_continues_identically(rng, make):
     params = _params(rng)
-    clones = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    clones = [Parameter(mg.from_numpy(p.detach().numpy().copy())) for p in params]
     opt = make(params)
     grads = _grads(rng, params, 5)
     _train(opt, params, grads[:3])
 
     sd = opt.state_dict()
-    fresh = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    fresh = [Parameter(mg.from_numpy(p.detach().numpy().copy())) for p in params]
     other = make(fresh)
     other.load_state_dict(sd)
     assert other.param_groups[1]["params"][0] is fresh[1]
     # the loaded state is a copy: stepping one optimizer does not move the other's buffers
     for p, q in zip(params, fresh):
         for name in opt.state[p]:
-            assert other.state[q][name].data is not opt.state[p][name].data
+            assert other.state[q][name].numpy() is not opt.state[p][name].numpy()
     _train(other, fresh, grads[3:])
 
     uninterrupted = make(clones)
     _train(uninterrupted, clones, grads)
     for p, q in zip(fresh, clones):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
 
 
 def test_state_dict_structure_indexes_parameters(rng):
@@ -408,7 +408,7 @@ def test_state_dict_matches_pytorch_live(rng, name, kwargs):
         for key, value in theirs["state"][idx].items():
             assert ours["state"][idx][key].shape == tuple(value.shape)
             assert str(ours["state"][idx][key].dtype).split(".")[1] == str(value.dtype).split(".")[1]
-            np.testing.assert_allclose(ours["state"][idx][key].data, value.numpy(), rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(ours["state"][idx][key].numpy(), value.numpy(), rtol=1e-12, atol=1e-14)
 
 
 def test_load_state_dict_casts_state_to_parameter_dtype(rng):
@@ -420,9 +420,9 @@ def test_load_state_dict_casts_state_to_parameter_dtype(rng):
     other = Adam(dst, lr=0.1)
     other.load_state_dict(opt.state_dict())
     for q in dst:
-        assert other.state[q]["exp_avg"].data.dtype == np.float32
-        assert other.state[q]["step"].data.dtype == np.float32  # the counter is never cast
-    np.testing.assert_allclose(other.state[dst[0]]["exp_avg"].data, opt.state[src[0]]["exp_avg"].data, rtol=1e-6)
+        assert other.state[q]["exp_avg"].numpy().dtype == np.float32
+        assert other.state[q]["step"].numpy().dtype == np.float32  # the counter is never cast
+    np.testing.assert_allclose(other.state[dst[0]]["exp_avg"].numpy(), opt.state[src[0]]["exp_avg"].numpy(), rtol=1e-6)
 
 
 def test_load_state_dict_errors_change_nothing(rng):
@@ -507,7 +507,7 @@ def test_adamw_is_adam_with_decoupled_weight_decay_of_one_hundredth_by_default(r
     p.grad = mg.tensor(g)
     opt.step()
     expected = p0 * (1 - 0.1 * 0.01) - 0.1 * g / (np.abs(g) + 1e-8)
-    np.testing.assert_allclose(p.data, expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-12, atol=1e-14)
 
 
 def test_adamw_does_not_take_decoupled_weight_decay_as_in_pytorch():
@@ -537,8 +537,8 @@ def test_rmsprop_first_steps_follow_the_documented_rule(rng):
         opt.step()
         v = 0.9 * v + 0.1 * g * g
         expected -= 0.1 * g / (np.sqrt(v) + 1e-8)
-    np.testing.assert_allclose(p.data, expected, rtol=1e-12, atol=1e-14)
-    assert list(opt.state[p]) == ["step", "square_avg"] and float(opt.state[p]["step"].data) == 2.0
+    np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-12, atol=1e-14)
+    assert list(opt.state[p]) == ["step", "square_avg"] and float(opt.state[p]["step"].numpy()) == 2.0
 
 
 # ---- the optimizers added for issue #17: Adadelta, Adagrad, Adamax, NAdam, RAdam, ASGD, Rprop, LBFGS ----------
@@ -586,12 +586,12 @@ NEW_CTOR_ERRORS = [
 @pytest.mark.parametrize("name, kwargs, exc, message", NEW_CTOR_ERRORS)
 def test_new_optimizers_constructor_errors_use_pytorch_words(rng, name, kwargs, exc, message):
     params = _params(rng)
-    before = [p.data.copy() for p in params]
+    before = [p.detach().numpy().copy() for p in params]
     with pytest.raises(exc) as info:
         getattr(mg.optim, name)(params, **kwargs)
     assert info.type is exc and str(info.value) == message
     for p, b in zip(params, before):
-        np.testing.assert_array_equal(p.data, b)
+        np.testing.assert_array_equal(p.detach().numpy(), b)
 
 
 @pytest.mark.parametrize("name, kwargs, exc, message", NEW_CTOR_ERRORS)
@@ -644,14 +644,14 @@ def test_new_optimizers_accept_and_ignore_pytorchs_implementation_flags(rng, nam
     flags = _implementation_flags(getattr(mg.optim, name))
     assert flags and flags <= {"foreach", "capturable", "differentiable", "fused"}
     plain = _params(rng)
-    flagged = [Parameter(mg.from_numpy(p.data.copy())) for p in plain]
+    flagged = [Parameter(mg.from_numpy(p.detach().numpy().copy())) for p in plain]
     a = getattr(mg.optim, name)(plain)
     b = getattr(mg.optim, name)(flagged, **{k: False for k in flags})
     grads = _grads(rng, plain, 3)
     _train(a, plain, grads)
     _train(b, flagged, grads)
     for p, q in zip(plain, flagged):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
     assert not set(b.param_groups[0]) & TORCH_ONLY_KEYS
 
 
@@ -687,25 +687,25 @@ def test_new_optimizers_state_dict_matches_pytorch_live(rng, name, kwargs):
             mine = ours["state"][idx][key]
             assert mine.shape == tuple(value.shape)
             assert str(mine.dtype).split(".")[1] == str(value.dtype).split(".")[1], key
-            np.testing.assert_allclose(mine.data, value.numpy(), rtol=1e-12, atol=1e-14, err_msg=key)
+            np.testing.assert_allclose(mine.numpy(), value.numpy(), rtol=1e-12, atol=1e-14, err_msg=key)
 
 
 @pytest.mark.parametrize("name", [n for n in NEW_OPTIMIZERS if n not in ("NAdam", "ASGD")])
 def test_new_optimizers_state_dict_round_trip_continues_identically(rng, name):
     params = _params(rng)
-    clones = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    clones = [Parameter(mg.from_numpy(p.detach().numpy().copy())) for p in params]
     make = lambda ps: getattr(mg.optim, name)([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.05}])  # noqa: E731
     opt = make(params)
     grads = _grads(rng, params, 8)
     _train(opt, params, grads[:4])
-    fresh = [Parameter(mg.from_numpy(p.data.copy())) for p in params]
+    fresh = [Parameter(mg.from_numpy(p.detach().numpy().copy())) for p in params]
     other = make(fresh)
     other.load_state_dict(copy.deepcopy(opt.state_dict()))
     _train(other, fresh, grads[4:])
     uninterrupted = make(clones)
     _train(uninterrupted, clones, grads)
     for p, q in zip(fresh, clones):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
 
 
 @pytest.mark.parametrize("name", NEW_OPTIMIZERS)
@@ -716,9 +716,9 @@ def test_new_optimizers_keep_float32_parameters_and_state_float32(rng, name):
         _set_grads(params, rng)
         opt.step()
     for p in params:
-        assert p.data.dtype == np.float32
+        assert p.detach().numpy().dtype == np.float32
         for key, value in opt.state[p].items():
-            assert value.data.dtype == np.float32, key  # 'step', 'eta', 'mu', 'mu_product' are float32 too
+            assert value.numpy().dtype == np.float32, key  # 'step', 'eta', 'mu', 'mu_product' are float32 too
 
 
 @pytest.mark.parametrize("name", NEW_OPTIMIZERS)
@@ -728,7 +728,7 @@ def test_new_optimizers_failed_step_changes_nothing(rng, name):
     _set_grads(params, rng)
     opt.step()
     _set_grads(params, rng)
-    params[1].grad.data = np.ones(5)  # the second parameter's grad has the wrong shape (planted through .data)
+    params[1].grad.data = mg.ones(5)  # the second parameter's grad has the wrong shape (planted through .data)
     before = _snapshot(opt)
     with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
         opt.step()
@@ -738,13 +738,13 @@ def test_new_optimizers_failed_step_changes_nothing(rng, name):
 def test_adagrad_state_exists_from_construction_as_in_pytorch(rng):
     a, b = _params(rng)
     opt = mg.optim.Adagrad([a], initial_accumulator_value=0.25)
-    assert list(opt.state[a]) == ["step", "sum"] and float(opt.state[a]["step"].data) == 0.0
-    np.testing.assert_array_equal(opt.state[a]["sum"].data, np.full(a.data.shape, 0.25))
+    assert list(opt.state[a]) == ["step", "sum"] and float(opt.state[a]["step"].numpy()) == 0.0
+    np.testing.assert_array_equal(opt.state[a]["sum"].numpy(), np.full(a.detach().numpy().shape, 0.25))
     opt.add_param_group({"params": [b], "initial_accumulator_value": 9.0})
     assert b not in opt.state  # a group added later gets its state at its first step, from the defaults
     b.grad = mg.from_numpy(np.ones(2))
     opt.step()
-    np.testing.assert_array_equal(opt.state[b]["sum"].data, np.full(2, 0.25 + 1.0))
+    np.testing.assert_array_equal(opt.state[b]["sum"].numpy(), np.full(2, 0.25 + 1.0))
 
 
 def test_rprop_steps_by_the_sign_and_skips_a_flipped_entry():
@@ -756,8 +756,8 @@ def test_rprop_steps_by_the_sign_and_skips_a_flipped_entry():
         opt.step()
     # entry 0: +,+,+ -> -0.1 -0.2 -0.3 (capped at 0.3); entry 1: -,+ (flip: size 0.05, skipped), then + -> -0.05;
     # entry 2: +, 0 (size kept, sign 0: no move), + -> -0.1 - 0.1
-    np.testing.assert_allclose(p.data, [-0.6, 0.1 - 0.05, -0.2], rtol=1e-15)
-    np.testing.assert_allclose(opt.state[p]["step_size"].data, [0.3, 0.05, 0.1], rtol=1e-15)
+    np.testing.assert_allclose(p.detach().numpy(), [-0.6, 0.1 - 0.05, -0.2], rtol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["step_size"].numpy(), [0.3, 0.05, 0.1], rtol=1e-15)
 
 
 def test_asgd_average_follows_the_iterates_once_averaging_starts():
@@ -769,8 +769,8 @@ def test_asgd_average_follows_the_iterates_once_averaging_starts():
     for g in ([1.0, 2.0], [0.5, -1.0], [2.0, 0.0], [-1.0, 1.0], [0.3, 0.3]):
         p.grad = mg.tensor(g, dtype=mg.float64)
         opt.step()
-        iterates.append(p.data.copy())
-    np.testing.assert_allclose(opt.state[p]["ax"].data, np.mean(iterates[3:], axis=0), rtol=1e-15)
+        iterates.append(p.detach().numpy().copy())
+    np.testing.assert_allclose(opt.state[p]["ax"].numpy(), np.mean(iterates[3:], axis=0), rtol=1e-15)
 
 
 # ---- LBFGS ----------------------------------------------------------------------------------------------------
@@ -831,15 +831,15 @@ def test_lbfgs_returns_the_first_loss_and_keeps_its_state_on_the_first_parameter
 
 def test_lbfgs_stops_at_once_when_the_gradient_is_below_tolerance_grad():
     opt, closure, (w, b), _ = _lbfgs_problem(mg, mg.tensor, "float64", tolerance_grad=1e6)
-    before = w.data.copy()
+    before = w.detach().numpy().copy()
     opt.step(closure)
-    np.testing.assert_array_equal(w.data, before)
+    np.testing.assert_array_equal(w.detach().numpy(), before)
     assert opt.state[w] == {"func_evals": 1, "n_iter": 0}
 
 
 def _lbfgs_snapshot(opt, params):
     state = copy.deepcopy({k: v for k, v in opt.state[params[0]].items()})
-    return [p.data.copy() for p in params], [p._version for p in params], [p.grad for p in params], state
+    return [p.detach().numpy().copy() for p in params], [p._version for p in params], [p.grad for p in params], state
 
 
 @pytest.mark.parametrize("failure", ["closure raises midway", "unknown line search", "no closure", "wrong grad"])
@@ -847,7 +847,7 @@ def test_lbfgs_failed_step_changes_no_parameter_gradient_or_state(failure):
     opt, closure, params, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn="strong_wolfe", max_iter=4)
     opt.step(closure)
     values, versions, grads, state = _lbfgs_snapshot(opt, params)
-    grad_values = [g.data.copy() for g in grads]
+    grad_values = [g.numpy().copy() for g in grads]
     calls = []
 
     def flaky():
@@ -868,14 +868,14 @@ def test_lbfgs_failed_step_changes_no_parameter_gradient_or_state(failure):
     with pytest.raises((RuntimeError, TypeError)):
         run()
     for p, v, ver, g, gv in zip(params, values, versions, grads, grad_values):
-        np.testing.assert_array_equal(p.data, v)
+        np.testing.assert_array_equal(p.detach().numpy(), v)
         assert p._version == ver and p.grad is g
-        np.testing.assert_array_equal(p.grad.data, gv)
+        np.testing.assert_array_equal(p.grad.numpy(), gv)
     after = opt.state[params[0]]
     assert list(after) == list(state)
     for key, value in state.items():
         if isinstance(value, mg.Tensor):
-            np.testing.assert_array_equal(after[key].data, value.data)
+            np.testing.assert_array_equal(after[key].numpy(), value.numpy())
         elif isinstance(value, list):
             assert len(after[key]) == len(value)
         else:
@@ -934,16 +934,16 @@ def test_lbfgs_state_dict_round_trip_continues_identically(line_search_fn):
     opt.step(closure)
     opt.step(closure)
     saved = copy.deepcopy(opt.state_dict())
-    values = [p.data.copy() for p in params]
+    values = [p.detach().numpy().copy() for p in params]
     opt.step(closure)
     opt.step(closure)
     resumed, closure2, params2, _ = _lbfgs_problem(mg, mg.tensor, "float64", line_search_fn=line_search_fn,
                                                    max_iter=3, lr=0.3, history_size=2)
     for p, v in zip(params2, values):
-        p.data[...] = v
+        p.detach().numpy()[...] = v
     resumed.load_state_dict(saved)
     resumed.step(closure2)
     resumed.step(closure2)
     for p, q in zip(params, params2):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
     assert resumed.state[params2[0]]["func_evals"] == opt.state[params[0]]["func_evals"]

@@ -66,18 +66,18 @@ def test_in_place_forms_match_pytorch_values_and_gradients(op):
 
     a, b = mg.tensor(X, requires_grad=True), torch.tensor(X, requires_grad=True)
     (ya, sa), (yb, sb) = run(mg, a), run(torch, b)
-    np.testing.assert_allclose(ya.data, yb.detach().numpy(), rtol=1e-15)
-    np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-15)
+    np.testing.assert_allclose(ya.detach().numpy(), yb.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-15)
     if sb.grad is not None:
-        np.testing.assert_allclose(sa.grad.data, sb.grad.numpy(), rtol=1e-15)
+        np.testing.assert_allclose(sa.grad.numpy(), sb.grad.numpy(), rtol=1e-15)
     assert ya._version > 0
 
 
 def test_in_place_forms_under_no_grad_write_into_the_same_array():
     x = mg.zeros(3, 3)
-    arr = x.data
+    arr = x.numpy()
     x.index_add_(0, mg.tensor([1]), mg.ones(1, 3)).index_fill_(1, mg.tensor([0]), 5.0).fill_diagonal_(-1.0)
-    assert x.data is arr and x.tolist() == [[-1.0, 0.0, 0.0], [5.0, -1.0, 1.0], [5.0, 0.0, -1.0]]
+    assert x.numpy() is arr and x.tolist() == [[-1.0, 0.0, 0.0], [5.0, -1.0, 1.0], [5.0, 0.0, -1.0]]
 
 
 @pytest.mark.parametrize("shape, wrap", [((3, 3), False), ((7, 3), True), ((7, 3), False), ((2, 5), False),
@@ -85,7 +85,7 @@ def test_in_place_forms_under_no_grad_write_into_the_same_array():
 def test_fill_diagonal_matches_pytorch(shape, wrap):
     torch = _torch()
     a, b = mg.zeros(*shape), torch.zeros(*shape)
-    np.testing.assert_array_equal(a.fill_diagonal_(1.0, wrap=wrap).data, b.fill_diagonal_(1.0, wrap=wrap).numpy())
+    np.testing.assert_array_equal(a.fill_diagonal_(1.0, wrap=wrap).numpy(), b.fill_diagonal_(1.0, wrap=wrap).numpy())
 
 
 @pytest.mark.parametrize("op, args", [("unsqueeze_", (1,)), ("squeeze_", ()), ("squeeze_", (0,)), ("t_", ()),
@@ -103,24 +103,24 @@ def test_in_place_shape_changes_match_pytorch(op, args):
     w = np.random.default_rng(0).standard_normal(tuple(yb.shape))
     (ya * mg.tensor(w)).sum().backward()
     (yb * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(a.grad.data, b.grad.numpy())
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy())
 
 
 def test_random_fills_keep_dtype_and_array_and_follow_the_seed():
     x = mg.empty(2000, dtype=mg.float64)
-    arr = x.data
+    arr = x.numpy()
     mg.manual_seed(3)
     first = x.uniform_(-2, 3).tolist()
-    assert x.data is arr and x.dtype == mg.float64 and -2 <= min(first) and max(first) < 3
+    assert x.numpy() is arr and x.dtype == mg.float64 and -2 <= min(first) and max(first) < 3
     mg.manual_seed(3)
     assert x.uniform_(-2, 3).tolist() == first
     x.normal_(1.0, 0.5)
-    assert abs(x.data.mean() - 1.0) < 0.05 and abs(x.data.std() - 0.5) < 0.05
+    assert abs(x.numpy().mean() - 1.0) < 0.05 and abs(x.numpy().std() - 0.5) < 0.05
     x.bernoulli_(0.25)
-    assert set(np.unique(x.data)) <= {0.0, 1.0} and abs(x.data.mean() - 0.25) < 0.05
+    assert set(np.unique(x.numpy())) <= {0.0, 1.0} and abs(x.numpy().mean() - 0.25) < 0.05
     i = mg.zeros(2000, dtype=mg.int64).random_(3, 7)
-    assert set(np.unique(i.data)) == {3, 4, 5, 6} and i.dtype == mg.int64
-    assert set(np.unique(mg.zeros(500).random_(4).data)) == {0.0, 1.0, 2.0, 3.0}
+    assert set(np.unique(i.numpy())) == {3, 4, 5, 6} and i.dtype == mg.int64
+    assert set(np.unique(mg.zeros(500).random_(4).numpy())) == {0.0, 1.0, 2.0, 3.0}
     assert x.uniform_()._version == 5
 
 
@@ -154,7 +154,7 @@ def test_new_constructors_match_pytorch(call, dtype):
     assert str(a.dtype) == str(b.dtype).replace("torch", "minigrad") and tuple(a.shape) == tuple(b.shape)
     assert a.requires_grad == b.requires_grad and a.is_leaf
     if b.numel() and call.__code__.co_names[-1] != "new_empty":
-        np.testing.assert_array_equal(a.data, b.detach().numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 def test_type_names_and_conversions():
@@ -169,16 +169,17 @@ def test_type_names_and_conversions():
 
 def test_select_and_narrow_are_views_of_the_array():
     x = mg.tensor(X)
-    assert np.shares_memory(x.select(1, 0).data, x.data) and np.shares_memory(x.narrow(0, 1, 2).data, x.data)
-    np.testing.assert_array_equal(x.narrow(1, -3, 2).data, X[:, 1:3])
+    assert np.shares_memory(x.select(1, 0).numpy(), x.numpy())
+    assert np.shares_memory(x.narrow(0, 1, 2).numpy(), x.numpy())
+    np.testing.assert_array_equal(x.narrow(1, -3, 2).numpy(), X[:, 1:3])
 
 
 def test_einsum_matches_numpy_and_keeps_float32():
     a, b = np.random.default_rng(1).standard_normal((2, 3, 4)), np.random.default_rng(2).standard_normal((4, 5))
-    np.testing.assert_allclose(mg.einsum("bij,jk->bki", mg.tensor(a), mg.tensor(b)).data,
+    np.testing.assert_allclose(mg.einsum("bij,jk->bki", mg.tensor(a), mg.tensor(b)).numpy(),
                                np.einsum("bij,jk->bki", a, b), rtol=1e-6)
     x = mg.tensor(a, dtype=mg.float32, requires_grad=True)
     out = mg.einsum("bii->b", x[:, :, :3])
     out.sum().backward()
     assert out.dtype == mg.float32 and x.grad.dtype == mg.float32
-    assert x.grad.data[:, :, 3].sum() == 0 and x.grad.data[0].trace() == 3
+    assert x.grad.numpy()[:, :, 3].sum() == 0 and x.grad.numpy()[0].trace() == 3

@@ -28,19 +28,19 @@ def test_values_and_gradients_against_numpy(inplace):
     out = y.masked_fill_(mg.tensor(MASK), v) if inplace else y.masked_fill(mg.tensor(MASK), v)
     if inplace:
         assert out is y
-    np.testing.assert_array_equal(out.data, np.where(MASK, -2.5, X))
+    np.testing.assert_array_equal(out.detach().numpy(), np.where(MASK, -2.5, X))
     out.backward(mg.tensor(G))
-    np.testing.assert_allclose(x.grad.data, np.where(MASK, 0.0, G), rtol=1e-15)
-    np.testing.assert_allclose(v.grad.data, G[MASK].sum(), rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(), np.where(MASK, 0.0, G), rtol=1e-15)
+    np.testing.assert_allclose(v.grad.numpy(), G[MASK].sum(), rtol=1e-14)
 
 
 def test_mask_broadcasts_and_the_result_takes_the_broadcast_shape():
     x = mg.tensor(X[0], requires_grad=True)  # (3,) against a (2, 3) mask
     out = x.masked_fill(mg.tensor(MASK), 7.0)
     assert out.shape == (2, 3)
-    np.testing.assert_array_equal(out.data, np.where(MASK, 7.0, np.broadcast_to(X[0], (2, 3))))
+    np.testing.assert_array_equal(out.detach().numpy(), np.where(MASK, 7.0, np.broadcast_to(X[0], (2, 3))))
     out.backward(mg.tensor(G))
-    np.testing.assert_allclose(x.grad.data, np.where(MASK, 0.0, G).sum(0), rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(), np.where(MASK, 0.0, G).sum(0), rtol=1e-14)
 
 
 def test_gradcheck():
@@ -59,10 +59,10 @@ def test_value_is_taken_in_the_tensors_dtype():
 
 def test_in_place_without_grad_writes_the_array_and_counts_a_version():
     x = mg.tensor(X.copy())
-    array, version = x.data, x._version
+    array, version = x.numpy(), x._version
     assert x.masked_fill_(mg.tensor(MASK), 0.0) is x
-    assert x.data is array and x._version == version + 1
-    np.testing.assert_array_equal(x.data, np.where(MASK, 0.0, X))
+    assert x.numpy() is array and x._version == version + 1
+    np.testing.assert_array_equal(x.numpy(), np.where(MASK, 0.0, X))
 
 
 @pytest.mark.parametrize("lib", ["minigrad", "torch"])

@@ -227,18 +227,18 @@ def test_before_backward_there_are_no_colours_and_the_title_says_why():
 def test_drawing_changes_no_gradient_and_no_node(retain_graph):
     rnn, x, loss = _rnn_loss(input_grad=True)
     loss.backward(retain_graph=retain_graph)
-    before = {n: p.grad.data.copy() for n, p in rnn.named_parameters()}
+    before = {n: p.grad.numpy().copy() for n, p in rnn.named_parameters()}
     node = loss.grad_fn
     state = (node.parents, node.grad_norm, node.freed, node.saved)
     first = draw_graph(loss, show_data=True).source
     assert draw_graph(loss, show_data=True).source == first
     for n, p in rnn.named_parameters():
-        np.testing.assert_array_equal(p.grad.data, before[n])
+        np.testing.assert_array_equal(p.grad.numpy(), before[n])
     assert (node.parents, node.grad_norm, node.freed, node.saved) == state
     if retain_graph:  # the graph can still be backpropagated: gradients add up exactly once more
         loss.backward()
         for n, p in rnn.named_parameters():
-            np.testing.assert_allclose(p.grad.data, 2 * before[n], rtol=1e-6)
+            np.testing.assert_allclose(p.grad.numpy(), 2 * before[n], rtol=1e-6)
 
 
 # ---- collapsing and size ----------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def test_bad_arguments_raise_clear_errors():
     with pytest.raises(ValueError, match="max_nodes"):
         draw_graph(loss, max_nodes=0)
     with pytest.raises(TypeError, match="expects tensors"):
-        draw_graph(loss.data)
+        draw_graph(loss.detach().numpy())
     with pytest.raises(ValueError, match="at least one tensor"):
         draw_graph()
     with pytest.raises(TypeError, match="params"):

@@ -85,8 +85,8 @@ def test_the_folded_box_gives_the_range_of_its_steps_gradient_norms_computed_wit
     (fold,) = _folds(build_graph(loss, collapse="step"))
     low, high = (float(v) for v in re.fullmatch(r"\|grad\| (\S+) to (\S+)", fold.lines[2]).groups())
     # Backpropagation through time by hand: dL/dh_t = dL/dout_t + W_hh^T (dL/dh_{t+1} * (1 - h_{t+1}^2)).
-    p = {n: t.data.astype(np.float64) for n, t in rnn.named_parameters()}
-    xs = x.data.astype(np.float64)[:, 0]
+    p = {n: t.detach().numpy().astype(np.float64) for n, t in rnn.named_parameters()}
+    xs = x.detach().numpy().astype(np.float64)[:, 0]
     h, hs = np.zeros(3), []
     for t in range(1000):
         h = np.tanh(p["weight_ih_l0"] @ xs[t] + p["bias_ih_l0"] + p["weight_hh_l0"] @ h + p["bias_hh_l0"])

@@ -45,7 +45,7 @@ def get_total_norm(
     norm_type = float(norm_type)
     if not ts:
         return Tensor._make(np.zeros((), dtype=np.float32), False)
-    norms = [_vector_norm(t.data, norm_type) for t in ts]
+    norms = [_vector_norm(t._data, norm_type) for t in ts]
     dtype = np.result_type(*norms)
     total = _vector_norm(np.stack(norms).astype(dtype, copy=False), norm_type)
     if error_if_nonfinite and not np.isfinite(total):
@@ -69,13 +69,13 @@ def clip_grads_with_norm_(
     max_norm = float(max_norm)
     if not grads:
         return
-    total = total_norm.data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    total = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     coef = np.minimum(max_norm / (total + 1e-6), 1.0)
     for g in grads:
         # Always multiply (by 1 when no clipping is needed), as PyTorch does: nan/inf norms spread to the grads
         # (silently: inf * 0 is nan by design here).
         with np.errstate(invalid="ignore"):
-            g.data *= coef.astype(g.data.dtype)
+            g._data *= coef.astype(g._data.dtype)
         g._vc.value += 1
 
 
@@ -127,5 +127,5 @@ def clip_grad_value_(parameters: _TensorOrTensors, clip_value: float, foreach: A
     clip_value = float(clip_value)
     for p in params:
         if p.grad is not None:
-            np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
             p.grad._vc.value += 1

@@ -34,7 +34,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     pointer = 0
     for p in params:
         n = p.numel()
-        slices.append(vec[pointer:pointer + n].detach().view_as(p).data)  # raises view's error if too short
+        slices.append(vec[pointer:pointer + n].detach().view_as(p)._data)  # raises view's error if too short
         pointer += n
     for p, arr in zip(params, slices):
-        p.data = arr  # a new array, not a write into the old one: what a graph saved stays as it was
+        p._data = arr  # a new array, not a write into the old one: what a graph saved stays as it was

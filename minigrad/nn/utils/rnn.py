@@ -43,8 +43,8 @@ def _int64(values: Any) -> Tensor:
 def _invert_permutation(perm: Tensor | None) -> Tensor | None:
     if perm is None:
         return None
-    inverse = np.empty_like(perm.data)
-    inverse[perm.data] = np.arange(perm.data.size, dtype=perm.data.dtype)
+    inverse = np.empty_like(perm._data)
+    inverse[perm._data] = np.arange(perm._data.size, dtype=perm._data.dtype)
     return _int64(inverse)
 
 
@@ -78,7 +78,7 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
 
 def _lengths_array(lengths: Any) -> np.ndarray:
     """``lengths`` (a list, numpy array or int64 Tensor) as a 1-D numpy int64 array, with PyTorch's error."""
-    array = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
+    array = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths)
     if array.ndim != 1:
         raise RuntimeError(
             f"'lengths' argument should be a 1D CPU int64 tensor, but got {array.ndim}D cpu Long tensor"
@@ -97,7 +97,7 @@ def pack_padded_sequence(
     """
     lens = _lengths_array(lengths)
     x = input.transpose(0, 1) if batch_first else input
-    batch = x.data.shape[1]
+    batch = x._data.shape[1]
     if enforce_sorted:
         order = np.arange(lens.size, dtype=np.int64)
         sorted_indices = None
@@ -137,7 +137,7 @@ def pad_packed_sequence(
     ``lengths`` is an int64 ``(B,)`` tensor.
     """
     data = sequence.data
-    sizes = np.asarray(sequence.batch_sizes.data, dtype=np.int64)
+    sizes = np.asarray(sequence.batch_sizes._data, dtype=np.int64)
     steps, batch = sizes.size, int(sizes[0])
     if total_length is not None:
         if total_length < steps:
@@ -149,15 +149,15 @@ def pad_packed_sequence(
     else:
         steps_out = steps
     sorted_lens = np.array([(sizes > j).sum() for j in range(batch)], dtype=np.int64)
-    slot = np.arange(batch) if sequence.unsorted_indices is None else sequence.unsorted_indices.data
+    slot = np.arange(batch) if sequence.unsorted_indices is None else sequence.unsorted_indices._data
     offsets = np.concatenate([[0], np.cumsum(sizes)])
-    pad_row = data.data.shape[0]
+    pad_row = data._data.shape[0]
     # idx[t, b]: the packed row holding step t of (original) sequence b, or the extra padding row past its end.
     idx = np.full((steps_out, batch), pad_row, dtype=np.int64)
     t = np.arange(steps)[:, None]
     running = t < sorted_lens[slot][None, :]
     idx[:steps] = np.where(running, offsets[:steps, None] + slot[None, :], pad_row)
-    pad = Tensor._make(np.full((1,) + data.data.shape[1:], padding_value, dtype=data.data.dtype), False)
+    pad = Tensor._make(np.full((1,) + data._data.shape[1:], padding_value, dtype=data._data.dtype), False)
     padded = ops.Index.apply(cat([data, pad], 0), index=(idx.T if batch_first else idx,))
     return padded, _int64(sorted_lens[slot])
 
@@ -175,11 +175,11 @@ def pad_sequence(
     """
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
-    seqs = [sequences[i] for i in range(sequences.data.shape[0])] if isinstance(sequences, Tensor) else list(sequences)
-    lens = np.array([s.data.shape[0] for s in seqs], dtype=np.int64)
+    seqs = [sequences[i] for i in range(sequences._data.shape[0])] if isinstance(sequences, Tensor) else list(sequences)
+    lens = np.array([s._data.shape[0] for s in seqs], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lens)])[:-1]
     steps = int(lens.max())
-    first = seqs[0].data
+    first = seqs[0]._data
     pad_row = int(lens.sum())
     t = np.arange(steps)[:, None]
     shift = 0 if padding_side == "right" else (steps - lens)[None, :]  # leading pad steps per sequence (left)
@@ -192,5 +192,5 @@ def pad_sequence(
 def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of sequences ``(L_i, *)`` (longest first unless ``enforce_sorted=False``) into a
     ``PackedSequence``: ``pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=...)``."""
-    lengths = [s.data.shape[0] for s in sequences]
+    lengths = [s._data.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
