@@ -1887,19 +1887,31 @@ class Tensor:
             raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {size}")
         return d, idx
 
-    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None
+                ) -> Tensor:
         """A copy of self with ``src[i][j]`` written at ``[index[i][j]][j]`` (dim 0; ``index`` picks along
         ``dim``), or a number ``value`` written at every indexed place. ``index`` (int64) has self's number of
-        dims and is no larger than self except along ``dim``; ``src``'s leading block of index's shape is used."""
+        dims and is no larger than self except along ``dim``; ``src``'s leading block of index's shape is used.
+
+        ``reduce="add"`` or ``"multiply"`` combines instead of writing; as in PyTorch that form has no gradient
+        (``grad_fn`` is ``NotImplemented`` and backward through it raises)."""
         if src is None:
             src = value
+        if reduce is not None and reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
         if isinstance(src, Tensor):
             d, idx = self._scatter_index("scatter", dim, index, src)
             if src._data.dtype != self._data.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+            if reduce is not None:
+                return ops.ScatterReduce.apply(self, src, dim=d, index=idx, reduce=reduce)
             return ops.Scatter.apply(self, src, dim=d, index=idx)
         d, idx = self._scatter_index("scatter", dim, index, None)
-        return ops.ScatterValue.apply(self, dim=d, index=idx, value=np.asarray(src, dtype=self._data.dtype))
+        filled = np.asarray(src, dtype=self._data.dtype)
+        if reduce is not None:
+            values = Tensor._make(np.broadcast_to(filled, idx.shape), False)
+            return ops.ScatterReduce.apply(self, values, dim=d, index=idx, reduce=reduce)
+        return ops.ScatterValue.apply(self, dim=d, index=idx, value=filled)
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """A copy of self with ``src[i][j]`` added at ``[index[i][j]][j]`` (dim 0), repeats adding up."""
@@ -1940,10 +1952,15 @@ class Tensor:
         return ops.IndexAdd.apply(self, source, dim=d, index=idx, alpha=alpha)
 
     def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
-        """A copy of self with the number ``value`` in the slices ``index`` (1-D) along ``dim``."""
+        """A copy of self with ``value`` (a number or a 0-d tensor, which then gets a gradient) in the slices
+        ``index`` (1-D) along ``dim``."""
         d, idx = self._index_vector("index_fill_", dim, index)
-        v = value.item() if isinstance(value, Tensor) else value
-        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(v, dtype=self._data.dtype))
+        if isinstance(value, Tensor):
+            if value._data.ndim:
+                raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value._data.ndim} dimension(s).")
+            return ops.IndexFillTensor.apply(self, value, dim=d, index=idx)
+        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(value, dtype=self._data.dtype))
 
     # ---- tests for special values, diagonals, rotations and counting (#17) ------------------------------------
     def isnan(self) -> Tensor:
@@ -2266,6 +2283,11 @@ class Tensor:
         self._vc.value += 1
         return self
 
+    def where(self, condition: Any, y: Any) -> Tensor:
+        """``minigrad.where(condition, self, y)``: this tensor where ``condition`` is True, else ``y`` (all three
+        broadcast; the result has their broadcast shape)."""
+        return where(condition, self, y)
+
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """A copy with ``value`` where the bool ``mask`` is True. Shapes: self and ``mask`` broadcast together
         (the result has the broadcast shape); ``value`` is a number or a 0-dim tensor (which gets a gradient: the
@@ -2327,9 +2349,10 @@ class Tensor:
             self._vc.value += 1
         return self
 
-    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None
+                 ) -> Tensor:
         """``scatter`` in place."""
-        return self._in_place_as(self.scatter(dim, index, src, value=value))
+        return self._in_place_as(self.scatter(dim, index, src, value=value, reduce=reduce))
 
     def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """``scatter_add`` in place."""

@@ -453,6 +453,27 @@ class ScatterAdd(Function):
         return (g if na else None), gs
 
 
+class ScatterReduce(Function):
+    """z = a with each ``src[i][j]`` combined into ``z[index[i][j]][j]`` (for dim 0) by ``reduce``: ``"add"``
+    adds, ``"multiply"`` multiplies (repeats combine in turn). PyTorch has no derivative for this form of
+    ``scatter``: its node is ``NotImplemented``, and backward through it raises PyTorch's error."""
+
+    @classmethod
+    def node_name(cls):
+        return "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, src, *, dim, index, reduce):
+        out = a.copy()
+        combine = np.add if reduce == "add" else np.multiply
+        combine.at(out, _gather_index(index, dim), src[_leading_block(index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::scatter is not implemented")
+
+
 class IndexAdd(Function):
     """z = a with ``alpha * source``'s slices added at the slices ``index`` along ``dim`` (repeats add up);
     dL/da = dL/dz,  dL/dsource = alpha * dL/dz's slices at ``index``."""
@@ -490,6 +511,29 @@ class IndexFill(Function):
         ga = g.copy()
         ga[ctx.where] = 0
         return ga
+
+
+class IndexFillTensor(Function):
+    """z = a with the 0-d ``v`` in the slices ``index`` along ``dim``;  dL/da = dL/dz with zeros in those
+    slices,  dL/dv = the sum of dL/dz over them. PyTorch's ``IndexFillBackward1``."""
+
+    @classmethod
+    def node_name(cls):
+        return "IndexFillBackward1"
+
+    @staticmethod
+    def forward(ctx, a, v, *, dim, index):
+        ctx.where = (slice(None),) * dim + (index,)
+        ctx.v_dtype = v.dtype
+        out = a.copy()
+        out[ctx.where] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g.copy()
+        ga[ctx.where] = 0
+        return ga, g[ctx.where].sum().astype(ctx.v_dtype)
 
 
 class MaskedSelect(Function):

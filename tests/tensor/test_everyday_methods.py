@@ -183,3 +183,103 @@ def test_einsum_matches_numpy_and_keeps_float32():
     out.sum().backward()
     assert out.dtype == mg.float32 and x.grad.dtype == mg.float32
     assert x.grad.numpy()[:, :, 3].sum() == 0 and x.grad.numpy()[0].trace() == 3
+
+
+def test_where_method_is_the_function_with_self_as_input():
+    x = mg.tensor(X, requires_grad=True)
+    y = x.where(x > 0, -1.0)
+    np.testing.assert_array_equal(y.detach().numpy(), np.where(X > 0, X, -1.0))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), (X > 0).astype(np.float64))
+    assert type(y.grad_fn).__name__ == "WhereBackward0"
+
+
+def test_where_method_matches_live_pytorch():
+    torch = _torch()
+    got = []
+    for lib in (mg, torch):
+        x = lib.tensor(X, requires_grad=True)
+        y = x.where(x < 0.5, lib.tensor(2.0, dtype=lib.float64))
+        (y * y).sum().backward()
+        got.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-12)
+    np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-12)
+
+
+SCATTER_INDEX = np.array([[0, 1, 0, 2], [1, 0, 0, 2]])
+
+
+def _scatter_by_loop(a, index, src, reduce):
+    out = a.copy()
+    for i in range(index.shape[0]):
+        for j in range(index.shape[1]):
+            if reduce == "add":
+                out[index[i, j], j] += src[i, j]
+            else:
+                out[index[i, j], j] *= src[i, j]
+    return out
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("src_kind", ["tensor", "value"])
+def test_scatter_with_reduce_combines_repeats_and_has_no_gradient(reduce, src_kind):
+    a = X[:3].copy()
+    src = np.arange(1.0, 9.0).reshape(2, 4) / 4 if src_kind == "tensor" else np.full((2, 4), 1.5)
+    x = mg.tensor(a, dtype=mg.float64, requires_grad=True)
+    given = mg.tensor(src) if src_kind == "tensor" else 1.5
+    y = x.scatter(0, mg.tensor(SCATTER_INDEX), given, reduce=reduce)
+    np.testing.assert_allclose(y.detach().numpy(), _scatter_by_loop(a, SCATTER_INDEX, src, reduce), rtol=1e-15)
+    assert type(y.grad_fn).__name__ == "NotImplemented"
+    with pytest.raises(RuntimeError, match="^derivative for aten::scatter is not implemented$"):
+        y.sum().backward()
+    z = mg.tensor(a).scatter_(0, mg.tensor(SCATTER_INDEX), given, reduce=reduce)
+    np.testing.assert_allclose(z.numpy(), _scatter_by_loop(a.astype(np.float32), SCATTER_INDEX, src, reduce),
+                               rtol=1e-6)
+
+
+def test_scatter_with_an_unknown_reduce_raises_and_changes_nothing():
+    x = mg.tensor(X[:3].copy())
+    with pytest.raises(RuntimeError, match=r"^reduce argument must be either add or multiply\.$"):
+        x.scatter_(0, mg.tensor(SCATTER_INDEX), 2.0, reduce="sum")
+    np.testing.assert_array_equal(x.numpy(), X[:3])
+
+
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")  # PyTorch's deprecation notice
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_matches_live_pytorch(reduce):
+    torch = _torch()
+    got = []
+    for lib in (mg, torch):
+        x = lib.tensor(X[:3], requires_grad=True)
+        y = x.scatter(0, lib.tensor(SCATTER_INDEX), lib.tensor(X[1:3] * 2), reduce=reduce)
+        with pytest.raises(RuntimeError, match="derivative for aten::scatter is not implemented"):
+            y.sum().backward()
+        got.append(y.detach().numpy())
+    np.testing.assert_allclose(got[0], got[1], rtol=1e-12)
+
+
+def test_index_fill_with_a_0d_tensor_value_gives_it_the_filled_gradient_sum():
+    x = mg.tensor(X, requires_grad=True)
+    v = mg.tensor(0.25, dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda a, b: a.index_fill(1, mg.tensor([0, 3]), b), (x, v))
+    y = x.index_fill(1, mg.tensor([0, 3]), v)
+    assert type(y.grad_fn).__name__ == "IndexFillBackward1"
+    weights = np.arange(12.0).reshape(3, 4)
+    (y * mg.tensor(weights)).sum().backward()
+    assert v.grad.dtype == mg.float64 and v.grad.item() == weights[:, [0, 3]].sum()
+    with pytest.raises(RuntimeError, match=r"only supports a 0-dimensional value tensor, but got tensor with 1 "):
+        x.index_fill(1, mg.tensor([0]), mg.tensor([1.0]))
+
+
+def test_index_fill_with_a_0d_tensor_value_matches_live_pytorch():
+    torch = _torch()
+    got = []
+    for lib in (mg, torch):
+        x = lib.tensor(X, dtype=lib.float32, requires_grad=True)
+        v = lib.tensor(-1.5, requires_grad=True)
+        y = x * 1.0
+        y.index_fill_(0, lib.tensor([2, 0]), v)
+        (y * y).sum().backward()
+        got.append((y.detach().numpy(), x.grad.numpy(), v.grad.numpy()))
+    for ours, theirs in zip(*got):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
