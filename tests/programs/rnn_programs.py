@@ -137,7 +137,6 @@ def word_language_model(lib: Any, init: dict[str, np.ndarray] | None = None) -> 
     out = _start(lib, model, init)
     criterion = nn.NLLLoss()
     lr, clip = 10.0, 0.25
-    optimizer = lib.optim.SGD(model.parameters(), lr=lr)
 
     def evaluate(data_source: Any) -> float:
         model.eval()
@@ -164,7 +163,8 @@ def word_language_model(lib: Any, init: dict[str, np.ndarray] | None = None) -> 
             loss = criterion(output, targets)
             loss.backward()
             grad_norms.append(nn.utils.clip_grad_norm_(model.parameters(), clip).item())
-            optimizer.step()
+            for p in model.parameters():  # the example's own SGD step, through .data
+                p.data.add_(p.grad, alpha=-lr)
             losses.append(loss.item())
         val_loss = evaluate(val_data)
         val_losses.append(val_loss)
@@ -172,8 +172,6 @@ def word_language_model(lib: Any, init: dict[str, np.ndarray] | None = None) -> 
             best_val_loss = val_loss
         else:
             lr /= 4.0  # anneal when validation stops improving
-            for group in optimizer.param_groups:
-                group["lr"] = lr
         lrs.append(lr)
     out.update(losses=np.array(losses), grad_norms=np.array(grad_norms), val_losses=np.array(val_losses),
                lrs=np.array(lrs), **_finish(model))
@@ -181,7 +179,7 @@ def word_language_model(lib: Any, init: dict[str, np.ndarray] | None = None) -> 
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# 2. Names classifier: a hand-written recurrent cell over one-hot letters, LogSoftmax + NLLLoss, SGD.
+# 2. Names classifier: a hand-written recurrent cell over one-hot letters, LogSoftmax + NLLLoss, p.data updates.
 # ----------------------------------------------------------------------------------------------------------------
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz'"
@@ -238,7 +236,7 @@ def names_classifier(lib: Any, init: dict[str, np.ndarray] | None = None) -> dic
     rnn = RNN(n_letters, 16, n_categories)
     out = _start(lib, rnn, init)
     criterion = nn.NLLLoss()
-    optimizer = lib.optim.SGD(rnn.parameters(), lr=0.1)
+    learning_rate = 0.1
 
     def categoryFromOutput(output: Any) -> tuple[str, int]:
         top_n, top_i = output.topk(1)
@@ -252,7 +250,8 @@ def names_classifier(lib: Any, init: dict[str, np.ndarray] | None = None) -> dic
             output, hidden = rnn(line_tensor[i], hidden)
         loss = criterion(output, category_tensor)
         loss.backward()
-        optimizer.step()
+        for p in rnn.parameters():  # the tutorial's hand-written update
+            p.data.add_(p.grad.data, alpha=-learning_rate)
         return output, loss.item()
 
     rng = np.random.default_rng(6)
@@ -336,18 +335,19 @@ def name_generator(lib: Any, init: dict[str, np.ndarray] | None = None) -> dict[
     # Dropout is random, so the comparison trains and samples in eval mode, where it is the identity.
     rnn.eval()
     criterion = nn.NLLLoss()
-    optimizer = lib.optim.SGD(rnn.parameters(), lr=0.05)
+    learning_rate = 0.05
 
     def train(category_tensor: Any, input_line_tensor: Any, target_line_tensor: Any) -> float:
         target_line_tensor.unsqueeze_(-1)
         hidden = rnn.initHidden()
         rnn.zero_grad()
-        loss = 0  # the tutorial's other spelling; lib.Tensor([0]) is int64 in minigrad today (issue #17)
+        loss = lib.Tensor([0])
         for i in range(input_line_tensor.size(0)):
             output, hidden = rnn(category_tensor, input_line_tensor[i], hidden)
             loss += criterion(output, target_line_tensor[i])
         loss.backward()
-        optimizer.step()
+        for p in rnn.parameters():
+            p.data.add_(p.grad.data, alpha=-learning_rate)
         return loss.item() / input_line_tensor.size(0)
 
     rng = np.random.default_rng(8)
