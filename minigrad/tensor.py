@@ -20,6 +20,7 @@ from minigrad._format import tensor_repr
 from minigrad.autograd import engine
 from minigrad.autograd import function as _function
 from minigrad.autograd import hooks as _hooks
+from minigrad.autograd import views as _views
 from minigrad.autograd.function import VersionCounter
 from minigrad.autograd.grad_mode import GradMode
 from minigrad.ops import normalize_dims, wrap_dim
@@ -201,8 +202,9 @@ class Tensor:
     # _data: the numpy array itself (shape ``shape``); the rooms below the user read and write it.
     # _backward_hooks, _post_accumulate_grad_hooks: a leaf's hooks (register_hook...), set only when one is added.
     # _grad: what the ``grad`` property reads and checks on assignment.
+    # _view: a ViewInfo (autograd/views.py) when this tensor is a view of another's memory, else None.
     __slots__ = (
-        "_data", "requires_grad", "_grad", "grad_fn", "_vc", "_backward_hooks", "_post_accumulate_grad_hooks",
+        "_data", "requires_grad", "_grad", "grad_fn", "_vc", "_view", "_backward_hooks", "_post_accumulate_grad_hooks",
         "__weakref__",
     )
     # numpy must hand mixed expressions (ndarray + Tensor) to Tensor's reflected operators.
@@ -213,6 +215,7 @@ class Tensor:
         self._grad = None
         self.grad_fn = None
         self._vc = VersionCounter()
+        self._view = None
         self.requires_grad = False
         if len(args) == 1 and isinstance(args[0], Tensor):  # Tensor(t) is t's array under a new name
             self._vc = args[0]._vc
@@ -226,6 +229,7 @@ class Tensor:
         t._grad = None
         t.grad_fn = None
         t._vc = VersionCounter()
+        t._view = None
         return t
 
     # ---- basic attributes ---------------------------------------------------------------------------------
@@ -432,6 +436,8 @@ class Tensor:
             gradient: dL/d(self), shape ``self.shape``; may be omitted only for a one-element tensor.
             retain_graph: keep the saved arrays so the graph can be backpropagated again.
         """
+        if self._view is not None:
+            _views.sync(self)  # a view whose base was written since: backpropagate through the base's new graph
         if gradient is None:
             if self._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -1445,7 +1451,7 @@ class Tensor:
             idx = (slice(None),) * d + (slice(start, start + s),)
             out.append(self[idx])
             start += s
-        return tuple(out)
+        return _multi_output(out, "Split" if isinstance(split_size, builtins.int) else "SplitWithSizes")
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """Split into ``chunks`` nearly equal pieces along ``dim``."""
@@ -1464,7 +1470,7 @@ class Tensor:
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = wrap_dim(dim, self._data.ndim)
-        return tuple(self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d]))
+        return _multi_output([self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d])], "Unbind")
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         """Shift the elements ``shifts`` places along ``dims``, wrapping around; a copy of the same shape.
@@ -2154,10 +2160,7 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx, _ = _convert_index(index)
         v = value._data if isinstance(value, Tensor) else value
-        recording = GradMode.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
-        if recording:
-            if self.grad_fn is None and self.requires_grad:
-                raise RuntimeError("a view of " + _LEAF_INPLACE)
+        if self._setitem_recorded(value):
             mask = np.zeros(self._data.shape, dtype=bool)
             mask[idx] = True
             full = np.zeros(self._data.shape, dtype=self._data.dtype)
@@ -2174,14 +2177,48 @@ class Tensor:
             self._data[idx] = v
             self._vc.value += 1
 
+    def _setitem_recorded(self, value: Any) -> builtins.bool:
+        """``_recorded_in_place`` for ``self[index] = value``, with PyTorch's wording for a leaf (the write goes
+        through a view of it)."""
+        try:
+            return self._recorded_in_place(value)
+        except RuntimeError as err:
+            if str(err) == _views.LEAF_INPLACE:
+                raise RuntimeError("a view of " + _views.LEAF_INPLACE) from None
+            raise
+
     # ---- in-place ops ------------------------------------------------------------------------------------
+    def _recorded_in_place(self, *others: Any) -> builtins.bool:
+        """Whether an in-place op on self with operands ``others`` is recorded; first raises PyTorch's error if
+        autograd forbids the write (a leaf that requires grad, views made under no_grad, ...)."""
+        if not GradMode.enabled:
+            return False
+        if self._view is not None:
+            _views.sync(self)
+        recorded = self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+        _views.check_in_place(self, recorded)
+        return recorded
+
     def _become(self, new: Tensor) -> None:
-        """Take ``new``'s values in place (same array object) and its place in the graph."""
+        """Take ``new``'s values in place (same array object) and its place in the graph. When self is a view,
+        its base's graph becomes ``CopySlices(old base, new)`` and self is its view chain replayed on that."""
+        node = new.grad_fn
+        if node is not None and node.saved and any(a is self._data for a in node.saved):
+            _keep_own_copy(node, self._data)  # the op saved the values about to be overwritten
         self._vc.before_write()
         np.copyto(self._data, new._data, casting="same_kind")
         self._vc.value += 1
-        self.grad_fn = new.grad_fn
-        self.requires_grad = new.requires_grad
+        info = self._view
+        if info is None:
+            self.grad_fn = new.grad_fn
+            self.requires_grad = new.requires_grad
+            return
+        base = info.base
+        numbering = Tensor._make(np.arange(base._data.size).reshape(base._data.shape), False)
+        positions = _views.replay(info.chain, numbering)._data  # which of base's elements the view covers
+        written = ops.CopySlices.apply(base, new, positions=positions)
+        base.grad_fn, base.requires_grad = written.grad_fn, written.requires_grad
+        _views.sync(self)
 
     def _check_writable_shape(self, other: np.ndarray) -> None:
         """An in-place op with operand ``other`` keeps self's shape: ``other`` must broadcast to it, with
@@ -2204,9 +2241,7 @@ class Tensor:
                 f"result type {_dt.scalar_type_name(res)} can't be cast to the desired output type "
                 f"{_dt.scalar_type_name(self._data.dtype)}"
             )
-        if GradMode.enabled and (self.requires_grad or b.requires_grad):
-            if self.grad_fn is None and self.requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
+        if self._recorded_in_place(b):
             self._become(getattr(self, method)(b))
         else:
             if not self._data.flags.writeable:  # an expanded tensor: several elements share one memory location
@@ -2240,18 +2275,25 @@ class Tensor:
     __itruediv__ = div_
 
     def zero_(self) -> Tensor:
-        """Set every element to 0 in place."""
-        return self.fill_(0)
+        """Set every element to 0 in place (recorded as ``ZeroBackward0``: no gradient flows to the old values)."""
+        if self._recorded_in_place():
+            self._become(ops.Zero.apply(self, value=0))
+            return self
+        return self._fill_unrecorded(0)
 
     def fill_(self, value: Any) -> Tensor:
-        """Set every element to ``value`` in place."""
-        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
+        """Set every element to the number ``value`` in place (recorded as ``FillBackward0``)."""
+        if isinstance(value, Tensor):
+            value = value._data
+        if self._recorded_in_place():
+            self._become(ops.Fill.apply(self, value=value))
+            return self
+        return self._fill_unrecorded(value)
+
+    def _fill_unrecorded(self, value: Any) -> Tensor:
         self._vc.before_write()
         self._data[...] = value
         self._vc.value += 1
-        if GradMode.enabled:
-            self.grad_fn = None if not self.requires_grad else self.grad_fn
         return self
 
     def copy_(self, src: Any) -> Tensor:
@@ -2264,8 +2306,9 @@ class Tensor:
                 f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(self._data.shape, np.shape(s)))}"
             ) from None
-        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
+        if self._recorded_in_place(src):
+            self._become(ops.Copy.apply(self, src if isinstance(src, Tensor) else Tensor._make(s, False)))
+            return self
         self._vc.before_write()
         np.copyto(self._data, s, casting="unsafe")
         self._vc.value += 1
@@ -2273,9 +2316,7 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit every element to ``[min, max]`` in place."""
-        if GradMode.enabled and self.requires_grad:
-            if self.grad_fn is None:
-                raise RuntimeError(_LEAF_INPLACE)
+        if self._recorded_in_place(min, max):
             self._become(self.clamp(min, max))
             return self
         self._vc.before_write()
@@ -2306,9 +2347,7 @@ class Tensor:
         self._check_writable_shape(m)
         shape = self._data.shape
         is_tensor = isinstance(v, Tensor)
-        if GradMode.enabled and (self.requires_grad or (is_tensor and v.requires_grad)):
-            if self.grad_fn is None and self.requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
+        if self._recorded_in_place(v):
             self._become(_masked_fill(self, m, v, shape))
             return self
         self._vc.before_write()
@@ -2339,9 +2378,7 @@ class Tensor:
     # ---- more in-place ops (#17) ------------------------------------------------------------------------------
     def _in_place_as(self, new: Tensor) -> Tensor:
         """Take the out-of-place result ``new`` (already checked) into self: recorded when grad is on."""
-        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
-        if GradMode.enabled and (self.requires_grad or new.requires_grad):
+        if self._recorded_in_place(new):
             self._become(new)
         else:
             self._vc.before_write()
@@ -2378,8 +2415,9 @@ class Tensor:
         return self.masked_fill_(Tensor._make(mask, False), fill_value)
 
     def _random_fill(self, values: np.ndarray) -> Tensor:
-        if GradMode.enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
+        if self._recorded_in_place():
+            self._become(Tensor._make(np.asarray(values, dtype=self._data.dtype), False))
+            return self
         self._vc.before_write()
         np.copyto(self._data, values, casting="unsafe")
         self._vc.value += 1
@@ -2454,7 +2492,57 @@ class Tensor:
         """``transpose`` in place: dims ``dim0`` and ``dim1`` swap."""
         return self._view_in_place(self.transpose(dim0, dim1))
 
-_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+_LEAF_INPLACE = _views.LEAF_INPLACE
+
+# The in-place forms made from their out-of-place op: ``x.exp_()`` is ``x.exp()`` taken into x (recorded, when grad
+# is on, as that op's node; see Tensor._in_place_as).
+IN_PLACE_FORMS = (
+    "abs", "acos", "acosh", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "clip", "cos", "cosh", "cumprod", "cumsum", "erf",
+    "erfc", "erfinv", "exp", "exp2", "expm1", "fix", "floor", "fmod", "frac", "hypot", "lerp", "log", "log10",
+    "log1p", "log2", "nan_to_num", "neg", "pow", "reciprocal", "relu", "remainder", "round", "rsqrt", "sigmoid",
+    "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh", "tril", "triu", "trunc", "xlogy",
+)
+
+
+def _in_place_form(name: str) -> Callable[..., Tensor]:
+    out_of_place = getattr(Tensor, name)
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        new = out_of_place(self, *args, **kwargs)
+        if new._data.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                               f"{list(new._data.shape)}")
+        if _KIND_RANK[new._data.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
+            raise RuntimeError(f"result type {_dt.scalar_type_name(new._data.dtype)} can't be cast to the desired "
+                               f"output type {_dt.scalar_type_name(self._data.dtype)}")
+        return self._in_place_as(new)
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"``{name}`` in place: self takes the values (and, when recorded, the node) of ``self.{name}()``."
+    return method
+
+
+for _name in IN_PLACE_FORMS:
+    if not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _in_place_form(_name))
+
+
+def _multi_output(views: list, name: str) -> tuple:
+    """Mark views returned together by ``name`` (``split``, ``unbind``): autograd refuses to record an in-place
+    change to one of them, as PyTorch does."""
+    for i, v in enumerate(views):
+        if v._view is not None:
+            v._view.multi_output = (i, name)
+    return tuple(views)
+
+
+def _keep_own_copy(node: Any, array: np.ndarray) -> None:
+    """``node`` saved ``array``, which an in-place op is about to overwrite with the node's own output: give it a
+    private copy instead (PyTorch saves the original self of an in-place op the same way)."""
+    slots = {i for i, a in enumerate(node.saved) if a is array}
+    node.saved = tuple(a.copy() if i in slots else a for i, a in enumerate(node.saved))
+    node.version_checks = tuple(c for c in node.version_checks if c[0] not in slots)
 
 
 def typename(obj: Any) -> str:

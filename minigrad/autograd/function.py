@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.autograd import views
 from minigrad.autograd.grad_mode import GradMode
 from minigrad.autograd.scope import _Scope
 
@@ -196,6 +197,8 @@ class Function:
         needs = []
         for x in inputs:
             if isinstance(x, T):
+                if x._view is not None:
+                    views.sync(x)  # its base may have been written since its grad_fn was made
                 arrays.append(x._data)
                 needs.append(x.requires_grad)
             else:
@@ -214,6 +217,7 @@ class Function:
         result = T._make(out, record := record and out.dtype.kind in "fc")  # int/bool results need no grad
         if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
             result._vc = inputs[0]._vc
+            result._view = views.view_info(inputs[0], cls, attrs)
         if record:
             ctx.parents = tuple([(x.grad_fn or x) if need else None for x, need in zip(inputs, needs)])
             ctx.shape = out.shape

@@ -32,6 +32,7 @@ class Parameter(Tensor):
         self.grad = None
         self.grad_fn = None
         self._vc = data._vc if isinstance(data, Tensor) else VersionCounter()
+        self._view = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)

@@ -96,9 +96,12 @@ from minigrad.ops.reduce import (  # noqa: F401
 from minigrad.ops.shape import (  # noqa: F401
     Cat,
     Clone,
+    Copy,
+    CopySlices,
     DiagEmbed,
     Diagonal,
     Expand,
+    Fill,
     Flip,
     Gather,
     Index,
@@ -132,4 +135,5 @@ from minigrad.ops.shape import (  # noqa: F401
     Triu,
     Unsqueeze,
     View,
+    Zero,
 )

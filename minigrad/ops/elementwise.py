@@ -112,15 +112,18 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        _, nb = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if nb else None, b)  # a only for b's gradient: an in-place a /= 2 stays valid
+        ctx.shapes = (np.shape(a), np.shape(b))
         return np.divide(a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g / b, np.shape(a)) if na else None
-        gb = unbroadcast(-g * a / (b * b), np.shape(b)) if nb else None
+        sa, sb = ctx.shapes
+        ga = unbroadcast(g / b, sa) if na else None
+        gb = unbroadcast(-g * a / (b * b), sb) if nb else None
         return ga, gb
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
-from minigrad.ops._util import placed
+from minigrad.ops._util import placed, unbroadcast
 
 
 class View(Function):
@@ -153,7 +153,10 @@ class Slice(Function):
     @staticmethod
     def forward(ctx, a, *, index):
         ctx.meta = (a.shape, a.dtype, index)
-        return a[index]
+        out = a[index]
+        if not isinstance(out, np.ndarray):  # numpy gives a copied scalar for a full integer index: ask for a view
+            out = a[(*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)]
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -596,3 +599,65 @@ class DiagEmbed(Function):
     @staticmethod
     def backward(ctx, g):
         return np.diagonal(g, ctx.offset).copy()
+
+
+# ---- what in-place writes record (Tensor.fill_, zero_, copy_, and any in-place op on a view) ---------------------
+class Fill(Function):
+    """z = ``value`` everywhere, in a's shape and dtype;  dL/da = 0 (every value of a was overwritten)."""
+
+    @classmethod
+    def node_name(cls):
+        return "FillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, value):
+        return np.full(a.shape, value, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros_like(g)
+
+
+class Zero(Fill):
+    """z = 0 in a's shape and dtype;  dL/da = 0. PyTorch's ``ZeroBackward0``."""
+
+    @classmethod
+    def node_name(cls):
+        return "ZeroBackward0"
+
+
+class Copy(Function):
+    """z = src broadcast to a's shape, in a's dtype;  dL/da = 0,  dL/dsrc = dL/dz summed back to src's shape."""
+
+    @classmethod
+    def node_name(cls):
+        return "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.src = (src.shape, src.dtype)
+        return np.broadcast_to(src, a.shape).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.src
+        gs = unbroadcast(g, shape).astype(dtype, copy=False) if dtype.kind == "f" else None
+        return np.zeros_like(g), gs
+
+
+class CopySlices(Function):
+    """base, written through one of its views: z = base with ``src`` at ``positions`` (the flat indices of base
+    that the view covers; the values are already in base's memory, so forward only returns base);
+    dL/dbase = dL/dz with zeros at those positions (overwritten),  dL/dsrc = dL/dz read at them."""
+
+    @staticmethod
+    def forward(ctx, base, src, *, positions):
+        ctx.positions = positions
+        return base
+
+    @staticmethod
+    def backward(ctx, g):
+        flat = np.array(g, order="C").reshape(-1)
+        g_src = flat[ctx.positions]
+        flat[ctx.positions] = 0
+        return flat.reshape(g.shape), g_src

@@ -43,7 +43,7 @@ def test_every_pointer_names_the_line_that_holds_its_code():
         line = " ".join(lines[first - 1].split())
         if " ".join(code.split()) not in line:
             wrong.append(f"{path}:{first}: page says {code!r}, file has {line!r}")
-    assert wrong == []
+    assert wrong == [], "run python docs/fix_line_pointers.py"
 
 
 def test_the_chinese_page_has_the_english_pages_pointers():
