@@ -2191,6 +2191,10 @@ class Tensor:
     def _recorded_in_place(self, *others: Any) -> builtins.bool:
         """Whether an in-place op on self with operands ``others`` is recorded; first raises PyTorch's error if
         autograd forbids the write (a leaf that requires grad, views made under no_grad, ...)."""
+        if not self._data.flags.writeable:  # an expanded tensor: several elements share one memory location
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation.")
         if not GradMode.enabled:
             return False
         if self._view is not None:
@@ -2208,6 +2212,8 @@ class Tensor:
         self._vc.before_write()
         np.copyto(self._data, new._data, casting="same_kind")
         self._vc.value += 1
+        if node is not None and node.saved and any(a is new._data for a in node.saved):
+            _saved_output_is_self(node, new._data, self)
         info = self._view
         if info is None:
             self.grad_fn = new.grad_fn
@@ -2526,6 +2532,15 @@ def _in_place_form(name: str) -> Callable[..., Tensor]:
 for _name in IN_PLACE_FORMS:
     if not hasattr(Tensor, _name + "_"):
         setattr(Tensor, _name + "_", _in_place_form(_name))
+
+
+def _saved_output_is_self(node: Any, output: np.ndarray, t: Tensor) -> None:
+    """``node`` (an in-place op's) saved its output: that output is ``t`` now, so a later change to ``t`` in place
+    must fail its backward with PyTorch's error, as when PyTorch saves the result of an in-place op."""
+    slots = [i for i, a in enumerate(node.saved) if a is output]
+    node.saved = tuple(t._data if i in slots else a for i, a in enumerate(node.saved))
+    kept = tuple(c for c in node.version_checks if c[0] not in slots)
+    node.version_checks = kept + tuple((i, t._vc, t._vc.value, node.fn) for i in slots)
 
 
 def _multi_output(views: list, name: str) -> tuple:

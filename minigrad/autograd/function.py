@@ -218,6 +218,8 @@ class Function:
         if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
             result._vc = inputs[0]._vc
             result._view = views.view_info(inputs[0], cls, attrs)
+            if not out.flags.writeable:
+                views.writable_unless_overlapping(out)
         if record:
             ctx.parents = tuple([(x.grad_fn or x) if need else None for x, need in zip(inputs, needs)])
             ctx.shape = out.shape

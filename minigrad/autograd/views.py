@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd.grad_mode import GradMode
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -57,6 +59,16 @@ def view_info(source: Any, fn: type, attrs: dict) -> ViewInfo:
     if info is None:
         return ViewInfo(source, ((fn, attrs),), source._vc.value)
     return ViewInfo(info.base, info.chain + ((fn, attrs),), source._vc.value)
+
+
+def writable_unless_overlapping(array: np.ndarray) -> None:
+    """numpy marks every view of a broadcast (``expand``ed) array read-only; PyTorch refuses to write only into a
+    view where two elements share one memory location (a stride of 0 over more than one element)."""
+    if all(stride != 0 or size <= 1 for stride, size in zip(array.strides, array.shape)):
+        try:
+            array.flags.writeable = True
+        except ValueError:  # memory that was read-only to begin with
+            pass
 
 
 def replay(chain: tuple, base: Any) -> Any:

@@ -95,6 +95,8 @@ class Expand(Function):
         ctx.in_shape = a.shape
         if tuple(shape) == a.shape:  # nothing stretched: a plain view, writable like PyTorch's
             return a.view()
+        if np.prod(shape) == a.size:  # only new leading dims of size 1: still no element seen twice
+            return a.reshape(shape)
         return np.broadcast_to(a, shape)
 
     @staticmethod
@@ -567,12 +569,16 @@ def _diagonal_index(shape: tuple, offset: int, dim1: int, dim2: int) -> tuple:
 
 class Diagonal(Function):
     """z = the diagonal ``offset`` of a's (dim1, dim2) planes, as the last dim;  dL/da = zeros with dL/dz on that
-    diagonal."""
+    diagonal. A view, as in PyTorch."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, *, offset, dim1, dim2):
         ctx.meta = (a.shape, a.dtype, offset, dim1, dim2)
-        return np.diagonal(a, offset, dim1, dim2).copy()
+        out = np.diagonal(a, offset, dim1, dim2)
+        out.flags.writeable = a.flags.writeable  # numpy hands out its diagonal views read-only
+        return out
 
     @staticmethod
     def backward(ctx, g):
