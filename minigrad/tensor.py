@@ -874,6 +874,8 @@ class Tensor:
         """Limit every element to ``[min, max]`` (either bound may be None; a bound may be a tensor, which
         broadcasts and gets the gradient where it binds). The result dtype follows PyTorch's promotion: an
         integer or bool tensor clamped by a float gives float32, a bool tensor clamped by an int gives int64."""
+        if min is None and max is None:
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
         dt = self._data.dtype
         for bound in (min, max):
             if isinstance(bound, Tensor):
@@ -1190,7 +1192,7 @@ class Tensor:
             return self.abs().sum(dim, keepdim)
         a = self.abs()
         if p == 0:  # a count: its gradient is 0
-            return (a * 0).sum(dim, keepdim) + (self._data != 0).sum(axis=None if dim is None else dim,
+            return (a * 0).nan_to_num(0.0).sum(dim, keepdim) + (self._data != 0).sum(axis=None if dim is None else dim,
                                                                    keepdims=keepdim).astype(self._data.dtype)
         if p in (float("inf"), float("-inf")):
             axes = tuple(range(a._data.ndim)) if dim is None or a._data.ndim == 0 else normalize_dims(dim, a._data.ndim)
@@ -1357,12 +1359,12 @@ class Tensor:
         """Transpose of a tensor with at most 2 dims."""
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
-        return ops.TransposeT.apply(self, dims=(0, 1)) if self._data.ndim == 2 else self
+        return ops.TransposeT.apply(self, dims=(0, 1))  # a view even of a 0-d or 1-D tensor, as in PyTorch
 
     @property
     def T(self) -> Tensor:
         """All dims reversed (the matrix transpose for 2-D tensors)."""
-        return self.permute(*range(self._data.ndim - 1, -1, -1)) if self._data.ndim > 1 else self
+        return ops.Permute.apply(self, dims=tuple(range(self._data.ndim - 1, -1, -1)))  # a view, whatever the ndim
 
     @property
     def mT(self) -> Tensor:
@@ -1439,7 +1441,7 @@ class Tensor:
                         f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
                 return (self,)
             if n == 0:  # one empty piece, as PyTorch gives
-                return (self[(slice(None),) * d + (slice(0, 0),)],)
+                return _multi_output([self[(slice(None),) * d + (slice(0, 0),)]], "Split")
             sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
         else:
             sizes = list(split_size)
@@ -1462,7 +1464,7 @@ class Tensor:
         d = wrap_dim(dim, self._data.ndim)
         n = self._data.shape[d]
         if n == 0:  # PyTorch gives ``chunks`` empty pieces
-            return tuple(self[(slice(None),) * d + (slice(0, 0),)] for _ in range(chunks))
+            return _multi_output([self[(slice(None),) * d + (slice(0, 0),)] for _ in range(chunks)], "SplitWithSizes")
         return self.split(-(-n // chunks), dim)
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
@@ -2159,7 +2161,14 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx, _ = _convert_index(index)
+        try:
+            target = self._data[idx]
+        except IndexError as err:
+            raise IndexError(_index_error_message(err, self._data, idx)) from None
         v = value._data if isinstance(value, Tensor) else value
+        _check_expandable(value, np.shape(target))
+        if isinstance(value, Tensor) and isinstance(target, np.ndarray):
+            _check_no_partial_overlap(value._data, target)
         if self._setitem_recorded(value):
             mask = np.zeros(self._data.shape, dtype=bool)
             mask[idx] = True
@@ -2191,17 +2200,28 @@ class Tensor:
     def _recorded_in_place(self, *others: Any) -> builtins.bool:
         """Whether an in-place op on self with operands ``others`` is recorded; first raises PyTorch's error if
         autograd forbids the write (a leaf that requires grad, views made under no_grad, ...)."""
-        if not self._data.flags.writeable:  # an expanded tensor: several elements share one memory location
-            raise RuntimeError(
-                "unsupported operation: more than one element of the written-to tensor refers to a single "
-                "memory location. Please clone() the tensor before performing the operation.")
+        if not self._data.flags.writeable:
+            self._make_writable()
         if not GradMode.enabled:
             return False
         if self._view is not None:
             _views.sync(self)
-        recorded = self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+        recorded = self.requires_grad or (self._data.dtype.kind == "f" and any(
+            isinstance(o, Tensor) and o.requires_grad for o in others))  # an int or bool tensor takes no gradient
         _views.check_in_place(self, recorded)
         return recorded
+
+    def _make_writable(self) -> None:
+        """numpy hands out some arrays read-only (broadcasts, and 0-d results made from numpy scalars): raise
+        PyTorch's error for an expanded tensor, whose elements share memory; give any other a writable array."""
+        arr = self._data
+        if any(stride == 0 and n > 1 for stride, n in zip(arr.strides, arr.shape)):
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation.")
+        _views.writable_unless_overlapping(arr)
+        if not self._data.flags.writeable and self._view is None:
+            self._data = np.array(arr)
 
     def _become(self, new: Tensor) -> None:
         """Take ``new``'s values in place (same array object) and its place in the graph. When self is a view,
@@ -2242,6 +2262,9 @@ class Tensor:
         b = self._operand(other)
         self._check_writable_shape(b._data)
         res = _promote(self._data, b._data)
+        _check_no_partial_overlap(b._data, self._data)
+        if method == "__truediv__" and res.kind != "f":
+            res = np.dtype(DEFAULT_FLOAT)  # true division of integers gives floats
         if _KIND_RANK[res.kind] > _KIND_RANK[self._data.dtype.kind]:
             raise RuntimeError(
                 f"result type {_dt.scalar_type_name(res)} can't be cast to the desired output type "
@@ -2250,10 +2273,6 @@ class Tensor:
         if self._recorded_in_place(b):
             self._become(getattr(self, method)(b))
         else:
-            if not self._data.flags.writeable:  # an expanded tensor: several elements share one memory location
-                raise RuntimeError(
-                    "unsupported operation: more than one element of the written-to tensor refers to a single "
-                    "memory location. Please clone() the tensor before performing the operation.")
             self._vc.before_write()
             ufunc(self._data, b._data, out=self._data, casting="unsafe")
             self._vc.value += 1
@@ -2304,15 +2323,17 @@ class Tensor:
 
     def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values (broadcast to self's shape) into self, in place."""
+        if src is self:  # nothing to copy, but PyTorch counts the write (and may record it)
+            if self._data.flags.writeable and self._recorded_in_place(src):
+                self._become(ops.Copy.apply(self, self))
+            else:
+                self._vc.value += 1
+            return self
         s = src._data if isinstance(src, Tensor) else np.asarray(src)
-        try:
-            np.broadcast_to(s, self._data.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
-                f"{list(np.broadcast_shapes(self._data.shape, np.shape(s)))}"
-            ) from None
-        if self._recorded_in_place(src):
+        recorded = self._recorded_in_place(src)
+        _check_no_partial_overlap(s, self._data)
+        self._check_writable_shape(s)
+        if recorded:
             self._become(ops.Copy.apply(self, src if isinstance(src, Tensor) else Tensor._make(s, False)))
             return self
         self._vc.before_write()
@@ -2322,6 +2343,11 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit every element to ``[min, max]`` in place."""
+        if min is None and max is None:
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+        if self._data.dtype == np.bool_:  # PyTorch clamps bools as int64, which cannot go back in place
+            self.clamp(min, max)  # its errors first (no bound given, ...)
+            raise RuntimeError("result type Long can't be cast to the desired output type bool")
         if self._recorded_in_place(min, max):
             self._become(self.clamp(min, max))
             return self
@@ -2534,6 +2560,39 @@ for _name in IN_PLACE_FORMS:
         setattr(Tensor, _name + "_", _in_place_form(_name))
 
 
+def _check_no_partial_overlap(src: np.ndarray, dst: np.ndarray) -> None:
+    """PyTorch refuses to write ``src`` into ``dst`` when they share some memory but are not the same elements."""
+    if src is dst or not np.may_share_memory(src, dst):
+        return
+    same = src.shape == dst.shape and src.strides == dst.strides and (
+        src.__array_interface__["data"][0] == dst.__array_interface__["data"][0])
+    if not same and np.shares_memory(src, dst):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                           "refer to a single memory location. Please clone() the tensor before performing the "
+                           "operation.")
+
+
+def _check_expandable(value: Any, shape: tuple) -> None:
+    """``self[index] = value`` expands ``value`` (its leading size-1 dims dropped) to the indexed ``shape``:
+    PyTorch's errors when it cannot."""
+    if not isinstance(value, (Tensor, np.ndarray)):
+        return
+    vshape = tuple(np.shape(value))
+    while vshape and vshape[0] == 1 and len(vshape) > len(shape):
+        vshape = vshape[1:]
+    if len(vshape) > len(shape):
+        name = typename(value) if isinstance(value, Tensor) else "minigrad.Tensor"
+        raise RuntimeError(f"expand({name}{{{list(vshape)}}}, size={list(shape)}): the number of sizes provided "
+                           f"({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
+                           f"({len(vshape)})")
+    offset = len(shape) - len(vshape)
+    for i, n in enumerate(vshape):
+        if n != 1 and n != shape[offset + i]:
+            raise RuntimeError(f"The expanded size of the tensor ({shape[offset + i]}) must match the existing size "
+                               f"({n}) at non-singleton dimension {offset + i}.  Target sizes: {list(shape)}.  "
+                               f"Tensor sizes: {list(vshape)}")
+
+
 def _saved_output_is_self(node: Any, output: np.ndarray, t: Tensor) -> None:
     """``node`` (an in-place op's) saved its output: that output is ``t`` now, so a later change to ``t`` in place
     must fail its backward with PyTorch's error, as when PyTorch saves the result of an in-place op."""
@@ -2638,6 +2697,14 @@ def _basic_index_op(idx: Any) -> type:
 def _index_error_message(err: IndexError, data: np.ndarray, idx: Any) -> str:
     """numpy's indexing error in PyTorch's words ("dimension", "tensor", the mask's shape)."""
     msg = str(err)
+    if msg.startswith("too many indices") and data.ndim == 0:
+        first = next((i for i in (idx if isinstance(idx, tuple) else (idx,)) if i is not None and i is not Ellipsis),
+                     None)
+        if isinstance(first, slice):
+            return "slice() cannot be applied to a 0-dim tensor."
+        if isinstance(first, (builtins.int, np.integer)):
+            return ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                    "convert a 0-dim tensor to a number")
     if msg.startswith("too many indices"):
         return f"too many indices for tensor of dimension {data.ndim}"
     if msg.startswith("boolean index did not match"):

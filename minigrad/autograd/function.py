@@ -215,7 +215,8 @@ class Function:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         result = T._make(out, record := record and out.dtype.kind in "fc")  # int/bool results need no grad
-        if cls.is_view and out.base is not None and isinstance(inputs[0], T) and np.may_share_memory(out, arrays[0]):
+        if cls.is_view and out.base is not None and isinstance(inputs[0], T) and (
+                out.size == 0 or np.may_share_memory(out, arrays[0])):  # an empty view shares no bytes, still a view
             result._vc = inputs[0]._vc
             result._view = views.view_info(inputs[0], cls, attrs)
             if not out.flags.writeable:

@@ -58,7 +58,11 @@ def view_info(source: Any, fn: type, attrs: dict) -> ViewInfo:
     info = source._view
     if info is None:
         return ViewInfo(source, ((fn, attrs),), source._vc.value)
-    return ViewInfo(info.base, info.chain + ((fn, attrs),), source._vc.value)
+    view = ViewInfo(info.base, info.chain + ((fn, attrs),), source._vc.value)
+    if info.multi_output is not None:  # a view of one of several outputs is refused too, under its own op's name
+        view.multi_output = (0, fn.node_name().split("Backward")[0])
+    view.made_without_grad = view.made_without_grad or info.made_without_grad
+    return view
 
 
 def writable_unless_overlapping(array: np.ndarray) -> None:

@@ -273,7 +273,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating_only(input, "elu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        positive = _const(x._data > 0, np.bool_)
+        positive = _const(~(x._data <= 0), np.bool_)  # nan takes the identity branch, as in PyTorch
         neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
         return where(positive, x, neg.expm1() * alpha)
 

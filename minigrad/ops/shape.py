@@ -63,11 +63,21 @@ class Transpose(Function):
 
 
 class TransposeT(Transpose):
-    """``t()``: the transpose of a 2-D tensor, named ``TBackward0`` like PyTorch's."""
+    """``t()``: the transpose of a 2-D tensor, named ``TBackward0`` like PyTorch's; of a 0-d or 1-D tensor, a
+    view of it as it is (dL/da = dL/dz)."""
 
     @classmethod
     def node_name(cls):
         return "TBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, dims):
+        ctx.dims = dims if a.ndim == 2 else None
+        return np.swapaxes(a, *dims) if a.ndim == 2 else a.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g if ctx.dims is None else np.swapaxes(g, *ctx.dims)
 
 
 class Permute(Function):

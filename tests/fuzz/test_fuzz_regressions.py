@@ -247,3 +247,106 @@ def test_in_place_on_an_expand_that_stretches_nothing_works_and_on_a_stretched_o
     assert base.tolist() == [5.0, 5.0, 5.0]
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
         mg.ones(1).expand(4).mul_(2)
+
+
+# ---- causes found once the fuzzer followed programs through in-place ops (this stop) ------------------------------
+SETITEM_ERRORS = [
+    # (tensor, key, value, PyTorch 2.13's exception and message)
+    (lambda: mg.ones(3, 2), ..., lambda: mg.ones(1, 1, 2), None),
+    (lambda: mg.tensor([-3, -2]), slice(1, None), lambda: mg.tensor([1, 2]), (
+        RuntimeError, "The expanded size of the tensor (1) must match the existing size (2) at non-singleton "
+                      "dimension 0.  Target sizes: [1].  Tensor sizes: [2]")),
+    (lambda: mg.tensor(1.0), ..., lambda: mg.ones(3, 2), (
+        RuntimeError, "expand(minigrad.FloatTensor{[3, 2]}, size=[]): the number of sizes provided (0) must be "
+                      "greater or equal to the number of dimensions in the tensor (2)")),
+    (lambda: mg.tensor(1.0, requires_grad=True), slice(1, None), lambda: 2.0, (
+        IndexError, "slice() cannot be applied to a 0-dim tensor.")),
+    (lambda: mg.tensor(1.0), 0, lambda: 2.0, (
+        IndexError, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python")),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SETITEM_ERRORS)))
+def test_item_assignment_checks_the_index_and_the_value_shape_as_pytorch(case):
+    make, key, value, expected = SETITEM_ERRORS[case]
+    t = make()
+    before = t.detach().numpy().copy()
+    if expected is None:
+        t[key] = value()
+        assert np.all(t.detach().numpy() == 1)
+        return
+    with pytest.raises(expected[0]) as err:
+        t[key] = value()
+    assert str(err.value).startswith(expected[1])
+    np.testing.assert_array_equal(t.detach().numpy(), before)
+
+
+def test_writes_into_overlapping_memory_raise_pytorchs_error():
+    a = mg.arange(4.0)
+    with pytest.raises(RuntimeError, match="some elements of the input tensor and the written-to tensor refer"):
+        a[:3].copy_(a[1:])
+    b = mg.tensor(3.0)
+    with pytest.raises(RuntimeError, match="some elements of the input tensor and the written-to tensor refer"):
+        b.unsqueeze(-1).add_(b)
+    assert a.tolist() == [0.0, 1.0, 2.0, 3.0] and b.item() == 3.0
+
+
+def test_copying_a_tensor_onto_itself_counts_as_a_write():
+    x = mg.tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()
+    y.copy_(y)  # PyTorch bumps the version: exp's saved output no longer checks out
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    z = mg.tensor([1, 2]).expand(2, 2)
+    z.copy_(z)  # an expanded tensor onto itself: no write, no error
+
+
+def test_dividing_an_integer_tensor_in_place_raises_pytorchs_error():
+    x = mg.tensor([3, -3])
+    with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+        x.div_(2)
+    assert x.tolist() == [3, -3]
+
+
+def test_clamp_in_place_needs_a_bound_and_refuses_bools():
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
+        mg.ones(2).clamp_()
+    with pytest.raises(RuntimeError, match="^result type Long can't be cast to the desired output type bool$"):
+        mg.tensor([True]).clamp_(0)
+
+
+def test_t_and_T_of_a_vector_or_scalar_are_views_not_the_tensor():
+    x = mg.tensor([2.0, 3.0], requires_grad=True)
+    for view, name in ((x.t(), "TBackward0"), (x.T, "PermuteBackward0"), (mg.tensor(1.0, requires_grad=True).t(),
+                                                                          "TBackward0")):
+        assert view is not x and type(view.grad_fn).__name__ == name
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        mg.optim.SGD([x.T], lr=0.1)
+
+
+def test_elu_takes_the_identity_branch_at_nan():
+    x = mg.tensor([float("nan"), -1.0, 2.0], requires_grad=True)
+    nn.functional.elu(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, np.exp(-1.0), 1.0], rtol=1e-6)  # PyTorch 2.13: 1 at nan
+
+
+def test_the_zero_norm_counts_nan_as_nonzero():
+    assert mg.tensor([float("nan"), 0.0, 2.0]).norm(p=0).item() == 2.0
+
+
+def test_empty_views_are_views():
+    x = mg.tensor([0.5], dtype=mg.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[1:].mul_(10)
+    y = mg.zeros(0, 2, requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="Output 0 of SplitWithSizes is a view"):
+        y.chunk(2, dim=0)[0].fill_(2.0)
+
+
+def test_results_made_from_numpy_scalars_can_be_written_in_place():
+    idx = mg.tensor(-0.7).exp().argmin(dim=-1)
+    idx.zero_()
+    assert idx.item() == 0
+    values, indices = mg.tensor([0, 3, -2]).max(dim=-1)
+    indices.fill_(1)
+    assert indices.item() == 1
