@@ -156,11 +156,12 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     """Join tensors along existing dim ``dim``; every other dim must match."""
     ts = _sequence(tensors, "cat")
     empty = [x for x in ts if x._data.ndim == 1 and x._data.shape[0] == 0]  # legacy: a (0,) tensor joins anything
+    only_empty = len(empty) == len(ts)
     ts = [x for x in ts if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or ts[:1]
     nd = ts[0]._data.ndim
     if nd == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d = wrap_dim(dim, nd)
+    d = 0 if only_empty else wrap_dim(dim, nd)  # nothing but (0,) tensors: any dim will do
     ref = ts[0]._data.shape
     for i, x in enumerate(ts[1:], 1):
         s = x._data.shape

@@ -224,7 +224,7 @@ class Tensor:
     def _make(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
         """Wrap an array without copying or checking (the engine's fast path)."""
         t = object.__new__(cls)
-        t._data = data
+        t._data = data if type(data) is np.ndarray else np.array(data)  # numpy gives 0-d results as scalars
         t.requires_grad = requires_grad
         t._grad = None
         t.grad_fn = None
@@ -896,12 +896,13 @@ class Tensor:
                     except ValueError as err:
                         _function.raise_broadcast_error(self._data, bound._data, err)
             z = src
-            if min is not None:  # the bound where it binds, or where it is nan: a nan propagates, as in PyTorch
+            # Where a nan meets the bound the value is nan and neither side gets a gradient, as in PyTorch.
+            if min is not None:
                 lo = src._operand(min).to(dt)
-                z = where(Tensor._make(np.asarray((z._data < lo._data) | np.isnan(lo._data)), False), lo, z)
+                z = _clamp_side(z, lo, z._data >= lo._data, z._data < lo._data)
             if max is not None:
                 hi = src._operand(max).to(dt)
-                z = where(Tensor._make(np.asarray((z._data > hi._data) | np.isnan(hi._data)), False), hi, z)
+                z = _clamp_side(z, hi, z._data <= hi._data, z._data > hi._data)
             return z
         return ops.Clamp.apply(src, min=min, max=max)
 
@@ -1125,7 +1126,8 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
                 f"dtype. Got: {_dt.scalar_type_name(self._data.dtype)}"
             )
-        axes = () if self._data.ndim == 0 else normalize_dims(_all_if_empty(dim), self._data.ndim)
+        axes = normalize_dims(_all_if_empty(dim), self._data.ndim)  # checks dim even for a 0-d tensor
+        axes = () if self._data.ndim == 0 else axes
         fn = ops.Mean if dim is None else ops.MeanDim
         return fn.apply(self, axes=axes, keepdim=keepdim)
 
@@ -1439,7 +1441,7 @@ class Tensor:
                 if n:
                     raise RuntimeError(
                         f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-                return (self,)
+                return _multi_output([self[(slice(None),) * (d + 1)]], "Split")  # the whole (empty) tensor, a view
             if n == 0:  # one empty piece, as PyTorch gives
                 return _multi_output([self[(slice(None),) * d + (slice(0, 0),)]], "Split")
             sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
@@ -1963,6 +1965,8 @@ class Tensor:
         """A copy of self with ``value`` (a number or a 0-d tensor, which then gets a gradient) in the slices
         ``index`` (1-D) along ``dim``."""
         d, idx = self._index_vector("index_fill_", dim, index)
+        if self._data.ndim == 0:  # a 0-d tensor is filled as its one-element vector
+            return self.reshape(1).index_fill(0, index, value).reshape(())
         if isinstance(value, Tensor):
             if value._data.ndim:
                 raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -2167,8 +2171,10 @@ class Tensor:
             raise IndexError(_index_error_message(err, self._data, idx)) from None
         v = value._data if isinstance(value, Tensor) else value
         _check_expandable(value, np.shape(target))
+        if isinstance(v, np.ndarray) and v.ndim > np.ndim(target):  # leading size-1 dims dropped, as PyTorch
+            v = v.reshape(v.shape[v.ndim - np.ndim(target):])
         if isinstance(value, Tensor) and isinstance(target, np.ndarray):
-            _check_no_partial_overlap(value._data, target)
+            _check_no_partial_overlap(v, target)
         if self._setitem_recorded(value):
             mask = np.zeros(self._data.shape, dtype=bool)
             mask[idx] = True
@@ -2197,10 +2203,11 @@ class Tensor:
             raise
 
     # ---- in-place ops ------------------------------------------------------------------------------------
-    def _recorded_in_place(self, *others: Any) -> builtins.bool:
+    def _recorded_in_place(self, *others: Any, writing: builtins.bool = True) -> builtins.bool:
         """Whether an in-place op on self with operands ``others`` is recorded; first raises PyTorch's error if
-        autograd forbids the write (a leaf that requires grad, views made under no_grad, ...)."""
-        if not self._data.flags.writeable:
+        autograd forbids the write (a leaf that requires grad, views made under no_grad, ...) or, when ``writing``,
+        if self's elements share memory."""
+        if writing and not self._data.flags.writeable:
             self._make_writable()
         if not GradMode.enabled:
             return False
@@ -2226,6 +2233,8 @@ class Tensor:
     def _become(self, new: Tensor) -> None:
         """Take ``new``'s values in place (same array object) and its place in the graph. When self is a view,
         its base's graph becomes ``CopySlices(old base, new)`` and self is its view chain replayed on that."""
+        if new._data.dtype != self._data.dtype:  # float32 += float64 stays float32: so must the graph's output
+            new = new.to(_dt.from_numpy_dtype(self._data.dtype))
         node = new.grad_fn
         if node is not None and node.saved and any(a is self._data for a in node.saved):
             _keep_own_copy(node, self._data)  # the op saved the values about to be overwritten
@@ -2324,7 +2333,7 @@ class Tensor:
     def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values (broadcast to self's shape) into self, in place."""
         if src is self:  # nothing to copy, but PyTorch counts the write (and may record it)
-            if self._data.flags.writeable and self._recorded_in_place(src):
+            if self._recorded_in_place(src, writing=False) and self._data.flags.writeable:
                 self._become(ops.Copy.apply(self, self))
             else:
                 self._vc.value += 1
@@ -2421,18 +2430,22 @@ class Tensor:
     def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None
                  ) -> Tensor:
         """``scatter`` in place."""
+        self._recorded_in_place()  # PyTorch's errors about self come first
         return self._in_place_as(self.scatter(dim, index, src, value=value, reduce=reduce))
 
     def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """``scatter_add`` in place."""
+        self._recorded_in_place()  # PyTorch's errors about self come first
         return self._in_place_as(self.scatter_add(dim, index, src))
 
     def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """``index_add`` in place: ``alpha * source``'s slices added at ``index`` along ``dim``."""
+        self._recorded_in_place()  # PyTorch's errors about self come first
         return self._in_place_as(self.index_add(dim, index, source, alpha=alpha))
 
     def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
         """``index_fill`` in place: ``value`` in the slices ``index`` along ``dim``."""
+        self._recorded_in_place()  # PyTorch's errors about self come first
         return self._in_place_as(self.index_fill(dim, index, value))
 
     def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
@@ -2541,6 +2554,7 @@ def _in_place_form(name: str) -> Callable[..., Tensor]:
     out_of_place = getattr(Tensor, name)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        self._recorded_in_place()  # PyTorch's errors about self come first
         new = out_of_place(self, *args, **kwargs)
         if new._data.shape != self._data.shape:
             raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
@@ -2560,16 +2574,36 @@ for _name in IN_PLACE_FORMS:
         setattr(Tensor, _name + "_", _in_place_form(_name))
 
 
+def _clamp_side(z: Tensor, bound: Tensor, keep: np.ndarray, bind: np.ndarray) -> Tensor:
+    """``z`` where ``keep``, ``bound`` where ``bind``, nan where neither (a nan on either side)."""
+    nan = Tensor._make(np.full(np.broadcast_shapes(keep.shape, bind.shape), np.nan, z._data.dtype), False)
+    return where(Tensor._make(np.asarray(keep), False), z, where(Tensor._make(np.asarray(bind), False), bound, nan))
+
+
 def _check_no_partial_overlap(src: np.ndarray, dst: np.ndarray) -> None:
-    """PyTorch refuses to write ``src`` into ``dst`` when they share some memory but are not the same elements."""
-    if src is dst or not np.may_share_memory(src, dst):
+    """PyTorch refuses to write ``src`` into ``dst`` when both are dense blocks of memory that overlap without
+    being the very same elements (layouts too tangled to tell are let through, as there)."""
+    if src is dst or src.size == 0 or dst.size == 0 or not np.may_share_memory(src, dst):
         return
-    same = src.shape == dst.shape and src.strides == dst.strides and (
-        src.__array_interface__["data"][0] == dst.__array_interface__["data"][0])
-    if not same and np.shares_memory(src, dst):
+    if not (_dense(src) and _dense(dst)):
+        return
+    start_s, start_d = src.__array_interface__["data"][0], dst.__array_interface__["data"][0]
+    if start_s == start_d and src.shape == dst.shape and src.strides == dst.strides:
+        return  # the very same elements
+    if start_s < start_d + dst.nbytes and start_d < start_s + src.nbytes:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
+
+
+def _dense(a: np.ndarray) -> builtins.bool:
+    """Whether ``a``'s elements fill one block of memory with no gaps and no repeats, in some order of its dims."""
+    expected = a.itemsize
+    for stride, n in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= n
+    return True
 
 
 def _check_expandable(value: Any, shape: tuple) -> None:
@@ -2722,6 +2756,9 @@ def _scatter_into(src: Tensor, idx: Any, shape: tuple) -> Tensor:
     """A tensor of ``shape`` holding ``src`` (broadcast) at ``idx`` and 0 elsewhere, differentiable in ``src``."""
     probe = np.zeros(shape, dtype=bool)
     target_shape = probe[idx].shape
+    extra = src._data.ndim - len(target_shape)
+    if extra > 0:  # leading dims of size 1 (checked by _check_expandable) are dropped, as PyTorch does
+        src = src.reshape(src._data.shape[extra:])
     moved = src.expand(target_shape) if src._data.shape != target_shape else src
     return ops.IndexPut.apply(moved, index=idx, shape=shape)
 

@@ -195,10 +195,11 @@ class Function:
         T = Tensor
         arrays = []
         needs = []
+        stale = None
         for x in inputs:
             if isinstance(x, T):
-                if x._view is not None:
-                    views.sync(x)  # its base may have been written since its grad_fn was made
+                if x._view is not None and views.sync(x, strict=False):  # its base may have been written since
+                    stale = x
                 arrays.append(x._data)
                 needs.append(x.requires_grad)
             else:
@@ -213,8 +214,10 @@ class Function:
                 raise_broadcast_error(arrays[0], arrays[1], err)
             raise
         if type(out) is not np.ndarray:
-            out = np.asarray(out)
+            out = np.array(out)  # a numpy scalar: a writable 0-d array
         result = T._make(out, record := record and out.dtype.kind in "fc")  # int/bool results need no grad
+        if record and stale is not None:
+            views.raise_stale(stale)
         if cls.is_view and out.base is not None and isinstance(inputs[0], T) and (
                 out.size == 0 or np.may_share_memory(out, arrays[0])):  # an empty view shares no bytes, still a view
             result._vc = inputs[0]._vc

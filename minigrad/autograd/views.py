@@ -83,14 +83,33 @@ def replay(chain: tuple, base: Any) -> Any:
     return t
 
 
-def sync(view: Any) -> None:
-    """Give ``view`` its base's current graph if the shared memory was written since its ``grad_fn`` was made."""
+def sync(view: Any, strict: bool = True) -> bool:
+    """Give ``view`` its base's current graph if the shared memory was written since its ``grad_fn`` was made.
+
+    One of several views returned together (``split``) cannot be given one: PyTorch's error, raised here when
+    ``strict``, else left to the caller (``Function.apply`` raises it only if it records); returns whether so."""
     info = view._view
     if info.version == view._vc.value or not GradMode.enabled:
-        return
+        return False
+    if info.multi_output is not None and info.base.requires_grad:
+        if strict:
+            raise_stale(view)
+        return True
     fresh = replay(info.chain, info.base)
     view.grad_fn, view.requires_grad = fresh.grad_fn, fresh.requires_grad
     info.version = view._vc.value
+    return False
+
+
+def raise_stale(view: Any) -> None:
+    """PyTorch's error for using one of several views returned together after their base was written."""
+    index, name = view._view.multi_output
+    raise RuntimeError(
+        f"Output {index} of {name} is a view and its base or another view of its base has been modified "
+        "inplace. This view is the output of a function that returns multiple views. Such functions do not "
+        "allow the output views to be modified inplace. You should replace the inplace operation by an "
+        "out-of-place one."
+    )
 
 
 def check_in_place(t: Any, recorded: bool) -> None:

@@ -342,6 +342,8 @@ def _accumulate_leaf(leaf: Any, g: np.ndarray, owned: bool) -> None:
         leaf._grad = _function.Tensor._make(g if owned and _laid_out_like(g, data) else _copy_like(g, data), False)
     else:
         total = have._data + g
+        if type(total) is not np.ndarray:  # numpy adds two 0-d arrays into a scalar
+            total = np.array(total)
         have._data = total if _laid_out_like(total, data) else _copy_like(total, data)
 
 

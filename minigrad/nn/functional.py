@@ -331,14 +331,15 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    """Clip to ``[min_val, max_val]``. Shape: any -> same. Gradient 1 strictly inside, 0 outside and at the ends."""
+    """Clip to ``[min_val, max_val]``. Shape: any -> same. Gradient 1 strictly inside (and at nan, as PyTorch),
+    0 outside and at the ends."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
 
     def compute(x: Tensor) -> Tensor:
         a = x._data
         lo, hi = _as_scalar(min_val, a.dtype), _as_scalar(max_val, a.dtype)
-        inside = _const((a > lo) & (a < hi), np.bool_)
+        inside = _const(~((a <= lo) | (a >= hi)), np.bool_)  # nan is inside: it passes its gradient on
         return where(inside, x, _const(np.clip(a, lo, hi), a.dtype))
 
     return _in_place(input, compute) if inplace else compute(input)

@@ -463,7 +463,7 @@ class GateAdd(Function):
 
 
 class Relu(Function):
-    """z = max(a, 0);  dL/da = dL/dz where a > 0, else 0."""
+    """z = max(a, 0);  dL/da = dL/dz where a > 0 (and where a is nan, as PyTorch), else 0."""
 
     @staticmethod
     def forward(ctx, a):
@@ -474,7 +474,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
-        return np.where(z > 0, g, np.zeros((), g.dtype))  # a select, not a product: an inf gradient stays out
+        return np.where(z <= 0, np.zeros((), g.dtype), g)  # a select, not a product: an inf gradient stays out
 
 
 class Clamp(Function):
@@ -1012,16 +1012,18 @@ class Remainder(Function):
 
     @classmethod
     def forward(cls, ctx, a, b):
-        ctx.save_for_backward(a, b)
+        _, nb = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if nb else None, b if nb else None)  # only b's gradient reads them
+        ctx.shapes = (np.shape(a), np.shape(b))
         return cls.ufunc(a, b)
 
     @classmethod
     def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g, np.shape(a)) if na else None
+        ga = unbroadcast(g, ctx.shapes[0]) if na else None
         with np.errstate(divide="ignore", invalid="ignore"):
-            gb = unbroadcast(-g * cls.rounding(a / b), np.shape(b)) if nb else None
+            gb = unbroadcast(-g * cls.rounding(a / b), ctx.shapes[1]) if nb else None
         return ga, gb
 
 
@@ -1058,8 +1060,8 @@ class FmodScalar(RemainderScalar):
 
 
 class Xlogy(Function):
-    """z = a * ln b, and 0 where a == 0 (unless b is nan);  dL/da = dL/dz * ln b (0 where a == 0),
-    dL/db = dL/dz * a / b."""
+    """z = a * ln b, and 0 where a == 0 (unless b is nan);  dL/da = dL/dz * ln b (0 where a == 0 and b <= 0,
+    as PyTorch's),  dL/db = dL/dz * a / b."""
 
     broadcasts = True
 
@@ -1073,7 +1075,7 @@ class Xlogy(Function):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = unbroadcast(g * _xlogy((a != 0).astype(g.dtype), b), np.shape(a)) if na else None
+            ga = unbroadcast(g * np.where((a == 0) & (b <= 0), 0, np.log(b)), np.shape(a)) if na else None
             gb = unbroadcast(g * a / b, np.shape(b)) if nb else None
         return ga, gb
 

@@ -350,3 +350,73 @@ def test_results_made_from_numpy_scalars_can_be_written_in_place():
     values, indices = mg.tensor([0, 3, -2]).max(dim=-1)
     indices.fill_(1)
     assert indices.item() == 1
+
+
+def test_relu_hardtanh_and_clamp_by_a_tensor_treat_nan_as_pytorch():
+    # PyTorch 2.13: relu and hardtanh pass the gradient on at nan; clamp by a tensor gives none to either side
+    x = mg.tensor([float("nan"), -1.0, 0.5], requires_grad=True)
+    (x.relu() + nn.functional.hardtanh(x)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 0.0, 2.0])
+    y = mg.tensor([0.5, float("nan"), 0.2, 3.0], requires_grad=True)
+    lo = mg.tensor([float("nan"), 0.0, 1.0, 0.1], requires_grad=True)
+    z = y.clamp(min=lo)
+    z.sum().backward()
+    np.testing.assert_array_equal(z.detach().numpy(), [np.nan, np.nan, 1.0, 3.0])
+    np.testing.assert_array_equal(y.grad.numpy(), [0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(lo.grad.numpy(), [0.0, 0.0, 1.0, 0.0])
+
+
+def test_gradients_of_0d_leaves_stay_arrays_across_steps():
+    x = mg.tensor(2.45, requires_grad=True)
+    for kind in ("SGD", "Adam", "Adam"):
+        opt = getattr(mg.optim, kind)([x], lr=0.01)
+        opt.zero_grad(set_to_none=False)
+        (x * x).sum().backward()
+        opt.step()
+        assert type(x.grad.numpy()) is np.ndarray and type(x.detach().numpy()) is np.ndarray
+
+
+def test_an_in_place_op_of_a_wider_operand_keeps_the_tensors_dtype_in_the_graph():
+    x0 = mg.tensor([[2.0, 1.0]], requires_grad=True)
+    x1 = mg.tensor([[2.0, -1.0]], dtype=mg.float64, requires_grad=True)
+    x2 = x0.log()
+    x2.add_(x1)
+    (x2[..., 0] * 3).sum().backward()  # PyTorch 2.13: x0.grad [[1.5, 0]], x1.grad [[3, 0]] (float64)
+    assert x2.dtype == mg.float32 and x1.grad.dtype == mg.float64
+    np.testing.assert_array_equal(x0.grad.numpy(), [[1.5, 0.0]])
+    np.testing.assert_array_equal(x1.grad.numpy(), [[3.0, 0.0]])
+
+
+def test_a_split_output_whose_base_was_written_is_refused_only_where_it_would_record():
+    x = mg.tensor([[0.0, -1.0]], requires_grad=True)
+    (a,) = x.split(2, dim=0)
+    with mg.no_grad():
+        x.mul_(2)
+    assert a.long().tolist() == [[0, -2]]  # an integer result records nothing: no error, as in PyTorch
+    with pytest.raises(RuntimeError, match="Output 0 of Split is a view and its base or another view of its base"):
+        a * 2.0
+    empty = mg.zeros(0, requires_grad=True) * 1
+    (piece,) = empty.split(0)
+    assert piece is not empty and piece._view is not None
+
+
+def test_cat_of_nothing_but_empty_vectors_takes_any_dim_and_mean_checks_dim_on_0d():
+    x = mg.tensor([], requires_grad=True)
+    assert mg.cat([x, x], dim=5).shape == (0,)
+    with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 5"):
+        mg.tensor(3.0).mean(dim=5)
+
+
+def test_index_fill_of_a_0d_tensor_fills_its_one_element():
+    assert mg.tensor(1.0).index_fill(-1, mg.tensor([0]), 2.0).item() == 2.0
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        mg.tensor(1.0, requires_grad=True).index_fill_(0, mg.tensor([0]), 2.0)
+
+
+def test_fmod_by_a_constant_tensor_saves_nothing_an_in_place_change_could_spoil():
+    a = mg.tensor([2.2, 0.0], requires_grad=True)
+    b = mg.tensor([0.9, -1.5])
+    z = mg.fmod(a, b)
+    b.mul_(2)  # PyTorch's FmodBackward saves nothing when b needs no gradient
+    z.sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
