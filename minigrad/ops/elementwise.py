@@ -127,6 +127,16 @@ class Div(Function):
         return ga, gb
 
 
+def _power(a, b):
+    """numpy's ``a ** b``, with PyTorch's integer powers to negative exponents (numpy refuses them): 1 for a base
+    of 1, +-1 for -1 (by parity), else 0."""
+    if np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iu" and np.any(np.less(b, 0)):
+        z = np.power(a, np.maximum(b, 0))  # (Python numbers stay weak: 2 ** int32 is int32)
+        ones = np.where(np.equal(a, -1), np.where(np.equal(np.remainder(b, 2), 0), 1, -1), np.equal(a, 1))
+        return np.where(np.less(b, 0), ones, z).astype(z.dtype)
+    return np.power(a, b)
+
+
 class Pow(Function):
     """z = a ** b;  dL/da = dL/dz * b * a^(b-1),  dL/db = dL/dz * z * log(a)."""
 
@@ -138,7 +148,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        z = np.power(a, b)
+        z = _power(a, b)
         ctx.save_for_backward(a, b, z)
         return z
 
@@ -171,7 +181,7 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, a, *, base):
         with np.errstate(divide="ignore"):  # 0 ** -x is inf, silently as in PyTorch
-            z = np.power(base, a)
+            z = _power(base, a)
         ctx.save_for_backward(a, z)
         ctx.base = base
         return z
@@ -210,6 +220,8 @@ class PowScalar(Function):
 
     @staticmethod
     def forward(ctx, a, *, exponent):
+        if a.dtype.kind in "iub" and isinstance(exponent, (int, np.integer)) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(a)
         ctx.exponent = exponent
         return np.power(a, np.asarray(exponent, dtype=a.dtype))

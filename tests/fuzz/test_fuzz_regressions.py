@@ -420,3 +420,14 @@ def test_fmod_by_a_constant_tensor_saves_nothing_an_in_place_change_could_spoil(
     b.mul_(2)  # PyTorch's FmodBackward saves nothing when b needs no gradient
     z.sum().backward()
     np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
+
+
+def test_integer_powers_to_negative_exponents_follow_pytorch():
+    # PyTorch 2.13: a tensor exponent gives C's integer results (1, +-1 or 0); a negative number exponent raises
+    assert (3 ** mg.tensor(-1)).item() == 0
+    got = mg.tensor([5, -5, 1, -1, 0]) ** mg.tensor([-1, -1, -7, -7, -3])
+    assert got.tolist() == [0, 0, 1, -1, 0] and got.dtype == mg.int64
+    assert ((-1) ** mg.tensor([-1, -2])).tolist() == [-1, 1]
+    assert (2 ** mg.tensor([-1, 3], dtype=mg.int32)).dtype == mg.int32
+    with pytest.raises(RuntimeError, match=r"^Integers to negative integer powers are not allowed\.$"):
+        mg.tensor(2) ** -1
