@@ -198,8 +198,9 @@ class Function:
         stale = None
         for x in inputs:
             if isinstance(x, T):
-                if x._view is not None and views.sync(x, strict=False):  # its base may have been written since
-                    stale = x
+                view = x._view
+                if view is not None and view.version != x._vc.value and views.sync(x, strict=False):
+                    stale = x  # its base was written since its grad_fn was made, and it cannot follow
                 arrays.append(x._data)
                 needs.append(x.requires_grad)
             else:
@@ -222,8 +223,6 @@ class Function:
                 out.size == 0 or np.may_share_memory(out, arrays[0])):  # an empty view shares no bytes, still a view
             result._vc = inputs[0]._vc
             result._view = views.view_info(inputs[0], cls, attrs)
-            if not out.flags.writeable:
-                views.writable_unless_overlapping(out)
         if record:
             ctx.parents = tuple([(x.grad_fn or x) if need else None for x, need in zip(inputs, needs)])
             ctx.shape = out.shape

@@ -67,8 +67,10 @@ def view_info(source: Any, fn: type, attrs: dict) -> ViewInfo:
 
 def writable_unless_overlapping(array: np.ndarray) -> None:
     """numpy marks every view of a broadcast (``expand``ed) array read-only; PyTorch refuses to write only into a
-    view where two elements share one memory location (a stride of 0 over more than one element)."""
-    if all(stride != 0 or size <= 1 for stride, size in zip(array.strides, array.shape)):
+    view where two elements share one memory location (a stride of 0 over more than one element). Called by the
+    in-place ops, just before they write."""
+    strides = array.strides
+    if 0 not in strides or all(stride != 0 or size <= 1 for stride, size in zip(strides, array.shape)):
         try:
             array.flags.writeable = True
         except ValueError:  # memory that was read-only to begin with

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minigrad.autograd.function import Function
@@ -105,7 +107,7 @@ class Expand(Function):
         ctx.in_shape = a.shape
         if tuple(shape) == a.shape:  # nothing stretched: a plain view, writable like PyTorch's
             return a.view()
-        if np.prod(shape) == a.size:  # only new leading dims of size 1: still no element seen twice
+        if math.prod(shape) == a.size:  # only new leading dims of size 1: still no element seen twice
             return a.reshape(shape)
         return np.broadcast_to(a, shape)
 
