@@ -2227,7 +2227,8 @@ class Tensor:
                 "unsupported operation: more than one element of the written-to tensor refers to a single "
                 "memory location. Please clone() the tensor before performing the operation.")
         _views.writable_unless_overlapping(arr)
-        if not self._data.flags.writeable and self._view is None:
+        # A 0-d result made from a numpy scalar shares its memory with nobody: a writable copy changes nothing.
+        if not self._data.flags.writeable and self._view is None and arr.ndim == 0:
             self._data = np.array(arr)
 
     def _become(self, new: Tensor) -> None:
