@@ -1837,8 +1837,19 @@ class Tensor:
         return a, b, c
 
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-        """``self + value * tensor1 * tensor2`` (all three broadcast), one node."""
-        return ops.Addcmul.apply(*self._three(tensor1, tensor2), value=value)
+        """``self + value * tensor1 * tensor2`` (all three broadcast), one node. For integer tensors ``value`` is
+        taken as an integer, as PyTorch does (0.5 counts as 0)."""
+        a, b, c = self._three(tensor1, tensor2)
+        shape = a._data.shape
+        for other in (b._data, c._data):  # PyTorch's message names the first pair that fails
+            try:
+                shape = np.broadcast_shapes(shape, other.shape)
+            except ValueError as err:
+                _function.raise_broadcast_error(np.empty(shape, dtype=np.bool_), other, err)
+        kind = a._data.dtype.kind
+        if kind == "b":
+            raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
+        return ops.Addcmul.apply(a, b, c, value=builtins.int(value) if kind in "iu" else value)
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         """``self + value * tensor1 / tensor2`` (all three broadcast), one node."""

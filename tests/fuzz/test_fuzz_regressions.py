@@ -431,3 +431,15 @@ def test_integer_powers_to_negative_exponents_follow_pytorch():
     assert (2 ** mg.tensor([-1, 3], dtype=mg.int32)).dtype == mg.int32
     with pytest.raises(RuntimeError, match=r"^Integers to negative integer powers are not allowed\.$"):
         mg.tensor(2) ** -1
+
+
+def test_addcmul_of_integers_takes_value_as_an_integer_and_checks_shapes_as_pytorch():
+    a = mg.tensor([[-2, -2], [-2, 0]])
+    got = a.addcmul(a, a, value=0.5)  # PyTorch 2.13: int64 [[-2, -2], [-2, 0]] (0.5 is taken as 0)
+    assert got.dtype == mg.int64 and got.tolist() == [[-2, -2], [-2, 0]]
+    assert a.addcmul(a, a, value=-1.5).tolist() == [[-6, -6], [-6, 0]]
+    with pytest.raises(RuntimeError, match=r"^The size of tensor a \(3\) must match the size of tensor b \(2\) at "
+                                           r"non-singleton dimension 0$"):
+        mg.ones(3).addcmul(mg.ones(2), mg.ones(3))
+    with pytest.raises(NotImplementedError, match="\"addcmul_cpu_out\" not implemented for 'Bool'"):
+        mg.tensor([True]).addcmul(mg.tensor([True]), mg.tensor([True]))
