@@ -143,12 +143,6 @@ def _flat(data: Any) -> Iterator[Any]:
             yield x
 
 
-def _type_path(value: Any) -> str:
-    """``numpy.ndarray``, ``list``: a value's type as PyTorch's messages name it."""
-    kind = type(value)
-    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__.split('.')[0]}.{kind.__name__}"
-
-
 def _legacy_array(args: tuple, kwargs: dict) -> np.ndarray:
     """The array of ``Tensor(*args, **kwargs)``, PyTorch's legacy constructor: ``()``, a size (``2, 3``, a
     ``Size``, or ``size=``), a tensor (its array, shared) or data (a list or array, copied into the default
@@ -170,7 +164,7 @@ def _legacy_array(args: tuple, kwargs: dict) -> np.ndarray:
         if isinstance(data, str):
             raise TypeError("new(): invalid data type 'str'")
         if not isinstance(data, (list, tuple, np.ndarray)):
-            raise TypeError(f"new(): data must be a sequence (got {_type_path(data)})")
+            raise TypeError(f"new(): data must be a sequence (got {typename(data)})")
         return to_array(data, DEFAULT_FLOAT)
     for i, n in enumerate(args):
         if isinstance(n, builtins.bool) or not isinstance(n, (int, np.integer)):
@@ -246,7 +240,7 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
-            raise TypeError(f"Variable data has to be a tensor, but got {_type_path(value)}")
+            raise TypeError(f"Variable data has to be a tensor, but got {typename(value)}")
         self._data = value._data
 
     @property
@@ -2237,7 +2231,10 @@ class Tensor:
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers to a single "
                 "memory location. Please clone() the tensor before performing the operation.")
-        _views.writable_unless_overlapping(arr)
+        try:  # a view of a broadcast: numpy marks it read-only, though no element of it is seen twice
+            arr.flags.writeable = True
+        except ValueError:  # memory that was read-only to begin with
+            pass
         # A 0-d result made from a numpy scalar shares its memory with nobody: a writable copy changes nothing.
         if not self._data.flags.writeable and self._view is None and arr.ndim == 0:
             self._data = np.array(arr)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from minigrad.autograd.grad_mode import GradMode
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -63,18 +61,6 @@ def view_info(source: Any, fn: type, attrs: dict) -> ViewInfo:
         view.multi_output = (0, fn.node_name().split("Backward")[0])
     view.made_without_grad = view.made_without_grad or info.made_without_grad
     return view
-
-
-def writable_unless_overlapping(array: np.ndarray) -> None:
-    """numpy marks every view of a broadcast (``expand``ed) array read-only; PyTorch refuses to write only into a
-    view where two elements share one memory location (a stride of 0 over more than one element). Called by the
-    in-place ops, just before they write."""
-    strides = array.strides
-    if 0 not in strides or all(stride != 0 or size <= 1 for stride, size in zip(strides, array.shape)):
-        try:
-            array.flags.writeable = True
-        except ValueError:  # memory that was read-only to begin with
-            pass
 
 
 def replay(chain: tuple, base: Any) -> Any:
