@@ -5,7 +5,7 @@ Prints a table of (kind, op) counts, a few examples of each unexplained one, and
 
     fuzz: 10000 cases, 812 mismatches (value 3, grad 20, ...), 0 unexplained
 
-    python benchmarks/fuzz_differential.py [--cases 10000] [--seed 0] [--examples 2]
+    python benchmarks/fuzz_differential.py [--cases 10000] [--seed 0] [--examples 2] [--ops name,name]
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--examples", type=int, default=2, help="examples printed per unexplained (kind, op)")
+    parser.add_argument("--ops", default="", help="comma-separated row names: draw programs from those rows only")
     args = parser.parse_args(argv)
     if torch is None:
         print("fuzz: PyTorch is not importable; nothing to compare against")
         return 1
     start = time.perf_counter()
-    n, found = run_cases(args.cases, args.seed)
+    n, found = run_cases(args.cases, args.seed, [o for o in args.ops.split(",") if o])
     by_kind = collections.Counter(m.kind for m in found)
     unexplained = [m for m in found if explain(m) is None]
     table = collections.Counter((m.kind, m.op, explain(m) or "UNEXPLAINED") for m in found)

@@ -8,6 +8,8 @@
     tensor([2., 4., 6.])
 """
 
+import warnings as _warnings
+
 # Last: the drawings (they watch backward for gradient norms), then the fast floor, which plugs its kernels into
 # the lesson above (MINIGRAD_FAST=0 or minigrad.fast.set_enabled(False) leaves them unused).
 from minigrad import (  # noqa: F401  (utils: torch.utils.data's path)
@@ -119,3 +121,8 @@ __all__ = [
     "set_default_device",
     *_functional_all,
 ]
+
+# numpy reports inf - inf, 0 / 0 and overflow as RuntimeWarnings from the op that met them; PyTorch computes them
+# silently (nan, inf), and so does minigrad. Only warnings raised from minigrad's own code are hidden.
+_warnings.filterwarnings("ignore", r"(invalid value|divide by zero|overflow|underflow) encountered", RuntimeWarning,
+                         r"minigrad(\.|$)")

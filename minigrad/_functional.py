@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.ops import wrap_dim
-from minigrad.tensor import Tensor, _promote_types, matmul, maximum, minimum, to_array, where
+from minigrad.tensor import Tensor, _promote_types, _promoted, matmul, maximum, minimum, to_array, where
 
 #: ``minigrad.<name>(input, *args, **kwargs)`` is ``input.<name>(*args, **kwargs)``, by kind of op.
 METHOD_FORMS = {
@@ -134,7 +134,7 @@ def _common_dtype(ts: list[Tensor]) -> list[Tensor]:
     dt = ts[0]._data.dtype
     for x in ts[1:]:
         dt = _promote_types(dt, x._data.dtype)
-    return [x if x._data.dtype == dt else x.to(dt) for x in ts]
+    return [_promoted(x, dt) for x in ts]
 
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:
@@ -175,8 +175,8 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref[k]} but got size "
                     f"{s[k]} for tensor number {i} in the list."
                 )
-    # an empty input that requires grad still joins the graph: reshaped to (..., 0 at dim, ...) it adds nothing
-    ts += [x.reshape(ref[:d] + (0,) + ref[d + 1:]) for x in empty if x.requires_grad and ts[0] is not x]
+    # an empty input still counts for the dtype and the graph: reshaped to (..., 0 at dim, ...) it adds nothing
+    ts += [x.reshape(ref[:d] + (0,) + ref[d + 1:]) for x in empty if ts[0] is not x]
     return ops.Cat.apply(*_common_dtype(ts), dim=d)
 
 
@@ -190,6 +190,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ts = [_t(x) for x in operands]
+    _check_einsum_letters(equation)
     terms = equation.replace(" ", "").partition("->")[0].split(",")
     if len(ts) != len(terms):
         more = "more" if len(ts) > len(terms) else "fewer"
@@ -203,6 +204,26 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 + f" the number of dimensions ({x.ndim}) for operand {i}"
                 + ("" if "..." in term else " and no ellipsis was given")
             )
+    expanded, out = ops.einsum_subscripts(equation, [x.ndim for x in ts])
+    for c in out:
+        if c not in "".join(expanded):
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
+        if out.count(c) > 1:
+            raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
+    size: dict = {}
+    for i, (term, x) in enumerate(zip(expanded, ts)):
+        own: dict = {}
+        for c, n in zip(term, x.shape):
+            if own.setdefault(c, n) != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but the sizes don't match, "
+                                   f"{n} != {own[c]}")
+            seen = size.setdefault(c, n)
+            if seen != n and 1 not in (seen, n):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which does not broadcast "
+                                   f"with previously seen size {seen}")
+            size[c] = n if seen == 1 else seen
+    if len(ts) == 1 and set(expanded[0]) == set(out):
+        return _einsum_view(ts[0], expanded[0], out)
     for x in ts[1:]:
         if x._data.dtype != ts[0]._data.dtype:
             raise RuntimeError(
@@ -210,6 +231,40 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 f"but found {scalar_type_name(x._data.dtype)}"
             )
     return ops.Einsum.apply(*ts, equation=equation)
+
+
+def _check_einsum_letters(equation: str) -> None:
+    """PyTorch's errors for a character that is not a subscript: anything but letters, commas, one ``->`` and
+    whole ellipses."""
+    arrow = equation.find("->")
+    for i, c in enumerate(equation):
+        if not (c.isascii() and c.isalpha()) and c not in " ,." and not (arrow >= 0 and i in (arrow, arrow + 1)):
+            raise RuntimeError(f"einsum(): invalid subscript given at index {i} in the equation string, subscripts "
+                               "must be in [a-zA-Z]")
+    lhs, _, rhs = equation.replace(" ", "").partition("->")
+    for k, term in enumerate(lhs.split(",") + ([rhs] if arrow >= 0 else [])):
+        who = "output" if k == len(lhs.split(",")) else f"operand {k}"
+        rest = term.replace("...", "", 1)
+        if "." in rest:
+            if "..." not in term or term.find(".") < term.find("..."):
+                end = "(...)" if who == "output" else ""
+                raise RuntimeError(f"einsum(): found '.' for {who} that is not part of any ellipsis {end}".rstrip())
+            raise RuntimeError(f"einsum(): found '.' for {who} " + (
+                "but an ellipsis (...) was already found" if who == "output" else "for which an ellipsis was "
+                                                                                   "already found"))
+
+
+def _einsum_view(x: Tensor, term: str, out: str) -> Tensor:
+    """A one-operand einsum that sums nothing is a view, as in PyTorch: a diagonal for each repeated letter
+    (``'ii->i'``), then a permute to the output's order (``'ij->ji'``)."""
+    letters = list(term)
+    while len(set(letters)) != len(letters):
+        c = next(c for c in letters if letters.count(c) > 1)
+        i = letters.index(c)
+        j = letters.index(c, i + 1)
+        x = x.diagonal(0, i, j)  # the diagonal becomes the last dim
+        letters = [c_ for k, c_ in enumerate(letters) if k not in (i, j)] + [c]
+    return x.permute(*[letters.index(c) for c in out])
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -331,7 +386,15 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         raise RuntimeError(
             f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
         )
-    diff = (x1.unsqueeze(-2) - x2.unsqueeze(-3)).abs()
+    diff = (x1.unsqueeze(-2) - x2.unsqueeze(-3)).abs()  # (*, P, R, M); raises PyTorch's batch-broadcast error
+    if x1._data.dtype != x2._data.dtype and diff._data.size:  # empty results skip PyTorch's kernels and the check
+        a, b = (scalar_type_name(x._data.dtype) for x in (x1, x2))
+        if p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
+                compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25):
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_type_name(x1._data.dtype)}"
+                               f" != {cpp_type_name(x2._data.dtype)}")
+        raise RuntimeError(f"expected scalar type {a} but found {b}")
+    diff = diff.to(x1.dtype)
     if p == 0:
         return (diff != 0).sum(-1).to(x1.dtype)
     if p == float("inf"):
@@ -339,7 +402,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if p == 1:
         return diff.sum(-1)
     total = (diff ** p).sum(-1)
-    positive = total._data > 0
+    positive = total._data != 0  # nan (inf - inf) stays nan
     safe = where(Tensor._make(positive, False), total, 1.0)  # no inf * 0 in the gradient at a zero distance
     return where(Tensor._make(positive, False), safe ** (1.0 / p), 0.0)
 

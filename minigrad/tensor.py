@@ -7,6 +7,7 @@ Every differentiable method is a thin wrapper that calls a primitive from ``mini
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from collections import namedtuple
 from collections.abc import Callable, Iterator
@@ -122,6 +123,17 @@ def _promote(a: np.ndarray, b: np.ndarray) -> np.dtype:
     if same_standing or _KIND_RANK[a.dtype.kind] != _KIND_RANK[b.dtype.kind]:
         return _promote_types(a.dtype, b.dtype)
     return a.dtype if b.ndim == 0 else b.dtype
+
+
+def _promoted(x: Tensor, dt: np.dtype) -> Tensor:
+    """``x`` cast to ``dt`` as the operand of a mixed-dtype op. The copy shares x's version counter: PyTorch
+    computes in the promoted type but saves x itself, so changing x in place must still fail a backward that
+    saved the copy."""
+    if x._data.dtype == dt:
+        return x
+    y = x.to(dt)
+    y._vc = x._vc
+    return y
 
 
 def _promote_types(da: np.dtype, db: np.dtype) -> np.dtype:
@@ -631,7 +643,7 @@ class Tensor:
         da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
             dt = _promote(a._data, b._data)
-            a, b = a.to(dt), b.to(dt)
+            a, b = _promoted(a, dt), _promoted(b, dt)
         return (b, a) if reverse else (a, b)
 
     def __add__(self, other: Any) -> Tensor:
@@ -892,10 +904,10 @@ class Tensor:
             z = src
             # Where a nan meets the bound the value is nan and neither side gets a gradient, as in PyTorch.
             if min is not None:
-                lo = src._operand(min).to(dt)
+                lo = _promoted(src._operand(min), dt)
                 z = _clamp_side(z, lo, z._data >= lo._data, z._data < lo._data)
             if max is not None:
-                hi = src._operand(max).to(dt)
+                hi = _promoted(src._operand(max), dt)
                 z = _clamp_side(z, hi, z._data <= hi._data, z._data > hi._data)
             return z
         return ops.Clamp.apply(src, min=min, max=max)
@@ -1034,7 +1046,12 @@ class Tensor:
         if a._data.dtype.kind == "b":
             raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
         if a._data.dtype.kind in "iu" and (b._data == 0).any():
-            raise RuntimeError("ZeroDivisionError")
+            try:
+                shape = np.broadcast_shapes(a._data.shape, b._data.shape)
+            except ValueError as err:
+                _function.raise_broadcast_error(a._data, b._data, err)
+            if math.prod(shape):  # an empty result divides nothing
+                raise RuntimeError("ZeroDivisionError")
         if _is_number(other):
             return scalar_op.apply(a, other=b._data)
         return tensor_op.apply(a, b)
@@ -1342,9 +1359,6 @@ class Tensor:
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap dims ``dim0`` and ``dim1``."""
         nd = self._data.ndim
-        if nd == 0:
-            wrap_dim(dim0, 0), wrap_dim(dim1, 0)
-            return self
         return ops.Transpose.apply(self, dims=(wrap_dim(dim0, nd), wrap_dim(dim1, nd)))
 
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
@@ -1745,6 +1759,8 @@ class Tensor:
         if repeats is None:
             counts = self._data
             return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts), False)
+        if dim is not None and self._data.ndim == 0:  # PyTorch's own message for any dim of a 0-d tensor
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
         src = self.reshape(-1) if dim is None else self
         d = 0 if dim is None else wrap_dim(dim, src._data.ndim)
         r = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
@@ -1781,8 +1797,14 @@ class Tensor:
         if prepend is not None or append is not None:
             pieces = [p for p in (parts[0], self, parts[1]) if p is not None]
             out = ops.Cat.apply(*pieces, dim=d)
+        if n < 0:
+            raise RuntimeError(f"order must be non-negative but got {n}")
+        if n == 0:
+            return out.clone()
         for _ in range(n):
             size = out._data.shape[d]
+            if size == 0:  # PyTorch hands back the (empty) tensor itself
+                return out
             hi = out[(slice(None),) * d + (slice(1, size),)]
             lo = out[(slice(None),) * d + (slice(0, max(size - 1, 0)),)]
             out = (hi != lo) if out._data.dtype == np.bool_ else hi - lo
@@ -1949,6 +1971,8 @@ class Tensor:
             )
         size = self._data.shape[d] if self._data.ndim else 1
         idx = idx.reshape(-1)
+        if name == "index_fill_" and 0 in self._data.shape[:d] + self._data.shape[d + 1:]:
+            return d, idx[:0]  # no slice to fill: PyTorch looks at no index
         bad = (idx < -size) | (idx >= size)
         if bad.any():
             raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size {size}")
@@ -2054,6 +2078,11 @@ class Tensor:
                 f"number of dims as destination ({given[1]} dims)"
             )
         src, dst = ([wrap_dim(d, nd) for d in g] for g in given)
+        for name, dims, orig in (("source", src, given[0]), ("destination", dst, given[1])):
+            if len(set(dims)) != len(dims):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({orig})")
+        if nd == 0:  # dims 0 and -1 name the 0-d tensor's only "place"
+            return self.view(())
         order = [d for d in range(nd) if d not in src]
         for s_, d_ in sorted(zip(dst, src)):
             order.insert(s_, d_)
@@ -2370,7 +2399,10 @@ class Tensor:
             self._become(self.clamp(min, max))
             return self
         self._vc.before_write()
-        np.clip(self._data, min, max, out=self._data)
+        if min is not None:  # self second: it is kept on a tie, so -0.0 stays -0.0 as in PyTorch
+            np.maximum(min, self._data, out=self._data)
+        if max is not None:
+            np.minimum(max, self._data, out=self._data)
         self._vc.value += 1
         return self
 

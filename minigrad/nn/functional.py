@@ -25,7 +25,7 @@ from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.nn import _reduction
 from minigrad.ops import wrap_dim
-from minigrad.tensor import Tensor, _promote_types, where
+from minigrad.tensor import Tensor, _promote_types, _promoted, where
 
 __all__ = [
     "linear", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "dropout", "one_hot", "embedding",
@@ -220,7 +220,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         input._become(input.relu())
     else:
         input._vc.before_write()
-        np.maximum(input._data, 0, out=input._data)
+        np.maximum(np.zeros((), input._data.dtype), input._data, out=input._data)
         input._vc.value += 1
     return input
 
@@ -657,7 +657,7 @@ def _tensor_argument(fn: str, name: str, position: int, value: Any) -> None:
 def _same_float_dtype(*ts: Tensor) -> list[Tensor]:
     """Convert the tensors to their common dtype (differentiably), as PyTorch's type promotion does."""
     dt = functools.reduce(_promote_types, [t._data.dtype for t in ts])  # float32 with int64 is float32, not numpy's
-    return [t if t._data.dtype == dt else t.to(dt) for t in ts]
+    return [_promoted(t, dt) for t in ts]
 
 
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:

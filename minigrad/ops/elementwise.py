@@ -479,7 +479,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
-        z = np.maximum(a, 0)
+        z = np.maximum(np.zeros((), a.dtype), a)  # a second: numpy returns it on a tie, so relu(-0.0) is -0.0
         ctx.save_for_backward(z)
         return z
 
@@ -502,9 +502,9 @@ class Clamp(Function):
         ctx.bounds = (min, max)
         z = a
         if min is not None:
-            z = np.maximum(z, np.asarray(min, dtype=a.dtype))
+            z = np.maximum(np.asarray(min, dtype=a.dtype), z)  # z second: it is kept on a tie (-0.0 stays)
         if max is not None:
-            z = np.minimum(z, np.asarray(max, dtype=a.dtype))
+            z = np.minimum(np.asarray(max, dtype=a.dtype), z)
         return z
 
     @staticmethod
@@ -554,7 +554,7 @@ class Maximum(Function):
     @classmethod
     def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b) if cls.larger else np.minimum(a, b)
+        return np.maximum(b, a) if cls.larger else np.minimum(b, a)  # a on a tie (-0.0 against 0.0), as PyTorch
 
     @classmethod
     def backward(cls, ctx, g):

@@ -200,7 +200,10 @@ class Einsum(Function):
     def backward(ctx, g):
         arrays = ctx.saved_tensors
         terms, out = ctx.subscripts
-        size = {c: n for t, a in zip(terms, arrays) for c, n in zip(t, a.shape)}
+        size: dict = {}
+        for t, a in zip(terms, arrays):  # a letter of size 1 in one operand broadcasts against the others
+            for c, n in zip(t, a.shape):
+                size[c] = n if size.get(c, 1) == 1 else size[c]
         spare = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in size)
         grads = []
         for k, (term, a) in enumerate(zip(terms, arrays)):
@@ -222,6 +225,9 @@ class Einsum(Function):
             have = set("".join(subs))
             kept = "".join(c for c in target if c in have)
             part = np.einsum(",".join(subs) + "->" + kept, *ops_)
-            part = part.reshape([size.get(c, 1) if c in have else 1 for c in target])
+            dims = iter(part.shape)
+            part = part.reshape([next(dims) if c in have else 1 for c in target])
+            widened = tuple(i for i, n in enumerate(a.shape) if n == 1 and part.shape[i] != 1)
+            part = part.sum(axis=widened, keepdims=True) if widened else part  # undo the broadcast of size-1 dims
             grads.append(np.ascontiguousarray(np.broadcast_to(part, a.shape)).astype(a.dtype, copy=False))
         return tuple(grads)

@@ -57,11 +57,11 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, *, dims):
         ctx.dims = dims
-        return np.swapaxes(a, *dims)
+        return np.swapaxes(a, *dims) if a.ndim else a.view()  # a 0-d tensor's transpose(0, -1) is a view of it
 
     @staticmethod
     def backward(ctx, g):
-        return np.swapaxes(g, *ctx.dims)
+        return np.swapaxes(g, *ctx.dims) if g.ndim else g
 
 
 class TransposeT(Transpose):

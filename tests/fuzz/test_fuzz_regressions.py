@@ -443,3 +443,134 @@ def test_addcmul_of_integers_takes_value_as_an_integer_and_checks_shapes_as_pyto
         mg.ones(3).addcmul(mg.ones(2), mg.ones(3))
     with pytest.raises(NotImplementedError, match="\"addcmul_cpu_out\" not implemented for 'Bool'"):
         mg.tensor([True]).addcmul(mg.tensor([True]), mg.tensor([True]))
+
+
+def test_movedim_of_a_0d_tensor_and_repeated_dims_follow_pytorch():
+    x = mg.tensor(1.5, requires_grad=True)
+    y = x.movedim(0, -1)
+    assert y.shape == () and y.item() == 1.5 and y.requires_grad
+    with pytest.raises(RuntimeError, match=r"^movedim: repeated dim in `source` \(\[0, 0\]\)$"):
+        mg.ones(2, 3, 1).movedim((0, 0), (1, 2))
+    with pytest.raises(RuntimeError, match=r"^movedim: repeated dim in `destination` \(\[1, 1\]\)$"):
+        mg.ones(2, 3, 1).movedim((0, 1), (1, 1))
+
+
+@pytest.mark.parametrize("dim", [0, -1, 1])
+def test_repeat_interleave_with_a_dim_of_a_0d_tensor_raises_pytorchs_index_error(dim):
+    # PyTorch 2.13 names dim 1 whatever dim is given
+    with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 1\)$"):
+        mg.tensor(1.5).repeat_interleave(2, dim=dim)
+    assert mg.tensor(1.5).repeat_interleave(2).tolist() == [1.5, 1.5]
+
+
+def test_cdist_checks_dtypes_as_pytorch_and_keeps_nan():
+    f32, f64 = mg.zeros(2, 3), mg.zeros(2, 3, dtype=mg.float64)
+    with pytest.raises(RuntimeError, match=r"^expected scalar type Float but found Double$"):
+        mg.cdist(f32, f64)
+    with pytest.raises(RuntimeError, match=r"^expected m1 and m2 to have the same dtype, but got: float != double$"):
+        mg.cdist(mg.zeros(30, 3), mg.zeros(30, 3, dtype=mg.float64))  # PyTorch's matmul path past 25 rows
+    empty = mg.cdist(mg.zeros(0, 3), mg.zeros(2, 3, dtype=mg.float64))  # an empty result checks nothing
+    assert empty.shape == (0, 2) and empty.dtype == mg.float32
+    inf = float("inf")
+    assert np.isnan(mg.cdist(mg.tensor([[inf, 1.0]]), mg.tensor([[inf, 1.0]])).item())  # inf - inf
+
+
+def test_einsum_broadcasts_size_1_subscripts_and_its_gradient_sums_them_back():
+    a = np.arange(2.0).reshape(2, 1) + 1
+    b = np.arange(6.0).reshape(2, 3)
+    x, y = mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)
+    z = mg.einsum("ij,jk->ik", x, y)  # j is 1 in x, 2 in y: x's column meets each row of y
+    np.testing.assert_allclose(z.detach().numpy(), a * b.sum(0))
+    (z * z).sum().backward()
+    g = 2 * a * b.sum(0)
+    np.testing.assert_allclose(x.grad.numpy(), (g * b.sum(0)).sum(1, keepdims=True))
+    np.testing.assert_allclose(y.grad.numpy(), np.broadcast_to((g * a).sum(0), (2, 3)))
+
+
+@pytest.mark.parametrize("equation, shape, message", [
+    ("ij,jk->ik", [(2, 3), (2, 3)], "subscript j has size 2 for operand 1 which does not broadcast with previously "
+                                    "seen size 3"),
+    ("ii->i", [(3, 2)], "subscript i is repeated for operand 0 but the sizes don't match, 2 != 3"),
+    ("ij->ik", [(2, 3)], "output subscript k does not appear in the equation for any input operand"),
+    ("ij->ii", [(2, 3)], "output subscript i appears more than once in the output"),
+    ("i#->i", [(2, 3)], r"invalid subscript given at index 1 in the equation string, subscripts must be in \[a-zA-Z\]"),
+    ("i.j->i", [(2, 3)], "found '.' for operand 0 that is not part of any ellipsis"),
+    ("ij->i.", [(2, 3)], r"found '.' for output that is not part of any ellipsis \(...\)"),
+])
+def test_einsum_bad_equations_raise_pytorchs_errors(equation, shape, message):
+    # the messages are PyTorch 2.13's; numpy's own ValueErrors used to escape
+    with pytest.raises(RuntimeError, match="^einsum\\(\\): " + message + "$"):
+        mg.einsum(equation, *[mg.ones(*s) for s in shape])
+
+
+@pytest.mark.parametrize("equation, shape, expected", [
+    ("ij->ji", (2, 3), lambda a: a.T), ("ii->i", (3, 3), np.diagonal), ("iij->ji", (3, 3, 2), np.diagonal)])
+def test_einsum_that_sums_nothing_is_a_view_as_in_pytorch(equation, shape, expected):
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    x = mg.tensor(a, requires_grad=True)
+    v = mg.einsum(equation, x)
+    np.testing.assert_array_equal(v.detach().numpy(), expected(a))
+    assert type(v.grad_fn).__name__ == "PermuteBackward0"
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        v.mul_(2)
+    b = x * 1
+    mg.einsum(equation, b).mul_(10)  # writes through to b
+    b.sum().backward()
+    assert x.grad.sum().item() == a.size + 9 * expected(a).size
+
+
+def test_diff_along_an_empty_dim_returns_the_tensor_itself_and_checks_the_order():
+    x = mg.zeros(1, 0, requires_grad=True)
+    assert x.diff(dim=1) is x  # PyTorch 2.13 hands back self (a leaf that requires grad)
+    assert x.diff(dim=0).shape == (0, 0)
+    y = mg.tensor([1.0, 4.0, 9.0])
+    assert y.diff(n=0).tolist() == [1.0, 4.0, 9.0] and y.diff(n=0) is not y
+    assert y.diff(n=5).shape == (0,)
+    with pytest.raises(RuntimeError, match=r"^order must be non-negative but got -1$"):
+        y.diff(n=-1)
+
+
+def test_an_in_place_change_of_an_operand_promoted_for_a_mixed_dtype_op_fails_backward():
+    # PyTorch computes float64 * float32 in float64 but saves the float32 operand itself
+    x = mg.ones(3, dtype=mg.float64, requires_grad=True)
+    for other in (mg.full((), 0.5), mg.full((1,), 0.5), mg.tensor([1, 2, 3])):
+        z = x * other
+        other.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation.*is at version 1; expected "
+                                               "version 0"):
+            z.sum().backward()
+
+
+def test_transpose_of_a_0d_tensor_is_a_view_not_the_tensor_itself():
+    x = mg.tensor(0.5, requires_grad=True)
+    y = x.transpose(0, -1)
+    assert y is not x and y.grad_fn is not None and not y.is_leaf
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        mg.optim.SGD([y], lr=0.1)
+
+
+def test_integer_remainder_by_zero_raises_only_when_something_is_divided():
+    assert mg.zeros(3, 0, dtype=mg.int64).remainder(mg.tensor(0)).shape == (3, 0)
+    with pytest.raises(RuntimeError, match=r"^ZeroDivisionError$"):
+        mg.tensor([1, 2]).remainder(0)
+    with pytest.raises(RuntimeError, match="The size of tensor a \\(2\\) must match the size of tensor b \\(3\\)"):
+        mg.zeros(2, dtype=mg.int64).remainder(mg.zeros(3, dtype=mg.int64))  # the shapes are checked first
+
+
+def test_index_fill_of_a_tensor_empty_in_another_dim_looks_at_no_index():
+    assert mg.zeros(0, 0, 3).index_fill_(1, mg.tensor([0]), 1.0).shape == (0, 0, 3)
+    with pytest.raises(RuntimeError, match="index 0 is out of bounds for dimension 1 with size 0"):
+        mg.zeros(2, 0).index_fill_(1, mg.tensor([0]), 1.0)  # PyTorch: an internal setStorage error
+
+
+def test_cat_promotes_over_empty_1d_inputs_too():
+    assert mg.cat([mg.ones(2, 2, dtype=mg.bool), mg.zeros(0)]).dtype == mg.float32
+    assert mg.cat([mg.ones(2, dtype=mg.int64), mg.zeros(0, dtype=mg.float64)]).dtype == mg.float64
+
+
+@pytest.mark.parametrize("f", [lambda x: x.relu(), lambda x: x.clamp(min=0), lambda x: x.clamp(-1, 0),
+                               lambda x: mg.maximum(x, mg.zeros_like(x)), lambda x: x.clone().clamp_(min=0),
+                               lambda x: x.clone().relu_()])
+def test_relu_clamp_and_maximum_keep_a_negative_zero_as_pytorch(f):
+    got = f(mg.tensor([-0.0, 0.0, -1.0]))
+    assert np.signbit(got.numpy()).tolist()[:2] == [True, False]  # 1 / result: -inf, inf in PyTorch 2.13
