@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.autograd.function import saved_as_in_pytorch
 from minigrad.dtypes import cpp_type_name, scalar_type_name
 from minigrad.ops import wrap_dim
 from minigrad.tensor import Tensor, _promote_types, _promoted, matmul, maximum, minimum, to_array, where
@@ -396,15 +397,17 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         raise RuntimeError(f"expected scalar type {a} but found {b}")
     diff = diff.to(x1.dtype)
     if p == 0:
-        return (diff != 0).sum(-1).to(x1.dtype)
-    if p == float("inf"):
-        return diff.max(-1)[0]
-    if p == 1:
-        return diff.sum(-1)
-    total = (diff ** p).sum(-1)
-    positive = total._data != 0  # nan (inf - inf) stays nan
-    safe = where(Tensor._make(positive, False), total, 1.0)  # no inf * 0 in the gradient at a zero distance
-    return where(Tensor._make(positive, False), safe ** (1.0 / p), 0.0)
+        out = (diff != 0).sum(-1).to(x1.dtype)
+    elif p == float("inf"):
+        out = diff.max(-1)[0]
+    elif p == 1:
+        out = diff.sum(-1)
+    else:
+        total = (diff ** p).sum(-1)
+        positive = Tensor._make(total._data != 0, False)  # nan (inf - inf) stays nan
+        safe = where(positive, total, 1.0)  # no inf * 0 in the gradient at a zero distance
+        out = where(positive, safe ** (1.0 / p), 0.0)
+    return saved_as_in_pytorch(out, x1, x2, out)  # PyTorch's CdistBackward0 reads both inputs and the result
 
 
 def atleast_1d(*tensors: Any) -> Any:

@@ -720,7 +720,7 @@ class Tensor:
             if d != 1:
                 raise IndexError("index out of range in self")
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={size}")
-        return ops.IndexSelect.apply(self, dim=d, index=idx.astype(np.intp))
+        return _reads(ops.IndexSelect.apply(self, dim=d, index=idx.astype(np.intp)), index)
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product ``(b, n, k) @ (b, k, m) -> (b, n, m)``: both 3-D, the same batch and dtype."""
@@ -909,7 +909,7 @@ class Tensor:
             if max is not None:
                 hi = _promoted(src._operand(max), dt)
                 z = _clamp_side(z, hi, z._data <= hi._data, z._data > hi._data)
-            return z
+            return _function.saved_as_in_pytorch(z, self, *[b for b in (min, max) if isinstance(b, Tensor)])
         return ops.Clamp.apply(src, min=min, max=max)
 
     clip = clamp
@@ -1161,7 +1161,8 @@ class Tensor:
         elif keepdim:
             index = np.expand_dims(index, d)
         result = _MaxResult if largest else _MinResult
-        return result(values, Tensor._make(index.astype(np.int64), False))
+        indices = Tensor._make(index.astype(np.int64), False)
+        return result(_function.saved_as_in_pytorch(values, indices), indices)  # PyTorch's node saves the indices
 
     def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """Largest element (``dim=None``), or ``(values, indices)`` along ``dim``; or elementwise max with a tensor."""
@@ -1199,6 +1200,10 @@ class Tensor:
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                f"Got {_dt.scalar_type_name(self._data.dtype)}")
         _check_0d_dims(self, dim)
+        out = self._norm(p, dim, keepdim)
+        return _function.saved_as_in_pytorch(out, self, out)  # what PyTorch's LinalgVectorNormBackward0 reads
+
+    def _norm(self, p: Any, dim: Any, keepdim: builtins.bool) -> Tensor:
         if p in ("fro", 2, 2.0):
             return ops.Sqrt.apply((self * self).sum(dim, keepdim), zero_at_zero=True)
         if p in (1, 1.0):
@@ -1574,7 +1579,8 @@ class Tensor:
         if self._data.ndim == 0:
             order = order.reshape(())
         values = fn.apply(self, dim=d, order=order)
-        return result(values, Tensor._make(order.astype(np.int64), False))
+        indices = Tensor._make(order.astype(np.int64), False)
+        return result(_function.saved_as_in_pytorch(values, indices), indices)  # PyTorch's node saves the indices
 
     def sort(self, dim: int = -1, descending: builtins.bool = False, *, stable: builtins.bool = False) -> Any:
         """Sort along ``dim``; ties keep their original order (minigrad's sort is always stable).
@@ -1656,7 +1662,7 @@ class Tensor:
         bad = (idx < 0) | (idx >= shp[d])
         if bad.any():
             raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {shp[d]}")
-        return ops.Gather.apply(self, dim=d, index=idx)
+        return _reads(ops.Gather.apply(self, dim=d, index=idx), self, index)
 
     def multinomial(self, num_samples: int, replacement: builtins.bool = False) -> Tensor:
         """Draw ``num_samples`` category indices per row, with probabilities proportional to this tensor's values.
@@ -1749,7 +1755,7 @@ class Tensor:
         except ValueError as err:
             _function.raise_broadcast_error(m, self._data, err)  # PyTorch names the mask first
         a = self if shape == self._data.shape else self.expand(shape)
-        return ops.MaskedSelect.apply(a, mask=np.broadcast_to(m, shape))
+        return _reads(ops.MaskedSelect.apply(a, mask=np.broadcast_to(m, shape)), self, mask)
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
                           ) -> Tensor:
@@ -1941,21 +1947,21 @@ class Tensor:
             if src._data.dtype != self._data.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
             if reduce is not None:
-                return ops.ScatterReduce.apply(self, src, dim=d, index=idx, reduce=reduce)
-            return ops.Scatter.apply(self, src, dim=d, index=idx)
+                return _reads(ops.ScatterReduce.apply(self, src, dim=d, index=idx, reduce=reduce), index)
+            return _reads(ops.Scatter.apply(self, src, dim=d, index=idx), index)
         d, idx = self._scatter_index("scatter", dim, index, None)
         filled = np.asarray(src, dtype=self._data.dtype)
         if reduce is not None:
             values = Tensor._make(np.broadcast_to(filled, idx.shape), False)
-            return ops.ScatterReduce.apply(self, values, dim=d, index=idx, reduce=reduce)
-        return ops.ScatterValue.apply(self, dim=d, index=idx, value=filled)
+            return _reads(ops.ScatterReduce.apply(self, values, dim=d, index=idx, reduce=reduce), index)
+        return _reads(ops.ScatterValue.apply(self, dim=d, index=idx, value=filled), index)
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """A copy of self with ``src[i][j]`` added at ``[index[i][j]][j]`` (dim 0), repeats adding up."""
         d, idx = self._scatter_index("scatter_add", dim, index, src)
         if src._data.dtype != self._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        return ops.ScatterAdd.apply(self, src, dim=d, index=idx)
+        return _reads(ops.ScatterAdd.apply(self, src, dim=d, index=idx), index)
 
     def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
         d = wrap_dim(dim, self._data.ndim)
@@ -1988,7 +1994,7 @@ class Tensor:
                 "source tensor shape must match self tensor shape, excluding the specified dimension. Got "
                 f"self.shape = {list(self._data.shape)} source.shape = {list(source._data.shape)}"
             )
-        return ops.IndexAdd.apply(self, source, dim=d, index=idx, alpha=alpha)
+        return _reads(ops.IndexAdd.apply(self, source, dim=d, index=idx, alpha=alpha), index, source)
 
     def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
         """A copy of self with ``value`` (a number or a 0-d tensor, which then gets a gradient) in the slices
@@ -2000,8 +2006,9 @@ class Tensor:
             if value._data.ndim:
                 raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value._data.ndim} dimension(s).")
-            return ops.IndexFillTensor.apply(self, value, dim=d, index=idx)
-        return ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(value, dtype=self._data.dtype))
+            return _reads(ops.IndexFillTensor.apply(self, value, dim=d, index=idx), index)
+        return _reads(ops.IndexFill.apply(self, dim=d, index=idx, value=np.asarray(value, dtype=self._data.dtype)),
+                      index)
 
     # ---- tests for special values, diagonals, rotations and counting (#17) ------------------------------------
     def isnan(self) -> Tensor:
@@ -2037,7 +2044,7 @@ class Tensor:
         hi = info.max if posinf is None else posinf
         lo = info.min if neginf is None else neginf
         fill = np.where(np.isnan(self._data), nan, np.where(self._data > 0, hi, lo)).astype(self._data.dtype)
-        return where(Tensor._make(np.isfinite(self._data), False), self, Tensor._make(fill, False))
+        return _reads(where(Tensor._make(np.isfinite(self._data), False), self, Tensor._make(fill, False)), self)
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim``: ``out[i] = self[0] * ... * self[i]``. Integers and bools give int64.
@@ -2116,7 +2123,7 @@ class Tensor:
         bad = (idx < -n) | (idx >= n)
         if bad.any():
             raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements.")
-        return self.reshape(-1)[Tensor._make(idx % max(n, 1), False)]
+        return _reads(self.reshape(-1)[Tensor._make(idx % max(n, 1), False)], self, index)
 
     def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
         """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim toward the second."""
@@ -2189,8 +2196,8 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         idx, kind = _convert_index(index)
         try:
-            if kind == "advanced":
-                return ops.Index.apply(self, index=idx)
+            if kind == "advanced":  # PyTorch's IndexBackward0 saves the index tensors
+                return _reads(ops.Index.apply(self, index=idx), *(index if type(index) is tuple else (index,)))
             if kind == "select":
                 return ops.Select.apply(self, index=idx)
             return _basic_index_op(idx).apply(self, index=idx)
@@ -2281,6 +2288,8 @@ class Tensor:
         self._vc.value += 1
         if node is not None and node.saved and any(a is new._data for a in node.saved):
             _saved_output_is_self(node, new._data, self)
+        if node is not None and node.version_checks:
+            _checks_follow_self(node, self, new)
         info = self._view
         if info is None:
             self.grad_fn = new.grad_fn
@@ -2421,7 +2430,7 @@ class Tensor:
         except ValueError as err:
             _function.raise_broadcast_error(m, self._data, err)  # PyTorch expands the mask first
         a = self if shape == self._data.shape else self.expand(shape)
-        return _masked_fill(a, m, v, shape)
+        return _reads(_masked_fill(a, m, v, shape), mask)
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """Set self to ``value`` where the bool ``mask`` (broadcast to self's shape) is True, in place."""
@@ -2677,6 +2686,25 @@ def _saved_output_is_self(node: Any, output: np.ndarray, t: Tensor) -> None:
     node.version_checks = kept + tuple((i, t._vc, t._vc.value, node.fn) for i in slots)
 
 
+def _reads(out: Tensor, *tensors: Any) -> Tensor:
+    """``saved_as_in_pytorch`` for the tensors among ``tensors`` (an index or a mask may also be a list)."""
+    kept = [t for t in tensors if isinstance(t, Tensor)]
+    return _function.saved_as_in_pytorch(out, *kept) if kept else out
+
+
+def _checks_follow_self(node: Any, t: Tensor, new: Tensor) -> None:
+    """The checks ``saved_as_in_pytorch`` put on ``node``, whose output ``new`` was just taken into ``t`` in
+    place: t's old values are no longer anyone's (PyTorch saves an in-place op's original self as its own), and
+    the output is t now, checked at t's new version."""
+    checks = []
+    for c in node.version_checks:
+        if isinstance(c[0], int) or (c[1] is not t._vc and c[1] is not new._vc):
+            checks.append(c)
+        elif c[1] is new._vc:
+            checks.append((c[0], t._vc, t._vc.value, c[3]))
+    node.version_checks = tuple(checks)
+
+
 def _multi_output(views: list, name: str) -> tuple:
     """Mark views returned together by ``name`` (``split``, ``unbind``): autograd refuses to record an in-place
     change to one of them, as PyTorch does."""
@@ -2866,7 +2894,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         _function.raise_broadcast_error(np.broadcast_shapes(cond.shape, input._data.shape) and
                                          np.empty(np.broadcast_shapes(cond.shape, input._data.shape)),
                                          other._data, ValueError())
-    return ops.Where.apply(input, other, cond=cond)
+    return _reads(ops.Where.apply(input, other, cond=cond), condition)
 
 
 def maximum(a: Tensor, b: Tensor) -> Tensor:

@@ -152,11 +152,11 @@ def check_versions(node: Node) -> None:
     """Raise PyTorch's error if an array ``node`` saved for backward was changed in place since."""
     for i, counter, version, maker in node.version_checks:
         if counter.value != version:
-            a = node.saved[i]
+            dtype, shape = (node.saved[i].dtype, node.saved[i].shape) if isinstance(i, int) else i
             made_by = "" if maker is None else f", which is output 0 of {maker.node_name().rsplit('Backward', 1)[0]},"
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [minigrad.{scalar_type_name(a.dtype)}Tensor {list(a.shape)}]{made_by} is at version "
+                f"operation: [minigrad.{scalar_type_name(dtype)}Tensor {list(shape)}]{made_by} is at version "
                 f"{counter.value}; expected version {version} instead. Hint: the operation that failed was "
                 f"{node.name()}; compute the value out of place (e.g. x = x + 1 instead of x += 1) or clone() it "
                 "before changing it."

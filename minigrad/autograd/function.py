@@ -62,7 +62,9 @@ class Node:
         scope: the scope path current when the node was made.
         shape, dtype: shape and numpy dtype of the output.
         version_checks: ``(index in saved, version counter, its value when saved, Function that made it)`` for
-            each saved array that is a tensor's own: backward raises if the tensor was changed in place since.
+            each saved array that is a tensor's own: backward raises if the tensor was changed in place since
+            (``(dtype, shape)`` in place of the index for a tensor checked without being saved: see
+            ``saved_as_in_pytorch``).
         freed: True once backward has run the node without ``retain_graph`` (its saved arrays are gone).
         retained: a weak reference to the output tensor when it asked ``retain_grad()``, else None.
         hooks: the hooks registered on the output tensor (``Tensor.register_hook``), a ``{id: hook}`` dict in call
@@ -215,7 +217,9 @@ class Function:
                 raise_broadcast_error(arrays[0], arrays[1], err)
             raise
         if type(out) is not np.ndarray:
-            out = np.array(out)  # a numpy scalar: a writable 0-d array
+            scalar, out = out, np.array(out)  # a numpy scalar: a writable 0-d array
+            if record and ctx.saved:  # the op saved its output: keep the array the result holds (see _version_checks)
+                ctx.saved = tuple(out if a is scalar else a for a in ctx.saved)
         result = T._make(out, record := record and out.dtype.kind in "fc")  # int/bool results need no grad
         if record and stale is not None:
             views.raise_stale(stale)
@@ -255,6 +259,18 @@ def _version_checks(saved: tuple, inputs: tuple, result: Any, fn: type) -> tuple
                 vc = result._vc
                 checks.append((i, vc, vc.value, fn))
     return tuple(checks)
+
+
+def saved_as_in_pytorch(out: Any, *tensors: Any) -> Any:
+    """For an op built from smaller ones (``norm`` is ``sqrt(sum(x * x))``): make ``out``'s node check at backward
+    that ``tensors`` (the op's input, or ``out`` itself) are as they are now. They are what PyTorch's one node for
+    the op saves, so changing one of them in place fails backward here as it fails there. Returns ``out``."""
+    node = out.grad_fn
+    if node is not None:
+        node.version_checks += tuple(
+            ((t._data.dtype, t._data.shape), t._vc, t._vc.value, node.fn if t is out else
+             t.grad_fn.fn if t.grad_fn is not None else None) for t in tensors)
+    return out
 
 
 def raise_broadcast_error(a: Any, b: Any, err: Exception) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._functional import cat
-from minigrad.autograd.function import raise_broadcast_error
+from minigrad.autograd.function import raise_broadcast_error, saved_as_in_pytorch
 from minigrad.autograd.grad_mode import is_grad_enabled, no_grad
 from minigrad.creation import default_generator
 from minigrad.dtypes import cpp_type_name, scalar_type_name
@@ -265,7 +265,9 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     def compute(x: Tensor) -> Tensor:
         return where(_const(x._data > 0, np.bool_), x, x * negative_slope)
 
-    return _in_place(input, compute) if inplace else compute(input)
+    if inplace:  # PyTorch's in-place form reads its result (self) in backward
+        return saved_as_in_pytorch(_in_place(input, compute), input)
+    return saved_as_in_pytorch(compute(input), input)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -277,7 +279,9 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
         return where(positive, x, neg.expm1() * alpha)
 
-    return _in_place(input, compute) if inplace else compute(input)
+    if inplace:  # PyTorch's in-place form reads its result (self) in backward
+        return saved_as_in_pytorch(_in_place(input, compute), input)
+    return saved_as_in_pytorch(compute(input), input)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -292,8 +296,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     _floating_only(input, "GeluKernelImpl")
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
-        return input * 0.5 * (inner.tanh() + 1)
-    return input * 0.5 * ((input * math.sqrt(0.5)).erf() + 1)
+        return saved_as_in_pytorch(input * 0.5 * (inner.tanh() + 1), input)
+    return saved_as_in_pytorch(input * 0.5 * ((input * math.sqrt(0.5)).erf() + 1), input)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -316,7 +320,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     linear = _const(z._data > _as_scalar(threshold, z._data.dtype), np.bool_)
     u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
     smooth = u.log1p() / beta
-    return where(linear, input, smooth)
+    return saved_as_in_pytorch(where(linear, input, smooth), input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -342,7 +346,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         inside = _const(~((a <= lo) | (a >= hi)), np.bool_)  # nan is inside: it passes its gradient on
         return where(inside, x, _const(np.clip(a, lo, hi), a.dtype))
 
-    return _in_place(input, compute) if inplace else compute(input)
+    return _in_place(input, compute) if inplace else saved_as_in_pytorch(compute(input), input)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -358,7 +362,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         above = _const(a > _as_scalar(threshold, a.dtype), np.bool_)
         return where(above, x, _const(np.full(a.shape, value), a.dtype))
 
-    return _in_place(input, compute) if inplace else compute(input)
+    return _in_place(input, compute) if inplace else saved_as_in_pytorch(compute(input), input)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -382,7 +386,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             f"{n} and channel size = {channels}."
         )
     w = weight.reshape((1, n) + (1,) * (input.ndim - 2)) if input.ndim >= 2 else weight.reshape(())
-    return where(_const(input._data > 0, np.bool_), input, input * w)
+    return saved_as_in_pytorch(where(_const(input._data > 0, np.bool_), input, input * w), input, weight)
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -908,13 +912,15 @@ def nll_loss(
     if input.ndim in (1, 2, 4):
         loss = ops.NllLoss2d if input.ndim == 4 else ops.NllLoss  # PyTorch's two names
         out_shape = () if input.ndim == 1 else tuple(target.shape)
-        return loss.apply(input, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
+        return saved_as_in_pytorch(loss.apply(input, index=safe, weight=w, reduction=reduction, out_shape=out_shape),
+                                   input, target)
     # (N, C, d1) or (N, C, d1, ..., dk) with k > 2: PyTorch views the input as (N, C, 1, d1 * ... * dk) for its
     # 2-D loss and, with reduction='none', views the result back: ViewBackward0 nodes on both sides, as here.
     n = input.shape[0]
     flat = input.reshape(n, n_classes, 1, -1) if input.numel() > 0 else input.reshape(n, n_classes, 0, 0)
     out_shape = (n, flat.shape[2], flat.shape[3])
-    out = ops.NllLoss2d.apply(flat, index=safe, weight=w, reduction=reduction, out_shape=out_shape)
+    out = saved_as_in_pytorch(ops.NllLoss2d.apply(flat, index=safe, weight=w, reduction=reduction,
+                                                  out_shape=out_shape), input, target)
     return out.reshape(tuple(target.shape)) if reduction == "none" else out
 
 
@@ -1042,7 +1048,7 @@ def smooth_l1_loss(
     d = input - target
     small = _const(np.abs(d._data) < beta, np.bool_)
     loss = where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
-    return _reduce(loss, reduction)
+    return saved_as_in_pytorch(_reduce(loss, reduction), input, target)
 
 
 def huber_loss(
@@ -1074,7 +1080,7 @@ def huber_loss(
     loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
     if weight is not None:
         loss = loss * weight.to(loss._data.dtype)
-    return _reduce(loss, reduction)
+    return saved_as_in_pytorch(_reduce(loss, reduction), input, target)
 
 
 def kl_div(
@@ -1330,7 +1336,7 @@ def layer_norm(
         out = out * weight
     if bias is not None:
         out = out + bias
-    return out
+    return saved_as_in_pytorch(out, *[t for t in (input, weight, bias) if t is not None])
 
 
 def rms_norm(
@@ -1461,7 +1467,8 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     the distance of equal vectors away from 0, where the 2-norm has no gradient.
     """
     diff = x1 - x2 + eps
-    return _vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+    out = _vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+    return saved_as_in_pytorch(out, out)  # PyTorch's norm node reads its result
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:

@@ -678,13 +678,13 @@ class Erfinv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        z = erfinv(a)
-        ctx.save_for_backward(z)
-        return z
+        ctx.save_for_backward(a)  # PyTorch saves the input and computes z again
+        return erfinv(a)
 
     @staticmethod
     def backward(ctx, g):
-        (z,) = ctx.saved_tensors
+        (a,) = ctx.saved_tensors
+        z = erfinv(a)
         with np.errstate(over="ignore"):
             return g * (np.exp(z * z) / _TWO_OVER_SQRT_PI)
 
@@ -1000,7 +1000,8 @@ class Hypot(Function):
     @staticmethod
     def forward(ctx, a, b):
         z = np.hypot(a, b)
-        ctx.save_for_backward(a, b, z)
+        na, nb = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if na else None, b if nb else None, z)  # only what a needed gradient reads
         return z
 
     @staticmethod
@@ -1132,18 +1133,19 @@ class Addcmul(Function):
 
     @staticmethod
     def forward(ctx, a, b, c, *, value=1):
-        ctx.save_for_backward(b, c)
-        ctx.meta = (np.shape(a), value)
+        _, nb, nc = ctx.needs_input_grad or (False, False, False)
+        ctx.save_for_backward(b if nc else None, c if nb else None)  # only what a needed gradient reads
+        ctx.meta = (np.shape(a), np.shape(b), np.shape(c), value)
         return a + value * b * c
 
     @staticmethod
     def backward(ctx, g):
         b, c = ctx.saved_tensors
-        sa, v = ctx.meta
+        sa, sb, sc, v = ctx.meta
         na, nb, nc = ctx.needs_input_grad
         return (unbroadcast(g, sa) if na else None,
-                unbroadcast(g * v * c, b.shape) if nb else None,
-                unbroadcast(g * v * b, c.shape) if nc else None)
+                unbroadcast(g * v * c, sb) if nb else None,
+                unbroadcast(g * v * b, sc) if nc else None)
 
 
 class Addcdiv(Function):
@@ -1152,19 +1154,20 @@ class Addcdiv(Function):
 
     @staticmethod
     def forward(ctx, a, b, c, *, value=1):
-        ctx.save_for_backward(b, c)
-        ctx.meta = (np.shape(a), value)
+        _, nb, nc = ctx.needs_input_grad or (False, False, False)
+        ctx.save_for_backward(b if nc else None, c)  # c always, as PyTorch's AddcdivBackward0
+        ctx.meta = (np.shape(a), np.shape(b), np.shape(c), value)
         return a + value * b / c
 
     @staticmethod
     def backward(ctx, g):
         b, c = ctx.saved_tensors
-        sa, v = ctx.meta
+        sa, sb, sc, v = ctx.meta
         na, nb, nc = ctx.needs_input_grad
         with np.errstate(divide="ignore", invalid="ignore"):
             return (unbroadcast(g, sa) if na else None,
-                    unbroadcast(g * v / c, b.shape) if nb else None,
-                    unbroadcast(-g * v * b / (c * c), c.shape) if nc else None)
+                    unbroadcast(g * v / c, sb) if nb else None,
+                    unbroadcast(-g * v * b / (c * c), sc) if nc else None)
 
 
 class Lerp(Function):

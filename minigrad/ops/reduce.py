@@ -171,17 +171,17 @@ class Var(Function):
             n *= a.shape[ax]
         centered = a - np.mean(a, axis=axes, keepdims=True, dtype=a.dtype)
         denom = np.asarray(max(n - correction, 0), dtype=a.dtype)
-        ctx.save_for_backward(centered)
+        ctx.save_for_backward(a)  # a itself, as PyTorch: changing it in place fails backward
         ctx.meta = (a.shape, axes, keepdim, denom)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _c(np.sum(centered * centered, axis=axes, keepdims=keepdim) / denom)
 
     @staticmethod
     def backward(ctx, g):
-        (centered,) = ctx.saved_tensors
+        (a,) = ctx.saved_tensors
         shape, axes, keepdim, denom = ctx.meta
         g = g if keepdim else np.expand_dims(g, axes)
-        return (2 * g / denom) * centered
+        return (2 * g / denom) * (a - np.mean(a, axis=axes, keepdims=True, dtype=a.dtype))
 
 
 class Softmax(Function):
@@ -399,16 +399,17 @@ class Logsumexp(Function):
         m = np.where(np.isinf(m), np.zeros((), a.dtype), m)  # all -inf (or an inf): shift by 0, as PyTorch
         with np.errstate(divide="ignore"):
             z = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(a, z)
+        z = _c(z if keepdim else np.squeeze(z, axis=dims))
+        ctx.save_for_backward(a, z)  # the output itself: changing it in place fails backward, as in PyTorch
         ctx.meta = (dims, keepdim)
-        return _c(z if keepdim else np.squeeze(z, axis=dims))
+        return z
 
     @staticmethod
     def backward(ctx, g):
         a, z = ctx.saved_tensors
         dims, keepdim = ctx.meta
         if not keepdim:
-            g = np.expand_dims(g, dims)
+            g, z = np.expand_dims(g, dims), np.expand_dims(z, dims)
         return g * np.exp(a - z)
 
 
@@ -440,18 +441,22 @@ def _product_of_others(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 class Prod(Function):
-    """z = the product of all elements of a;  dL/da_i = dL/dz * (the product of the other elements)."""
+    """z = the product of all elements of a;  dL/da_i = dL/dz * (the product of the other elements): z / a_i
+    when no element is 0 (PyTorch's formula, which reads the output), else counted out exactly."""
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.asarray(np.prod(a), dtype=a.dtype)
+        z = np.asarray(np.prod(a), dtype=a.dtype)
+        ctx.save_for_backward(a, z)
+        return z
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
+        a, z = ctx.saved_tensors
         if a.size == 0:
             return np.zeros_like(a)
+        if a.all():
+            return g * (z / a)
         return (g * _product_of_others(a.reshape(-1), 0)).reshape(a.shape)
 
 
@@ -464,36 +469,43 @@ class ProdDim(Function):
 
     @staticmethod
     def forward(ctx, a, *, dim, keepdim=False):
-        ctx.save_for_backward(a)
+        z = np.prod(a, axis=dim, keepdims=keepdim)
+        ctx.save_for_backward(a, z)
         ctx.meta = (dim, keepdim)
-        return np.prod(a, axis=dim, keepdims=keepdim)
+        return z
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
+        a, z = ctx.saved_tensors
         dim, keepdim = ctx.meta
         if a.shape[dim] == 0:
             return np.zeros_like(a)
         if not keepdim:
-            g = np.expand_dims(g, dim)
+            g, z = np.expand_dims(g, dim), np.expand_dims(z, dim)
+        if a.all():  # no zero anywhere: z / a, as PyTorch
+            return g * (z / a)
         return g * _product_of_others(a, dim)
 
 
 class Cumprod(Function):
-    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = P_(i-1) * S_i, exact with zeros (no division), where
-    P_(i-1) = a_0 * ... * a_(i-1) (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over
-    j >= i of g_j times the product a_(i+1) ... a_j."""
+    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = (sum over j >= i of g_j z_j) / a_i when no element is 0
+    (PyTorch's formula). With zeros, exactly (no division): P_(i-1) * S_i, where P_(i-1) = a_0 * ... * a_(i-1)
+    (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over j >= i of g_j times the
+    product a_(i+1) ... a_j."""
 
     @staticmethod
     def forward(ctx, a, *, dim):
-        ctx.save_for_backward(a)
-        ctx.dim = dim
         with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 = nan, silently as PyTorch
-            return np.cumprod(a, axis=dim)
+            z = np.cumprod(a, axis=dim)
+        ctx.save_for_backward(a, z)
+        ctx.dim = dim
+        return z
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
+        a, z = ctx.saved_tensors
+        if a.all():  # no zero: the sum from the end of g * z, over a (PyTorch's formula, which reads the output)
+            return np.flip(np.cumsum(np.flip(g * z, ctx.dim), axis=ctx.dim), ctx.dim) / a
         a, g = np.moveaxis(a, ctx.dim, 0), np.moveaxis(g, ctx.dim, 0)
         n = a.shape[0]
         s = np.empty_like(g)

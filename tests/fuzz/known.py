@@ -54,15 +54,19 @@ _VIEWS = ("detach(", "chunk(", "split(", "unbind(", "getitem(", "narrow(", "sele
 
 
 CAUSES = [
-    # PyTorch's backward of max, min, logsumexp, norm, std, pow, reciprocal, rsqrt, softmax, ... reads the op's
-    # output; minigrad's reads its input (or an index), so an in-place change to that output fails PyTorch's
-    # backward and not minigrad's (which then gives the gradient of the values as they were). Likewise PyTorch's
-    # backward refuses an output of split/unbind whose base was changed in place afterwards.
-    # (And the other way: PyTorch's broadcast matmul saves reshaped copies, so changing its inputs in place is
-    # only caught by minigrad's backward.)
-    ("in-place change of an output that only PyTorch's backward reads", lambda m: m.op == "backward"
-     and m.kind == "exception" and ("minigrad NoneType: None" in m.detail or "PyTorch NoneType: None" in m.detail)
-     and ("modified by an inplace operation" in m.detail or "its base or another view of its base" in m.detail)),
+    # PyTorch's backward refuses an output of split/unbind whose base was changed in place afterwards; minigrad's
+    # does not. (And the other way: PyTorch's broadcast matmul saves reshaped copies, so changing its inputs in
+    # place is only caught by minigrad's backward.)
+    ("a split output whose base changed", lambda m: m.op == "backward" and m.kind == "exception"
+     and "minigrad NoneType: None" in m.detail and "its base or another view of its base" in m.detail
+     and any(op in " ".join(m.program) for op in ("split(", "unbind(", "chunk("))),
+    ("matmul's reshaped copies", lambda m: m.op == "backward" and m.kind == "exception"
+     and "PyTorch NoneType: None" in m.detail and "modified by an inplace operation" in m.detail
+     and "matmul(" in " ".join(m.program)),
+    # PyTorch's float32 LSTM runs as one oneDNN node that saves its output; minigrad's LSTM output is the array its
+    # loop wrote, and an in-place change moves what backward needs to a copy first
+    ("an in-place change of a float32 LSTM's output", lambda m: m.op == "backward" and m.kind == "exception"
+     and "MkldnnRnnLayer" in m.detail and "minigrad NoneType: None" in m.detail),
     # PyTorch writes into an expanded tensor through masked_fill_ and item assignment (with a deprecation
     # warning); minigrad refuses as it does for every in-place op on overlapping memory.
     # (zero_, fill_ and index_fill_ too; PyTorch then also checks its other arguments first.)
