@@ -387,6 +387,8 @@ class RNNBase(Module):
         lstm = self.mode == "LSTM"
         states = [] if hx is None else (list(hx) if lstm else [hx])
         self._check_packed_args(packed.data, sizes[0], states)
+        if lstm and states:
+            states[1] = _cell_state(states[1], self._parameters[self._all_weights[0][1]])
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
             zero = _zeros(sizes[0], self.proj_size or self.hidden_size, packed.data)
@@ -422,7 +424,11 @@ class RNNBase(Module):
             if tuple(s._data.shape) != expected:
                 which = f"hidden[{idx}]" if self.mode == "LSTM" else "hidden"
                 raise RuntimeError(f"Expected {which} size {expected}, got {list(s._data.shape)}")
-            _check_same_dtype(s, self._parameters[self._all_weights[0][1]])
+            weight = self._parameters[self._all_weights[0][1]]
+            if idx == 0:
+                _check_same_dtype(s, weight)
+            else:
+                _check_state_dtype(s, weight, 1)
 
     def _run_packed_direction(
         self,
@@ -686,12 +692,19 @@ def _check_cell_args(
 
 
 def _check_state_dtype(c: Tensor, weight: Tensor, index: int) -> None:
-    """The LSTM layer's cell state must have the weights' dtype. PyTorch has no message of its own for this (its
-    layer fails inside oneDNN; its cell promotes, as minigrad's does), so minigrad says plainly what is wrong."""
-    if c._data.dtype != weight._data.dtype:
+    """A float32 LSTM layer's cell state must be float32. PyTorch has no message of its own for this (its float32
+    layer fails inside oneDNN: "get_mkldnn_dtype: unsupported data type"), so minigrad says plainly what is wrong.
+    A float64 layer takes a cell state of any dtype and promotes it, as PyTorch's does (``_cell_state``)."""
+    if c._data.dtype != weight._data.dtype and weight._data.dtype == np.float32:
         raise RuntimeError(
             f"Expected hidden[{index}] to have dtype {_scalar_name(weight)}, but got {_scalar_name(c)}"
         )
+
+
+def _cell_state(c: Tensor, weight: Tensor) -> Tensor:
+    """``c_0`` in the weights' dtype: a float64 layer promotes a cell state of another dtype (a recorded cast, so
+    its gradient comes back in ``c_0``'s own dtype), as PyTorch's cell does."""
+    return c if c._data.dtype == weight._data.dtype else c.to(weight.dtype)
 
 
 def _gates_in(x: Tensor, w_ih: Parameter, bias: Tensor | None) -> Tensor:
@@ -994,7 +1007,8 @@ class LSTM(RNNBase):
             zero = (_zeros(batch, self.proj_size or self.hidden_size, x), _zeros(batch, self.hidden_size, x))
             initial = [zero] * count
         else:
-            initial = [(hx[0][j], hx[1][j]) for j in range(count)]
+            c_0 = _cell_state(hx[1], self._parameters[self._all_weights[0][1]])
+            initial = [(hx[0][j], c_0[j]) for j in range(count)]
         out, finals = _unroll(self, x, initial, self._run_direction)
         h_n = stack([f[0] for f in finals], 0)
         c_n = stack([f[1] for f in finals], 0)

@@ -132,6 +132,31 @@ def test_layers_follow_the_cell_equations(kind, num_layers):
         np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("c_dtype", [mg.float32, mg.float16, mg.int64])
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_float64_lstm_promotes_a_cell_state_of_another_dtype(c_dtype, packed):
+    # PyTorch's float64 LSTM multiplies c_0 by the forget gate, which promotes; the gradient comes back in c_0's
+    # own dtype. (A float32 layer refuses: test_lstm_gru_errors.py.)
+    module = nn.LSTM(3, 4, num_layers=2, dtype=F64)
+    x, h0 = mg.randn(5, 2, 3, dtype=F64), mg.randn(2, 2, 4, dtype=F64)
+    c0 = (mg.randn(2, 2, 4) * 3).to(c_dtype).requires_grad_(c_dtype != mg.int64)
+    run = nn.utils.rnn.pack_padded_sequence(x, [5, 5]) if packed else x
+    out, (h_n, c_n) = module(run, (h0, c0))
+    out = out.data if packed else out
+    c64 = c0.detach().numpy().astype(np.float64)
+    ref_out, (ref_h, ref_c) = numpy_layers("lstm", x.numpy(), [h0.numpy(), c64], arrays_of(module), 2)
+    assert out.dtype == h_n.dtype == c_n.dtype == F64
+    np.testing.assert_allclose(out.detach().numpy().reshape(ref_out.shape), ref_out, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(c_n.detach().numpy(), ref_c, rtol=1e-12, atol=1e-12)
+    if c0.requires_grad:
+        (out.sum() + c_n.sum()).backward()
+        c0_64 = mg.tensor(c64, requires_grad=True)
+        out2, (_, c_n2) = module(x, (h0, c0_64))
+        (out2.sum() + c_n2.sum()).backward()
+        assert c0.grad.dtype == c_dtype
+        np.testing.assert_array_equal(c0.grad.numpy(), c0_64.grad.numpy().astype(c0.grad.numpy().dtype))
+
+
 def test_lstm_with_projection_follows_the_equations():
     lstm = nn.LSTM(3, 5, num_layers=2, proj_size=2, dtype=F64)
     x = mg.randn(4, 2, 3, dtype=F64)

@@ -130,3 +130,26 @@ def test_matches_live_pytorch(name, dtype):
     results, names = run_minigrad(name, dtype, arrays)
     assert names == json.loads(arrays["param_names"])
     assert_matches(name, results, arrays, dtype)
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_float64_lstm_with_a_float32_cell_state_matches_live_pytorch(packed):
+    torch = pytest.importorskip("torch")
+    ref = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True, dtype=torch.float64)
+    module = nn.LSTM(3, 4, num_layers=2, bidirectional=True, dtype=mg.float64)
+    module.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    x, h0, c0 = np.random.randn(5, 2, 3), np.random.randn(4, 2, 4), np.random.randn(4, 2, 4).astype(np.float32)
+    got, want = {}, {}
+    for lib, store, model in ((mg, got, module), (torch, want, ref)):
+        c = lib.tensor(c0, requires_grad=True)
+        xs = lib.tensor(x)
+        run = lib.nn.utils.rnn.pack_padded_sequence(xs, [5, 3]) if packed else xs
+        out, (h_n, c_n) = model(run, (lib.tensor(h0), c))
+        out = out.data if packed else out
+        (out.sin().sum() + c_n.cos().sum()).backward()
+        store.update(out=out, c_n=c_n, c_grad=c.grad, w_grad=model.weight_hh_l1_reverse.grad)
+    for key in want:
+        assert str(got[key].dtype) == str(want[key].dtype).replace("torch", "minigrad"), key
+        tol = TOLERANCE[str(want[key].dtype).removeprefix("torch.")]
+        np.testing.assert_allclose(got[key].detach().numpy(), want[key].detach().numpy(), rtol=tol, atol=tol,
+                                   err_msg=key)
