@@ -31,7 +31,8 @@ METHOD_FORMS = {
         "arccosh", "arctanh", "floor", "ceil", "trunc", "fix", "round", "frac", "atan2", "arctan2", "hypot",
         "remainder", "fmod", "xlogy",
     ],
-    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum", "prod"],
+    "reductions": ["sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "logsumexp", "cumsum", "prod",
+                   "norm"],
     "shape and indexing": [
         "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "t", "permute", "chunk", "unbind", "clone",
         "roll", "tril", "triu", "topk", "sort", "argsort", "gather", "index_select", "select", "narrow", "nonzero",

@@ -1189,13 +1189,16 @@ class Tensor:
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """The p-norm over ``dim`` (int or tuple; all elements when None): p = 2 or ``'fro'`` (default), 1, any
         other number (``sum(|x| ** p) ** (1 / p)``; p = 0 counts the nonzero elements), ``inf`` or ``-inf``
-        (the largest or smallest ``|x|``). ``'nuc'`` is not supported.
+        (the largest or smallest ``|x|``); or ``'nuc'``, the nuclear norm (the sum of the singular values) of the
+        matrices in the two dims ``dim`` (default: the two dims of a 2-D tensor).
 
         Differentiable, with PyTorch's subgradients: 0 at a zero norm, and a max (min) shared evenly among tied
         elements. Shape: ``dim`` removed unless keepdim.
         """
+        if p == "nuc" or (p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2):
+            return self._matrix_norm(p, list(range(self._data.ndim)) if dim is None else dim, keepdim)
         if isinstance(p, str) and p != "fro":
-            raise NotImplementedError(f"minigrad's norm does not support p={p!r}")  # 'nuc' needs an SVD
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         if self._data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                f"Got {_dt.scalar_type_name(self._data.dtype)}")
@@ -1203,23 +1206,49 @@ class Tensor:
         out = self._norm(p, dim, keepdim)
         return _function.saved_as_in_pytorch(out, self, out)  # what PyTorch's LinalgVectorNormBackward0 reads
 
+    def _matrix_norm(self, p: str, dim: Any, keepdim: builtins.bool) -> Tensor:
+        """``norm(p='nuc')``: the sum of the singular values of the ``(dim[0], dim[1])`` matrices, with PyTorch's
+        checks (``linalg.matrix_norm``). A 'fro' over more than two dims gets here only for the error."""
+        name = "linalg.matrix_norm"
+        if self._data.ndim < 2:
+            raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                               f"Got {_dt.scalar_type_name(self._data.dtype)}")
+        if self._data.dtype == np.float16:
+            raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+        dims = list(dim) if isinstance(dim, (tuple, list)) else [dim]
+        if len(dims) != 2:
+            raise RuntimeError(f"{name}: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
+        rows, cols = (wrap_dim(d, self._data.ndim) for d in dims)
+        if rows == cols:
+            raise RuntimeError(f"{name}: dims must be different. Got ({rows}, {cols})")
+        s = ops.SingularValues.apply(self.movedim((rows, cols), (-2, -1)))
+        out = s.sum(-1, keepdim)
+        return out.unsqueeze(-1).movedim((-2, -1), (rows, cols)) if keepdim else out
+
     def _norm(self, p: Any, dim: Any, keepdim: builtins.bool) -> Tensor:
+        if dim is None and keepdim:  # sum() takes keepdim only with a dim
+            dim = tuple(range(self._data.ndim))
         if p in ("fro", 2, 2.0):
             return ops.Sqrt.apply((self * self).sum(dim, keepdim), zero_at_zero=True)
         if p in (1, 1.0):
             return self.abs().sum(dim, keepdim)
-        a = self.abs()
-        if p == 0:  # a count: its gradient is 0
-            return (a * 0).nan_to_num(0.0).sum(dim, keepdim) + (self._data != 0).sum(axis=None if dim is None else dim,
-                                                                   keepdims=keepdim).astype(self._data.dtype)
+        axes = tuple(range(self._data.ndim)) if dim is None or self._data.ndim == 0 else normalize_dims(dim,
+                                                                                                self._data.ndim)
+        if p == 0:  # a count of the nonzero elements
+            return ops.NormZero.apply(self, axes=axes, keepdim=keepdim)
+        if (p < 0 or p == float("inf")) and self._data.size == 0:  # a max, min or 1 / sum of 1 / x: no identity
+            why = "because the operation does not have an identity"
+            if dim is None:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor {why}")
+            for d in dim if isinstance(dim, (tuple, list)) else (dim,):
+                if self._data.shape[wrap_dim(d, self._data.ndim)] == 0:  # PyTorch names the dim as it was given
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {d}"
+                                       f"{why.replace('because', 'because this dimension is empty and')}")
         if p in (float("inf"), float("-inf")):
-            axes = tuple(range(a._data.ndim)) if dim is None or a._data.ndim == 0 else normalize_dims(dim, a._data.ndim)
-            for ax in axes:
-                if a._data.shape[ax] == 0:
-                    raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on the dimension {ax}because "
-                                       "this dimension is empty and the operation does not have an identity")
-            return ops.NormInf.apply(a, axes=axes, keepdim=keepdim, largest=p > 0)
-        return a.pow(p).sum(dim, keepdim).pow(1.0 / p)
+            return ops.NormInf.apply(self.abs(), axes=axes, keepdim=keepdim, largest=p > 0)
+        return ops.NormP.apply(self, p=float(p), axes=axes, keepdim=keepdim)
 
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest element (of the flattened tensor when ``dim`` is None)."""

@@ -1045,10 +1045,7 @@ def smooth_l1_loss(
     if not input.is_floating_point():
         raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{_type_name(input)}\'')
     input, target = _same_float_dtype(input, target)
-    d = input - target
-    small = _const(np.abs(d._data) < beta, np.bool_)
-    loss = where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
-    return saved_as_in_pytorch(_reduce(loss, reduction), input, target)
+    return ops.SmoothL1Loss.apply(input, target, beta=float(beta), reduction=reduction)
 
 
 def huber_loss(
@@ -1075,12 +1072,10 @@ def huber_loss(
             raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
         raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(input)}\'')
     input, target = _same_float_dtype(input, target)
-    d = input - target
-    small = _const(np.abs(d._data) < delta, np.bool_)
-    loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
-    if weight is not None:
-        loss = loss * weight.to(loss._data.dtype)
-    return saved_as_in_pytorch(_reduce(loss, reduction), input, target)
+    if weight is None:
+        return ops.HuberLoss.apply(input, target, delta=float(delta), reduction=reduction)
+    loss = ops.HuberLoss.apply(input, target, delta=float(delta), reduction="none")  # as PyTorch: weigh the terms
+    return _reduce(loss * weight.to(loss._data.dtype), reduction)
 
 
 def kl_div(

@@ -68,12 +68,24 @@ from minigrad.ops.elementwise import (  # noqa: F401
     Xlogy,
     XlogyScalar,
 )
-from minigrad.ops.linalg import Addmm, Bmm, Dot, Einsum, MatMul, Mm, Mv, einsum_subscripts, pick_matmul  # noqa: F401
+from minigrad.ops.linalg import (  # noqa: F401
+    Addmm,
+    Bmm,
+    Dot,
+    Einsum,
+    MatMul,
+    Mm,
+    Mv,
+    SingularValues,
+    einsum_subscripts,
+    pick_matmul,
+)
 from minigrad.ops.reduce import (  # noqa: F401
     BinaryCrossEntropy,
     BinaryCrossEntropyWithLogits,
     Cumprod,
     Cumsum,
+    HuberLoss,
     LogSoftmax,
     Logsumexp,
     MaxAll,
@@ -86,8 +98,11 @@ from minigrad.ops.reduce import (  # noqa: F401
     NllLoss,
     NllLoss2d,
     NormInf,
+    NormP,
+    NormZero,
     Prod,
     ProdDim,
+    SmoothL1Loss,
     Softmax,
     Sum,
     SumDim,

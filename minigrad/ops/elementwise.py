@@ -326,7 +326,7 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """z = |a|;  dL/da = dL/dz * sign(a)  (0 at a = 0, as PyTorch)."""
+    """z = |a|;  dL/da = dL/dz * sign(a)  (0 at a = 0 and at a = nan, as PyTorch's sign)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -336,7 +336,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g * np.sign(a)
+        return g * np.sign(np.nan_to_num(a, nan=0.0))
 
 
 class Sin(Function):
@@ -1073,8 +1073,8 @@ class FmodScalar(RemainderScalar):
 
 
 class Xlogy(Function):
-    """z = a * ln b, and 0 where a == 0 (unless b is nan);  dL/da = dL/dz * ln b (0 where a == 0 and b <= 0,
-    as PyTorch's),  dL/db = dL/dz * a / b."""
+    """z = a * ln b, and 0 where a == 0 (unless b is nan);  dL/da = xlogy(dL/dz, b) (so 0 where dL/dz is 0, even
+    at b < 0; and 0 where a == 0 and b <= 0, as PyTorch's),  dL/db = dL/dz * a / b."""
 
     broadcasts = True
 
@@ -1088,13 +1088,13 @@ class Xlogy(Function):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = unbroadcast(g * np.where((a == 0) & (b <= 0), 0, np.log(b)), np.shape(a)) if na else None
+            ga = unbroadcast(np.where((a == 0) & (b <= 0), 0, _xlogy(g, b)), np.shape(a)) if na else None
             gb = unbroadcast(g * a / b, np.shape(b)) if nb else None
         return ga, gb
 
 
 class XlogyScalar(Function):
-    """z = a * ln(other) for a number ``other`` (an option, not an input);  dL/da = dL/dz * ln(other), and 0
+    """z = a * ln(other) for a number ``other`` (an option, not an input);  dL/da = xlogy(dL/dz, other), and 0
     where a == 0 if ln(other) is not finite, as PyTorch's ``XlogyBackward2``."""
 
     @classmethod
@@ -1110,11 +1110,10 @@ class XlogyScalar(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.log(ctx.other)
+        d = _xlogy(g, np.asarray(ctx.other, dtype=g.dtype))
         if not ctx.other > 0:  # ln(other) is -inf or nan: PyTorch gives 0 where a == 0
             d = np.where(a == 0, np.zeros((), d.dtype), d)
-        return g * d
+        return d
 
 
 def _xlogy(a: np.ndarray, b: Any) -> np.ndarray:

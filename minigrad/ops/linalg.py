@@ -231,3 +231,26 @@ class Einsum(Function):
             part = part.sum(axis=widened, keepdims=True) if widened else part  # undo the broadcast of size-1 dims
             grads.append(np.ascontiguousarray(np.broadcast_to(part, a.shape)).astype(a.dtype, copy=False))
         return tuple(grads)
+
+
+class SingularValues(Function):
+    """s = the singular values of each matrix of ``a (..., m, n)``, largest first: ``(..., min(m, n))``.
+
+    With the thin SVD ``a = U diag(s) Vh``:  dL/da = U diag(dL/ds) Vh. (The singular vectors are not outputs,
+    so of the full SVD backward only this term is left.) PyTorch names the node ``LinalgSvdBackward0``.
+    """
+
+    @classmethod
+    def node_name(cls):
+        return "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        ctx.save_for_backward(u, vh)
+        return s
+
+    @staticmethod
+    def backward(ctx, g):
+        u, vh = ctx.saved_tensors
+        return (u * g[..., None, :]) @ vh

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from minigrad import kernels
@@ -60,7 +62,7 @@ class Mean(Function):
         for ax in axes:
             n *= a.shape[ax]
         ctx.meta = (a.shape, axes, keepdim, n)
-        return _c(np.mean(a, axis=axes, keepdims=keepdim, dtype=a.dtype))
+        return _c(_mean(a, axes, keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -161,6 +163,52 @@ class NormInf(Function):
         return share * (g if keepdim else np.expand_dims(g, axes))
 
 
+class NormP(Function):
+    """z = (sum of |a|^p over ``axes``)^(1/p), for p other than 0, 1, 2 and +-inf;
+    dL/da = dL/dz * sign(a) |a|^(p-1) / z^(p-1), with PyTorch's subgradients: 0 where z = 0 (p >= 1), and 0
+    where a = 0 (p < 1, where |a|^(p-1) is infinite; there the formula is written with z^(1-p))."""
+
+    @classmethod
+    def node_name(cls):
+        return "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, p, axes, keepdim):
+        with np.errstate(divide="ignore"):
+            z = np.sum(np.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
+        ctx.save_for_backward(a, z)
+        ctx.meta = (p, axes, keepdim)
+        return _c(z if keepdim else np.squeeze(z, axis=axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        p, axes, keepdim = ctx.meta
+        g = g if keepdim else np.expand_dims(g, axes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.sign(a) * np.abs(a) ** (p - 1)
+            if p < 1:
+                return np.where(a == 0, 0, slope) * g * z ** (1 - p)
+            return slope * np.where(z == 0, 0, g / z ** (p - 1))
+
+
+class NormZero(Function):
+    """z = the count of the nonzero elements of a over ``axes`` (the "0-norm"). A step function: PyTorch's backward
+    gives no gradient at all (the input's ``.grad`` stays None), not a zero one, and so does this one."""
+
+    @classmethod
+    def node_name(cls):
+        return "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *, axes, keepdim):
+        return _c(np.sum(a != 0, axis=axes, keepdims=keepdim).astype(a.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return None
+
+
 class Var(Function):
     """z = sum((a - mean)^2) / (n - correction);  dL/da = dL/dz * 2 (a - mean) / (n - correction)."""
 
@@ -169,7 +217,7 @@ class Var(Function):
         n = 1
         for ax in axes:
             n *= a.shape[ax]
-        centered = a - np.mean(a, axis=axes, keepdims=True, dtype=a.dtype)
+        centered = a - _mean(a, axes, True)
         denom = np.asarray(max(n - correction, 0), dtype=a.dtype)
         ctx.save_for_backward(a)  # a itself, as PyTorch: changing it in place fails backward
         ctx.meta = (a.shape, axes, keepdim, denom)
@@ -181,7 +229,7 @@ class Var(Function):
         (a,) = ctx.saved_tensors
         shape, axes, keepdim, denom = ctx.meta
         g = g if keepdim else np.expand_dims(g, axes)
-        return (2 * g / denom) * (a - np.mean(a, axis=axes, keepdims=True, dtype=a.dtype))
+        return (2 * g / denom) * (a - _mean(a, axes, True))
 
 
 class Softmax(Function):
@@ -221,12 +269,20 @@ class LogSoftmax(Function):
 # ---- losses: named as PyTorch names them, so a printed loss reads grad_fn=<MseLossBackward0> as it does there --
 
 
+def _mean(a: np.ndarray, axis: Any = None, keepdims: bool = False) -> Any:
+    """``np.mean`` in a's dtype; of nothing, nan as in PyTorch, without numpy's "Mean of empty slice" warning."""
+    if a.size:
+        return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+    with np.errstate(invalid="ignore"):  # 0 / 0
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype) / np.asarray(0, dtype=a.dtype)
+
+
 def _reduced(losses: np.ndarray, reduction: str, weight: np.ndarray | None = None) -> np.ndarray:
     """Elementwise ``losses`` (times ``weight`` when given) reduced by 'mean', 'sum' or 'none', in their dtype."""
     if weight is not None:
         losses = losses * weight
     if reduction == "mean":
-        return np.mean(losses, dtype=losses.dtype)
+        return _mean(losses)
     if reduction == "sum":
         return np.sum(losses, dtype=losses.dtype)
     return losses
@@ -267,6 +323,55 @@ class MseLoss(Function):
         ga = (a - b) * (g * np.asarray(scale, dtype=g.dtype))
         na, nb = ctx.needs_input_grad
         return (ga if na else None), (np.negative(ga) if nb else None)
+
+
+class SmoothL1Loss(Function):
+    """z = reduce(l) with l = 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, for d = a - b (one shape);
+    dL/da = dL/dz * clamp(d / beta, -1, 1) (over the element count for 'mean'),  dL/db = -dL/da.
+
+    One node, as in PyTorch: written as a ``where`` of two branches, the branch not taken would still get a
+    zero gradient, and 0 times an infinite ``d`` would make a nan."""
+
+    @classmethod
+    def node_name(cls):
+        return "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, *, beta, reduction):
+        ctx.save_for_backward(a, b)
+        ctx.meta = (beta, reduction)
+        d = a - b
+        with np.errstate(invalid="ignore"):
+            loss = np.where(np.abs(d) < beta, 0.5 * d * d / beta, np.abs(d) - 0.5 * beta)
+        return _reduced(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        beta, reduction = ctx.meta
+        g = _per_element(g, reduction, a.size)
+        with np.errstate(invalid="ignore"):
+            ga = np.clip((a - b) / beta, -1, 1) * g
+        na, nb = ctx.needs_input_grad
+        return (ga if na else None), (np.negative(ga) if nb else None)
+
+
+class HuberLoss(SmoothL1Loss):
+    """z = reduce(l) with l = 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), for d = a - b: delta times
+    the smooth L1 loss with beta = delta, and so is its gradient (dL/da = dL/dz * clamp(d, -delta, delta))."""
+
+    @classmethod
+    def node_name(cls):
+        return "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, *, delta, reduction):
+        return delta * SmoothL1Loss.forward(ctx, a, b, beta=delta, reduction=reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        delta = ctx.meta[0]
+        return tuple(None if grad is None else delta * grad for grad in SmoothL1Loss.backward(ctx, g))
 
 
 class NllLoss(Function):
@@ -491,7 +596,8 @@ class Cumprod(Function):
     """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = (sum over j >= i of g_j z_j) / a_i when no element is 0
     (PyTorch's formula). With zeros, exactly (no division): P_(i-1) * S_i, where P_(i-1) = a_0 * ... * a_(i-1)
     (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over j >= i of g_j times the
-    product a_(i+1) ... a_j."""
+    product a_(i+1) ... a_j. A term whose product holds a zero is exactly 0, as in PyTorch's (so an inf or
+    nan in g past a zero does not reach the elements before it), and past the first zero the gradient is 0."""
 
     @staticmethod
     def forward(ctx, a, *, dim):
@@ -512,6 +618,8 @@ class Cumprod(Function):
         if n:
             s[n - 1] = g[n - 1]
         for i in range(n - 2, -1, -1):  # one step per position along dim, right to left
-            s[i] = g[i] + a[i + 1] * s[i + 1]
+            with np.errstate(invalid="ignore"):
+                s[i] = g[i] + np.where(a[i + 1] == 0, np.zeros((), a.dtype), a[i + 1] * s[i + 1])
         before = np.cumprod(np.concatenate([np.ones_like(a[:1]), a[:-1]]), axis=0)[:n]
-        return np.moveaxis(before * s, 0, ctx.dim)
+        past_zero = np.cumsum(a == 0, axis=0) - (a == 0) > 0  # some earlier element is 0
+        return np.moveaxis(np.where(past_zero, np.zeros((), a.dtype), before * s), 0, ctx.dim)

@@ -105,6 +105,9 @@ def _scalar(rnd, shapes):
 
 def _norm_p(rnd, shapes):
     p = rnd.choice([2, 2, 1, "fro", float("inf"), float("-inf"), 0, 3, "nuc"])
+    r = len(shapes[0])
+    if p == "nuc" and r >= 2 and rnd.random() < 0.7:  # mostly a matrix per pair of dims, as the nuclear norm needs
+        return {"p": p, "dim": tuple(rnd.sample(range(-r, 0), 2)), "keepdim": rnd.random() < 0.3}
     d = _reduce_p(rnd, shapes)
     return {"p": p, **d}
 

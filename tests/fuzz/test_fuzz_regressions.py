@@ -334,6 +334,17 @@ def test_the_zero_norm_counts_nan_as_nonzero():
     assert mg.tensor([float("nan"), 0.0, 2.0]).norm(p=0).item() == 2.0
 
 
+def test_the_zero_norm_gives_no_gradient_not_a_zero_one():
+    # PyTorch: the count's backward returns no gradient, so x.grad stays None unless another path reaches x
+    x = mg.tensor([[1.0, 0.0], [3.0, 0.0]], requires_grad=True)
+    y = x.norm(0, dim=1)
+    assert y.grad_fn.name() == "LinalgVectorNormBackward0" and y.tolist() == [1.0, 1.0]
+    y.sum().backward()
+    assert x.grad is None
+    (x.norm(0) + x.sum()).backward()
+    assert x.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
 def test_empty_views_are_views():
     x = mg.tensor([0.5], dtype=mg.float64, requires_grad=True)
     with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
@@ -574,3 +585,41 @@ def test_cat_promotes_over_empty_1d_inputs_too():
 def test_relu_clamp_and_maximum_keep_a_negative_zero_as_pytorch(f):
     got = f(mg.tensor([-0.0, 0.0, -1.0]))
     assert np.signbit(got.numpy()).tolist()[:2] == [True, False]  # 1 / result: -inf, inf in PyTorch 2.13
+
+
+def test_abs_has_gradient_0_at_nan_as_pytorchs_sign():
+    x = mg.tensor([float("nan"), 0.0, -2.0], requires_grad=True)
+    x.abs().sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, -1.0]
+
+
+@pytest.mark.parametrize("scalar", [False, True])
+def test_xlogy_passes_a_zero_gradient_through_the_log_of_a_negative_number(scalar):
+    # PyTorch's dL/dx is xlogy(dL/dz, y): 0 where dL/dz is 0, though log(y) is nan
+    x = mg.tensor([-2.0, 3.0], requires_grad=True)
+    y = mg.tensor([-1.5, -1.5], requires_grad=True)
+    z = x.xlogy(-1.5 if scalar else y)
+    z.backward(mg.tensor([0.0, 1.0]))
+    assert x.grad.tolist()[0] == 0.0 and np.isnan(x.grad.tolist()[1])
+
+
+def test_cumprod_gradient_leaves_out_terms_whose_product_holds_a_zero():
+    # PyTorch: d out_j / d x_i for j past a zero is exactly 0, so an infinite upstream gradient there adds nothing
+    x = mg.tensor([1.0, -0.5, 0.0, 1.0], dtype=mg.float64, requires_grad=True)
+    x.cumprod(0).backward(mg.tensor([float("inf"), -2.0, 1.0, float("inf")], dtype=mg.float64))
+    assert x.grad.tolist() == [float("inf"), -2.0, float("-inf"), 0.0]
+    y = mg.tensor([0.0, 0.0, 1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    y.cumprod(0).backward(mg.tensor([-2.0, float("nan"), 0.0, 1.0], dtype=mg.float64))
+    assert y.grad.tolist() == [-2.0, 0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("loss, name", [(nn.functional.smooth_l1_loss, "SmoothL1LossBackward0"),
+                                        (nn.functional.huber_loss, "HuberLossBackward0")])
+def test_smooth_l1_and_huber_are_one_node_whose_gradient_stays_finite_at_infinite_differences(loss, name):
+    # as a where() of two branches, the branch not taken would pass 0 * inf = nan
+    x = mg.tensor([float("-inf"), 0.5, 3.0], requires_grad=True)
+    y = mg.tensor([0.0, 0.0, float("inf")], requires_grad=True)
+    z = loss(x, y, reduction="sum")
+    assert z.grad_fn.name() == name and z.item() == float("inf")
+    z.backward()
+    assert x.grad.tolist() == [-1.0, 0.5, -1.0] and y.grad.tolist() == [1.0, -0.5, 1.0]

@@ -481,6 +481,15 @@ def _cases() -> list[Case]:
     c("compose-topk-gather", lambda lib, x: x.gather(1, x.argsort(1)[:, :2]) + x.topk(2, 1, largest=False)[0],
       (3, 4))
 
+    # The nuclear norm: the sum of singular values, through numpy's SVD (distinct singular values: normal inputs).
+    c("norm-nuc", lambda lib, x: x.norm(p="nuc"), (3, 4))
+    c("norm-nuc-tall", lambda lib, x: x.norm("nuc"), (5, 2))
+    c("norm-nuc-dims", lambda lib, x: x.norm(p="nuc", dim=(2, 0)), (2, 3, 4))
+    c("norm-nuc-dims-keepdim", lambda lib, x: x.norm(p="nuc", dim=(-1, 1), keepdim=True), (2, 3, 4))
+    c("norm-nuc-fn", lambda lib, x: lib.norm(x, "nuc"), (4, 4))
+    c("norm-fro-fn", lambda lib, x: lib.norm(x, dim=1), (3, 4),
+      name_differs="the 2-norm is the square root of a sum of squares (SqrtBackward0)")
+
     # A few compositions, so gradients flow through several nodes and accumulate.
     c("compose-mlp", lambda lib, x, w, b: ((x @ w + b).tanh() ** 2).mean(), (4, 3), (3, 5), (5,))
     c("compose-reuse", lambda lib, x: x * x.exp() - x.sigmoid() * x, (2, 3))
@@ -507,6 +516,7 @@ def _cases() -> list[Case]:
     c("f32-topk-sort", lambda lib, x: x.topk(2, 0)[0] + x.sort(0, descending=True).values[:2], (3, 4), **f32)
     c("f32-gather", lambda lib, x: x.gather(1, lib.tensor([[0, 0], [3, 1], [2, 2]])), (3, 4), **f32)
     c("f32-mlp", lambda lib, x, w, b: ((x @ w + b).relu() * 2).sum(), (4, 3), (3, 5), (5,), **f32)
+    c("f32-norm-nuc", lambda lib, x: x.norm(p="nuc", dim=(0, 2)), (3, 2, 4), **f32)
     return cases
 
 
@@ -833,6 +843,15 @@ def _err_cases() -> dict[str, Callable[..., Any]]:
         "isclose-dtypes": lambda lib: lib.tensor([1, 2]).isclose(lib.ones(2)),
         "bincount-bool": lambda lib: lib.tensor([True]).bincount(),
         "leaf-index_add_": lambda lib: lib.zeros(2, requires_grad=True).index_add_(0, lib.tensor([0]), lib.ones(1)),
+        "norm-nuc-1d": lambda lib: lib.ones(3).norm(p="nuc"),
+        "norm-nuc-3d-no-dim": lambda lib: lib.ones(2, 3, 4).norm(p="nuc"),
+        "norm-nuc-one-dim": lambda lib: lib.ones(2, 3, 4).norm(p="nuc", dim=2),
+        "norm-nuc-same-dims": lambda lib: lib.ones(2, 3).norm(p="nuc", dim=(0, -2)),
+        "norm-nuc-dim-range": lambda lib: lib.ones(2, 3).norm(p="nuc", dim=(0, 7)),
+        "norm-nuc-int": lambda lib: lib.ones(2, 3, dtype=lib.int64).norm(p="nuc"),
+        "norm-nuc-half": lambda lib: lib.ones(2, 3, dtype=lib.float16).norm(p="nuc"),
+        "norm-fro-three-dims": lambda lib: lib.ones(2, 3, 4).norm(p="fro", dim=(0, 1, 2)),
+        "norm-unknown-order": lambda lib: lib.ones(2, 3).norm(p="abc"),
     }
 
 

@@ -13,6 +13,11 @@ inf = mg.tensor([float("inf"), 0.0, -1.0], requires_grad=True)
 y = (inf - inf) + inf * 0 + mg.tensor([0.0]) / 0 + inf.log() + (inf * 1000).exp() + inf.sqrt()
 y.sum().backward()
 assert mg.cdist(mg.tensor([[float("inf")]]), mg.tensor([[float("inf")]])).isnan().all()
+empty = mg.ones(0, 3, requires_grad=True)
+means = [empty.mean(), empty.mean(0), empty.var(0), mg.nn.functional.smooth_l1_loss(empty, empty.detach()),
+         mg.nn.functional.binary_cross_entropy(empty.sigmoid(), empty.detach())]
+assert all(m.isnan().all() for m in means)
+sum(m.sum() for m in means).backward()
 try:
     np.array([0.0]) / 0
 except RuntimeWarning:
