@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import warnings
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -686,9 +687,16 @@ class Tensor:
             if self._data.dtype.kind == "b":  # a bool tensor to an integer power is int64, as in PyTorch
                 return ops.PowScalar.apply(self.to(np.int64), exponent=other)
             return ops.PowScalar.apply(self, exponent=other)
+        if self._data.dtype == np.bool_:
+            if isinstance(other, (builtins.bool, np.bool_)):  # b ** True is b, b ** False all True: still bool
+                return Tensor._make(np.power(self._data, other).astype(np.bool_), False)
+            if isinstance(other, Tensor) and other._data.dtype == np.bool_:
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return ops.Pow.apply(*self._pair(other))
 
     def __rpow__(self, other: Any) -> Tensor:
+        if self._data.dtype == np.bool_ and isinstance(other, (builtins.bool, np.bool_)):
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         if _is_number(other):  # PowBackward2: the base is no input
             a, b = self._pair(other)
             return ops.RPow.apply(a, base=b._data.item())
@@ -1280,19 +1288,27 @@ class Tensor:
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
             correction: Any = None) -> Tensor:
-        """Variance over ``dim``, dividing by ``N - correction`` (default 1; ``unbiased=False`` means 0)."""
+        """Variance over ``dim``, dividing by ``N - correction`` (default 1; ``unbiased=False`` means 0).
+
+        ``N - correction <= 0`` gives inf or nan, with PyTorch's warning. Shape: ``dim`` removed unless keepdim."""
+        return self._variance(dim, unbiased, keepdim, correction, "var")
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
+            correction: Any = None) -> Tensor:
+        """Standard deviation: ``var(...).sqrt()``."""
+        return ops.Sqrt.apply(self._variance(dim, unbiased, keepdim, correction, "std"), zero_at_zero=True)
+
+    def _variance(self, dim: Any, unbiased: Any, keepdim: builtins.bool, correction: Any, name: str) -> Tensor:
         if self._data.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 0 if unbiased is False else 1
         axes = () if self._data.ndim == 0 else normalize_dims(dim, self._data.ndim)
         _check_0d_dims(self, dim)
+        if math.prod(self._data.shape[ax] for ax in axes) - correction <= 0:
+            warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
         return ops.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim)
-
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *,
-            correction: Any = None) -> Tensor:
-        """Standard deviation: ``var(...).sqrt()``."""
-        return ops.Sqrt.apply(self.var(dim, unbiased, keepdim, correction=correction), zero_at_zero=True)
 
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``; same shape. Floating point tensors only."""
@@ -2891,12 +2907,31 @@ def matmul(a: Any, b: Any) -> Tensor:
         a = Tensor._make(to_array(a), False)
     if not isinstance(b, Tensor):
         b = Tensor._make(to_array(b), False)
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(a._data.dtype)} "
-            f"!= {_dt.cpp_type_name(b._data.dtype)}"
-        )
+    da, db = a._data.dtype, b._data.dtype
+    dot = a._data.ndim == 1 and b._data.ndim == 1
+    if dot and da != db:  # PyTorch's dot checks the dtypes first, its other routes the sizes
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dt.scalar_type_name(da)} "
+                           f"and {_dt.scalar_type_name(db)}")
     fn = ops.pick_matmul(a._data.shape, b._data.shape)
+    route = "dot" if dot else "mv" if b._data.ndim == 1 else "mm" if b._data.ndim == 2 else "bmm"
+    if route == "bmm":
+        sa, sb = a._data.shape, b._data.shape
+        rows = sa[-2:-1] if len(sa) >= 2 else ()
+        if 0 in np.broadcast_shapes(sa[:-2], sb[:-2]) + rows + sb[-1:]:  # nothing to compute: no dtype checks,
+            return fn.apply(a if da == db else a.to(db), b)  # and the result is in b's dtype, as PyTorch's
+        if da == np.bool_:  # bmm refuses a bool first operand before it compares dtypes
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+    if da != db:  # in the words of the kernel PyTorch's matmul picks for these shapes
+        na, nb = _dt.scalar_type_name(da), _dt.scalar_type_name(db)
+        if route == "mv":
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {nb}, {na}, and {nb}")
+        if route == "bmm":
+            raise RuntimeError(f"expected scalar type {na} but found {nb}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_dt.cpp_type_name(da)} != "
+                           f"{_dt.cpp_type_name(db)}")
+    if da == np.bool_ and (dot or (a._data.size and b._data.size)):
+        kernel = {"dot": "dot", "mv": "addmv_impl_cpu", "mm": "addmm_impl_cpu_", "bmm": "bmm"}[route]
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return fn.apply(a, b)
 
 

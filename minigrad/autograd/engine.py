@@ -53,40 +53,45 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     ready = [root.grad_fn]
     while ready:
         node = ready.pop()
-        g = grads.pop(node)
-        if node.hooks:  # the hooks of the tensor this node made (Tensor.register_hook): they may replace g
-            g = run_tensor_hooks(node.hooks, g)
-        for hook in node_hooks:
-            hook(node, g)
-        check_versions(node)
-        if node.retained is not None and node.retained() is not None:
-            node.retained().grad = _function.Tensor._make(g.copy(), False)
-        input_grads = node.fn.backward(node, g)  # the chain rule: dL/d(input) from dL/d(output)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        if len(input_grads) != len(node.parents):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(node.parents)}, got {len(input_grads)})"
-            )
-        if not retain_graph:
-            node.saved = ()
-            node.freed = True
+        g = grads.pop(node, None)
+        if g is None:  # every user gave None (a step function's "no gradient"): nothing to pass on
+            input_grads = (None,) * len(node.parents)
+        else:
+            if node.hooks:  # the hooks of the tensor this node made (Tensor.register_hook): they may replace g
+                g = run_tensor_hooks(node.hooks, g)
+            for hook in node_hooks:
+                hook(node, g)
+            check_versions(node)
+            if node.retained is not None and node.retained() is not None:
+                node.retained().grad = _function.Tensor._make(g.copy(), False)
+            input_grads = node.fn.backward(node, g)  # the chain rule: dL/d(input) from dL/d(output)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            if len(input_grads) != len(node.parents):
+                raise RuntimeError(
+                    f"function {node.name()} returned an incorrect number of gradients "
+                    f"(expected {len(node.parents)}, got {len(input_grads)})"
+                )
+            if not retain_graph:
+                node.saved = ()
+                node.freed = True
         for i, (parent, gi) in enumerate(zip(node.parents, input_grads)):
-            if parent is None or gi is None:
+            if parent is None:
                 continue  # this input needs no gradient
             if isinstance(parent, Node):
-                gi = checked_grad(node, i, gi, parent.shape, parent.dtype)
-                grads[parent] = gi if parent not in grads else np.asarray(grads[parent] + gi)
+                if gi is not None:
+                    gi = checked_grad(node, i, gi, parent.shape, parent.dtype)
+                    grads[parent] = gi if parent not in grads else np.asarray(grads[parent] + gi)
                 users[parent] -= 1
-                if users[parent] == 0:  # every user has given its part: the sum is complete
+                if users[parent] == 0:  # every user has given its part (None counts): the sum is complete
                     ready.append(parent)
             else:  # a leaf tensor
-                gi = checked_grad(node, i, gi, parent._data.shape, parent._data.dtype)
                 have = leaves.get(id(parent))
-                leaves[id(parent)] = have = [parent, gi if have is None else np.asarray(have[1] + gi)]
+                if gi is not None:
+                    gi = checked_grad(node, i, gi, parent._data.shape, parent._data.dtype)
+                    leaves[id(parent)] = have = [parent, gi if have is None else np.asarray(have[1] + gi)]
                 users[id(parent)] -= 1
-                if users[id(parent)] == 0:  # the leaf's whole gradient: its hooks see it now, as in PyTorch
+                if users[id(parent)] == 0 and have is not None:  # the leaf's whole gradient: its hooks see it now
                     have[1] = run_leaf_hooks(parent, have[1])
     for leaf, g in leaves.values():
         accumulate_leaf(leaf, g)

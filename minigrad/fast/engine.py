@@ -77,6 +77,10 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     ready = [start]
     while ready:
         node = ready.pop()
+        if (node not in grads and not (outer and node in outer) and not isinstance(node, StepNode)
+                and type(node.parents) is not LazyParents):  # every user gave None: no gradient reached it
+            _pass_nothing(node, pending, ready)  # (a recurrence's nodes take a missing gradient as theirs)
+            continue
         if isinstance(node, StepNode) and node.recurrence is not None:
             if type(node.parents) is LazyParents:  # the last step's node: the whole loop, its step nodes never made
                 norm_of = _run_lazily(node, grads, owned, outer, pending, ready, leaves, retain_graph, record_norms)
@@ -137,7 +141,11 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         for i in range(len(parents)):
             parent = parents[i]
             gi = in_grads[i]
-            if parent is None or gi is None:
+            if parent is None:
+                continue
+            if gi is None:  # no gradient along this edge (a step function's): the parent waits for one user less
+                if isinstance(parent, Node):
+                    _pass_nothing_to(parent, pending, ready)
                 continue
             if isinstance(parent, Node):
                 key = parent
@@ -164,6 +172,19 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
         _flush_outer(grads, owned, key, entry)
     for key, leaf in leaves.items():
         _accumulate_leaf(leaf, grads[key], key in owned)
+
+
+def _pass_nothing(node: Node, pending: dict, ready: list) -> None:
+    """A node that no gradient reached (each of its users gave None) passes none on to its parents."""
+    for parent in node.parents:
+        if isinstance(parent, Node):
+            _pass_nothing_to(parent, pending, ready)
+
+
+def _pass_nothing_to(parent: Node, pending: dict, ready: list) -> None:
+    pending[parent] -= 1
+    if pending[parent] == 0:  # all its users have given their part (None counts)
+        ready.append(parent)
 
 
 def _run_recurrence(

@@ -275,9 +275,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating_only(input, "elu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        positive = _const(~(x._data <= 0), np.bool_)  # nan takes the identity branch, as in PyTorch
-        neg = where(positive, 0.0, x)  # exp only of non-positive values: no overflow, no inf * 0 in backward
-        return where(positive, x, neg.expm1() * alpha)
+        return ops.Elu.apply(x, alpha=float(alpha))
 
     if inplace:  # PyTorch's in-place form reads its result (self) in backward
         return saved_as_in_pytorch(_in_place(input, compute), input)
@@ -288,16 +286,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian Error Linear Unit: ``x * Phi(x)``, ``Phi`` the standard normal CDF. Shape: any -> same.
 
     The exact form is ``x * 0.5 * (1 + erf(x / sqrt(2)))``; ``approximate='tanh'`` uses
-    ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))``. Both are composed from primitives (``erf``,
-    ``tanh``), so the engine differentiates them.
+    ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))``. One node each (``ops.Gelu``,
+    ``ops.GeluTanh``), with the derivative written out, as PyTorch's ``GeluBackward0``.
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _floating_only(input, "GeluKernelImpl")
-    if approximate == "tanh":
-        inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
-        return saved_as_in_pytorch(input * 0.5 * (inner.tanh() + 1), input)
-    return saved_as_in_pytorch(input * 0.5 * ((input * math.sqrt(0.5)).erf() + 1), input)
+    return (ops.GeluTanh if approximate == "tanh" else ops.Gelu).apply(input)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -305,7 +300,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     _floating_only(input, "silu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        return x * x.sigmoid()
+        return ops.Silu.apply(x)
 
     return _in_place(input, compute) if inplace else compute(input)
 
@@ -316,22 +311,16 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     Shape: any -> same. The gradient is ``sigmoid(beta * x)`` (1 above the threshold).
     """
     _floating_only(input, "softplus_cpu")
-    z = input * beta
-    linear = _const(z._data > _as_scalar(threshold, z._data.dtype), np.bool_)
-    u = where(linear, 0.0, z).exp()  # exp only below the threshold: no overflow
-    smooth = u.log1p() / beta
-    return saved_as_in_pytorch(where(linear, input, smooth), input)
+    return ops.Softplus.apply(input, beta=beta, threshold=_as_scalar(threshold, input._data.dtype))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, computed stably as ``min(x, 0) - log1p(exp(-|x|))``.
 
-    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0, where ``minimum`` splits its gradient and
-    ``abs`` has none).
+    Shape: any -> same. The gradient is ``sigmoid(-x)`` (0.5 at 0).
     """
     _floating_only(input, "log_sigmoid_cpu")
-    zero = _const(np.zeros((), input._data.dtype), input._data.dtype)
-    return ops.Minimum.apply(input, zero) - (-input.abs()).exp().log1p()
+    return ops.LogSigmoid.apply(input)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
@@ -339,6 +328,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     0 outside and at the ends."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
 
     def compute(x: Tensor) -> Tensor:
         a = x._data
@@ -355,11 +346,12 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """``x`` where ``x > threshold``, else ``value``. Shape: any -> same. Gradient 1 above the threshold, else 0."""
+    """``value`` where ``x <= threshold``, else ``x`` (nan included). Shape: any -> same. Gradient 0 where the value
+    was put, else 1."""
 
     def compute(x: Tensor) -> Tensor:
         a = x._data
-        above = _const(a > _as_scalar(threshold, a.dtype), np.bool_)
+        above = _const(~(a <= _as_scalar(threshold, a.dtype)), np.bool_)
         return where(above, x, _const(np.full(a.shape, value), a.dtype))
 
     return _in_place(input, compute) if inplace else saved_as_in_pytorch(compute(input), input)
@@ -735,8 +727,8 @@ def l1_loss(
     """
     _warn_if_broadcast(input, target)
     reduction = _reduction.check(_legacy(size_average, reduce, reduction))
-    input, target = _same_float_dtype(input, target)
-    errors = (input - target).abs()
+    input, target = _expand_pair(input, target)  # as PyTorch: so a 0-d operand's dtype counts in the promotion
+    errors = (input - target).abs()  # the subtraction promotes, and refuses bool, as PyTorch's
     if weight is not None:
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
@@ -794,9 +786,9 @@ def binary_cross_entropy(
     reduction = _reduction.check(_legacy(size_average, reduce, reduction))
     _check_binary(input, target, weight, logits=False)
     x, y = input._data, target._data
-    if np.any((x < 0) | (x > 1)):
+    if not np.all((x >= 0) & (x <= 1)):  # nan is not between 0 and 1 either
         raise RuntimeError("all elements of input should be between 0 and 1")
-    if np.any((y < 0) | (y > 1)):
+    if not np.all((y >= 0) & (y <= 1)):
         raise RuntimeError("all elements of target should be between 0 and 1")
     w = None if weight is None else np.broadcast_to(weight._data.astype(x.dtype), x.shape)
     return ops.BinaryCrossEntropy.apply(input, target, w, reduction=reduction)
@@ -1042,9 +1034,9 @@ def smooth_l1_loss(
         return l1_loss(input, target, reduction=reduction)
     _warn_if_broadcast(input, target)
     input, target = _expand_pair(input, target)
+    input, target = _same_float_dtype(input, target)  # PyTorch promotes first: an integer input with a float target
     if not input.is_floating_point():
         raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{_type_name(input)}\'')
-    input, target = _same_float_dtype(input, target)
     return ops.SmoothL1Loss.apply(input, target, beta=float(beta), reduction=reduction)
 
 
@@ -1067,15 +1059,19 @@ def huber_loss(
         raise ValueError("Weights and input must have the same size.")
     _warn_if_broadcast(input, target)
     input, target = _expand_pair(input, target)
-    if not input.is_floating_point():
-        if target.is_floating_point():
-            raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(input)}")
-        raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(input)}\'')
+    common = _promote_types(input._data.dtype, target._data.dtype)  # the result is written in input's dtype
+    if not np.can_cast(common, input._data.dtype, casting="same_kind"):
+        raise RuntimeError(f"result type {_type_name(common)} can't be cast to the desired output type "
+                           f"{_type_name(input)}")
+    if common.kind != "f":
+        raise NotImplementedError(f'"huber_cpu" not implemented for \'{_type_name(common)}\'')
+    out_dtype = input._data.dtype
     input, target = _same_float_dtype(input, target)
-    if weight is None:
-        return ops.HuberLoss.apply(input, target, delta=float(delta), reduction=reduction)
-    loss = ops.HuberLoss.apply(input, target, delta=float(delta), reduction="none")  # as PyTorch: weigh the terms
-    return _reduce(loss * weight.to(loss._data.dtype), reduction)
+    # with a weight, as PyTorch: the terms ('none'), weighted, then reduced
+    loss = ops.HuberLoss.apply(input, target, delta=float(delta), reduction=reduction if weight is None else "none")
+    if loss._data.dtype != out_dtype:  # a float32 input with a float64 target: float32, as PyTorch
+        loss = loss.to(out_dtype)
+    return loss if weight is None else _reduce(loss * weight.to(loss._data.dtype), reduction)
 
 
 def kl_div(
@@ -1479,5 +1475,5 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
         )
     d = wrap_dim(dim, input.ndim)
     norm = _vector_norm(input, p, d, True)
-    big = _const(norm._data >= eps, np.bool_)
+    big = _const(~(norm._data < eps), np.bool_)  # a nan norm is kept, as PyTorch's clamp_min keeps it
     return input / where(big, norm, _const(np.full(norm.shape, eps), norm._data.dtype))

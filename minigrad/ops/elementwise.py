@@ -870,7 +870,7 @@ class Asinh(Function):
 
 
 class Acosh(Function):
-    """z = arcosh a (a >= 1);  dL/da = dL/dz / (sqrt(a - 1) sqrt(a + 1))."""
+    """z = arcosh a (a >= 1);  dL/da = dL/dz / sqrt(a^2 - 1) (PyTorch's form: finite at a < -1 too)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -882,7 +882,7 @@ class Acosh(Function):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         with np.errstate(divide="ignore", invalid="ignore"):
-            return g / (np.sqrt(a - 1) * np.sqrt(a + 1))
+            return g / np.sqrt(a * a - 1)
 
 
 class Atanh(Function):
@@ -964,6 +964,130 @@ class Frac(Function):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+# ---- smooth activations, one node each as in PyTorch ------------------------------------------------------------
+# Written out of smaller ops (``x * sigmoid(x)``, a ``where`` of two branches), their backward would multiply a zero
+# by an infinity somewhere (the branch not taken still gets a zero gradient), so an infinite or nan upstream gradient
+# would come out as nan where PyTorch's formula gives a number. Each backward here is that formula.
+
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_KAPPA = 0.044715
+
+
+class Silu(Function):
+    """z = a * sigmoid(a);  dL/da = dL/dz * s (1 + a (1 - s)), s = sigmoid(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * sigmoid(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        s = sigmoid(a)
+        return g * (s * (1 + a * (1 - s)))
+
+
+class Gelu(Function):
+    """z = a * Phi(a), Phi(a) = (1 + erf(a / sqrt 2)) / 2 the standard normal CDF;
+    dL/da = dL/dz * (Phi(a) + a phi(a)), phi(a) = e^(-a^2 / 2) / sqrt(2 pi) its density."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * 0.5 * (erf(a * math.sqrt(0.5)) + 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        cdf = 0.5 * (erf(a * math.sqrt(0.5)) + 1)
+        pdf = _INV_SQRT_2PI * np.exp(-0.5 * a * a)
+        with np.errstate(invalid="ignore"):  # -inf * 0 at a = -inf: nan, as PyTorch
+            return g * (cdf + a * pdf)
+
+
+class GeluTanh(Function):
+    """z = a (1 + tanh u) / 2 with u = sqrt(2 / pi) (a + 0.044715 a^3) (``gelu(approximate='tanh')``);
+    dL/da = dL/dz * ((1 + tanh u) / 2 + a (1 - tanh^2 u) sqrt(2 / pi) (1 + 3 * 0.044715 a^2) / 2)."""
+
+    @classmethod
+    def node_name(cls):
+        return "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * 0.5 * (np.tanh((a + a * a * a * _KAPPA) * _SQRT_2_OVER_PI) + 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        t = np.tanh((a + a * a * a * _KAPPA) * _SQRT_2_OVER_PI)
+        with np.errstate(invalid="ignore"):
+            slope = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _KAPPA * a * a)
+        return g * slope
+
+
+class Elu(Function):
+    """z = a where a > 0 (or nan), else alpha (e^a - 1);  dL/da = dL/dz there, else dL/dz * alpha e^a."""
+
+    @staticmethod
+    def forward(ctx, a, *, alpha):
+        positive = ~(a <= 0)  # nan takes the identity branch, as in PyTorch
+        neg = np.where(positive, np.zeros((), a.dtype), a)  # exp only of non-positive values: no overflow
+        ctx.save_for_backward(a)
+        ctx.alpha = alpha
+        return np.where(positive, a, np.expm1(neg) * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        positive = ~(a <= 0)
+        neg = np.where(positive, np.zeros((), a.dtype), a)
+        return np.where(positive, g, g * (ctx.alpha * np.exp(neg)))
+
+
+class LogSigmoid(Function):
+    """z = log sigmoid(a) = min(a, 0) - log(1 + e^-|a|) (no overflow);  dL/da = dL/dz * sigmoid(-a), written
+    with e = e^-|a| as 1 - e / (1 + e) for a < 0 and e / (1 + e) otherwise."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        e = np.exp(-np.abs(a))
+        share = e / (1 + e)
+        return g * np.where(a < 0, 1 - share, share)
+
+
+class Softplus(Function):
+    """z = log(1 + e^(beta a)) / beta, and a itself where beta a > threshold;
+    dL/da = dL/dz * sigmoid(beta a), and dL/dz above the threshold."""
+
+    @staticmethod
+    def forward(ctx, a, *, beta, threshold):
+        z = a * beta
+        linear = z > threshold
+        ctx.save_for_backward(a)
+        ctx.meta = (beta, threshold)
+        smooth = np.log1p(np.exp(np.where(linear, np.zeros((), a.dtype), z))) / beta  # exp only below: no overflow
+        return np.where(linear, a, smooth)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        beta, threshold = ctx.meta
+        z = a * beta
+        linear = z > threshold
+        e = np.exp(np.where(linear, np.zeros((), a.dtype), z))
+        return np.where(linear, g, g * (e / (e + 1)))
 
 
 # ---- more binary functions -------------------------------------------------------------------------------------

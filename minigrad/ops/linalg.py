@@ -233,6 +233,11 @@ class Einsum(Function):
         return tuple(grads)
 
 
+class _LinAlgError(RuntimeError):
+    """A linear-algebra routine failed on its input: PyTorch's ``torch.linalg.LinAlgError``, whose class has this
+    name. A RuntimeError, so ``except RuntimeError`` catches it, as in PyTorch."""
+
+
 class SingularValues(Function):
     """s = the singular values of each matrix of ``a (..., m, n)``, largest first: ``(..., min(m, n))``.
 
@@ -246,7 +251,11 @@ class SingularValues(Function):
 
     @staticmethod
     def forward(ctx, a):
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        try:
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
+        except np.linalg.LinAlgError:  # LAPACK fails on a nan (an inf only makes nan values): PyTorch's words
+            raise _LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix contained "
+                               "non-finite values.") from None
         ctx.save_for_backward(u, vh)
         return s
 

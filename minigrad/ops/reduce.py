@@ -1,4 +1,9 @@
-"""Reductions: sum, mean, max/min, var, and the softmax family along a dim."""
+"""Reductions: sum, mean, max/min, var, and the softmax family along a dim.
+
+``np.add.reduce`` is ``np.sum`` (``np.multiply.accumulate`` is ``np.cumprod``, and so on) without numpy's Python
+wrapper around it: called directly, numpy's warning about ``inf - inf`` comes from minigrad's own code, where
+minigrad hides it (PyTorch computes the nan silently), instead of from numpy's wrapper, where the user would see it.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, *, axes, keepdim=False, dtype=None):
         ctx.meta = (a.shape, axes, keepdim)
-        return _c(np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype or a.dtype))
+        return _c(np.add.reduce(a, axis=axes, keepdims=keepdim, dtype=dtype or a.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -79,7 +84,8 @@ class MeanDim(Mean):
 
 
 class MaxAll(Function):
-    """z = max of all elements;  dL/da = dL/dz shared evenly among the elements equal to the max."""
+    """z = max of all elements;  dL/da = dL/dz shared evenly among the elements equal to the max (the nan ones, if
+    the max is nan), and exactly 0 elsewhere, as PyTorch's."""
 
     @classmethod
     def node_name(cls):
@@ -99,8 +105,9 @@ class MaxAll(Function):
     @staticmethod
     def backward(ctx, g):
         a, z = ctx.saved_tensors
-        mask = a == z
-        return (mask * (g / np.asarray(mask.sum(), dtype=g.dtype))).astype(a.dtype, copy=False)
+        mask = np.isnan(a) if np.isnan(z) else a == z
+        share = np.where(mask, g / np.asarray(mask.sum(), dtype=g.dtype), np.zeros((), a.dtype))
+        return share.astype(a.dtype, copy=False)
 
 
 class MinAll(MaxAll):
@@ -143,7 +150,7 @@ class MinDim(MaxDim):
 
 class NormInf(Function):
     """z = the largest (or smallest) element of a over ``axes`` (``a`` is ``|x|``: the inf or -inf norm);
-    dL/da = dL/dz shared evenly among the elements tied at the extreme, as PyTorch shares it."""
+    dL/da = dL/dz shared evenly among the elements tied at the extreme (or nan), as PyTorch shares it."""
 
     @classmethod
     def node_name(cls):
@@ -152,7 +159,7 @@ class NormInf(Function):
     @staticmethod
     def forward(ctx, a, *, axes, keepdim, largest):
         m = (np.max if largest else np.min)(a, axis=axes, keepdims=True)
-        tied = (a == m).astype(a.dtype)
+        tied = ((a == m) | np.isnan(a)).astype(a.dtype)
         with np.errstate(invalid="ignore", divide="ignore"):
             ctx.meta = (tied / np.sum(tied, axis=axes, keepdims=True), axes, keepdim)
         return _c(m if keepdim else np.squeeze(m, axis=axes))
@@ -272,7 +279,8 @@ class LogSoftmax(Function):
 def _mean(a: np.ndarray, axis: Any = None, keepdims: bool = False) -> Any:
     """``np.mean`` in a's dtype; of nothing, nan as in PyTorch, without numpy's "Mean of empty slice" warning."""
     if a.size:
-        return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+        total = np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+        return total / np.asarray(a.size // max(np.size(total), 1), dtype=a.dtype)
     with np.errstate(invalid="ignore"):  # 0 / 0
         return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype) / np.asarray(0, dtype=a.dtype)
 
@@ -539,26 +547,29 @@ def _product_of_others(a: np.ndarray, axis: int) -> np.ndarray:
     times those from the right. No division, so zeros are handled exactly (one zero: only it gets a nonzero
     value; two zeros: every value is 0), as PyTorch's gradient of ``prod``."""
     one = np.ones_like(np.take(a, [0], axis=axis))
-    left = np.cumprod(np.concatenate([one, np.take(a, np.arange(a.shape[axis] - 1), axis=axis)], axis), axis)
+    left = np.multiply.accumulate(np.concatenate([one, np.take(a, np.arange(a.shape[axis] - 1), axis=axis)], axis),
+                                  axis)
     flipped = np.flip(a, axis)
-    right = np.cumprod(np.concatenate([one, np.take(flipped, np.arange(a.shape[axis] - 1), axis=axis)], axis), axis)
+    right = np.multiply.accumulate(
+        np.concatenate([one, np.take(flipped, np.arange(a.shape[axis] - 1), axis=axis)], axis), axis)
     return left * np.flip(right, axis)
 
 
 class Prod(Function):
     """z = the product of all elements of a;  dL/da_i = dL/dz * (the product of the other elements): z / a_i
-    when no element is 0 (PyTorch's formula, which reads the output), else counted out exactly."""
+    when no element is 0 (PyTorch's formula, which reads the output), else counted out exactly; with two zeros or
+    more, every product of the others holds a zero, and the gradient is exactly 0 (as PyTorch's)."""
 
     @staticmethod
     def forward(ctx, a):
-        z = np.asarray(np.prod(a), dtype=a.dtype)
+        z = np.asarray(np.multiply.reduce(a, axis=None), dtype=a.dtype)
         ctx.save_for_backward(a, z)
         return z
 
     @staticmethod
     def backward(ctx, g):
         a, z = ctx.saved_tensors
-        if a.size == 0:
+        if a.size == 0 or np.count_nonzero(a == 0) > 1:
             return np.zeros_like(a)
         if a.all():
             return g * (z / a)
@@ -592,17 +603,23 @@ class ProdDim(Function):
         return g * _product_of_others(a, dim)
 
 
+def _sum_from_end(w: np.ndarray, axis: int) -> np.ndarray:
+    """The sums of w from each position to the end of ``axis``: ``[w0 + w1 + w2, w1 + w2, w2]``."""
+    return np.flip(np.add.accumulate(np.flip(w, axis), axis=axis), axis)
+
+
 class Cumprod(Function):
-    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = (sum over j >= i of g_j z_j) / a_i when no element is 0
-    (PyTorch's formula). With zeros, exactly (no division): P_(i-1) * S_i, where P_(i-1) = a_0 * ... * a_(i-1)
-    (1 for i = 0) and S_i = g_i + a_(i+1) * S_(i+1) (S_last = g_last): the sum over j >= i of g_j times the
-    product a_(i+1) ... a_j. A term whose product holds a zero is exactly 0, as in PyTorch's (so an inf or
-    nan in g past a zero does not reach the elements before it), and past the first zero the gradient is 0."""
+    """z_j = a_0 * ... * a_j along ``dim``;  dL/da_i = sum over j >= i of g_j * (z_j without the factor a_i).
+
+    With no zero in a, that is (sum over j >= i of g_j z_j) / a_i. With zeros (f the first, s the second or the
+    end), every term whose product holds a zero is exactly 0: before f, the same formula summed over j < f; at f,
+    (a_0 ... a_(f-1)) * (g_f + sum over f < j < s of g_j a_(f+1) ... a_j); after f, 0. These are PyTorch's
+    formulas, so an inf or nan in g past a zero stays out of the elements before it, as there."""
 
     @staticmethod
     def forward(ctx, a, *, dim):
         with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 = nan, silently as PyTorch
-            z = np.cumprod(a, axis=dim)
+            z = np.multiply.accumulate(a if a.ndim else a.reshape(1), axis=dim)
         ctx.save_for_backward(a, z)
         ctx.dim = dim
         return z
@@ -610,16 +627,20 @@ class Cumprod(Function):
     @staticmethod
     def backward(ctx, g):
         a, z = ctx.saved_tensors
+        if a.size <= 1 or a.shape[ctx.dim] == 1:
+            return g
         if a.all():  # no zero: the sum from the end of g * z, over a (PyTorch's formula, which reads the output)
-            return np.flip(np.cumsum(np.flip(g * z, ctx.dim), axis=ctx.dim), ctx.dim) / a
-        a, g = np.moveaxis(a, ctx.dim, 0), np.moveaxis(g, ctx.dim, 0)
-        n = a.shape[0]
-        s = np.empty_like(g)
-        if n:
-            s[n - 1] = g[n - 1]
-        for i in range(n - 2, -1, -1):  # one step per position along dim, right to left
-            with np.errstate(invalid="ignore"):
-                s[i] = g[i] + np.where(a[i + 1] == 0, np.zeros((), a.dtype), a[i + 1] * s[i + 1])
-        before = np.cumprod(np.concatenate([np.ones_like(a[:1]), a[:-1]]), axis=0)[:n]
-        past_zero = np.cumsum(a == 0, axis=0) - (a == 0) > 0  # some earlier element is 0
-        return np.moveaxis(np.where(past_zero, np.zeros((), a.dtype), before * s), 0, ctx.dim)
+            return _sum_from_end(g * z, ctx.dim) / a
+        a, z, g = (np.moveaxis(x, ctx.dim, 0) for x in (a, z, g))
+        zero = np.zeros((), a.dtype)
+        zeros_so_far = np.cumsum(a == 0, axis=0)
+        before = zeros_so_far == 0  # i < f
+        at_first = (zeros_so_far == 1) & (a == 0)  # i = f
+        between = (zeros_so_far == 1) & (a != 0)  # f < j < s
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grad = np.where(before, _sum_from_end(np.where(before, z * g, zero), 0) / a, zero)
+            first = np.argmax(at_first, axis=0)  # f in each slice (0 where a slice has no zero: masked below)
+            up_to_first = np.where(first > 0, np.take_along_axis(z, np.maximum(first - 1, 0)[None], 0)[0], 1)
+            tail = np.sum(np.where(zeros_so_far == 1, g, zero) * np.cumprod(np.where(between, a, 1), axis=0), axis=0)
+            grad = np.where(at_first, up_to_first * tail, grad)
+        return np.moveaxis(grad, 0, ctx.dim)

@@ -5,6 +5,7 @@ math of the case)."""
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -193,7 +194,8 @@ def test_zero_grad_without_none_cannot_fail_halfway_after_a_bad_grad_is_refused(
 
 def test_0d_mT_is_the_tensor_and_a_reduction_result_is_contiguous():
     assert mg.tensor(2.0).mT.item() == 2.0
-    assert mg.ones(2, 2, 1).T.var(dim=0).view(-1).shape == (4,)
+    with pytest.warns(UserWarning, match="degrees of freedom"):  # dim 0 has one element, as PyTorch warns
+        assert mg.ones(2, 2, 1).T.var(dim=0).view(-1).shape == (4,)
     assert mg.ones(2, 2, 1).T.sum(dim=0).view(-1).shape == (4,)
 
 
@@ -623,3 +625,74 @@ def test_smooth_l1_and_huber_are_one_node_whose_gradient_stays_finite_at_infinit
     assert z.grad_fn.name() == name and z.item() == float("inf")
     z.backward()
     assert x.grad.tolist() == [-1.0, 0.5, -1.0] and y.grad.tolist() == [1.0, -0.5, 1.0]
+
+
+def test_max_and_min_of_everything_share_the_gradient_among_the_nans_and_give_the_rest_exactly_0():
+    x = mg.tensor([1.0, float("nan"), 3.0, float("nan")], requires_grad=True)
+    x.max().backward(mg.tensor(4.0))
+    assert x.grad.tolist() == [0.0, 2.0, 0.0, 2.0]
+    y = mg.tensor([0.5, -1.0, -30.0], requires_grad=True)
+    y.min().backward(mg.tensor(float("nan")))  # PyTorch: nan only where the min is
+    g = y.grad.tolist()
+    assert g[:2] == [0.0, 0.0] and np.isnan(g[2])
+
+
+def test_the_inf_norm_of_a_nan_sends_the_gradient_to_the_nan():
+    x = mg.tensor([float("nan"), -2.0], requires_grad=True)
+    x.norm(float("inf")).backward()
+    assert x.grad.tolist() == [0.0, -0.0]  # sign(nan) is 0, as PyTorch's sgn
+
+
+def test_prod_with_two_zeros_has_gradient_exactly_0():
+    x = mg.tensor([float("nan"), 0.0, float("-inf"), 0.0], requires_grad=True)
+    x.prod().backward(mg.tensor(float("nan")))
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_threshold_keeps_nan_and_normalize_keeps_a_nan_norm():
+    x = mg.tensor([float("nan"), -2.0, 30.0], requires_grad=True)
+    y = nn.functional.threshold(x, 0.5, -1.0)
+    assert np.isnan(y.tolist()[0]) and y.tolist()[1:] == [-1.0, 30.0]
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 0.0, 1.0]
+    assert np.isnan(nn.functional.normalize(mg.tensor([float("nan"), -1.0]), dim=0).numpy()).all()
+
+
+def test_acosh_gradient_is_finite_below_minus_1_and_bce_refuses_nan():
+    x = mg.tensor([-30.0, 2.0], dtype=mg.float64, requires_grad=True)
+    x.acosh().sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 1 / np.sqrt(np.array([899.0, 3.0])), rtol=1e-14)
+    with pytest.raises(RuntimeError, match="^all elements of input should be between 0 and 1$"):
+        nn.functional.binary_cross_entropy(mg.tensor([float("nan")]), mg.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="^all elements of target should be between 0 and 1$"):
+        nn.functional.binary_cross_entropy(mg.tensor([0.5]), mg.tensor([float("nan")]))
+
+
+def test_a_step_function_that_gives_no_gradient_does_not_hold_back_the_other_paths():
+    # norm(p=0) passes None, not zeros: y's other user still completes y's gradient, in both engines
+    x = mg.tensor([3.0, -1.5], requires_grad=True)
+    y = x * 1
+    ((y * 2).norm(0) + (y * 3).sum()).backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    z = mg.tensor(-1.5, requires_grad=True)
+    r = z.reshape(1)
+    (r.norm(0) + r * 2).sum().backward()
+    assert z.grad.item() == 2.0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda L: L.ones(0).var(), "var"), (lambda L: L.ones(3).var(correction=3), "var"),
+    (lambda L: L.tensor(1.0).var(), "var"), (lambda L: L.ones(2, 3).var(0, correction=2), "var"),
+    (lambda L: L.tensor([1.0]).std(), "std"),
+])
+def test_var_and_std_with_no_degrees_of_freedom_warn_as_pytorch(call, name):
+    message = (f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+               "(input numel divided by output numel).")
+    with pytest.warns(UserWarning, match="^" + re.escape(message) + "$"):
+        call(mg)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mg.ones(2, 3).std(1), mg.ones(1, 3).var(0, unbiased=False), mg.ones(3).var(correction=2.5)
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning, match="^" + re.escape(message)):
+        call(torch)

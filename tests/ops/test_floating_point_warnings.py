@@ -14,7 +14,7 @@ y = (inf - inf) + inf * 0 + mg.tensor([0.0]) / 0 + inf.log() + (inf * 1000).exp(
 y.sum().backward()
 assert mg.cdist(mg.tensor([[float("inf")]]), mg.tensor([[float("inf")]])).isnan().all()
 empty = mg.ones(0, 3, requires_grad=True)
-means = [empty.mean(), empty.mean(0), empty.var(0), mg.nn.functional.smooth_l1_loss(empty, empty.detach()),
+means = [empty.mean(), empty.mean(0), mg.nn.functional.smooth_l1_loss(empty, empty.detach()),
          mg.nn.functional.binary_cross_entropy(empty.sigmoid(), empty.detach())]
 assert all(m.isnan().all() for m in means)
 sum(m.sum() for m in means).backward()

@@ -93,3 +93,9 @@ def test_p_norms_match_live_pytorch_on_values_with_zeros_and_ties():
         assert (got[1] is None) == (want[1] is None), case
         if want[1] is not None:
             np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6, err_msg=case)
+
+
+def test_nuclear_norm_of_non_finite_values_raises_pytorchs_error():
+    with pytest.raises(RuntimeError, match="^linalg.svd: The algorithm failed to converge because the input matrix "
+                                           "contained non-finite values.$"):
+        mg.tensor([[1.0, float("nan")], [0.0, 1.0]]).norm("nuc")
