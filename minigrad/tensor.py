@@ -723,6 +723,8 @@ class Tensor:
                 raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
             return self.reshape(1).index_select(0, index).reshape(())
         size = self._data.shape[d]
+        if size == 0 and idx.size and self._data.ndim > 1:  # (a 1-D tensor goes the out-of-range way below)
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
         bad = idx[(idx < 0) | (idx >= size)]
         if bad.size:  # PyTorch's CPU kernels word this two ways: dim 1 has its own loop
             if d != 1:
@@ -1313,12 +1315,16 @@ class Tensor:
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``; same shape. Floating point tensors only."""
         d = wrap_dim(dim, self._data.ndim)
+        if self._data.size == 0 and self._data.dtype.kind != "f":  # no kernel runs on nothing: PyTorch returns it
+            return Tensor._make(self._data.copy(), False)
         _floats_only(self, "softmax", d)
         return ops.Softmax.apply(self, dim=d)
 
     def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(x)) along ``dim``, computed stably; same shape. Floating point tensors only."""
         d = wrap_dim(dim, self._data.ndim)
+        if self._data.size == 0 and self._data.dtype.kind != "f":  # no kernel runs on nothing: PyTorch returns it
+            return Tensor._make(self._data.copy(), False)
         _floats_only(self, "log_softmax", d)
         return ops.LogSoftmax.apply(self, dim=d)
 
@@ -2917,8 +2923,11 @@ def matmul(a: Any, b: Any) -> Tensor:
     if route == "bmm":
         sa, sb = a._data.shape, b._data.shape
         rows = sa[-2:-1] if len(sa) >= 2 else ()
-        if 0 in np.broadcast_shapes(sa[:-2], sb[:-2]) + rows + sb[-1:]:  # nothing to compute: no dtype checks,
-            return fn.apply(a if da == db else a.to(db), b)  # and the result is in b's dtype, as PyTorch's
+        if 0 in np.broadcast_shapes(sa[:-2], sb[:-2]) + rows + sb[-1:]:
+            # nothing to compute: PyTorch checks no dtypes and gives an empty result in b's dtype
+            if db.kind != "f" and a.requires_grad and GradMode.enabled:
+                raise RuntimeError(f"Autograd not support dtype: {_dt.scalar_type_name(db)}")
+            return fn.apply(a if da == db else a.to(db), b)
         if da == np.bool_:  # bmm refuses a bool first operand before it compares dtypes
             raise NotImplementedError('"bmm" not implemented for \'Bool\'')
     if da != db:  # in the words of the kernel PyTorch's matmul picks for these shapes

@@ -54,7 +54,8 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
     while ready:
         node = ready.pop()
         g = grads.pop(node, None)
-        if g is None:  # every user gave None (a step function's "no gradient"): nothing to pass on
+        if g is None:  # every user gave None (a step function's "no gradient"): nothing to pass on, but PyTorch
+            check_versions(node)  # still runs the node, and so still refuses saved values changed in place
             input_grads = (None,) * len(node.parents)
         else:
             if node.hooks:  # the hooks of the tensor this node made (Tensor.register_hook): they may replace g

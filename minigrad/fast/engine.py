@@ -175,7 +175,9 @@ def backward(root: Any, grad: np.ndarray, retain_graph: bool = False) -> None:
 
 
 def _pass_nothing(node: Node, pending: dict, ready: list) -> None:
-    """A node that no gradient reached (each of its users gave None) passes none on to its parents."""
+    """A node that no gradient reached (each of its users gave None) passes none on to its parents. Its saved
+    values are still checked, as PyTorch runs such a node too."""
+    check_versions(node)
     for parent in node.parents:
         if isinstance(parent, Node):
             _pass_nothing_to(parent, pending, ready)

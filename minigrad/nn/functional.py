@@ -395,7 +395,7 @@ def _softmax_input(name: str, input: Tensor, dim: int | None, stacklevel: int, d
         dim = _softmax_dim(name, input.ndim, stacklevel + 1)
     x = input if dtype is None else input.to(dtype)
     d = wrap_dim(dim, x.ndim)
-    if not x.is_floating_point():
+    if not x.is_floating_point() and x.numel():  # an empty one is returned as it is, as PyTorch's
         kernel = f"{name}_lastdim_kernel_impl" if d == max(x.ndim - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(x)}\'')
     return x, d

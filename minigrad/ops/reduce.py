@@ -637,7 +637,7 @@ class Cumprod(Function):
         before = zeros_so_far == 0  # i < f
         at_first = (zeros_so_far == 1) & (a == 0)  # i = f
         between = (zeros_so_far == 1) & (a != 0)  # f < j < s
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             grad = np.where(before, _sum_from_end(np.where(before, z * g, zero), 0) / a, zero)
             first = np.argmax(at_first, axis=0)  # f in each slice (0 where a slice has no zero: masked below)
             up_to_first = np.where(first > 0, np.take_along_axis(z, np.maximum(first - 1, 0)[None], 0)[0], 1)

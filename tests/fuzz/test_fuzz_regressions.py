@@ -696,3 +696,29 @@ def test_var_and_std_with_no_degrees_of_freedom_warn_as_pytorch(call, name):
     torch = pytest.importorskip("torch")
     with pytest.warns(UserWarning, match="^" + re.escape(message)):
         call(torch)
+
+
+def test_a_node_no_gradient_reaches_still_refuses_saved_values_changed_in_place():
+    # PyTorch runs it anyway: exp2 saved its output, which zero_ changed
+    x = mg.tensor([2.5], requires_grad=True)
+    y = x.exp2()
+    y.zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.norm(0).backward()
+
+
+def test_an_empty_batched_product_is_in_the_second_operands_dtype():
+    assert (mg.ones(1, 1, 1, 1) @ mg.ones(0, 1, 1, 1, dtype=mg.float64)).dtype == mg.float64
+    with pytest.raises(RuntimeError, match="^Autograd not support dtype: Bool$"):
+        mg.ones(3, 0, 2, requires_grad=True) @ mg.ones(1, 2, 2, dtype=mg.bool)
+
+
+def test_softmax_of_an_empty_bool_or_integer_tensor_returns_it_and_index_select_of_an_empty_dim_refuses():
+    for x in (mg.ones(0, 3, dtype=mg.int64), mg.ones(2, 0, dtype=mg.bool)):
+        for out in (x.softmax(1), x.log_softmax(-1), nn.functional.softmax(x, 0)):
+            assert out.dtype == x.dtype and out.shape == x.shape
+    assert nn.functional.softmin(mg.ones(0, 3, dtype=mg.int64), 1).shape == (0, 3)
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        mg.ones(2, 3, dtype=mg.int64).softmax(1)
+    with pytest.raises(RuntimeError, match="^index_select\\(\\): self indexing axis dim should be positive$"):
+        mg.ones(0, 3).index_select(0, mg.tensor([0]))
