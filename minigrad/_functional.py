@@ -157,12 +157,13 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 def cat(tensors: Any, dim: int = 0) -> Tensor:
     """Join tensors along existing dim ``dim``; every other dim must match."""
     ts = _sequence(tensors, "cat")
+    for i, x in enumerate(ts):  # checked before the dim, as PyTorch
+        if x._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     empty = [x for x in ts if x._data.ndim == 1 and x._data.shape[0] == 0]  # legacy: a (0,) tensor joins anything
     only_empty = len(empty) == len(ts)
     ts = [x for x in ts if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or ts[:1]
     nd = ts[0]._data.ndim
-    if nd == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = 0 if only_empty else wrap_dim(dim, nd)  # nothing but (0,) tensors: any dim will do
     ref = ts[0]._data.shape
     for i, x in enumerate(ts[1:], 1):

@@ -726,8 +726,10 @@ class Tensor:
         if size == 0 and idx.size and self._data.ndim > 1:  # (a 1-D tensor goes the out-of-range way below)
             raise RuntimeError("index_select(): self indexing axis dim should be positive")
         bad = idx[(idx < 0) | (idx >= size)]
-        if bad.size:  # PyTorch's CPU kernels word this two ways: dim 1 has its own loop
-            if d != 1:
+        if bad.size:
+            # PyTorch's CPU kernels word this two ways: dim 1, and any dim of an empty self of 2-D and up, have
+            # their own loop
+            if self._data.ndim == 1 or (d != 1 and self._data.size):
                 raise IndexError("index out of range in self")
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={size}")
         return _reads(ops.IndexSelect.apply(self, dim=d, index=idx.astype(np.intp)), index)

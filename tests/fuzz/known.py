@@ -124,8 +124,6 @@ CAUSES = [
                    "==", "argmax", "argmin", "round(decimals)", "remainder", "fmod") or _close(m, 1e-4))),
     ("index_select's two wordings of an out-of-range index", lambda m: m.kind == "exception"
      and m.op == "index_select" and "index out of range in self" in m.detail and "INDICES" in m.detail),
-    ("cat checks the dim before 0-d inputs", lambda m: m.kind == "exception" and m.op in ("cat", "stack")
-     and "zero-dimensional" in m.detail),
     ("inf and nan gradients after a division by zero, a sqrt or a power of a negative or a signed zero",
      lambda m: m.kind == "grad" and ("nan" in m.detail or "inf" in m.detail)
      and any(op in " ".join(m.program) for op in ("/(", "sqrt(", "**(", "reciprocal(", "x**s(", "log(", "log2(",

@@ -722,3 +722,18 @@ def test_softmax_of_an_empty_bool_or_integer_tensor_returns_it_and_index_select_
         mg.ones(2, 3, dtype=mg.int64).softmax(1)
     with pytest.raises(RuntimeError, match="^index_select\\(\\): self indexing axis dim should be positive$"):
         mg.ones(0, 3).index_select(0, mg.tensor([0]))
+
+
+def test_cat_refuses_a_0d_input_by_its_position_before_it_checks_the_dim():
+    with pytest.raises(RuntimeError, match="^zero-dimensional tensor \\(at position 1\\) cannot be concatenated$"):
+        mg.cat([mg.ones(0), mg.tensor(0.5)], 5)
+
+
+@pytest.mark.parametrize("shape, dim, error", [
+    ((2, 3), 0, IndexError), ((2, 3), 1, RuntimeError), ((2, 0, 3), 2, RuntimeError), ((0,), 0, IndexError),
+    ((2, 3, 4), 2, IndexError), ((0, 3), 1, RuntimeError),
+])
+def test_index_select_out_of_range_takes_the_wording_of_pytorchs_kernel(shape, dim, error):
+    words = "index out of range in self" if error is IndexError else "INDICES element is out of DATA bounds"
+    with pytest.raises(error, match=words):
+        mg.ones(*shape).index_select(dim, mg.tensor([5]))
