@@ -1316,19 +1316,11 @@ class Tensor:
 
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``; same shape. Floating point tensors only."""
-        d = wrap_dim(dim, self._data.ndim)
-        if self._data.size == 0 and self._data.dtype.kind != "f":  # no kernel runs on nothing: PyTorch returns it
-            return Tensor._make(self._data.copy(), False)
-        _floats_only(self, "softmax", d)
-        return ops.Softmax.apply(self, dim=d)
+        return _softmax_family(self, dim, "softmax", ops.Softmax)
 
     def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(x)) along ``dim``, computed stably; same shape. Floating point tensors only."""
-        d = wrap_dim(dim, self._data.ndim)
-        if self._data.size == 0 and self._data.dtype.kind != "f":  # no kernel runs on nothing: PyTorch returns it
-            return Tensor._make(self._data.copy(), False)
-        _floats_only(self, "log_softmax", d)
-        return ops.LogSoftmax.apply(self, dim=d)
+        return _softmax_family(self, dim, "log_softmax", ops.LogSoftmax)
 
     # ---- shape -------------------------------------------------------------------------------------------
     def _infer_shape(self, shape: tuple, name: str = "reshape") -> tuple:
@@ -3002,11 +2994,16 @@ def _no_bool_subtraction(a: Tensor, other: Any) -> None:
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def _floats_only(x: Tensor, name: str, dim: int) -> None:
-    """PyTorch's softmax kernels exist for floating point dtypes only (its name differs for the last dim)."""
+def _softmax_family(x: Tensor, dim: int, name: str, fn: type) -> Tensor:
+    """``fn`` (Softmax or LogSoftmax) along ``dim``. PyTorch's kernels exist for floating point dtypes only (its
+    name differs for the last dim); an empty tensor of another dtype reaches no kernel and comes back as it is."""
+    d = wrap_dim(dim, x._data.ndim)
     if x._data.dtype.kind != "f":
-        kernel = f"{name}_lastdim_kernel_impl" if dim == max(x._data.ndim - 1, 0) else f"{name}_kernel_impl"
+        if x._data.size == 0:
+            return Tensor._make(x._data.copy(), False)
+        kernel = f"{name}_lastdim_kernel_impl" if d == max(x._data.ndim - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt.scalar_type_name(x._data.dtype)}'")
+    return fn.apply(x, dim=d)
 
 
 def _check_keepdim_has_dim(name: str, dim: Any, keepdim: bool) -> None:

@@ -275,11 +275,11 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating_only(input, "elu_cpu")
 
     def compute(x: Tensor) -> Tensor:
-        return ops.Elu.apply(x, alpha=float(alpha))
+        return ops.Elu.apply(x, alpha=float(alpha))  # saves x: the out-of-place form reads its input
 
     if inplace:  # PyTorch's in-place form reads its result (self) in backward
         return saved_as_in_pytorch(_in_place(input, compute), input)
-    return saved_as_in_pytorch(compute(input), input)
+    return compute(input)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -394,11 +394,7 @@ def _softmax_input(name: str, input: Tensor, dim: int | None, stacklevel: int, d
     if dim is None:
         dim = _softmax_dim(name, input.ndim, stacklevel + 1)
     x = input if dtype is None else input.to(dtype)
-    d = wrap_dim(dim, x.ndim)
-    if not x.is_floating_point() and x.numel():  # an empty one is returned as it is, as PyTorch's
-        kernel = f"{name}_lastdim_kernel_impl" if d == max(x.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(x)}\'')
-    return x, d
+    return x, wrap_dim(dim, x.ndim)  # the Tensor method refuses a dtype that has no kernel
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:

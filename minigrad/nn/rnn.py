@@ -324,6 +324,10 @@ class RNNBase(Module):
         """The parameters grouped per layer and direction: ``[[w_ih, w_hh, b_ih, b_hh], ...]``."""
         return [[self._parameters[n] for n in names] for names in self._all_weights]
 
+    def _state_weight(self) -> Parameter:
+        """``weight_hh_l0``: the weight the given states meet first, whose dtype they must have."""
+        return self._parameters[self._all_weights[0][1]]
+
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size != 0:
@@ -388,7 +392,7 @@ class RNNBase(Module):
         states = [] if hx is None else (list(hx) if lstm else [hx])
         self._check_packed_args(packed.data, sizes[0], states)
         if lstm and states:
-            states[1] = _cell_state(states[1], self._parameters[self._all_weights[0][1]])
+            states[1] = _cell_state(states[1], self._state_weight())
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
             zero = _zeros(sizes[0], self.proj_size or self.hidden_size, packed.data)
@@ -424,7 +428,7 @@ class RNNBase(Module):
             if tuple(s._data.shape) != expected:
                 which = f"hidden[{idx}]" if self.mode == "LSTM" else "hidden"
                 raise RuntimeError(f"Expected {which} size {expected}, got {list(s._data.shape)}")
-            weight = self._parameters[self._all_weights[0][1]]
+            weight = self._state_weight()
             if idx == 0:
                 _check_same_dtype(s, weight)
             else:
@@ -1007,7 +1011,7 @@ class LSTM(RNNBase):
             zero = (_zeros(batch, self.proj_size or self.hidden_size, x), _zeros(batch, self.hidden_size, x))
             initial = [zero] * count
         else:
-            c_0 = _cell_state(hx[1], self._parameters[self._all_weights[0][1]])
+            c_0 = _cell_state(hx[1], self._state_weight())
             initial = [(hx[0][j], c_0[j]) for j in range(count)]
         out, finals = _unroll(self, x, initial, self._run_direction)
         h_n = stack([f[0] for f in finals], 0)
@@ -1044,7 +1048,7 @@ class LSTM(RNNBase):
         if steps == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         if hx is not None:
-            weight = self._parameters[self._all_weights[0][1]]
+            weight = self._state_weight()
             _check_same_dtype(hx[0], weight)
             _check_state_dtype(hx[1], weight, 1)
         return batched
